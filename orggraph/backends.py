@@ -1,0 +1,65 @@
+"""Open the store the settings ask for: the embedded ArcadeDB server or a user's Neo4j.
+
+The registry names the valid backends, so a wrong name is answered with the list of right ones.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from orggraph.config import BACKENDS, Settings
+from orggraph.embedded_server import EmbeddedServer
+from orggraph.errors import ConfigError
+from orggraph.schema import load_schema
+from orggraph.store import BoltStore
+
+
+def _open_embedded(settings: Settings, start: bool, owner_pid: int) -> BoltStore:
+    server = EmbeddedServer(settings)
+    state = server.status()
+    if state is None:
+        if not start:
+            from orggraph.errors import StoreUnavailable
+
+            raise StoreUnavailable(
+                "嵌入式服务器未运行(orggraph db start)", "the embedded server is not running (orggraph db start)"
+            )
+        state, _ = server.start(owner_pid=owner_pid)
+    return BoltStore.connect(
+        state.uri,
+        ("root", server.password()),
+        settings.database,
+        load_schema(),
+        backend="embedded",
+        timeout_s=settings.connect_timeout_s,
+    )
+
+
+def _open_neo4j(settings: Settings, start: bool, owner_pid: int) -> BoltStore:
+    return BoltStore.connect(
+        settings.neo4j_uri,
+        (settings.neo4j_user, settings.neo4j_password),
+        settings.database,
+        load_schema(),
+        backend="neo4j",
+        timeout_s=settings.connect_timeout_s,
+    )
+
+
+OPENERS: dict[str, Callable[[Settings, bool, int], BoltStore]] = {"embedded": _open_embedded, "neo4j": _open_neo4j}
+assert set(OPENERS) == set(BACKENDS)
+
+
+def open_store(settings: Settings, start: bool = True, owner_pid: int | None = None) -> BoltStore:
+    """Connect to the configured graph; the embedded server is started on demand when ``start``.
+
+    An embedded server started here keeps running after this process ends (``orggraph db stop``),
+    unless ``owner_pid`` names a process whose end should stop it.
+    """
+    opener = OPENERS.get(settings.backend)
+    if opener is None:
+        raise ConfigError(
+            f"未知的存储后端 '{settings.backend}'", f"unknown backend '{settings.backend}'; valid: {', '.join(OPENERS)}"
+        )
+    return opener(settings, start, owner_pid if owner_pid is not None else int(os.environ.get("ORGGRAPH_OWNER_PID", 0)))

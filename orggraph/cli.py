@@ -1,0 +1,282 @@
+"""The ``orggraph`` command line. 中文优先,English second.
+
+Errors raised below are turned into one line (中文 | English) and a non-zero exit here, at the edge,
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orggraph import backends, query_catalogue
+from orggraph import serve as serve_mod
+from orggraph.config import Settings, load_settings
+from orggraph.embedded_server import EmbeddedServer
+from orggraph.errors import ConfigError, OrgGraphError, QueryError
+from orggraph.ingest import graph_is_empty, load_demo_fixture
+from orggraph.model_docs import MODEL_DOC, check_model_doc, write_model_doc
+from orggraph.output import FORMATS, render
+from orggraph.schema import load_schema
+
+EXIT_ERROR = 2
+console = Console()
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    help="orggraph:基层党建组织知识图谱 / knowledge graph of grassroots party organizations",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="嵌入式图数据库服务器 / the embedded graph server", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def fail(error: OrgGraphError) -> typer.Exit:
+    err_console.print(f"[bold red]错误 Error:[/] {error.one_line()}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def edge(fn: Callable) -> Callable:
+    """Turn orggraph errors and Ctrl-C into a message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OrgGraphError as exc:
+            raise fail(exc) from None
+        except KeyboardInterrupt:
+            err_console.print("已中断 / interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    backend: Annotated[str | None, typer.Option(help="存储后端 embedded|neo4j / backend")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="嵌入式数据目录 / embedded data dir")] = None,
+    config: Annotated[Path | None, typer.Option(help="配置文件 orggraph.toml / config file")] = None,
+    neo4j_uri: Annotated[str | None, typer.Option(help="Neo4j Bolt 地址 / Neo4j URI")] = None,
+    neo4j_user: Annotated[str | None, typer.Option(help="Neo4j 用户 / user")] = None,
+    neo4j_password: Annotated[str | None, typer.Option(help="Neo4j 密码 / password")] = None,
+    database: Annotated[str | None, typer.Option(help="数据库名 / database name")] = None,
+) -> None:
+    """基层党建组织知识图谱 / grassroots party-building knowledge graph."""
+    flags = {
+        "backend": backend,
+        "data_dir": data_dir,
+        "neo4j_uri": neo4j_uri,
+        "neo4j_user": neo4j_user,
+        "neo4j_password": neo4j_password,
+        "database": database,
+    }
+    try:
+        ctx.obj = {"settings": load_settings(flags, config_path=config)}
+    except ConfigError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+@edge
+def init(ctx: typer.Context) -> None:
+    """建立图谱:启动服务器并创建约束和索引 / set up the graph: server, constraints and indexes.
+
+    示例 Example: orggraph init
+    """
+    with backends.open_store(settings_of(ctx)) as store:
+        ddl = store.ensure_schema()
+        info = store.server_info()
+    console.print(f"已就绪 ready: {info['agent']} @ {info['address']},{len(ddl)} 条约束/索引 constraints+indexes")
+
+
+@app.command()
+@edge
+def status(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table") -> None:
+    """服务器、版本与各类节点数量 / server, version and node counts per label.
+
+    示例 Example: orggraph status --format json
+    """
+    schema = load_schema()
+    with backends.open_store(settings_of(ctx)) as store:
+        info, nodes, rels = store.server_info(), store.node_counts(), store.relationship_counts()
+    if fmt == "json":
+        typer.echo(json.dumps({"server": info, "nodes": nodes, "relationships": rels}, ensure_ascii=False, indent=2))
+        return
+    console.print(
+        f"后端 backend: {info['backend']}  服务器 server: {info['agent']}  地址 address: {info['address']}"
+        f"  数据库 database: {info['database']}",
+        highlight=False,
+    )
+    table = Table("类型 label", "中文", "数量 count")
+    for label, n in nodes.items():
+        table.add_row(label, schema.nodes[label].zh, str(n))
+    table.add_row("[b]合计 total[/b]", "", f"[b]{sum(nodes.values())}[/b]")
+    console.print(table)
+    console.print(f"关系 relationships: {sum(rels.values())}")
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"参数应写成 名称=值,收到 '{pair}'", f"parameters are written name=value, got '{pair}'")
+        out[key.strip()] = value
+    return out
+
+
+@app.command()
+@edge
+def query(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="查询名或 .cypher 文件 / query name or .cypher file")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="参数 k=v / parameter")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+) -> None:
+    """运行只读查询(目录中的或文件)/ run a read-only query from the catalogue or a file.
+
+    示例 Example: orggraph query find_by_name -p q=太白 --format json
+    """
+    if fmt not in FORMATS:
+        raise QueryError(
+            f"未知输出格式 {fmt};可选 {', '.join(FORMATS)}", f"unknown format {fmt}; use {', '.join(FORMATS)}"
+        )
+    q = query_catalogue.find_query(name)
+    values = query_catalogue.bind(q, _parse_params(param or []))
+    with backends.open_store(settings_of(ctx)) as store:
+        rows = query_catalogue.run_query(store, q, values)
+    render(rows, fmt, console, title=f"{q.zh} / {q.en}")
+
+
+@app.command("queries")
+@edge
+def list_queries() -> None:
+    """列出查询目录 / list the saved queries.
+
+    示例 Example: orggraph queries
+    """
+    table = Table("名称 name", "说明 description", "参数 parameters")
+    for q in query_catalogue.load_catalogue().values():
+        params = ", ".join(f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in q.parameters)
+        table.add_row(q.name, f"{q.zh}\n{q.en}", params)
+    console.print(table)
+
+
+@app.command()
+@edge
+def demo(
+    ctx: typer.Context,
+    if_empty: Annotated[bool, typer.Option(help="仅当图谱为空时 / only if the graph is empty")] = False,
+) -> None:
+    """导入小型演示区域 / load the small demo region.
+
+    示例 Example: orggraph demo --if-empty
+    """
+    with backends.open_store(settings_of(ctx)) as store:
+        if if_empty and not graph_is_empty(store):
+            console.print("图谱已有数据,跳过 / the graph already holds data; skipped")
+            return
+        summary = load_demo_fixture(store)
+    console.print(f"演示区域已导入 demo loaded: {summary.nodes} 节点 nodes, {summary.relationships} 关系 relationships")
+
+
+@app.command()
+@edge
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8501,
+    demo_if_empty: Annotated[bool, typer.Option(help="空图谱时导入演示 / load the demo if empty")] = True,
+) -> None:
+    """启动浏览器应用 / start the Streamlit app on 127.0.0.1.
+
+    示例 Example: orggraph serve --port 8501
+    """
+    serve_mod.serve(settings_of(ctx), port=port, demo_if_empty=demo_if_empty, say=console.print)
+
+
+@app.command()
+@edge
+def docs(check: Annotated[bool, typer.Option(help="只检查是否过期 / only check for drift")] = False) -> None:
+    """生成模型说明 docs/model.md / generate the model table.
+
+    示例 Example: orggraph docs --check
+    """
+    if check:
+        check_model_doc()
+        console.print(f"{MODEL_DOC} 与模型一致 / matches the schema")
+    else:
+        write_model_doc()
+        console.print(f"已写入 written: {MODEL_DOC}")
+
+
+def _embedded(ctx: typer.Context) -> EmbeddedServer:
+    settings = settings_of(ctx)
+    if settings.backend != "embedded":
+        raise ConfigError(
+            "当前后端不是嵌入式服务器,orggraph 不管理它的启停",
+            f"backend is {settings.backend}: orggraph does not start or stop it",
+        )
+    return EmbeddedServer(settings)
+
+
+@db_app.command("start")
+@edge
+def db_start(ctx: typer.Context) -> None:
+    """启动嵌入式服务器(已运行则复用)/ start the embedded server (reuse a running one).
+
+    示例 Example: orggraph db start
+    """
+    state, started = _embedded(ctx).start()
+    verb = "已启动 started" if started else "已在运行 already running"
+    console.print(f"{verb}: pid {state.pid}, {state.uri}, HTTP 127.0.0.1:{state.http_port}", highlight=False)
+
+
+@db_app.command("stop")
+@edge
+def db_stop(
+    ctx: typer.Context, force: Annotated[bool, typer.Option(help="必要时强制结束 / kill if it will not stop")] = False
+) -> None:
+    """停止嵌入式服务器 / stop the embedded server.
+
+    示例 Example: orggraph db stop
+    """
+    stopped = _embedded(ctx).stop(force=force)
+    console.print("已停止 stopped" if stopped else "服务器未运行 / not running")
+
+
+@db_app.command("status")
+@edge
+def db_status(ctx: typer.Context) -> None:
+    """嵌入式服务器状态 / embedded server status.
+
+    示例 Example: orggraph db status
+    """
+    server = _embedded(ctx)
+    state = server.status()
+    if state is None:
+        console.print(f"未运行 not running(数据目录 data dir: {server.files.data_dir})", highlight=False)
+        raise typer.Exit(1)
+    console.print(
+        f"运行中 running: pid {state.pid}, {state.uri}, 启动于 since {state.started_at}, "
+        f"数据目录 data dir: {server.files.data_dir}",
+        highlight=False,
+    )
+
+
+def main() -> None:
+    app()

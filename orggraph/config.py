@@ -1,0 +1,99 @@
+"""Settings: defaults, then a config file, then the environment, then flags; frozen once built.
+
+Nothing reads the environment anywhere else, so a test or a page can build the exact settings it
+needs and pass them down.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from orggraph.errors import ConfigError
+
+BACKENDS = ("embedded", "neo4j")
+CONFIG_FILE = "orggraph.toml"
+
+# environment variable → settings field
+ENVIRONMENT = {
+    "ORGGRAPH_BACKEND": "backend",
+    "ORGGRAPH_DATA_DIR": "data_dir",
+    "ORGGRAPH_BOLT_PORT": "bolt_port",
+    "ORGGRAPH_HTTP_PORT": "http_port",
+    "ORGGRAPH_HEAP": "heap",
+    "NEO4J_URI": "neo4j_uri",
+    "NEO4J_USER": "neo4j_user",
+    "NEO4J_PASSWORD": "neo4j_password",
+    "NEO4J_DATABASE": "database",
+}
+
+
+class Settings(BaseModel):
+    """Everything orggraph needs to know to reach its graph."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Literal["embedded", "neo4j"] = "embedded"
+    data_dir: Path = Path("data")
+    database: str = "orggraph"
+    bolt_port: int = 0  # 0: the embedded server picks a free port
+    http_port: int = 0
+    heap: str = "2g"
+    start_timeout_s: float = 90.0
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    connect_timeout_s: float = 5.0
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式错误:{exc}", f"config file {path} is malformed: {exc}") from exc
+    return dict(data.get("orggraph", data))
+
+
+def _check_backend(values: dict[str, Any]) -> None:
+    backend = values.get("backend")
+    if backend is not None and backend not in BACKENDS:
+        valid = ", ".join(BACKENDS)
+        raise ConfigError(
+            f"未知的存储后端 '{backend}',可选:{valid}",
+            f"unknown backend '{backend}'; valid backends: {valid}",
+        )
+
+
+def load_settings(
+    flags: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    config_path: Path | None = None,
+) -> Settings:
+    """Build settings from the four layers; later layers win, unset flags (None) are ignored."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    path = config_path or Path(environ.get("ORGGRAPH_CONFIG", CONFIG_FILE))
+    if config_path is not None and not path.exists():
+        raise ConfigError(f"找不到配置文件 {path}", f"config file {path} not found")
+    if path.exists():
+        values.update(_read_config_file(path))
+    values.update({field: environ[var] for var, field in ENVIRONMENT.items() if environ.get(var)})
+    values.update({k: v for k, v in (flags or {}).items() if v is not None})
+    _check_backend(values)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"配置项 {field} 的值无效:{err.get('input')!r}",
+            f"invalid value for setting {field}: {err.get('input')!r} ({err['msg']})",
+        ) from exc

@@ -1,0 +1,79 @@
+"""The one exception tree of orggraph.
+
+Every error carries its message in Chinese and English, because the people who read it work in
+Chinese and the people who maintain the tool may not. Only the CLI and the app turn these into
+text for a person; everything below them raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class OrgGraphError(Exception):
+    """Root of every error orggraph raises on purpose."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+    def one_line(self) -> str:
+        """The message as one line, Chinese first, for a terminal or a page."""
+        return f"{self.zh} | {self.en}".replace("\n", " ")
+
+
+class ConfigError(OrgGraphError):
+    """Settings that cannot work: an unknown backend, a malformed config file."""
+
+
+class SchemaError(OrgGraphError):
+    """A label, relationship type or property that the schema does not declare."""
+
+
+class StoreUnavailable(OrgGraphError):
+    """The graph server cannot be reached (not running, wrong address, port refused)."""
+
+
+class AuthFailed(OrgGraphError):
+    """The graph server refused the credentials."""
+
+
+class ServerError(OrgGraphError):
+    """The embedded server could not be started, stopped or found in a usable state."""
+
+
+class QueryError(OrgGraphError):
+    """A catalogue query or ad-hoc statement that cannot be run as asked."""
+
+
+class ReadOnlyViolation(QueryError):
+    """A statement that would write was sent where only reads are allowed."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in input data, located down to the cell."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    zh: str
+    en: str
+
+    def one_line(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.row, self.column) if p not in (None, ""))
+        return f"{where} [{self.value!r}] {self.zh} | {self.en}"
+
+
+class ValidationError(OrgGraphError):
+    """Input that failed validation; carries every issue found, not just the first."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = list(issues)
+        first = self.issues[0].one_line() if self.issues else ""
+        super().__init__(
+            f"数据校验失败,共 {len(self.issues)} 处问题;首个:{first}",
+            f"validation failed with {len(self.issues)} issue(s); first: {first}",
+        )

@@ -1,0 +1,161 @@
+"""The schema, loaded from ``schema.yaml`` into frozen models: the one place labels live.
+
+Constraints, indexes, loader validation, display names and the model table in ``docs/`` all derive
+from these models; a label, relationship type or property that is not declared cannot reach the
+database (see :mod:`orggraph.statements`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from orggraph.errors import SchemaError
+
+PropertyType = Literal["string", "integer", "float", "boolean", "date"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PropertySpec(Frozen):
+    """One property: its type, whether it is required, and how people call it."""
+
+    name: str
+    type: PropertyType
+    zh: str
+    en: str
+    required: bool = False
+    unique: bool = False
+    index: bool = False
+    enum: tuple[str, ...] | None = None
+    format: Literal["credit_code"] | None = None
+    sensitive: bool = False
+
+
+class NodeSpec(Frozen):
+    label: str
+    zh: str
+    en: str
+    group: str
+    properties: tuple[PropertySpec, ...]
+
+    @model_validator(mode="after")
+    def _has_unique_id(self) -> NodeSpec:
+        ids = [p for p in self.properties if p.name == "id"]
+        if not ids or not (ids[0].required and ids[0].unique):
+            raise ValueError(f"node {self.label} must declare a required, unique 'id'")
+        return self
+
+    def property(self, name: str) -> PropertySpec | None:
+        return next((p for p in self.properties if p.name == name), None)
+
+
+class Endpoints(Frozen):
+    from_: tuple[str, ...] = Field(alias="from")
+    to: tuple[str, ...]
+
+
+class RelationshipSpec(Frozen):
+    type: str
+    zh: str
+    en: str
+    verb_zh: str
+    endpoints: tuple[Endpoints, ...]
+    properties: tuple[PropertySpec, ...] = ()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every allowed (from label, to label) pair."""
+        return [(a, b) for e in self.endpoints for a in e.from_ for b in e.to]
+
+    def allows(self, src: str, dst: str) -> bool:
+        return (src, dst) in self.pairs()
+
+    def property(self, name: str) -> PropertySpec | None:
+        return next((p for p in self.properties if p.name == name), None)
+
+
+class CoverageRuleSpec(Frozen):
+    id: str
+    zh: str
+    en: str
+    population: str
+    coverage: Literal["组织覆盖", "工作覆盖"]
+    severity: Literal["high", "medium", "low"]
+    covered_zh: str
+    covered_en: str
+    query: str | None = None
+
+
+class Group(Frozen):
+    zh: str
+    en: str
+
+
+class Schema(Frozen):
+    version: int
+    provenance: tuple[PropertySpec, ...]
+    forbidden_properties: tuple[str, ...]
+    groups: dict[str, Group]
+    nodes: dict[str, NodeSpec]
+    relationships: dict[str, RelationshipSpec]
+    coverage_rules: tuple[CoverageRuleSpec, ...]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Schema:
+        for rel in self.relationships.values():
+            for src, dst in rel.pairs():
+                for label in (src, dst):
+                    if label not in self.nodes:
+                        raise ValueError(f"relationship {rel.type} names unknown label {label}")
+        for rule in self.coverage_rules:
+            if rule.population not in self.nodes:
+                raise ValueError(f"rule {rule.id} covers unknown label {rule.population}")
+        for node in self.nodes.values():
+            if node.group not in self.groups:
+                raise ValueError(f"node {node.label} is in unknown group {node.group}")
+        return self
+
+    def node(self, label: str) -> NodeSpec:
+        """The spec of a label, or a SchemaError naming the valid ones."""
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise SchemaError(
+                f"模型中没有节点类型 '{label}'", f"unknown node label '{label}'; known: {', '.join(self.nodes)}"
+            ) from None
+
+    def relationship(self, rel_type: str) -> RelationshipSpec:
+        try:
+            return self.relationships[rel_type]
+        except KeyError:
+            raise SchemaError(
+                f"模型中没有关系类型 '{rel_type}'",
+                f"unknown relationship type '{rel_type}'; known: {', '.join(self.relationships)}",
+            ) from None
+
+    def node_property_names(self, label: str) -> frozenset[str]:
+        own = {p.name for p in self.node(label).properties}
+        return frozenset(own | {p.name for p in self.provenance})
+
+    def relationship_property_names(self, rel_type: str) -> frozenset[str]:
+        own = {p.name for p in self.relationship(rel_type).properties}
+        return frozenset(own | {p.name for p in self.provenance})
+
+
+def _parse(raw: dict) -> Schema:
+    nodes = {label: NodeSpec(label=label, **spec) for label, spec in raw["nodes"].items()}
+    rels = {t: RelationshipSpec(type=t, **spec) for t, spec in raw["relationships"].items()}
+    return Schema(**{**raw, "nodes": nodes, "relationships": rels})
+
+
+@cache
+def load_schema() -> Schema:
+    """The packaged schema, parsed once per process."""
+    text = resources.files("orggraph").joinpath("schema.yaml").read_text(encoding="utf-8")
+    return _parse(yaml.safe_load(text))

@@ -1,0 +1,89 @@
+"""``orggraph serve``: the embedded server, the demo if the graph is empty, and Streamlit, together.
+
+Ctrl-C stops Streamlit and then the server this command started (a server that was already
+running, e.g. from ``orggraph db start``, is left running). The server is also told this process
+owns it, so it stops itself if this process is killed outright.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from orggraph.backends import open_store
+from orggraph.config import Settings
+from orggraph.embedded_server import EmbeddedServer, check_port_free
+from orggraph.ingest import graph_is_empty, load_demo_fixture
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "ORGGRAPH_BACKEND": settings.backend,
+            "ORGGRAPH_DATA_DIR": str(settings.resolved_data_dir()),
+            "NEO4J_DATABASE": settings.database,
+            "NEO4J_URI": settings.neo4j_uri,
+            "NEO4J_USER": settings.neo4j_user,
+            "NEO4J_PASSWORD": settings.neo4j_password,
+        }
+    )
+    return env
+
+
+def streamlit_command(port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+    ]
+
+
+def serve(settings: Settings, port: int, demo_if_empty: bool, say: Callable[[str], None]) -> None:
+    check_port_free(port, "应用 / the app")
+    server = EmbeddedServer(settings) if settings.backend == "embedded" else None
+    started = server.start(owner_pid=os.getpid())[1] if server else False
+    try:
+        with open_store(settings) as store:
+            store.ensure_schema()
+            if demo_if_empty and graph_is_empty(store):
+                summary = load_demo_fixture(store)
+                say(f"图谱为空,已导入演示区域 / empty graph, demo loaded: {summary.nodes} nodes")
+        say(f"应用地址 app: http://127.0.0.1:{port}  (Ctrl-C 停止 / to stop)")
+        proc = subprocess.Popen(streamlit_command(port), env=_environment(settings), cwd=APP.parent)
+        try:
+            proc.wait()
+        except KeyboardInterrupt:
+            _stop(proc)
+    finally:
+        if server and started:
+            server.stop()
+            say("服务器已停止 / server stopped")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        proc.wait(timeout=10)  # Streamlit got the same Ctrl-C and is shutting down
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

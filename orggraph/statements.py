@@ -1,0 +1,94 @@
+"""Every Cypher statement the store sends, built from the schema and nothing else.
+
+Labels and relationship types are checked against the schema before they are written into a
+statement; values only ever travel as ``$parameters``. Because the statements are generated here
+and only here, :func:`all_statements` can hand the complete list to Neo4j's parser in the tests.
+"""
+
+from __future__ import annotations
+
+from orggraph.schema import Schema
+
+# Statements that do not depend on a label.
+SERVER_VERSION = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+SHOW_CONSTRAINTS = "SHOW CONSTRAINTS"
+SHOW_INDEXES = "SHOW INDEXES"
+PING = "RETURN 1 AS ok"
+DELETE_ALL_BATCH = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+
+
+def constraint_name(label: str, prop: str) -> str:
+    return f"{label.lower()}_{prop}_unique"
+
+
+def index_name(label: str, prop: str) -> str:
+    return f"{label.lower()}_{prop}_index"
+
+
+def schema_ddl(schema: Schema) -> list[str]:
+    """Constraints first (they bring their own index), then the plain indexes."""
+    constraints, indexes = [], []
+    for node in schema.nodes.values():
+        for prop in node.properties:
+            if prop.unique:
+                constraints.append(
+                    f"CREATE CONSTRAINT {constraint_name(node.label, prop.name)} IF NOT EXISTS "
+                    f"FOR (n:{node.label}) REQUIRE n.{prop.name} IS UNIQUE"
+                )
+            elif prop.index:
+                indexes.append(
+                    f"CREATE INDEX {index_name(node.label, prop.name)} IF NOT EXISTS "
+                    f"FOR (n:{node.label}) ON (n.{prop.name})"
+                )
+    return constraints + indexes
+
+
+def upsert_nodes(schema: Schema, label: str) -> str:
+    """Merge nodes of one label by id and overwrite the given properties (idempotent)."""
+    label = schema.node(label).label
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+
+
+def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    """Merge one relationship per (src, dst) pair and overwrite its properties (idempotent)."""
+    rel = schema.relationship(rel_type)
+    src, dst = schema.node(src).label, schema.node(dst).label
+    if not rel.allows(src, dst):
+        from orggraph.errors import SchemaError
+
+        raise SchemaError(
+            f"关系 {rel.type} 不允许从 {src} 指向 {dst}",
+            f"relationship {rel.type} is not allowed from {src} to {dst}",
+        )
+    return (
+        f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) MATCH (b:{dst} {{id: row.dst}}) "
+        f"MERGE (a)-[r:{rel.type}]->(b) SET r += row.props"
+    )
+
+
+def count_nodes(schema: Schema, label: str) -> str:
+    return f"MATCH (n:{schema.node(label).label}) RETURN count(n) AS n"
+
+
+def count_relationships(schema: Schema, rel_type: str) -> str:
+    return f"MATCH ()-[r:{schema.relationship(rel_type).type}]->() RETURN count(r) AS n"
+
+
+def all_statements(schema: Schema) -> dict[str, str]:
+    """Every statement the store can send, keyed by a readable id (for the Neo4j parser check)."""
+    out = {
+        "server_version": SERVER_VERSION,
+        "show_constraints": SHOW_CONSTRAINTS,
+        "show_indexes": SHOW_INDEXES,
+        "ping": PING,
+        "delete_all_batch": DELETE_ALL_BATCH,
+    }
+    out.update({f"ddl:{i}": s for i, s in enumerate(schema_ddl(schema))})
+    for label in schema.nodes:
+        out[f"upsert_nodes:{label}"] = upsert_nodes(schema, label)
+        out[f"count_nodes:{label}"] = count_nodes(schema, label)
+    for rel in schema.relationships.values():
+        out[f"count_relationships:{rel.type}"] = count_relationships(schema, rel.type)
+        for src, dst in rel.pairs():
+            out[f"upsert_edges:{rel.type}:{src}->{dst}"] = upsert_edges(schema, rel.type, src, dst)
+    return out

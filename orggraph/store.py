@@ -1,0 +1,225 @@
+"""The graph store: one Bolt client over the official neo4j driver, for ArcadeDB and Neo4j alike.
+
+Writes are parameterised ``UNWIND`` batches in managed write transactions (the driver retries
+transient failures); reads run in read transactions routed as reads and come back as plain Python
+values, so nothing above this module knows which server answered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from orggraph import statements
+from orggraph.cypher_text import ensure_read_only
+from orggraph.errors import AuthFailed, OrgGraphError, QueryError, SchemaError, StoreUnavailable
+from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.schema import Schema
+
+DEFAULT_BATCH = 10_000
+
+
+def plain(value: Any) -> Any:
+    """A driver value as plain Python: nodes and relationships as dicts, temporal values native."""
+    if isinstance(value, neo4j.graph.Node):
+        return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {
+            "_type": value.type,
+            "_start": value.start_node.get("id"),
+            "_end": value.end_node.get("id"),
+            **{k: plain(v) for k, v in value.items()},
+        }
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def translate(exc: Exception, where: str) -> OrgGraphError:
+    """A driver exception as an orggraph error with a message a person can act on."""
+    if isinstance(exc, neo4j_errors.AuthError):
+        return AuthFailed(f"图数据库拒绝了用户名或密码({where})", f"the graph server refused the credentials ({where})")
+    if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError)):
+        return StoreUnavailable(f"无法连接图数据库 {where}:{exc}", f"cannot reach the graph server at {where}: {exc}")
+    if isinstance(exc, neo4j_errors.Neo4jError):
+        msg = (exc.message or str(exc)).splitlines()[0]
+        return QueryError(f"图数据库拒绝执行语句:{msg}", f"the graph server rejected the statement: {msg}")
+    return StoreUnavailable(f"图数据库出错({where}):{exc}", f"graph server error ({where}): {exc}")
+
+
+class BoltStore:
+    """A graph behind Bolt. Build it with :func:`orggraph.backends.open_store`."""
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        schema: Schema,
+        backend: str,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.driver, self.database, self.schema, self.backend = driver, database, schema, backend
+        self._on_close = on_close
+
+    @classmethod
+    def connect(
+        cls,
+        uri: str,
+        auth: tuple[str, str],
+        database: str,
+        schema: Schema,
+        backend: str,
+        timeout_s: float = 5.0,
+        on_close: Callable[[], None] | None = None,
+    ) -> BoltStore:
+        try:
+            driver = GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=timeout_s, max_transaction_retry_time=15.0, user_agent="orggraph"
+            )
+        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+            raise StoreUnavailable(f"图数据库地址无效:{uri}", f"invalid graph server address: {uri} ({exc})") from exc
+        store = cls(driver, database, schema, backend, on_close)
+        try:
+            driver.verify_connectivity()
+            store.ping()
+        except OrgGraphError:
+            driver.close()
+            raise
+        except Exception as exc:
+            driver.close()
+            raise translate(exc, uri) from exc
+        return store
+
+    def close(self) -> None:
+        self.driver.close()
+        if self._on_close:
+            self._on_close()
+
+    def __enter__(self) -> BoltStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading -----------------------------------------------------------------------------
+    def _execute(self, statement: str, params: dict[str, Any], routing: RoutingControl) -> list[dict]:
+        try:
+            records, _, keys = self.driver.execute_query(statement, params, database_=self.database, routing_=routing)
+        except neo4j_errors.DriverError as exc:
+            raise translate(exc, self.backend) from exc
+        except neo4j_errors.Neo4jError as exc:
+            raise translate(exc, self.backend) from exc
+        return [{k: plain(v) for k, v in zip(keys, r.values(), strict=True)} for r in records]
+
+    def read(self, statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict]:
+        """Run a read-only statement (checked before sending) and return rows of plain values."""
+        ensure_read_only(statement, name)
+        return self._execute(statement, params or {}, RoutingControl.READ)
+
+    def ping(self) -> None:
+        self._execute(statements.PING, {}, RoutingControl.READ)
+
+    def server_info(self) -> dict[str, str]:
+        try:
+            info = self.driver.get_server_info()
+        except neo4j_errors.DriverError as exc:
+            raise translate(exc, self.backend) from exc
+        return {
+            "backend": self.backend,
+            "agent": info.agent,
+            "address": str(info.address),
+            "protocol": ".".join(map(str, info.protocol_version)),
+            "database": self.database,
+        }
+
+    def node_counts(self) -> dict[str, int]:
+        """Nodes per schema label (every label, zeros included)."""
+        return {
+            label: self._execute(statements.count_nodes(self.schema, label), {}, RoutingControl.READ)[0]["n"]
+            for label in self.schema.nodes
+        }
+
+    def relationship_counts(self) -> dict[str, int]:
+        return {
+            t: self._execute(statements.count_relationships(self.schema, t), {}, RoutingControl.READ)[0]["n"]
+            for t in self.schema.relationships
+        }
+
+    # --- writing -----------------------------------------------------------------------------
+    def ensure_schema(self) -> list[str]:
+        """Create every constraint and index the schema declares (idempotent); returns the DDL sent."""
+        ddl = statements.schema_ddl(self.schema)
+        for statement in ddl:
+            self._execute(statement, {}, RoutingControl.WRITE)
+        return ddl
+
+    def _write_batches(self, statement: str, rows: Iterable[dict], batch_size: int) -> int:
+        def work(tx: neo4j.ManagedTransaction, batch: list[dict]) -> None:
+            tx.run(statement, rows=batch).consume()
+
+        written = 0
+        try:
+            with self.driver.session(database=self.database) as session:
+                for batch in _batches(rows, batch_size):
+                    session.execute_write(work, batch)
+                    written += len(batch)
+        except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
+            raise translate(exc, self.backend) from exc
+        return written
+
+    def _checked_props(self, allowed: frozenset[str], props: dict[str, Any], what: str) -> dict[str, Any]:
+        unknown = props.keys() - allowed
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise SchemaError(f"{what} 没有属性 {names}(模型未声明)", f"{what} has no property {names} in the schema")
+        return props
+
+    def write_nodes(self, records: Iterable[NodeRecord], batch_size: int = DEFAULT_BATCH) -> int:
+        """Merge nodes by (label, id); properties given overwrite, others stay. Returns rows written."""
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for rec in records:
+            allowed = self.schema.node_property_names(rec.label)
+            by_label[rec.label].append(
+                {"id": rec.id, "props": self._checked_props(allowed, rec.properties(), rec.label)}
+            )
+        return sum(
+            self._write_batches(statements.upsert_nodes(self.schema, label), rows, batch_size)
+            for label, rows in by_label.items()
+        )
+
+    def write_edges(self, records: Iterable[EdgeRecord], batch_size: int = DEFAULT_BATCH) -> int:
+        """Merge relationships by (type, source node, target node); endpoints must already exist."""
+        groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for rec in records:
+            allowed = self.schema.relationship_property_names(rec.type)
+            props = self._checked_props(allowed, rec.properties(), rec.type)
+            groups[(rec.type, rec.src_label, rec.dst_label)].append(
+                {"src": rec.src_id, "dst": rec.dst_id, "props": props}
+            )
+        return sum(
+            self._write_batches(statements.upsert_edges(self.schema, *key), rows, batch_size)
+            for key, rows in groups.items()
+        )
+
+    def clear(self, batch: int = 20_000) -> None:
+        """Delete every node and relationship, in batches (used by tests and `demo --replace`)."""
+        while self._execute(statements.DELETE_ALL_BATCH, {"limit": batch}, RoutingControl.WRITE)[0]["deleted"]:
+            pass
