@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from orggraph.config import BACKENDS, Settings
 from orggraph.embedded_server import EmbeddedServer
-from orggraph.errors import ConfigError
+from orggraph.errors import ConfigError, StoreUnavailable
 from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
@@ -20,8 +20,6 @@ def _open_embedded(settings: Settings, start: bool, owner_pid: int) -> BoltStore
     state = server.status()
     if state is None:
         if not start:
-            from orggraph.errors import StoreUnavailable
-
             raise StoreUnavailable(
                 "嵌入式服务器未运行(orggraph db start)", "the embedded server is not running (orggraph db start)"
             )

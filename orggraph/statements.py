@@ -7,6 +7,7 @@ and only here, :func:`all_statements` can hand the complete list to Neo4j's pars
 
 from __future__ import annotations
 
+from orggraph.errors import SchemaError
 from orggraph.schema import Schema
 
 # Statements that do not depend on a label.
@@ -54,8 +55,6 @@ def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     rel = schema.relationship(rel_type)
     src, dst = schema.node(src).label, schema.node(dst).label
     if not rel.allows(src, dst):
-        from orggraph.errors import SchemaError
-
         raise SchemaError(
             f"关系 {rel.type} 不允许从 {src} 指向 {dst}",
             f"relationship {rel.type} is not allowed from {src} to {dst}",

@@ -1,0 +1,36 @@
+"""Run every benchmark and print one table: ``make bench`` (or ``python -m benchmarks.run``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks import bench_load
+from benchmarks.harness import fresh_server, machine, print_table
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> int:
+    figures = []
+    with (
+        tempfile.TemporaryDirectory(prefix="orggraph-bench-") as tmp,
+        fresh_server(Path(tmp) / "data") as (settings, server, start_seconds),
+    ):
+        figures += bench_load.run(settings, server, start_seconds)
+    print_table("orggraph benchmarks", figures)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(
+        json.dumps(
+            {"machine": machine(), "figures": [f.__dict__ | {"ratio": f.ratio} for f in figures]},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""``python -m orggraph`` runs the CLI."""
+
+from orggraph.cli import main
+
+main()

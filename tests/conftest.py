@@ -1,0 +1,56 @@
+"""One real embedded ArcadeDB server per test session, with its data in a temporary folder.
+
+Tests that write take ``clean_store`` (the graph emptied first) or ``demo_store`` (the small demo
+region loaded). The server is told the pytest process owns it, so it stops even if pytest is killed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orggraph.backends import open_store
+from orggraph.config import Settings, load_settings
+from orggraph.embedded_server import EmbeddedServer
+from orggraph.ingest import load_demo_fixture
+from orggraph.store import BoltStore
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    data_dir = tmp_path_factory.mktemp("graph") / "data"
+    settings = load_settings({"data_dir": data_dir, "heap": "1g"}, environ={})
+    server = EmbeddedServer(settings)
+    server.start(owner_pid=os.getpid())
+    yield settings
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def session_store(settings: Settings) -> Iterator[BoltStore]:
+    with open_store(settings, start=False) as store:
+        store.ensure_schema()
+        yield store
+
+
+@pytest.fixture
+def clean_store(session_store: BoltStore) -> BoltStore:
+    session_store.clear()
+    return session_store
+
+
+@pytest.fixture
+def demo_store(clean_store: BoltStore) -> BoltStore:
+    load_demo_fixture(clean_store)
+    return clean_store
+
+
+@pytest.fixture
+def cli_env(settings: Settings) -> dict[str, str]:
+    """Environment that points the CLI at the session's server."""
+    return {"ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded", "ORGGRAPH_HEAP": "1g"}

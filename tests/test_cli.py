@@ -1,0 +1,119 @@
+"""The CLI through its runner, against the session's real server: answers, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from typer.testing import CliRunner
+
+from orggraph.cli import app
+
+runner = CliRunner()
+
+
+def invoke(args: list[str], env: dict[str, str]):
+    return runner.invoke(app, args, env=env, catch_exceptions=False)
+
+
+def assert_one_line_error(result) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("错误 Error:") and " | " in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_status_counts_every_label(demo_store, cli_env):
+    result = invoke(["status", "--format", "json"], cli_env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["nodes"]["PartyOrg"] == 15 and data["nodes"]["Compound"] == 4
+    assert data["server"]["backend"] == "embedded"
+    table = invoke(["status"], cli_env)
+    assert "党组织" in table.stdout and "合计 total" in table.stdout
+
+
+def test_query_returns_rows_as_json_and_csv(demo_store, cli_env):
+    result = invoke(["query", "find_by_name", "--param", "q=金城", "--format", "json"], cli_env)
+    assert result.exit_code == 0, result.output
+    names = {row["name"] for row in json.loads(result.stdout)}
+    assert {"金城社区", "金城小区", "金城社区党委"} <= names
+    csv_out = invoke(["query", "compounds_without_org", "--format", "csv"], cli_env).stdout.splitlines()
+    assert csv_out[0] == "street,id,compound" and len(csv_out) == 4
+
+
+def test_queries_lists_the_catalogue(cli_env):
+    result = invoke(["queries"], cli_env)
+    assert result.exit_code == 0 and "compounds_without_org" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["query", "no_such_query"], "no query named"),
+        (["query", "org_subordinates"], "needs parameter org_id"),
+        (["query", "find_by_name", "-p", "limit=many"], "must be a integer"),
+        (["query", "find_by_name", "-p", "nolimit"], "name=value"),
+        (["query", "find_by_name", "--format", "xml"], "unknown format"),
+    ],
+)
+def test_bad_query_requests_get_one_line(demo_store, cli_env, args, needle):
+    result = invoke(args, cli_env)
+    assert_one_line_error(result)
+    assert needle in result.stderr
+
+
+def test_a_write_statement_in_query_is_refused(demo_store, cli_env, tmp_path):
+    script = tmp_path / "w.cypher"
+    script.write_text("// name: w\n// zh: 写\n// en: write\nMATCH (n) DETACH DELETE n\n", encoding="utf-8")
+    result = invoke(["query", str(script)], cli_env)
+    assert_one_line_error(result)
+    assert "read-only" in result.stderr
+    assert invoke(["status", "--format", "json"], cli_env).stdout.count('"PartyOrg": 15') == 1
+
+
+def test_unknown_backend(cli_env):
+    result = invoke(["--backend", "mysql", "status"], cli_env)
+    assert_one_line_error(result)
+    assert "valid backends: embedded, neo4j" in result.stderr
+
+
+def test_unreachable_neo4j(cli_env):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = invoke(["--backend", "neo4j", "--neo4j-uri", f"bolt://127.0.0.1:{port}", "status"], cli_env)
+    assert_one_line_error(result)
+    assert "cannot reach the graph server" in result.stderr
+
+
+def test_wrong_password(session_store, settings, cli_env):
+    uri = f"bolt://{session_store.server_info()['address']}"
+    result = invoke(
+        [
+            "--backend",
+            "neo4j",
+            "--neo4j-uri",
+            uri,
+            "--neo4j-user",
+            "root",
+            "--neo4j-password",
+            "not-the-password",
+            "status",
+        ],
+        cli_env,
+    )
+    assert_one_line_error(result)
+    assert "refused the credentials" in result.stderr
+
+
+def test_db_status_shows_the_running_server(cli_env, session_store):
+    result = invoke(["db", "status"], cli_env)
+    assert result.exit_code == 0 and "运行中 running" in result.stdout
+
+
+def test_db_commands_refuse_a_server_orggraph_does_not_manage(cli_env):
+    result = invoke(["--backend", "neo4j", "db", "stop"], cli_env)
+    assert_one_line_error(result)

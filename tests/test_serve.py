@@ -1,0 +1,72 @@
+"""`orggraph serve` as `make run` uses it: a real Streamlit on 127.0.0.1, Ctrl-C leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from orggraph.backends import open_store
+from orggraph.config import load_settings
+from orggraph.embedded_server import EmbeddedServer, free_port
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as resp:
+        return resp.status, resp.read().decode("utf-8", "replace")
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            return _get(url)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout_s} s")
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if text in line and "ps -eo" not in line]
+
+
+def test_serve_answers_http_200_offline_and_ctrl_c_stops_everything(tmp_path):
+    data_dir, port = tmp_path / "data", free_port()
+    env = {**os.environ, "ORGGRAPH_HEAP": "512m"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orggraph", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        status, html = _wait_http(f"http://127.0.0.1:{port}/", proc)
+        assert status == 200
+        assert _get(f"http://127.0.0.1:{port}/_stcore/health") == (200, "ok")
+        remote = [u for u in re.findall(r'(?:src|href)="([^"]+)"', html) if re.match(r"(https?:)?//", u)]
+        assert remote == [], f"page references outside resources: {remote}"
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends to the foreground group
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 130), output
+    assert "server stopped" in output
+    assert _processes_mentioning(str(data_dir)) == [] and _processes_mentioning(f"--server.port {port}") == []
+    assert not (tmp_path / "log").exists()
+    settings = load_settings({"data_dir": data_dir, "heap": "512m"}, environ={})
+    try:
+        with open_store(settings) as store:
+            assert store.node_counts()["PartyOrg"] == 15  # the demo was loaded and survived the stop
+    finally:
+        EmbeddedServer(settings).stop()
