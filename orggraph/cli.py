@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orggraph import backends, query_catalogue
+from orggraph import backends, cli_docs, query_catalogue
 from orggraph import serve as serve_mod
 from orggraph.config import Settings, load_settings
 from orggraph.embedded_server import EmbeddedServer
@@ -212,16 +212,18 @@ def serve(
 @app.command()
 @edge
 def docs(check: Annotated[bool, typer.Option(help="只检查是否过期 / only check for drift")] = False) -> None:
-    """生成模型说明 docs/model.md / generate the model table.
+    """生成模型说明与命令参考 / generate docs/model.md and the README CLI reference.
 
     示例 Example: orggraph docs --check
     """
     if check:
         check_model_doc()
-        console.print(f"{MODEL_DOC} 与模型一致 / matches the schema")
+        cli_docs.check_reference(app)
+        console.print(f"{MODEL_DOC} 与 README 命令参考均为最新 / both up to date")
     else:
         write_model_doc()
-        console.print(f"已写入 written: {MODEL_DOC}")
+        cli_docs.write_reference(app)
+        console.print(f"已写入 written: {MODEL_DOC}, {cli_docs.README}")
 
 
 def _embedded(ctx: typer.Context) -> EmbeddedServer:

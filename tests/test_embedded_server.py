@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import subprocess
@@ -137,3 +138,15 @@ def _alive(pid: int) -> bool:
         return False
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().split(")")[-1].split()[0] != "Z"
+
+
+def test_every_listener_of_the_server_is_on_loopback(settings):
+    import psutil
+
+    state = EmbeddedServer(settings).status()
+    listening = [
+        c.laddr for c in psutil.Process(state.pid).net_connections(kind="inet") if c.status == psutil.CONN_LISTEN
+    ]
+    assert {a.port for a in listening} >= {state.bolt_port, state.http_port}
+    addresses = [ipaddress.ip_address(a.ip) for a in listening]
+    assert all((getattr(a, "ipv4_mapped", None) or a).is_loopback for a in addresses), listening

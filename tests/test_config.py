@@ -1,0 +1,56 @@
+"""Settings come in layers — defaults, config file, environment, flags — and bad values are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orggraph.config import load_settings
+from orggraph.errors import ConfigError
+
+
+def test_layers_later_wins(tmp_path: Path):
+    config = tmp_path / "orggraph.toml"
+    config.write_text('[orggraph]\nbackend = "neo4j"\nneo4j_uri = "bolt://file:7687"\ndatabase = "fromfile"\n')
+    env = {"NEO4J_URI": "bolt://env:7687", "NEO4J_DATABASE": "fromenv"}
+    settings = load_settings({"database": "fromflag", "neo4j_user": None}, environ=env, config_path=config)
+    assert (settings.backend, settings.neo4j_uri, settings.database, settings.neo4j_user) == (
+        "neo4j",
+        "bolt://env:7687",
+        "fromflag",
+        "neo4j",
+    )
+
+
+def test_defaults_are_the_embedded_server_under_data():
+    settings = load_settings(environ={})
+    assert settings.backend == "embedded" and settings.data_dir == Path("data") and settings.bolt_port == 0
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        ({"backend": "sqlite"}, "valid backends: embedded, neo4j"),
+        ({"bolt_port": "seventy"}, "bolt_port"),
+    ],
+)
+def test_bad_settings_are_named(flags, needle):
+    with pytest.raises(ConfigError) as err:
+        load_settings(flags, environ={})
+    assert needle in err.value.en and err.value.zh
+
+
+def test_malformed_or_missing_config_file(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("backend = = 1")
+    with pytest.raises(ConfigError, match="malformed"):
+        load_settings(environ={}, config_path=bad)
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(environ={}, config_path=tmp_path / "none.toml")
+
+
+def test_settings_are_frozen():
+    settings = load_settings(environ={})
+    with pytest.raises(ValueError):
+        settings.backend = "neo4j"

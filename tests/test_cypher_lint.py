@@ -1,0 +1,72 @@
+"""Neo4j's own parser accepts every statement the store can send and every catalogue query.
+
+ArcadeDB accepts some Cypher that Neo4j rejects, so passing on the embedded server proves nothing
+about Neo4j; this runs ``@neo4j-cypher/language-support`` (tools/cypher-lint) over all of it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from orggraph.cypher_text import READ_PROCEDURES, strip_literals
+from orggraph.query_catalogue import load_catalogue
+from orggraph.schema import load_schema
+from orggraph.statements import all_statements
+
+LINTER = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"
+
+
+def _every_statement() -> dict[str, str]:
+    texts = dict(all_statements(load_schema()))
+    texts.update({f"query:{q.name}": q.text for q in load_catalogue().values()})
+    return texts
+
+
+def _lint(texts: dict[str, str]) -> list[dict]:
+    if not (LINTER / "node_modules").exists():
+        pytest.fail("tools/cypher-lint is not installed: run `npm ci --prefix tools/cypher-lint` (make test does)")
+    node = shutil.which("node")
+    assert node, "Node.js is needed for Neo4j's Cypher parser"
+    payload = json.dumps([{"id": k, "text": v} for k, v in texts.items()], ensure_ascii=False)
+    result = subprocess.run(
+        [node, str(LINTER / "lint.mjs")], input=payload, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def lint_report() -> list[dict]:
+    return _lint(_every_statement())
+
+
+def test_neo4j_parser_accepts_every_statement_and_query(lint_report):
+    assert len(lint_report) >= 150
+    problems = {r["id"]: r["errors"] + r["warnings"] for r in lint_report if r["errors"] or r["warnings"]}
+    assert problems == {}
+
+
+def test_the_parser_really_rejects_what_neo4j_rejects():
+    report = _lint(
+        {
+            "arcadedb_sql": "SELECT FROM Street",
+            "typo": "MATCH (n RETURN n",
+            "old_constraint": "CREATE CONSTRAINT ON (n:Street) ASSERT n.id IS UNIQUE",
+        }
+    )
+    assert all(r["errors"] for r in report), report
+
+
+def test_no_procedure_outside_neo4j_builtins():
+    calls = {
+        m.group(1).lower()
+        for text in _every_statement().values()
+        for m in re.finditer(r"CALL\s+([A-Za-z_][\w.]*)", strip_literals(text), re.IGNORECASE)
+    }
+    assert calls <= READ_PROCEDURES
