@@ -66,7 +66,7 @@ def machine() -> str:
 
 
 def print_table(title: str, figures: list[Figure], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or Console(width=150)
     table = Table(title=title)
     for col in ("figure", "value", "unit", "reference (same run)", "ratio"):
         table.add_column(col)

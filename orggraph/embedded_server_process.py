@@ -117,4 +117,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # The server is down and its databases closed, but Bolt connection threads of clients that have
+    # not hung up yet are non-daemon JVM threads blocked on their sockets: a normal interpreter exit
+    # would wait for them forever (measured). Nothing is left to flush, so leave at once.
+    os._exit(code)

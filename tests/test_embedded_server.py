@@ -150,3 +150,17 @@ def test_every_listener_of_the_server_is_on_loopback(settings):
     assert {a.port for a in listening} >= {state.bolt_port, state.http_port}
     addresses = [ipaddress.ip_address(a.ip) for a in listening]
     assert all((getattr(a, "ipv4_mapped", None) or a).is_loopback for a in addresses), listening
+
+
+def test_stop_is_prompt_while_a_client_is_still_connected(tmp_path):
+    """An app left connected must not keep the server process alive after its stop (it did, once)."""
+    from neo4j import GraphDatabase
+
+    server = _server(tmp_path / "data")
+    state, _ = server.start()
+    with GraphDatabase.driver(state.uri, auth=("root", server.password())) as driver:
+        driver.execute_query("RETURN 1", database_="orggraph")
+        started = time.monotonic()
+        assert server.stop(timeout_s=15)
+        assert time.monotonic() - started < 10
+    assert not _alive(state.pid)

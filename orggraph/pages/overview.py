@@ -32,4 +32,4 @@ def render() -> None:
         for label, spec in schema.nodes.items()
     ]
     st.subheader(t("各类节点数量", "Nodes per label"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
