@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orggraph.config import Settings
-from orggraph.embedded_server_files import ServerFiles, lock_holder
+from orggraph.embedded_server_files import ServerFiles, lock_holder, pid_alive
 from orggraph.errors import ServerError
 
 
@@ -35,20 +35,6 @@ class ServerState:
     @property
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie child counts as gone
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def free_port() -> int:
@@ -83,7 +69,7 @@ class EmbeddedServer:
         state = self.files.read_state()
         if state is None:
             return None
-        if _pid_alive(state["pid"]) and lock_holder(self.files.lock) is not None:
+        if pid_alive(state["pid"]) and lock_holder(self.files.lock) is not None:
             return ServerState(**state)
         self.files.state.unlink(missing_ok=True)  # the server died without cleaning up
         return None
@@ -163,7 +149,7 @@ class EmbeddedServer:
         """Ask the server to stop and wait; SIGTERM, then SIGKILL, only if it will not. False if none ran."""
         state = self.files.read_state()
         pid = state["pid"] if state else lock_holder(self.files.lock)
-        if not pid or pid < 0 or not _pid_alive(pid):
+        if not pid or pid < 0 or not pid_alive(pid):
             self.files.state.unlink(missing_ok=True)
             return False
         self.files.stop_request.touch()
@@ -185,10 +171,10 @@ class EmbeddedServer:
 def _wait_gone(pid: int, timeout_s: float) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             return True
         time.sleep(0.1)
-    return not _pid_alive(pid)
+    return not pid_alive(pid)
 
 
 def data_dir_of(settings: Settings) -> Path:

@@ -114,3 +114,18 @@ def lock_holder(path: Path) -> int | None:
         return int(path.read_text().strip() or 0) or -1
     except (ValueError, OSError):
         return -1
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (a dead child not yet reaped counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True

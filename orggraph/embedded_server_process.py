@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from orggraph.embedded_server_files import ServerFiles, hold_lock, write_json_atomic
+from orggraph.embedded_server_files import ServerFiles, hold_lock, pid_alive, write_json_atomic
 
 POLL_S = 0.3
 
@@ -32,18 +32,6 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--heap", default="2g")
     p.add_argument("--owner-pid", type=int, default=0)
     return p.parse_args(argv)
-
-
-def _owner_alive(pid: int) -> bool:
-    if not pid:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _start_arcadedb(files: ServerFiles, args: argparse.Namespace):
@@ -72,7 +60,7 @@ def _wait_for_stop(files: ServerFiles, owner_pid: int, stop: threading.Event) ->
     while not stop.wait(POLL_S):
         if files.stop_request.exists():
             return "stop request"
-        if not _owner_alive(owner_pid):
+        if owner_pid and not pid_alive(owner_pid):
             return f"owner process {owner_pid} has gone"
     return "signal"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer
-from orggraph.embedded_server_files import write_json_atomic
+from orggraph.embedded_server_files import pid_alive, write_json_atomic
 from orggraph.errors import ServerError
 from orggraph.records import NodeRecord
 
@@ -125,19 +124,10 @@ def test_server_owned_by_a_process_stops_when_that_process_dies(tmp_path):
     owner.kill()
     owner.wait()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and _alive(server_pid):
+    while time.monotonic() < deadline and pid_alive(server_pid):
         time.sleep(0.2)
-    assert not _alive(server_pid)
+    assert not pid_alive(server_pid)
     assert _server(data_dir).status() is None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split(")")[-1].split()[0] != "Z"
 
 
 def test_every_listener_of_the_server_is_on_loopback(settings):
@@ -163,4 +153,4 @@ def test_stop_is_prompt_while_a_client_is_still_connected(tmp_path):
         started = time.monotonic()
         assert server.stop(timeout_s=15)
         assert time.monotonic() - started < 10
-    assert not _alive(state.pid)
+    assert not pid_alive(state.pid)
