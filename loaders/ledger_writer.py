@@ -1,0 +1,117 @@
+"""Records → ledgers: the sheets a street or community would keep, as xlsx or CSV (UTF-8 or GB18030).
+
+The inverse of the reader; used by the region generator (the demo goes through the real loader),
+by ``orggraph template`` (blank ledgers) and by ``orggraph export``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from loaders.layout import Column, Layout, Sheet, load_layout
+from orggraph.errors import SchemaError
+from orggraph.records import EdgeRecord, NodeRecord
+
+WORKBOOK = "台账.xlsx"
+MANY_SEPARATOR = ";"
+
+
+def cell_text(value: object) -> object:
+    """A value as a ledger cell: booleans as 是/否, everything else as itself."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+class _EdgeIndex:
+    """Edges grouped the way node sheets show them: by (type, reverse, owner id)."""
+
+    def __init__(self, edges: Iterable[EdgeRecord]) -> None:
+        self.by_owner: dict[tuple[str, bool, str], list[EdgeRecord]] = defaultdict(list)
+        self.by_type: dict[str, list[EdgeRecord]] = defaultdict(list)
+        for e in edges:
+            self.by_owner[(e.type, False, e.src_id)].append(e)
+            self.by_owner[(e.type, True, e.dst_id)].append(e)
+            self.by_type[e.type].append(e)
+
+    def cell(self, col: Column, owner: NodeRecord) -> str | None:
+        found = self.by_owner.get((col.edge, col.reverse, owner.id), [])
+        found = [e for e in found if (e.src_label if col.reverse else e.dst_label) in col.targets]
+        ids = [e.src_id if col.reverse else e.dst_id for e in found]
+        if len(ids) > 1 and not col.many:
+            raise SchemaError(
+                f"{owner.id} 的“{col.header}”只能填一个编号,却有 {len(ids)} 个",
+                f"{owner.id}: column {col.en} holds one id, got {len(ids)}",
+            )
+        return MANY_SEPARATOR.join(ids) or None
+
+
+def sheet_rows(sheet: Sheet, nodes: list[NodeRecord], index: _EdgeIndex) -> list[list[object]]:
+    """The data rows of one sheet (no header)."""
+    columns = sheet.all_columns()
+    if sheet.edge_sheet is not None:
+        return [
+            [e.src_id, e.dst_id, *[cell_text(e.props.get(c.prop)) for c in columns[2:]]]
+            for e in index.by_type.get(sheet.edge_sheet.type, [])
+        ]
+    rows = []
+    for n in nodes:
+        values = {"id": n.id, **n.props}
+        rows.append([cell_text(values.get(c.prop)) if c.prop else index.cell(c, n) for c in columns])
+    return rows
+
+
+def all_sheet_rows(
+    nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord], layout: Layout | None = None
+) -> dict[Sheet, list[list[object]]]:
+    layout = layout or load_layout()
+    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+    for n in nodes:
+        by_label[n.label].append(n)
+    index = _EdgeIndex(edges)
+    return {s: sheet_rows(s, by_label.get(s.label, []), index) for s in layout.sheets}
+
+
+def write_xlsx(path: Path, sheets: dict[Sheet, list[list[object]]]) -> Path:
+    wb = Workbook(write_only=True)
+    for sheet, rows in sheets.items():
+        ws = wb.create_sheet(sheet.zh)
+        ws.append([c.header for c in sheet.all_columns()])
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _csv_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def write_csv_dir(directory: Path, sheets: dict[Sheet, list[list[object]]], encoding: str = "utf-8") -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for sheet, rows in sheets.items():
+        path = directory / f"{sheet.zh}.csv"
+        with path.open("w", encoding=encoding, newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([c.header for c in sheet.all_columns()])
+            writer.writerows([[_csv_value(v) for v in row] for row in rows])
+        paths.append(path)
+    return paths
+
+
+def write_ledgers(
+    nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord], out: Path, fmt: str = "xlsx", encoding: str = "utf-8"
+) -> list[Path]:
+    """Write every sheet (empty ones too) as one workbook or one CSV per sheet; returns the files."""
+    sheets = all_sheet_rows(nodes, edges)
+    if fmt == "xlsx":
+        return [write_xlsx(out / WORKBOOK, sheets)]
+    return write_csv_dir(out, sheets, encoding)
