@@ -33,7 +33,7 @@ BATCH = 10_000
 
 def make_records(seed: int = 7) -> tuple[list[NodeRecord], list[EdgeRecord]]:
     rnd = random.Random(seed)
-    src = Source("bench.xlsx", 1, "bench")
+    src = Source("bench.xlsx", 1, load_id="bench")
     nodes, edges, ids = [], [], {}
     for label, n in LEVELS:
         ids[label] = [f"{label[:2]}{i}" for i in range(n)]

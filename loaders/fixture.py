@@ -37,7 +37,9 @@ def read_fixture(path: Path, load_id: str | None = None) -> tuple[list[NodeRecor
                 continue
             props = {k: _plain(v) for k, v in (rest[0] if rest else {}).items()}
             edges.append(
-                EdgeRecord(rel_type, labels[src], str(src), labels[dst], str(dst), props, Source(path.name, i, load_id))
+                EdgeRecord(
+                    rel_type, labels[src], str(src), labels[dst], str(dst), props, Source(path.name, i, load_id=load_id)
+                )
             )
     if issues:
         raise ValidationError(issues)
@@ -48,4 +50,4 @@ def _nodes(path: Path, by_label: dict, load_id: str | None) -> Iterator[NodeReco
     for label, rows in by_label.items():
         for i, row in enumerate(rows, start=1):
             props = {k: _plain(v) for k, v in row.items() if k != "id"}
-            yield NodeRecord(label, str(row["id"]), props, Source(path.name, i, load_id))
+            yield NodeRecord(label, str(row["id"]), props, Source(path.name, i, load_id=load_id))

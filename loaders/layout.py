@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -81,8 +81,9 @@ class Sheet(Frozen):
             raise ValueError(f"sheet {self.id}: give exactly one of label or edge_sheet")
         return self
 
+    @cached_property
     def all_columns(self) -> tuple[Column, ...]:
-        """Edge sheets start with their two id columns (as required edge columns)."""
+        """Every column; edge sheets start with their two id columns (as required edge columns)."""
         if self.edge_sheet is None:
             return self.columns
         e = self.edge_sheet

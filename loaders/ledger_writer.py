@@ -54,7 +54,7 @@ class _EdgeIndex:
 
 def sheet_rows(sheet: Sheet, nodes: list[NodeRecord], index: _EdgeIndex) -> list[list[object]]:
     """The data rows of one sheet (no header)."""
-    columns = sheet.all_columns()
+    columns = sheet.all_columns
     if sheet.edge_sheet is not None:
         return [
             [e.src_id, e.dst_id, *[cell_text(e.props.get(c.prop)) for c in columns[2:]]]
@@ -82,7 +82,7 @@ def write_xlsx(path: Path, sheets: dict[Sheet, list[list[object]]]) -> Path:
     wb = Workbook(write_only=True)
     for sheet, rows in sheets.items():
         ws = wb.create_sheet(sheet.zh)
-        ws.append([c.header for c in sheet.all_columns()])
+        ws.append([c.header for c in sheet.all_columns])
         for row in rows:
             ws.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,7 @@ def write_csv_dir(directory: Path, sheets: dict[Sheet, list[list[object]]], enco
         path = directory / f"{sheet.zh}.csv"
         with path.open("w", encoding=encoding, newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow([c.header for c in sheet.all_columns()])
+            writer.writerow([c.header for c in sheet.all_columns])
             writer.writerows([[_csv_value(v) for v in row] for row in rows])
         paths.append(path)
     return paths

@@ -61,9 +61,12 @@ class Issue:
     value: object
     zh: str
     en: str
+    sheet: str | None = None
+    severity: str = "error"  # or "warning": reported, not blocking
 
     def one_line(self) -> str:
-        where = ":".join(str(p) for p in (self.file, self.row, self.column) if p not in (None, ""))
+        parts = (self.file, self.sheet, f"第{self.row}行 row {self.row}" if self.row else None, self.column)
+        where = " · ".join(str(p) for p in parts if p not in (None, ""))
         return f"{where} [{self.value!r}] {self.zh} | {self.en}"
 
 

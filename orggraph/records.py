@@ -16,11 +16,18 @@ class Source:
 
     file: str
     row: int | None = None
+    sheet: str | None = None
     load_id: str | None = None
     loaded_at: str | None = None
 
     def as_properties(self) -> dict[str, Any]:
-        props = {"source_file": self.file, "source_row": self.row, "load_id": self.load_id, "loaded_at": self.loaded_at}
+        props = {
+            "source_file": self.file,
+            "source_sheet": self.sheet,
+            "source_row": self.row,
+            "load_id": self.load_id,
+            "loaded_at": self.loaded_at,
+        }
         return {k: v for k, v in props.items() if v is not None}
 
 

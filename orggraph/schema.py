@@ -44,6 +44,7 @@ class NodeSpec(Frozen):
     en: str
     group: str
     properties: tuple[PropertySpec, ...]
+    date_order: tuple[tuple[str, str], ...] = ()
 
     @model_validator(mode="after")
     def _has_unique_id(self) -> NodeSpec:
@@ -68,6 +69,7 @@ class RelationshipSpec(Frozen):
     verb_zh: str
     endpoints: tuple[Endpoints, ...]
     properties: tuple[PropertySpec, ...] = ()
+    date_order: tuple[tuple[str, str], ...] = ()
 
     def pairs(self) -> list[tuple[str, str]]:
         """Every allowed (from label, to label) pair."""
@@ -100,6 +102,7 @@ class Group(Frozen):
 class Schema(Frozen):
     version: int
     provenance: tuple[PropertySpec, ...]
+    org_levels: dict[str, int]
     forbidden_properties: tuple[str, ...]
     groups: dict[str, Group]
     nodes: dict[str, NodeSpec]

@@ -10,7 +10,7 @@ from neo4j.exceptions import ConstraintError
 from orggraph.errors import QueryError, ReadOnlyViolation, SchemaError
 from orggraph.records import EdgeRecord, NodeRecord, Source
 
-SRC = Source("台账.xlsx", 7, "L1", "2026-11-01T08:00:00")
+SRC = Source("台账.xlsx", 7, load_id="L1", loaded_at="2026-11-01T08:00:00")
 
 
 def _street_and_district(store):

@@ -1,0 +1,153 @@
+"""Cell values as people type them, turned into the schema's types — or a reason in 中文 and English.
+
+Handles full-width digits and letters, stray spaces, Excel serial dates, 2024-01-01 / 2024/1/1 /
+2024年1月1日 / 2024.1.1 / 20240101, 是/否 booleans, thousands separators, and the credit-code check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from orggraph import credit_code
+from orggraph.schema import PropertySpec
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓", "t"}
+_FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗", "f"}
+_ID_CARD = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+)
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+class ValueProblem(ValueError):
+    """Why a cell cannot be read; carries both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def normalize_text(value: object) -> str:
+    """NFKC (full-width → half-width), trimmed, inner runs of whitespace made one space."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not normalize_text(value))
+
+
+def parse_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueProblem(f"日期序号 {value} 超出范围", f"date serial {value} is out of range")
+    text = normalize_text(value)
+    match = _DATE.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise ValueProblem(f"日期不存在:{text}", f"no such date: {text}") from None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return parse_date(float(text))
+    raise ValueProblem(
+        f"无法识别的日期:{text}(应如 2024-01-01、2024/1/1 或 2024年1月1日)",
+        f"unreadable date: {text} (write 2024-01-01, 2024/1/1 or 2024年1月1日)",
+    )
+
+
+def parse_integer(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueProblem("应为整数", "must be a whole number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = normalize_text(value).replace(",", "").replace(" ", "")
+        text = re.sub(r"(人|个|户|栋|家|名|年)$", "", text)
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueProblem(
+                f"应为整数,收到“{normalize_text(value)}”", f"must be a whole number, got '{normalize_text(value)}'"
+            ) from None
+    if number != int(number):
+        raise ValueProblem(f"应为整数,收到 {value}", f"must be a whole number, got {value}")
+    if number < 0:
+        raise ValueProblem(f"不能为负数:{value}", f"must not be negative: {value}")
+    return int(number)
+
+
+def parse_float(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = normalize_text(value).replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueProblem(f"应为数字,收到“{text}”", f"must be a number, got '{text}'") from None
+
+
+def parse_boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = normalize_text(value).lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueProblem(f"应填“是”或“否”,收到“{text}”", f"must be 是/否 (yes/no), got '{text}'")
+
+
+def parse_string(spec: PropertySpec, value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed into a numeric cell
+    text = normalize_text(value)
+    if spec.format == "credit_code":
+        text = text.replace(" ", "").upper()
+        if not credit_code.is_valid(text):
+            raise ValueProblem(
+                f"统一社会信用代码无效(18位且校验位正确):{text}",
+                f"invalid unified social credit code (18 characters, valid check digit): {text}",
+            )
+    if spec.enum is not None and text not in spec.enum:
+        raise ValueProblem(
+            f"“{text}”不是允许的取值:{'、'.join(spec.enum)}",
+            f"'{text}' is not an allowed value: {', '.join(spec.enum)}",
+        )
+    return text
+
+
+_PARSERS = {"date": parse_date, "integer": parse_integer, "float": parse_float, "boolean": parse_boolean}
+
+
+def parse_cell(spec: PropertySpec, value: object) -> object:
+    """The typed value of a non-blank cell for a property, or ValueProblem."""
+    if spec.type == "string":
+        return parse_string(spec, value)
+    return _PARSERS[spec.type](value)
+
+
+def split_ids(value: object) -> list[str]:
+    """Ids from an edge cell: one, or several separated by ; , 、 or newlines."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return [part.strip() for part in re.split(r"[;,、\n]+", text) if part.strip()]
+
+
+def personal_number(value: object) -> str | None:
+    """What kind of personal number a cell holds (ID card, mobile), if any: those must not be stored."""
+    text = normalize_text(value)
+    if _ID_CARD.search(text):  # shape alone: a mistyped check digit is still someone's ID number
+        return "身份证号 / ID-card number"
+    if _MOBILE.search(text.replace("-", "").replace(" ", "")):
+        return "手机号 / mobile phone number"
+    return None

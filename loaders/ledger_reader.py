@@ -1,0 +1,175 @@
+"""Ledger files → located tables: which record kind each sheet holds, where its header is, its rows.
+
+Reads .xlsx (visible sheets only; merged header cells filled from their top-left cell; a title row or
+a group-header row above the real header is skipped) and .csv (UTF-8, UTF-8 with BOM or GB18030,
+detected). Values stay raw here; ``ledger_validation`` types them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from loaders.cell_values import is_blank, normalize_text
+from loaders.layout import Column, Layout, Sheet, header_key, load_layout
+from orggraph.errors import Issue
+from orggraph.schema import load_schema
+
+HEADER_SCAN_ROWS = 12
+SUFFIXES = (".xlsx", ".xlsm", ".csv")
+FULL_LOAD_LIMIT = 20 * 2**20  # bigger workbooks are read streaming (no merged-cell support)
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """One sheet whose kind and header are known: its columns by position and its data rows."""
+
+    file: str
+    sheet: str
+    kind: Sheet
+    header_row: int
+    columns: tuple[tuple[int, Column, str], ...]  # (position, column, header as written)
+    rows: tuple[tuple[int, tuple], ...]  # (row number in the file, cell values)
+
+
+def ledger_files(directory: Path) -> list[Path]:
+    """The ledger files of a folder (or the file itself), skipping Office lock files."""
+    if directory.is_file():
+        return [directory]
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
+
+
+def decode_csv(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, otherwise GB18030 (which takes any GBK/GB2312 file)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def _csv_tables(path: Path) -> Iterator[tuple[str, list[tuple]]]:
+    text = decode_csv(path.read_bytes())
+    yield path.stem, [tuple(r) for r in csv.reader(io.StringIO(text))]
+
+
+def _fill_merged(ws, rows: list[list]) -> None:
+    """Give every cell of a merged range in the header area the value of its top-left cell."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > HEADER_SCAN_ROWS:
+            continue
+        value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
+        for r in range(rng.min_row, min(rng.max_row, HEADER_SCAN_ROWS, len(rows)) + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if c <= len(rows[r - 1]):
+                    rows[r - 1][c - 1] = value
+
+
+def _xlsx_tables(path: Path) -> Iterator[tuple[str, list[tuple]]]:
+    streaming = path.stat().st_size > FULL_LOAD_LIMIT
+    wb = load_workbook(path, read_only=streaming, data_only=True)
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            if not streaming:
+                _fill_merged(ws, rows)
+            yield ws.title, [tuple(r) for r in rows]
+    finally:
+        wb.close()
+
+
+def _tables(path: Path) -> Iterator[tuple[str, list[tuple]]]:
+    return _csv_tables(path) if path.suffix.lower() == ".csv" else _xlsx_tables(path)
+
+
+def _score(sheet: Sheet, row: tuple) -> int:
+    keys = {header_key(c) for c in row if not is_blank(c)}
+    return sum(1 for col in sheet.all_columns if col.aliases() & keys)
+
+
+def _find_header(name: str, rows: list[tuple], layout: Layout) -> tuple[Sheet, int] | None:
+    named = layout.sheet_for_name(name)
+    candidates = [named] if named else list(layout.sheets)
+    best = (0, None, -1)
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        for sheet in candidates:
+            score = _score(sheet, row)
+            if score > best[0]:
+                best = (score, sheet, i)
+    score, sheet, index = best
+    if sheet is None or score < min(2, len(sheet.all_columns)):
+        return None
+    return sheet, index
+
+
+def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int):
+    """Header cells → columns, with issues for personal-data, unknown, repeated and missing columns."""
+    forbidden = {header_key(f) for f in load_schema().forbidden_properties}
+    mapped, issues, seen = [], [], {}
+    for pos, cell in enumerate(header):
+        if is_blank(cell):
+            continue
+        key, text = header_key(cell), normalize_text(cell)
+        col = next((i for i, c in enumerate(sheet.all_columns) if key in c.aliases()), None)
+        if any(f in key for f in forbidden):
+            issues.append(
+                Issue(
+                    file,
+                    row_no,
+                    text,
+                    text,
+                    "不得登记身份证号、电话等个人敏感信息,请删除此列",
+                    "ID-card and phone numbers must not be recorded; remove this column",
+                    name,
+                )
+            )
+        elif col is None:
+            issues.append(Issue(file, row_no, text, text, "未知列,已忽略", "unknown column, ignored", name, "warning"))
+        elif col in seen:
+            issues.append(
+                Issue(file, row_no, text, text, f"与“{seen[col]}”重复的列", f"repeats column '{seen[col]}'", name)
+            )
+        else:
+            seen[col] = text
+            mapped.append((pos, sheet.all_columns[col], text))
+    missing = [c.header for i, c in enumerate(sheet.all_columns) if c.is_required and i not in seen]
+    issues += [
+        Issue(file, row_no, m, None, f"缺少必填列“{m}”", f"required column '{m}' is missing", name) for m in missing
+    ]
+    return tuple(mapped), issues
+
+
+def read_ledgers(paths: Iterable[Path], layout: Layout | None = None) -> tuple[list[SheetData], list[Issue]]:
+    """Locate every sheet of every file; sheets that match no record kind are reported, not guessed."""
+    layout = layout or load_layout()
+    sheets, issues = [], []
+    for path in paths:
+        for name, rows in _tables(path):
+            if not any(not is_blank(c) for r in rows for c in r):
+                continue
+            found = _find_header(name, rows, layout)
+            if found is None:
+                issues.append(
+                    Issue(
+                        path.name,
+                        None,
+                        None,
+                        name,
+                        "无法识别该表的台账类型(表名或表头不匹配任何模板)",
+                        "cannot tell which ledger this sheet is (name and header match no template)",
+                        name,
+                    )
+                )
+                continue
+            kind, index = found
+            columns, header_issues = _map_columns(path.name, name, kind, rows[index], index + 1)
+            issues += header_issues
+            data = tuple((i + 1, r) for i, r in enumerate(rows) if i > index and any(not is_blank(c) for c in r))
+            sheets.append(SheetData(path.name, name, kind, index + 1, columns, data))
+    return sheets, issues

@@ -1,0 +1,235 @@
+"""Located ledger rows → typed, validated node and edge records, with every problem found.
+
+Checks, all driven by the schema and the layout: required cells, types, enumerations, the credit-code
+check digit, personal numbers (refused), duplicate ids, references to ids that exist nowhere (in this
+load or in the graph, asked through ``lookup``), endpoint kinds, cycles in LEADS and PART_OF, a
+superior of a deeper level than its subordinate, and dates in the wrong order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from loaders.cell_values import ValueProblem, is_blank, parse_cell, personal_number, split_ids
+from loaders.layout import Column
+from loaders.ledger_reader import SheetData
+from loaders.structure_checks import cycle_issues, level_issues
+from orggraph.errors import Issue
+from orggraph.records import EdgeRecord, NodeRecord, Source
+from orggraph.schema import load_schema
+
+# ids → {"label": ..., "kind": ...} for ids the graph already holds
+Lookup = Callable[[set[str]], dict[str, dict]]
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    sheet: str
+    row: int
+
+
+@dataclass
+class PendingEdge:
+    """An edge whose far end is still only an id."""
+
+    type: str
+    src_id: str
+    dst_id: str
+    src_targets: tuple[str, ...]
+    dst_targets: tuple[str, ...]
+    props: dict
+    where: Where
+    header: str
+
+
+@dataclass
+class ValidationResult:
+    nodes: list[NodeRecord]
+    edges: list[EdgeRecord]
+    issues: list[Issue]
+    rows: dict[str, int] = field(default_factory=dict)  # per sheet kind
+    rejected: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+class _Validator:
+    def __init__(self, load_id: str | None, loaded_at: str | None) -> None:
+        self.schema = load_schema()
+        self.load_id, self.loaded_at = load_id, loaded_at
+        self.issues: list[Issue] = []
+        self.bad_rows: set[Where] = set()
+        self.nodes: dict[str, tuple[NodeRecord, Where]] = {}
+        self.pending: list[PendingEdge] = []
+
+    def issue(self, where: Where, column: str | None, value: object, zh: str, en: str) -> None:
+        self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
+        self.bad_rows.add(where)
+
+    def _props(self, sheet: SheetData, row: tuple, where: Where) -> dict:
+        props = {}
+        for pos, col, header in sheet.columns:
+            value = row[pos] if pos < len(row) else None
+            if not is_blank(value) and col.spec is not None and col.spec.format != "credit_code":
+                if kind := personal_number(value):
+                    self.issue(
+                        where,
+                        header,
+                        "***",
+                        f"疑似{kind.split(' / ')[0]},不得登记个人敏感号码",
+                        f"looks like a {kind.split(' / ')[1]}; personal numbers must not be recorded",
+                    )
+                    continue
+            if col.prop is None:
+                continue
+            if is_blank(value):
+                if col.is_required:
+                    self.issue(where, header, value, "必填项为空", "required value is empty")
+                continue
+            try:
+                props[col.prop] = parse_cell(col.spec, value)
+            except ValueProblem as p:
+                self.issue(where, header, value, p.zh, p.en)
+        return props
+
+    def _date_order(self, pairs, props: dict, where: Where, headers: dict[str, str]) -> None:
+        for first, second in pairs:
+            if first in props and second in props and props[first] > props[second]:
+                self.issue(
+                    where,
+                    headers.get(second),
+                    props[second],
+                    f"“{headers.get(second, second)}”早于“{headers.get(first, first)}”",
+                    f"{second} ({props[second]}) is before {first} ({props[first]})",
+                )
+
+    def _edge_ids(self, col: Column, value: object, header: str, where: Where) -> list[str]:
+        if is_blank(value):
+            if col.is_required:
+                self.issue(where, header, value, "必填编号为空", "required id is empty")
+            return []
+        ids = split_ids(value)
+        if len(ids) > 1 and not col.many:
+            self.issue(where, header, value, "此列只能填一个编号", "this column takes a single id")
+            return []
+        return ids
+
+    def node_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
+        props = self._props(sheet, row, where)
+        node_id = props.pop("id", None)
+        headers = {c.prop: h for _, c, h in sheet.columns if c.prop}
+        self._date_order(self.schema.node(sheet.kind.label).date_order, props, where, headers)
+        if node_id is None:
+            return
+        if node_id in self.nodes:
+            first = self.nodes[node_id][1]
+            self.issue(
+                where,
+                headers.get("id"),
+                node_id,
+                f"编号重复,已见于 {first.file}·{first.sheet}·第{first.row}行",
+                f"duplicate id, already used at {first.file} · {first.sheet} · row {first.row}",
+            )
+            return
+        source = Source(where.file, where.row, where.sheet, self.load_id, self.loaded_at)
+        self.nodes[node_id] = (NodeRecord(sheet.kind.label, node_id, props, source), where)
+        for pos, col, header in sheet.columns:
+            if col.edge is None:
+                continue
+            for other in self._edge_ids(col, row[pos] if pos < len(row) else None, header, where):
+                ends = (
+                    ((other, node_id), (col.targets, (sheet.kind.label,)))
+                    if col.reverse
+                    else ((node_id, other), ((sheet.kind.label,), col.targets))
+                )
+                self.pending.append(PendingEdge(col.edge, *ends[0], *ends[1], {}, where, header))
+
+    def edge_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
+        props = self._props(sheet, row, where)
+        (p1, c1, h1), (p2, c2, h2) = sheet.columns[0], sheet.columns[1]
+        rel = self.schema.relationship(sheet.kind.edge_sheet.type)
+        self._date_order(rel.date_order, props, where, {c.prop: h for _, c, h in sheet.columns if c.prop})
+        src = self._edge_ids(c1, row[p1] if p1 < len(row) else None, h1, where)
+        dst = self._edge_ids(c2, row[p2] if p2 < len(row) else None, h2, where)
+        if src and dst and c1.edge and c2.edge:
+            self.pending.append(PendingEdge(rel.type, src[0], dst[0], c1.targets, c2.targets, props, where, h2))
+
+    def resolve(self, lookup: Lookup | None) -> list[EdgeRecord]:
+        known = {i: {"label": n.label, "kind": n.props.get("kind")} for i, (n, _) in self.nodes.items()}
+        wanted = {i for e in self.pending for i in (e.src_id, e.dst_id)} - known.keys()
+        if wanted and lookup is not None:
+            known.update(lookup(wanted))
+        edges = []
+        for e in self.pending:
+            labels = [
+                self._label(known, i, targets, e)
+                for i, targets in ((e.src_id, e.src_targets), (e.dst_id, e.dst_targets))
+            ]
+            if None in labels:
+                continue
+            source = Source(e.where.file, e.where.row, e.where.sheet, self.load_id, self.loaded_at)
+            edges.append((EdgeRecord(e.type, labels[0], e.src_id, labels[1], e.dst_id, e.props, source), e.where))
+        self.known = known
+        return edges
+
+    def _label(self, known: dict, node_id: str, targets: tuple[str, ...], e: PendingEdge) -> str | None:
+        if node_id not in known:
+            self.issue(
+                e.where,
+                e.header,
+                node_id,
+                "引用的编号在本次导入和图谱中都不存在",
+                "the referenced id exists neither in this load nor in the graph",
+            )
+            return None
+        label = known[node_id]["label"]
+        if label not in targets:
+            names = "、".join(self.schema.node(t).zh for t in targets)
+            self.issue(
+                e.where,
+                e.header,
+                node_id,
+                f"该编号是{self.schema.node(label).zh},此处应为{names}",
+                f"this id is a {label}; expected {', '.join(targets)}",
+            )
+            return None
+        return label
+
+
+def validate(
+    sheets: list[SheetData],
+    load_id: str | None = None,
+    loaded_at: str | None = None,
+    lookup: Lookup | None = None,
+    issues: list[Issue] | None = None,
+) -> ValidationResult:
+    """Type and check every row; ``lookup`` answers which ids the graph already holds."""
+    v = _Validator(load_id, loaded_at)
+    v.issues += issues or []
+    rows: dict[str, int] = {}
+    for sheet in sheets:
+        rows[sheet.kind.id] = rows.get(sheet.kind.id, 0) + len(sheet.rows)
+        handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
+        for row_no, row in sheet.rows:
+            handle(sheet, row, Where(sheet.file, sheet.sheet, row_no))
+    located = v.resolve(lookup)
+    for where, column, value, zh, en in cycle_issues(located) + level_issues(located, v.known):
+        v.issue(where, column, value, zh, en)
+    return _result(v, located, rows, sheets)
+
+
+def _result(v: _Validator, located, rows: dict[str, int], sheets: list[SheetData]) -> ValidationResult:
+    """Keep only rows without errors, and edges whose own row and both ends survived."""
+    rejected: dict[str, int] = {}
+    kind_of = {(s.file, s.sheet): s.kind.id for s in sheets}
+    for where in v.bad_rows:
+        kind = kind_of.get((where.file, where.sheet), where.sheet)
+        rejected[kind] = rejected.get(kind, 0) + 1
+    dropped = {i for i, (_, w) in v.nodes.items() if w in v.bad_rows}
+    nodes = [n for i, (n, _) in v.nodes.items() if i not in dropped]
+    edges = [e for e, w in located if w not in v.bad_rows and e.src_id not in dropped and e.dst_id not in dropped]
+    return ValidationResult(nodes, edges, v.issues, rows, rejected)
