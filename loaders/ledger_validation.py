@@ -70,21 +70,27 @@ class _Validator:
         self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
         self.bad_rows.add(where)
 
+    def _personal(self, col: Column, value: object, header: str, where: Where) -> bool:
+        """Refuse a cell holding an ID-card or phone number (the credit-code column aside)."""
+        if is_blank(value) or (col.spec is not None and col.spec.format == "credit_code"):
+            return False
+        kind = personal_number(value)
+        if kind:
+            zh, en = kind.split(" / ")
+            self.issue(
+                where,
+                header,
+                "***",
+                f"疑似{zh},不得登记个人敏感号码",
+                f"looks like a {en}; personal numbers must not be recorded",
+            )
+        return kind is not None
+
     def _props(self, sheet: SheetData, row: tuple, where: Where) -> dict:
         props = {}
         for pos, col, header in sheet.columns:
             value = row[pos] if pos < len(row) else None
-            if not is_blank(value) and col.spec is not None and col.spec.format != "credit_code":
-                if kind := personal_number(value):
-                    self.issue(
-                        where,
-                        header,
-                        "***",
-                        f"疑似{kind.split(' / ')[0]},不得登记个人敏感号码",
-                        f"looks like a {kind.split(' / ')[1]}; personal numbers must not be recorded",
-                    )
-                    continue
-            if col.prop is None:
+            if self._personal(col, value, header, where) or col.prop is None:
                 continue
             if is_blank(value):
                 if col.is_required:
