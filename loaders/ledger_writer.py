@@ -115,3 +115,13 @@ def write_ledgers(
     if fmt == "xlsx":
         return [write_xlsx(out / WORKBOOK, sheets)]
     return write_csv_dir(out, sheets, encoding)
+
+
+def write_templates(out: Path, fmt: str = "xlsx") -> list[Path]:
+    """Blank ledgers (headers only) and a filled example from the small demo region."""
+    from loaders.fixture import read_fixture
+
+    example = Path(__file__).resolve().parent.parent / "orggraph" / "fixtures" / "demo_small.yaml"
+    blank = write_ledgers([], [], out / "空白模板 blank", fmt)
+    filled = write_ledgers(*read_fixture(example), out / "示例 example", fmt)
+    return blank + filled

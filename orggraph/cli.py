@@ -14,16 +14,18 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
-from orggraph import backends, cli_docs, query_catalogue
+from loaders.ledger_writer import write_ledgers, write_templates
+from orggraph import backends, cli_docs, graph_export, ingest, query_catalogue
 from orggraph import serve as serve_mod
 from orggraph.config import Settings, load_settings
 from orggraph.embedded_server import EmbeddedServer
-from orggraph.errors import ConfigError, OrgGraphError, QueryError
-from orggraph.ingest import graph_is_empty, load_demo_fixture
+from orggraph.errors import ConfigError, OrgGraphError, QueryError, ValidationError
 from orggraph.model_docs import MODEL_DOC, check_model_doc, write_model_doc
-from orggraph.output import FORMATS, render
+from orggraph.output import FORMATS, issue_rows, render, summary_rows
 from orggraph.schema import load_schema
 
 EXIT_ERROR = 2
@@ -41,7 +43,7 @@ app.add_typer(db_app, name="db")
 
 
 def fail(error: OrgGraphError) -> typer.Exit:
-    err_console.print(f"[bold red]错误 Error:[/] {error.one_line()}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]错误 Error:[/] {escape(error.one_line())}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -188,10 +190,10 @@ def demo(
     示例 Example: orggraph demo --if-empty
     """
     with backends.open_store(settings_of(ctx)) as store:
-        if if_empty and not graph_is_empty(store):
+        if if_empty and not ingest.graph_is_empty(store):
             console.print("图谱已有数据,跳过 / the graph already holds data; skipped")
             return
-        summary = load_demo_fixture(store)
+        summary = ingest.load_demo_fixture(store)
     console.print(f"演示区域已导入 demo loaded: {summary.nodes} 节点 nodes, {summary.relationships} 关系 relationships")
 
 
@@ -224,6 +226,124 @@ def docs(check: Annotated[bool, typer.Option(help="只检查是否过期 / only 
         write_model_doc()
         cli_docs.write_reference(app)
         console.print(f"已写入 written: {MODEL_DOC}, {cli_docs.README}")
+
+
+def _show_issues(issues: list, fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(issue_rows(issues), ensure_ascii=False, indent=2, default=str))
+    else:
+        for issue in issues:
+            style = "red" if issue.severity == "error" else "yellow"
+            err_console.print(
+                f"[{style}]{'错误 error' if style == 'red' else '提示 warning'}[/] {escape(issue.one_line())}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+@app.command("validate")
+@edge
+def validate_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="台账文件或目录 / ledger file or folder")],
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """校验台账,不写入 / validate ledgers without writing anything.
+
+    示例 Example: orggraph validate 台账/ --format json
+    """
+    with backends.open_store(settings_of(ctx)) as store:
+        result, files, _ = ingest.read_and_validate(path, store, load_id="validate")
+    _show_issues(result.issues, fmt)
+    errors = len(result.errors)
+    err_console.print(
+        f"{len(files)} 个文件 files, {sum(result.rows.values())} 行 rows, {errors} 个错误 errors, "
+        f"{len(result.issues) - errors} 个提示 warnings"
+    )
+    if errors:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command("load")
+@edge
+def load_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="台账文件或目录 / ledger file or folder")],
+    dry_run: Annotated[bool, typer.Option(help="只比较不写入 / compare only")] = False,
+    skip_invalid: Annotated[bool, typer.Option(help="只导入有效行 / write only the valid rows")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """导入台账(全部成功或全部不写)/ load ledgers, all or nothing.
+
+    示例 Example: orggraph load 台账/ --dry-run
+    """
+    with backends.open_store(settings_of(ctx)) as store, Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("写入 writing", total=None)
+        try:
+            report = ingest.load_ledgers(
+                store,
+                path,
+                dry_run,
+                skip_invalid,
+                progress=lambda _phase, n, total: bar.update(task, advance=n, total=total),
+            )
+        except ValidationError as exc:
+            bar.stop()
+            _show_issues(exc.issues, fmt)
+            raise
+    _show_issues(report.result.issues, fmt)
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "load_id": report.load_id,
+                    "mode": report.mode,
+                    "written": report.written,
+                    "summary": summary_rows(report),
+                    "timings": report.timings,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    render(summary_rows(report), "table", console, title=f"导入 load {report.load_id}")
+    verb = "试运行,未写入 dry run, nothing written" if dry_run else f"已写入 written: {report.written}"
+    console.print(f"{verb}; " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()), highlight=False)
+
+
+@app.command()
+@edge
+def template(
+    out: Annotated[Path, typer.Argument(help="输出目录 / output folder")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx|csv")] = "xlsx",
+) -> None:
+    """写出空白台账模板和填好的示例 / write blank ledger templates and a filled example.
+
+    示例 Example: orggraph template 模板/
+    """
+    paths = write_templates(out, fmt)
+    console.print("已写入 written: " + ", ".join(str(p) for p in paths), highlight=False)
+
+
+@app.command()
+@edge
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="输出目录 / output folder")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx|csv")] = "xlsx",
+    encoding: Annotated[str, typer.Option(help="CSV 编码 utf-8|gb18030")] = "utf-8",
+    neo4j_admin: Annotated[bool, typer.Option(help="写出 neo4j-admin import CSV")] = False,
+) -> None:
+    """导出图谱为台账或 neo4j-admin 导入文件 / export the graph as ledgers or neo4j-admin CSVs.
+
+    示例 Example: orggraph export 导出/ --neo4j-admin
+    """
+    with backends.open_store(settings_of(ctx)) as store:
+        if neo4j_admin:
+            paths = graph_export.write_neo4j_admin(store, out)
+        else:
+            paths = write_ledgers(*graph_export.export_records(store), out, fmt, encoding)
+    console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)
 
 
 def _embedded(ctx: typer.Context) -> EmbeddedServer:

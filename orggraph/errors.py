@@ -67,7 +67,8 @@ class Issue:
     def one_line(self) -> str:
         parts = (self.file, self.sheet, f"第{self.row}行 row {self.row}" if self.row else None, self.column)
         where = " · ".join(str(p) for p in parts if p not in (None, ""))
-        return f"{where} [{self.value!r}] {self.zh} | {self.en}"
+        value = "" if self.value is None else f" [{self.value}]"
+        return f"{where}{value} {self.zh} | {self.en}"
 
 
 class ValidationError(OrgGraphError):
@@ -75,8 +76,8 @@ class ValidationError(OrgGraphError):
 
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = list(issues)
-        first = self.issues[0].one_line() if self.issues else ""
+        errors = sum(1 for i in self.issues if i.severity == "error")
         super().__init__(
-            f"数据校验失败,共 {len(self.issues)} 处问题;首个:{first}",
-            f"validation failed with {len(self.issues)} issue(s); first: {first}",
+            f"数据校验失败,共 {errors} 处错误,未写入任何数据",
+            f"validation failed with {errors} error(s); nothing was written",
         )

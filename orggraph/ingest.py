@@ -1,15 +1,31 @@
-"""The one place where loaders meet the store: records in, graph written, a summary out."""
+"""The one place where loaders meet the store: ledgers read, validated, compared, and written whole.
+
+A load with any error writes nothing (``skip_invalid`` writes the valid rows and reports the rest).
+The write is one transaction when it fits (see ``BoltStore.write_atomically``); a first load into an
+empty graph too big for that is journaled (see ``load_runs``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.fixture import read_fixture
+from loaders.ledger_reader import ledger_files, read_ledgers
+from loaders.ledger_validation import ValidationResult, validate
+from orggraph import load_runs, statements
+from orggraph.errors import OrgGraphError, ValidationError
+from orggraph.load_plan import LoadPlan, plan_load
 from orggraph.records import EdgeRecord, NodeRecord
 from orggraph.store import BoltStore
 
 DEMO_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_small.yaml"
+SINGLE_TRANSACTION_LIMIT = 300_000  # rows; ~1.5 GB of server memory on ArcadeDB (measured)
+HEARTBEAT_S = 10.0
+Progress = Callable[[str, int, int | None], None]  # phase, advance, total
 
 
 @dataclass(frozen=True)
@@ -18,21 +34,113 @@ class IngestSummary:
     relationships: int
 
 
+@dataclass
+class LoadReport:
+    load_id: str
+    files: list[str]
+    result: ValidationResult
+    plan: LoadPlan | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    mode: str | None = None
+    written: int = 0
+
+
+def graph_is_empty(store: BoltStore) -> bool:
+    return not store.read("MATCH (n) WHERE NOT n:LoadRun RETURN n.id AS id LIMIT 1")
+
+
+def graph_lookup(store: BoltStore) -> Callable[[set[str]], dict[str, dict]]:
+    """Which of some ids the graph holds, with their label and kind (for reference checks)."""
+
+    def lookup(ids: set[str]) -> dict[str, dict]:
+        wanted, found = sorted(ids), {}
+        for label in store.schema.nodes:
+            for row in store.read(statements.lookup_ids(store.schema, label), {"ids": wanted}):
+                found[row["id"]] = {"label": label, "kind": row["kind"]}
+        return found
+
+    return lookup
+
+
+def read_and_validate(
+    path: Path, store: BoltStore | None, load_id: str, loaded_at: str | None = None
+) -> tuple[ValidationResult, list[str], dict[str, float]]:
+    """Read every ledger under ``path`` and validate it against the schema and the graph."""
+    files = ledger_files(path)
+    if not files:
+        raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
+    t0 = time.perf_counter()
+    sheets, issues = read_ledgers(files)
+    t1 = time.perf_counter()
+    result = validate(sheets, load_id, loaded_at, graph_lookup(store) if store else None, issues)
+    return result, [f.name for f in files], {"read": t1 - t0, "validate": time.perf_counter() - t1}
+
+
+def load_ledgers(
+    store: BoltStore,
+    path: Path,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = 10_000,
+    single_transaction_limit: int = SINGLE_TRANSACTION_LIMIT,
+) -> LoadReport:
+    """Validate, compare with the graph and write all-or-nothing; returns what was (or would be) done."""
+    load_runs.recover(store)
+    store.ensure_schema()
+    load_id = f"L{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    result, files, timings = read_and_validate(path, store, load_id, load_runs.now())
+    report = LoadReport(load_id, files, result, timings=timings)
+    if result.errors and not skip_invalid:
+        raise ValidationError(result.issues)
+    t0 = time.perf_counter()
+    empty = graph_is_empty(store)
+    report.plan = plan_load(store, result.nodes, result.edges, empty_graph=empty)
+    timings["plan"] = time.perf_counter() - t0
+    if dry_run or report.plan.size == 0:
+        return report
+    report.mode = "journaled" if empty and report.plan.size > single_transaction_limit else "transaction"
+    t0 = time.perf_counter()
+    report.written = _write(store, report, progress, batch_size)
+    timings["write"] = time.perf_counter() - t0
+    return report
+
+
+def _write(store: BoltStore, report: LoadReport, progress: Progress | None, batch_size: int) -> int:
+    plan, work = report.plan, report.plan.work(store)
+    nodes = sum(map(len, plan.node_rows.values()))
+    counts = {"nodes_written": nodes, "relationships_written": plan.size - nodes}
+    run = load_runs.new_run(report.load_id, report.mode, report.files)
+    tick = (lambda n: progress("write", n, plan.size)) if progress else None
+    if report.mode == "transaction":
+        done = {**run, **counts, "status": "committed", "finished": load_runs.now()}
+        return store.write_atomically([*work, (statements.LOAD_RUN_CREATE, [done])], batch_size, tick) - 1
+    load_runs.begin(store, run)
+    last_beat = [time.monotonic()]
+
+    def tick_and_beat(n: int) -> None:
+        if tick:
+            tick(n)
+        if time.monotonic() - last_beat[0] > HEARTBEAT_S:
+            load_runs.beat(store, report.load_id)
+            last_beat[0] = time.monotonic()
+
+    written = store.write_batched(work, batch_size, tick_and_beat)
+    load_runs.finish(store, report.load_id, "committed", counts)
+    return written
+
+
 def ingest_records(
     store: BoltStore, nodes: list[NodeRecord], edges: list[EdgeRecord], batch_size: int = 10_000
 ) -> IngestSummary:
-    """Schema first, then nodes, then the edges between them; idempotent (everything merges)."""
+    """Records straight to the graph (fixtures, tests); ledgers go through :func:`load_ledgers`."""
     store.ensure_schema()
     n = store.write_nodes(nodes, batch_size)
     r = store.write_edges(edges, batch_size)
     return IngestSummary(n, r)
 
 
-def graph_is_empty(store: BoltStore) -> bool:
-    return not store.read("MATCH (n) RETURN n.id AS id LIMIT 1")
-
-
 def load_demo_fixture(store: BoltStore, path: Path = DEMO_FIXTURE) -> IngestSummary:
-    """The small hand-written demo region (until the region generator exists)."""
+    """The small hand-written demo region."""
     nodes, edges = read_fixture(path, load_id="demo")
     return ingest_records(store, nodes, edges)

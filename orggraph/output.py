@@ -41,3 +41,37 @@ def render(rows: list[dict], fmt: str, console: Console, title: str | None = Non
             table.add_row(*[_text(r.get(c)) for c in columns])
         console.print(table)
         console.print(f"{len(rows)} 行 / rows")
+
+
+def issue_rows(issues: list) -> list[dict]:
+    """Validation issues as rows: where (file, sheet, row, column), the value, and what is wrong."""
+    return [
+        {
+            "级别 level": "错误 error" if i.severity == "error" else "提示 warning",
+            "文件 file": i.file,
+            "工作表 sheet": i.sheet or "",
+            "行 row": i.row,
+            "列 column": i.column or "",
+            "值 value": "" if i.value is None else str(i.value),
+            "问题": i.zh,
+            "problem": i.en,
+        }
+        for i in issues
+    ]
+
+
+def summary_rows(report) -> list[dict]:
+    """Per label / relationship type: created, updated, unchanged; rejected rows per ledger kind."""
+    rows = (
+        [
+            {"类型 kind": kind, "新增 created": c.created, "更新 updated": c.updated, "未变 unchanged": c.unchanged}
+            for kind, c in sorted(report.plan.counts.items())
+        ]
+        if report.plan
+        else []
+    )
+    rows += [
+        {"类型 kind": f"{kind}(被拒绝的行 rejected rows)", "新增 created": "", "更新 updated": "", "未变 unchanged": n}
+        for kind, n in sorted(report.result.rejected.items())
+    ]
+    return rows

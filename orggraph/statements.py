@@ -84,10 +84,66 @@ def all_statements(schema: Schema) -> dict[str, str]:
     }
     out.update({f"ddl:{i}": s for i, s in enumerate(schema_ddl(schema))})
     for label in schema.nodes:
-        out[f"upsert_nodes:{label}"] = upsert_nodes(schema, label)
-        out[f"count_nodes:{label}"] = count_nodes(schema, label)
+        for name, build in (
+            ("upsert_nodes", upsert_nodes),
+            ("replace_nodes", replace_nodes),
+            ("fetch_nodes", fetch_nodes),
+            ("lookup_ids", lookup_ids),
+            ("count_nodes", count_nodes),
+        ):
+            out[f"{name}:{label}"] = build(schema, label)
     for rel in schema.relationships.values():
         out[f"count_relationships:{rel.type}"] = count_relationships(schema, rel.type)
         for src, dst in rel.pairs():
             out[f"upsert_edges:{rel.type}:{src}->{dst}"] = upsert_edges(schema, rel.type, src, dst)
+            out[f"fetch_edges:{rel.type}:{src}->{dst}"] = fetch_edges(schema, rel.type, src, dst)
+            out[f"export_edges:{rel.type}:{src}->{dst}"] = export_edges(schema, rel.type, src, dst)
+    out.update(BOOKKEEPING)
     return out
+
+
+def replace_nodes(schema: Schema, label: str) -> str:
+    """Merge by id and make the stored properties exactly the given ones (an emptied cell is removed)."""
+    return f"UNWIND $rows AS row MERGE (n:{schema.node(label).label} {{id: row.id}}) SET n = row.props"
+
+
+def fetch_nodes(schema: Schema, label: str) -> str:
+    return f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) RETURN n.id AS id, properties(n) AS props"
+
+
+def fetch_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    rel = schema.relationship(rel_type)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{schema.node(src).label} {{id: row.src}})-[r:{rel.type}]->"
+        f"(b:{schema.node(dst).label} {{id: row.dst}}) RETURN a.id AS src, b.id AS dst, properties(r) AS props"
+    )
+
+
+def lookup_ids(schema: Schema, label: str) -> str:
+    return f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) RETURN n.id AS id, n.kind AS kind"
+
+
+def export_nodes(schema: Schema, label: str) -> str:
+    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, properties(n) AS props ORDER BY id"
+
+
+def export_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    rel = schema.relationship(rel_type)
+    return (
+        f"MATCH (a:{schema.node(src).label})-[r:{rel.type}]->(b:{schema.node(dst).label}) "
+        "RETURN a.id AS src, b.id AS dst, properties(r) AS props ORDER BY src, dst"
+    )
+
+
+LOAD_RUN_CREATE = "UNWIND $rows AS row CREATE (l:LoadRun) SET l = row"
+LOAD_RUN_UPDATE = "MATCH (l:LoadRun {id: $id}) SET l += $props"
+LOAD_RUNS_RUNNING = "MATCH (l:LoadRun) WHERE l.status = 'running' RETURN properties(l) AS run"
+LOAD_RUNS_RECENT = "MATCH (l:LoadRun) RETURN properties(l) AS run ORDER BY l.started DESC LIMIT $limit"
+DELETE_DATA_BATCH = "MATCH (n) WHERE NOT n:LoadRun WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+BOOKKEEPING = {
+    "load_run_create": LOAD_RUN_CREATE,
+    "load_run_update": LOAD_RUN_UPDATE,
+    "load_runs_running": LOAD_RUNS_RUNNING,
+    "load_runs_recent": LOAD_RUNS_RECENT,
+    "delete_data_batch": DELETE_DATA_BATCH,
+}

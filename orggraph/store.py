@@ -171,7 +171,9 @@ class BoltStore:
             self._execute(statement, {}, RoutingControl.WRITE)
         return ddl
 
-    def _write_batches(self, statement: str, rows: Iterable[dict], batch_size: int) -> int:
+    def _write_batches(
+        self, statement: str, rows: Iterable[dict], batch_size: int, progress: Callable[[int], None] | None = None
+    ) -> int:
         def work(tx: neo4j.ManagedTransaction, batch: list[dict]) -> None:
             tx.run(statement, rows=batch).consume()
 
@@ -181,6 +183,8 @@ class BoltStore:
                 for batch in _batches(rows, batch_size):
                     session.execute_write(work, batch)
                     written += len(batch)
+                    if progress:
+                        progress(len(batch))
         except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
             raise translate(exc, self.backend) from exc
         return written
@@ -218,6 +222,49 @@ class BoltStore:
             self._write_batches(statements.upsert_edges(self.schema, *key), rows, batch_size)
             for key, rows in groups.items()
         )
+
+    def write(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
+        """One write statement in its own (retried) transaction."""
+        return self._execute(statement, params or {}, RoutingControl.WRITE)
+
+    def write_atomically(
+        self,
+        work: list[tuple[str, list[dict]]],
+        batch_size: int = DEFAULT_BATCH,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Every batch of every statement in ONE transaction: all of it becomes visible, or none.
+
+        A killed client or server leaves nothing behind (the server drops an uncommitted transaction).
+        Memory on the server grows with the transaction: ~1 GB per 200k nodes on ArcadeDB (measured).
+        """
+        written = 0
+        try:
+            with self.driver.session(database=self.database) as session, session.begin_transaction() as tx:
+                for statement, rows in work:
+                    for batch in _batches(rows, batch_size):
+                        tx.run(statement, rows=batch).consume()
+                        written += len(batch)
+                        if progress:
+                            progress(len(batch))
+                tx.commit()
+        except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
+            raise translate(exc, self.backend) from exc
+        return written
+
+    def write_batched(
+        self,
+        work: list[tuple[str, list[dict]]],
+        batch_size: int = DEFAULT_BATCH,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Each batch its own managed (retried) transaction: for first loads too big for one transaction."""
+        return sum(self._write_batches(statement, rows, batch_size, progress) for statement, rows in work)
+
+    def clear_data(self, batch: int = 20_000) -> None:
+        """Delete every node but the load history, in batches."""
+        while self._execute(statements.DELETE_DATA_BATCH, {"limit": batch}, RoutingControl.WRITE)[0]["deleted"]:
+            pass
 
     def clear(self, batch: int = 20_000) -> None:
         """Delete every node and relationship, in batches (used by tests and `demo --replace`)."""

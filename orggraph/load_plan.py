@@ -1,0 +1,111 @@
+"""What a load would change: each validated record compared with the graph — created, updated or
+unchanged — so that loading the same ledgers twice writes nothing and provenance stays put."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from orggraph import statements
+from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.schema import load_schema
+from orggraph.store import BoltStore
+
+LOOKUP_CHUNK = 20_000
+
+
+@dataclass
+class KindCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class LoadPlan:
+    node_rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    edge_rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    counts: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
+
+    def work(self, store: BoltStore) -> list[tuple[str, list[dict]]]:
+        """(statement, rows) in write order: all nodes, then the relationships between them."""
+        schema = store.schema
+        out = [(statements.replace_nodes(schema, label), rows) for label, rows in self.node_rows.items() if rows]
+        out += [(statements.upsert_edges(schema, *key), rows) for key, rows in self.edge_rows.items() if rows]
+        return out
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.node_rows.values())) + sum(map(len, self.edge_rows.values()))
+
+
+def _content(props: dict, provenance: frozenset[str]) -> dict:
+    return {k: v for k, v in props.items() if k not in provenance and k != "id" and v is not None}
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, dict]:
+    query = statements.fetch_nodes(store.schema, label)
+    return {r["id"]: r["props"] for chunk in _chunks(ids) for r in store.read(query, {"ids": chunk})}
+
+
+def existing_edges(store: BoltStore, key: tuple[str, str, str], pairs: list[dict]) -> dict[tuple, dict]:
+    query = statements.fetch_edges(store.schema, *key)
+    return {(r["src"], r["dst"]): r["props"] for chunk in _chunks(pairs) for r in store.read(query, {"rows": chunk})}
+
+
+def plan_load(
+    store: BoltStore | None, nodes: list[NodeRecord], edges: list[EdgeRecord], empty_graph: bool = False
+) -> LoadPlan:
+    """Compare with the graph (skipped when it is empty or absent); counts are per label and per type."""
+    provenance = frozenset(p.name for p in load_schema().provenance)
+    plan = LoadPlan()
+    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+    for n in nodes:
+        by_label[n.label].append(n)
+    for label, recs in by_label.items():
+        old = {} if empty_graph or store is None else existing_nodes(store, label, [n.id for n in recs])
+        for n in recs:
+            _classify(
+                plan,
+                n.label,
+                n.properties(),
+                old.get(n.id),
+                provenance,
+                lambda props, n=n: plan.node_rows[n.label].append({"id": n.id, "props": {**props, "id": n.id}}),
+            )
+    by_key: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
+    for e in edges:
+        by_key[(e.type, e.src_label, e.dst_label)].append(e)
+    for key, recs in by_key.items():
+        pairs = [{"src": e.src_id, "dst": e.dst_id} for e in recs]
+        old = {} if empty_graph or store is None else existing_edges(store, key, pairs)
+        for e in recs:
+            _classify(
+                plan,
+                e.type,
+                e.properties(),
+                old.get((e.src_id, e.dst_id)),
+                provenance,
+                lambda props, e=e, key=key: plan.edge_rows[key].append(
+                    {"src": e.src_id, "dst": e.dst_id, "props": props}
+                ),
+            )
+    return plan
+
+
+def _classify(plan: LoadPlan, kind: str, new: dict, old: dict | None, provenance: frozenset[str], add) -> None:
+    counts = plan.counts[kind]
+    if old is None:
+        counts.created += 1
+        add(new)
+    elif _content(old, provenance) != _content(new, provenance):
+        counts.updated += 1
+        add(new)
+    else:
+        counts.unchanged += 1
