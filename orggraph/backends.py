@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from orggraph import load_runs
 from orggraph.config import BACKENDS, Settings
 from orggraph.embedded_server import EmbeddedServer
 from orggraph.errors import ConfigError, StoreUnavailable
@@ -60,4 +61,7 @@ def open_store(settings: Settings, start: bool = True, owner_pid: int | None = N
         raise ConfigError(
             f"未知的存储后端 '{settings.backend}'", f"unknown backend '{settings.backend}'; valid: {', '.join(OPENERS)}"
         )
-    return opener(settings, start, owner_pid if owner_pid is not None else int(os.environ.get("ORGGRAPH_OWNER_PID", 0)))
+    owner = owner_pid if owner_pid is not None else int(os.environ.get("ORGGRAPH_OWNER_PID", 0))
+    store = opener(settings, start, owner)
+    load_runs.recover(store)  # a cut-off load is rolled back before anyone reads
+    return store

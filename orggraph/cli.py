@@ -272,6 +272,9 @@ def load_cmd(
     dry_run: Annotated[bool, typer.Option(help="只比较不写入 / compare only")] = False,
     skip_invalid: Annotated[bool, typer.Option(help="只导入有效行 / write only the valid rows")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+    max_transaction_rows: Annotated[
+        int, typer.Option(help="单个事务的最大行数,超出的首次导入分批记账写入 / rows per transaction")
+    ] = ingest.SINGLE_TRANSACTION_LIMIT,
 ) -> None:
     """导入台账(全部成功或全部不写)/ load ledgers, all or nothing.
 
@@ -286,26 +289,24 @@ def load_cmd(
                 dry_run,
                 skip_invalid,
                 progress=lambda _phase, n, total: bar.update(task, advance=n, total=total),
+                single_transaction_limit=max_transaction_rows,
             )
         except ValidationError as exc:
             bar.stop()
             _show_issues(exc.issues, fmt)
             raise
-    _show_issues(report.result.issues, fmt)
     if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {
-                    "load_id": report.load_id,
-                    "mode": report.mode,
-                    "written": report.written,
-                    "summary": summary_rows(report),
-                    "timings": report.timings,
-                },
-                ensure_ascii=False,
-            )
-        )
+        data = {
+            "load_id": report.load_id,
+            "mode": report.mode,
+            "written": report.written,
+            "summary": summary_rows(report),
+            "issues": issue_rows(report.result.issues),
+            "timings": report.timings,
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
+    _show_issues(report.result.issues, fmt)
     render(summary_rows(report), "table", console, title=f"导入 load {report.load_id}")
     verb = "试运行,未写入 dry run, nothing written" if dry_run else f"已写入 written: {report.written}"
     console.print(f"{verb}; " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()), highlight=False)

@@ -1,0 +1,128 @@
+"""A load cut off at any point — loader or server killed with SIGKILL — leaves the graph, as readers
+see it, exactly as it was; the rerun completes. Runs on its own server so it can be killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from ledger_factory import write_tree_ledgers
+
+from orggraph import load_runs
+from orggraph.backends import open_store
+from orggraph.config import load_settings
+from orggraph.embedded_server import EmbeddedServer
+from orggraph.graph_export import export_records
+from orggraph.ingest import load_demo_fixture
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(settings, provenance: bool = True) -> tuple[frozenset, frozenset]:
+    """The graph as a reader sees it (opening the store first recovers any cut-off load)."""
+    with open_store(settings) as store:
+        nodes, edges = export_records(store, with_provenance=provenance)
+    return (
+        frozenset((n.label, n.id, tuple(sorted(n.props.items()))) for n in nodes),
+        frozenset((e.type, e.src_id, e.dst_id, tuple(sorted(e.props.items()))) for e in edges),
+    )
+
+
+def start_load(settings, ledgers: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_HEAP": settings.heap}
+    return subprocess.Popen(
+        [sys.executable, "-m", "orggraph", "load", str(ledgers), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory) -> Path:
+    return write_tree_ledgers(
+        tmp_path_factory.mktemp("ledgers"), streets=3, communities=8, grids=5, compounds=8, buildings=10
+    )
+
+
+@pytest.fixture
+def server(tmp_path):
+    settings = load_settings({"data_dir": tmp_path / "data", "heap": "1g"}, environ={})
+    server = EmbeddedServer(settings)
+    server.start(owner_pid=os.getpid())
+    yield settings, server
+    server.stop(force=True)
+
+
+def full_load_seconds(settings, ledgers: Path, *extra: str) -> float:
+    started = time.monotonic()
+    proc = start_load(settings, ledgers, *extra)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return time.monotonic() - started
+
+
+def test_killing_the_loader_at_any_point_leaves_all_or_nothing(server, ledgers):
+    settings, _ = server
+    with open_store(settings) as store:
+        load_demo_fixture(store)
+    before = snapshot(settings, provenance=False)
+    reading = full_load_seconds(settings, ledgers, "--dry-run")  # start-up, read, validate, compare: no write
+    assert snapshot(settings, provenance=False) == before
+    outcomes = []
+    for fraction in (0.5, 1.0, 1.15, 1.3, 1.5, 2.0):
+        proc = start_load(settings, ledgers)
+        time.sleep(reading * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = snapshot(settings, provenance=False)
+        if after != before:  # the load had committed before the kill: then it must be all there
+            assert len(after[0]) == len(before[0]) + 1 + 3 + 24 + 120 + 960 + 9600, f"partial load at {fraction}×"
+            break
+        outcomes.append(fraction)
+    assert any(f >= 1.0 for f in outcomes), "no kill landed after validation (during the write)"
+    full_load_seconds(settings, ledgers)
+    nodes, _ = snapshot(settings)
+    assert len(nodes) == len(before[0]) + 1 + 3 + 24 + 120 + 960 + 9600
+
+
+def test_killing_the_server_mid_load_changes_nothing(server, ledgers):
+    settings, embedded = server
+    with open_store(settings) as store:
+        load_demo_fixture(store)
+    before = snapshot(settings)
+    duration = full_load_seconds(settings, ledgers, "--dry-run")
+    proc = start_load(settings, ledgers)
+    time.sleep(duration * 1.2)
+    os.kill(embedded.status().pid, signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode != 0 and "Traceback" not in err and "错误 Error" in err
+    embedded.start(owner_pid=os.getpid())
+    assert snapshot(settings) == before
+    full_load_seconds(settings, ledgers)
+    assert len(snapshot(settings)[0]) > len(before[0])
+
+
+def test_a_journaled_first_load_cut_off_is_rolled_back_before_anyone_reads(server, ledgers):
+    settings, _ = server
+    assert snapshot(settings) == (frozenset(), frozenset())
+    journaled = ("--max-transaction-rows", "1000")
+    duration = full_load_seconds(settings, ledgers, "--dry-run", *journaled)
+    proc = start_load(settings, ledgers, *journaled)
+    time.sleep(duration * 1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert snapshot(settings) == (frozenset(), frozenset())
+    with open_store(settings) as store:
+        runs = load_runs.recent(store)
+    assert runs and {r["status"] for r in runs} <= {"rolled_back", "committed"}
+    full_load_seconds(settings, ledgers, *journaled)
+    with open_store(settings) as store:
+        assert store.node_counts()["Building"] == 9600
+        assert load_runs.recent(store, 1)[0]["status"] == "committed"
