@@ -19,7 +19,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from loaders.ledger_writer import write_ledgers, write_templates
-from orggraph import backends, cli_docs, graph_export, ingest, query_catalogue
+from orggraph import backends, graph_export, ingest, query_catalogue, readme_sections
 from orggraph import serve as serve_mod
 from orggraph.config import Settings, load_settings
 from orggraph.embedded_server import EmbeddedServer
@@ -220,12 +220,12 @@ def docs(check: Annotated[bool, typer.Option(help="只检查是否过期 / only 
     """
     if check:
         check_model_doc()
-        cli_docs.check_reference(app)
+        readme_sections.check_readme(app)
         console.print(f"{MODEL_DOC} 与 README 命令参考均为最新 / both up to date")
     else:
         write_model_doc()
-        cli_docs.write_reference(app)
-        console.print(f"已写入 written: {MODEL_DOC}, {cli_docs.README}")
+        readme_sections.write_readme(app)
+        console.print(f"已写入 written: {MODEL_DOC}, {readme_sections.README}")
 
 
 def _show_issues(issues: list, fmt: str) -> None:

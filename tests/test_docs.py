@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 from orggraph.cli import app
-from orggraph.cli_docs import check_reference, render_reference
+from orggraph.readme_sections import check_readme, cli_reference
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_readme_cli_reference_is_current_and_every_command_has_an_example():
-    check_reference(app)
-    rows = [line for line in render_reference(app).splitlines() if line.startswith("| `orggraph")]
+    check_readme(app)
+    rows = [line for line in cli_reference(app).splitlines() if line.startswith("| `orggraph")]
     assert len(rows) >= 10
     assert all("``" not in row for row in rows), "a command lacks a 示例 Example line"
 
