@@ -14,6 +14,7 @@ from orggraph import credit_code
 from orggraph.schema import PropertySpec
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+FIRST_DAY = dt.date(1900, 1, 1)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓", "t"}
@@ -44,8 +45,12 @@ def is_blank(value: object) -> bool:
 
 def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        if value < FIRST_DAY:  # a zero or negative serial in a date-formatted cell
+            raise ValueProblem(
+                f"日期 {value} 早于 1900 年,可能是错误的日期序号", f"date {value} is before 1900: a bad serial?"
+            )
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:
@@ -60,6 +65,11 @@ def parse_date(value: object) -> dt.date:
             raise ValueProblem(f"日期不存在:{text}", f"no such date: {text}") from None
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return parse_date(float(text))
+    if text.startswith("#"):
+        raise ValueProblem(
+            f"单元格是 Excel 错误值 {text}(日期格式单元格中的序号超出范围?)",
+            f"the cell holds the Excel error {text} (a serial out of range in a date cell?)",
+        )
     raise ValueProblem(
         f"无法识别的日期:{text}(应如 2024-01-01、2024/1/1 或 2024年1月1日)",
         f"unreadable date: {text} (write 2024-01-01, 2024/1/1 or 2024年1月1日)",
@@ -147,7 +157,7 @@ def personal_number(value: object) -> str | None:
     """What kind of personal number a cell holds (ID card, mobile), if any: those must not be stored."""
     text = normalize_text(value)
     if _ID_CARD.search(text):  # shape alone: a mistyped check digit is still someone's ID number
-        return "身份证号 / ID-card number"
+        return "身份证号 / an ID-card number"
     if _MOBILE.search(text.replace("-", "").replace(" ", "")):
-        return "手机号 / mobile phone number"
+        return "手机号 / a mobile phone number"
     return None

@@ -41,7 +41,23 @@ class PendingEdge:
     dst_targets: tuple[str, ...]
     props: dict
     where: Where
+    src_header: str
+    dst_header: str
+    cell_id: str  # the id as written in the cell this edge came from (for reporting)
+
+    @property
+    def cell_header(self) -> str:
+        return self.src_header if self.cell_id == self.src_id else self.dst_header
+
+
+@dataclass(frozen=True)
+class Located:
+    """A resolved edge and the cell it came from."""
+
+    edge: EdgeRecord
+    where: Where
     header: str
+    cell_id: str
 
 
 @dataclass
@@ -82,7 +98,7 @@ class _Validator:
                 header,
                 "***",
                 f"疑似{zh},不得登记个人敏感号码",
-                f"looks like a {en}; personal numbers must not be recorded",
+                f"looks like {en}; personal numbers must not be recorded",
             )
         return kind is not None
 
@@ -152,41 +168,47 @@ class _Validator:
                     if col.reverse
                     else ((node_id, other), ((sheet.kind.label,), col.targets))
                 )
-                self.pending.append(PendingEdge(col.edge, *ends[0], *ends[1], {}, where, header))
+                self.pending.append(PendingEdge(col.edge, *ends[0], *ends[1], {}, where, header, header, other))
 
     def edge_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
+        """One relationship per row; its two id columns are found by what they are, not where they stand."""
         props = self._props(sheet, row, where)
-        (p1, c1, h1), (p2, c2, h2) = sheet.columns[0], sheet.columns[1]
         rel = self.schema.relationship(sheet.kind.edge_sheet.type)
         self._date_order(rel.date_order, props, where, {c.prop: h for _, c, h in sheet.columns if c.prop})
-        src = self._edge_ids(c1, row[p1] if p1 < len(row) else None, h1, where)
-        dst = self._edge_ids(c2, row[p2] if p2 < len(row) else None, h2, where)
-        if src and dst and c1.edge and c2.edge:
-            self.pending.append(PendingEdge(rel.type, src[0], dst[0], c1.targets, c2.targets, props, where, h2))
+        ends = []
+        for end in sheet.kind.all_columns[:2]:
+            pos, col, header = next(((p, c, h) for p, c, h in sheet.columns if c is end), (None, end, end.header))
+            if pos is None:  # the whole column is missing: reported once, at the header
+                return
+            ids = self._edge_ids(col, row[pos] if pos < len(row) else None, header, where)
+            ends.append((ids[0] if ids else None, col, header))
+        (src, c1, h1), (dst, c2, h2) = ends
+        if src and dst:
+            self.pending.append(PendingEdge(rel.type, src, dst, c1.targets, c2.targets, props, where, h1, h2, dst))
 
-    def resolve(self, lookup: Lookup | None) -> list[EdgeRecord]:
+    def resolve(self, lookup: Lookup | None) -> list[Located]:
+        """Give every pending edge the labels of its ends, from this load or the graph."""
         known = {i: {"label": n.label, "kind": n.props.get("kind")} for i, (n, _) in self.nodes.items()}
         wanted = {i for e in self.pending for i in (e.src_id, e.dst_id)} - known.keys()
         if wanted and lookup is not None:
             known.update(lookup(wanted))
         edges = []
         for e in self.pending:
-            labels = [
-                self._label(known, i, targets, e)
-                for i, targets in ((e.src_id, e.src_targets), (e.dst_id, e.dst_targets))
-            ]
+            ends = ((e.src_id, e.src_targets, e.src_header), (e.dst_id, e.dst_targets, e.dst_header))
+            labels = [self._label(known, i, targets, e, header) for i, targets, header in ends]
             if None in labels:
                 continue
             source = Source(e.where.file, e.where.row, e.where.sheet, self.load_id, self.loaded_at)
-            edges.append((EdgeRecord(e.type, labels[0], e.src_id, labels[1], e.dst_id, e.props, source), e.where))
+            record = EdgeRecord(e.type, labels[0], e.src_id, labels[1], e.dst_id, e.props, source)
+            edges.append(Located(record, e.where, e.cell_header, e.cell_id))
         self.known = known
         return edges
 
-    def _label(self, known: dict, node_id: str, targets: tuple[str, ...], e: PendingEdge) -> str | None:
+    def _label(self, known: dict, node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str) -> str | None:
         if node_id not in known:
             self.issue(
                 e.where,
-                e.header,
+                header,
                 node_id,
                 "引用的编号在本次导入和图谱中都不存在",
                 "the referenced id exists neither in this load nor in the graph",
@@ -197,7 +219,7 @@ class _Validator:
             names = "、".join(self.schema.node(t).zh for t in targets)
             self.issue(
                 e.where,
-                e.header,
+                header,
                 node_id,
                 f"该编号是{self.schema.node(label).zh},此处应为{names}",
                 f"this id is a {label}; expected {', '.join(targets)}",
@@ -237,5 +259,9 @@ def _result(v: _Validator, located, rows: dict[str, int], sheets: list[SheetData
         rejected[kind] = rejected.get(kind, 0) + 1
     dropped = {i for i, (_, w) in v.nodes.items() if w in v.bad_rows}
     nodes = [n for i, (n, _) in v.nodes.items() if i not in dropped]
-    edges = [e for e, w in located if w not in v.bad_rows and e.src_id not in dropped and e.dst_id not in dropped]
+    edges = [
+        x.edge
+        for x in located
+        if x.where not in v.bad_rows and x.edge.src_id not in dropped and x.edge.dst_id not in dropped
+    ]
     return ValidationResult(nodes, edges, v.issues, rows, rejected)

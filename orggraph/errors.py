@@ -67,7 +67,7 @@ class Issue:
     def one_line(self) -> str:
         parts = (self.file, self.sheet, f"第{self.row}行 row {self.row}" if self.row else None, self.column)
         where = " · ".join(str(p) for p in parts if p not in (None, ""))
-        value = "" if self.value is None else f" [{self.value}]"
+        value = "" if self.value is None or self.value == "" else f" [{self.value}]"
         return f"{where}{value} {self.zh} | {self.en}"
 
 

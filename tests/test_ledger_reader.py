@@ -116,3 +116,20 @@ def test_personal_numbers_are_recognised_but_credit_codes_and_ids_are_not():
     assert personal_number("联系电话 138 1234 5678").startswith("手机")
     assert personal_number("91370800MA3C0001XD") is None
     assert personal_number("P000123") is None
+
+
+def test_edge_sheet_columns_are_found_by_name_not_position(tmp_path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "任职.csv").write_text("任职组织编号,职务,人员编号\nO1,书记,P1\n", encoding="utf-8")
+    sheets, issues = read_ledgers([folder / "任职.csv"])
+    result = validate(
+        sheets,
+        "L",
+        lookup=lambda ids: {"O1": {"label": "PartyOrg"}, "P1": {"label": "Person"}} if ids else {},
+        issues=issues,
+    )
+    assert not result.issues
+    assert [(e.src_label, e.src_id, e.dst_label, e.dst_id, e.props) for e in result.edges] == [
+        ("Person", "P1", "PartyOrg", "O1", {"post": "书记"})
+    ]
