@@ -44,6 +44,11 @@ def is_blank(value: object) -> bool:
 
 
 def parse_date(value: object) -> dt.date:
+    if isinstance(value, dt.time):  # what a zero or negative serial in a date-formatted cell reads as
+        raise ValueProblem(
+            f"单元格是时刻 {value} 而不是日期(日期序号为零或负数?)",
+            f"the cell holds a time of day ({value}), not a date (a zero or negative serial?)",
+        )
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):

@@ -183,18 +183,40 @@ def list_queries() -> None:
 @edge
 def demo(
     ctx: typer.Context,
+    scale: Annotated[str, typer.Option(help="规模 fixture|street|district|city|province / size")] = "city",
+    seed: Annotated[int, typer.Option(help="随机种子(同种子同结果)/ seed")] = 1,
+    out: Annotated[Path | None, typer.Option(help="台账输出目录 / where the ledgers go")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="xlsx|csv")] = None,
+    replace: Annotated[bool, typer.Option(help="先清空图谱 / empty the graph first")] = False,
     if_empty: Annotated[bool, typer.Option(help="仅当图谱为空时 / only if the graph is empty")] = False,
 ) -> None:
-    """导入小型演示区域 / load the small demo region.
+    """生成演示区域台账并经真实导入流程载入 / generate a demo region's ledgers and load them.
 
-    示例 Example: orggraph demo --if-empty
+    示例 Example: orggraph demo --scale city --seed 7
     """
-    with backends.open_store(settings_of(ctx)) as store:
+    settings = settings_of(ctx)
+    with backends.open_store(settings) as store:
         if if_empty and not ingest.graph_is_empty(store):
             console.print("图谱已有数据,跳过 / the graph already holds data; skipped")
             return
-        summary = ingest.load_demo_fixture(store)
-    console.print(f"演示区域已导入 demo loaded: {summary.nodes} 节点 nodes, {summary.relationships} 关系 relationships")
+        if replace:
+            store.clear_data()
+        if scale == "fixture":
+            summary = ingest.load_demo_fixture(store)
+            console.print(f"演示区域已导入 demo loaded: {summary.nodes} 节点 nodes, {summary.relationships} 关系 rels")
+            return
+        target = out or settings.resolved_data_dir() / "demo" / f"{scale}-{seed}"
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("写入 writing", total=None)
+            report = ingest.load_demo_region(
+                store, scale, seed, target, fmt, progress=lambda _p, n, total: bar.update(task, advance=n, total=total)
+            )
+    console.print(f"演示区域 {scale}(种子 seed {seed})台账 ledgers: {target}", highlight=False)
+    console.print(
+        f"已写入 written: {report.written} ({report.mode}); "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()),
+        highlight=False,
+    )
 
 
 @app.command()
@@ -203,12 +225,14 @@ def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="端口 / port")] = 8501,
     demo_if_empty: Annotated[bool, typer.Option(help="空图谱时导入演示 / load the demo if empty")] = True,
+    demo_scale: Annotated[str, typer.Option(help="演示区域规模 / demo region size")] = "city",
 ) -> None:
     """启动浏览器应用 / start the Streamlit app on 127.0.0.1.
 
     示例 Example: orggraph serve --port 8501
     """
-    serve_mod.serve(settings_of(ctx), port=port, demo_if_empty=demo_if_empty, say=console.print)
+    demo_scale = demo_scale if demo_if_empty else None
+    serve_mod.serve(settings_of(ctx), port=port, demo_scale=demo_scale, say=console.print)
 
 
 @app.command()

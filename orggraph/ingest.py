@@ -16,6 +16,8 @@ from pathlib import Path
 from loaders.fixture import read_fixture
 from loaders.ledger_reader import ledger_files, read_ledgers
 from loaders.ledger_validation import ValidationResult, validate
+from loaders.ledger_writer import write_ledgers
+from loaders.region_generator import generate_region
 from orggraph import load_runs, statements
 from orggraph.errors import OrgGraphError, ValidationError
 from orggraph.load_plan import LoadPlan, plan_load
@@ -138,6 +140,20 @@ def ingest_records(
     n = store.write_nodes(nodes, batch_size)
     r = store.write_edges(edges, batch_size)
     return IngestSummary(n, r)
+
+
+def write_demo_ledgers(scale: str, seed: int, out: Path, fmt: str | None = None) -> list[Path]:
+    """A generated region written as the ledgers a real user would send (CSV at province scale)."""
+    nodes, edges = generate_region(scale, seed)
+    return write_ledgers(nodes, edges, out, fmt or ("csv" if scale == "province" else "xlsx"))
+
+
+def load_demo_region(
+    store: BoltStore, scale: str, seed: int, out: Path, fmt: str | None = None, progress: Progress | None = None
+) -> LoadReport:
+    """Generate a region, write its ledgers, and load them through the real loader."""
+    write_demo_ledgers(scale, seed, out, fmt)
+    return load_ledgers(store, out, progress=progress)
 
 
 def load_demo_fixture(store: BoltStore, path: Path = DEMO_FIXTURE) -> IngestSummary:

@@ -16,7 +16,7 @@ from pathlib import Path
 from orggraph.backends import open_store
 from orggraph.config import Settings
 from orggraph.embedded_server import EmbeddedServer, check_port_free
-from orggraph.ingest import graph_is_empty, load_demo_fixture
+from orggraph.ingest import graph_is_empty, load_demo_region
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -56,16 +56,19 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def serve(settings: Settings, port: int, demo_if_empty: bool, say: Callable[[str], None]) -> None:
+def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[str], None]) -> None:
     check_port_free(port, "应用 / the app")
     server = EmbeddedServer(settings) if settings.backend == "embedded" else None
     started = server.start(owner_pid=os.getpid())[1] if server else False
     try:
         with open_store(settings) as store:
             store.ensure_schema()
-            if demo_if_empty and graph_is_empty(store):
-                summary = load_demo_fixture(store)
-                say(f"图谱为空,已导入演示区域 / empty graph, demo loaded: {summary.nodes} nodes")
+            if demo_scale and graph_is_empty(store):
+                say(f"图谱为空,正在生成并导入演示区域({demo_scale})… / empty graph: loading a {demo_scale} demo…")
+                report = load_demo_region(
+                    store, demo_scale, 1, settings.resolved_data_dir() / "demo" / f"{demo_scale}-1"
+                )
+                say(f"演示区域已导入 / demo loaded: {report.written} rows in {sum(report.timings.values()):.0f} s")
         say(f"应用地址 app: http://127.0.0.1:{port}  (Ctrl-C 停止 / to stop)")
         proc = subprocess.Popen(streamlit_command(port), env=_environment(settings), cwd=APP.parent)
         try:

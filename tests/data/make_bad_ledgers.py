@@ -426,24 +426,24 @@ def _(s):
     "excel_serial_out_of_range_date_cell",
     "Excel 日期序号超出范围(日期格式的格)/ Excel serial date out of range (a date-formatted cell)",
     "共建协议",
-    "单元格是 Excel 错误值 #VALUE!",
-    "the cell holds the Excel error #VALUE!",
+    "日期序号 3000000 超出范围",
+    "date serial 3000000 is out of range",
 )
 def _(s):
-    t = s["共建协议"]  # the cell keeps the date format: openpyxl reads 3000000 there as the error #VALUE!
-    return Where(t.title, t.set(t.row_of("A02"), "到期日期", 3000000), "到期日期", "#VALUE!")
+    t = s["共建协议"]  # the cell keeps the date format the writer gave the column
+    return Where(t.title, t.set(t.row_of("A02"), "到期日期", 3000000), "到期日期", 3000000)
 
 
 @case(
     "excel_serial_negative_date_cell",
     "Excel 日期序号为负(物业服务,日期格式的格)/ negative Excel serial date on an edge sheet (a date-formatted cell)",
     "物业服务",
-    "早于 1900 年",
-    "is before 1900",
+    "而不是日期(日期序号为零或负数?)",
+    "not a date (a zero or negative serial?)",
 )
 def _(s):
-    t = s["物业服务"]  # openpyxl reads -1 in a date-formatted cell as 1899-12-29
-    return Where(t.title, t.set(t.row_of("K03", column=2), "起始日期", -1), "起始日期", "1899-12-29 00:00:00")
+    t = s["物业服务"]  # a reader sees -1 in a date-formatted cell as the time of day 00:00:00
+    return Where(t.title, t.set(t.row_of("K03", column=2), "起始日期", -1), "起始日期", "00:00:00")
 
 
 @case(
