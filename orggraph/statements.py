@@ -97,6 +97,7 @@ def all_statements(schema: Schema) -> dict[str, str]:
         for src, dst in rel.pairs():
             out[f"upsert_edges:{rel.type}:{src}->{dst}"] = upsert_edges(schema, rel.type, src, dst)
             out[f"fetch_edges:{rel.type}:{src}->{dst}"] = fetch_edges(schema, rel.type, src, dst)
+            out[f"create_edges:{rel.type}:{src}->{dst}"] = create_edges(schema, rel.type, src, dst)
             out[f"export_edges:{rel.type}:{src}->{dst}"] = export_edges(schema, rel.type, src, dst)
     out.update(BOOKKEEPING)
     return out
@@ -105,6 +106,23 @@ def all_statements(schema: Schema) -> dict[str, str]:
 def replace_nodes(schema: Schema, label: str) -> str:
     """Merge by id and make the stored properties exactly the given ones (an emptied cell is removed)."""
     return f"UNWIND $rows AS row MERGE (n:{schema.node(label).label} {{id: row.id}}) SET n = row.props"
+
+
+def create_nodes(schema: Schema, label: str) -> str:
+    """For a first load into an empty graph, where MERGE can only ever create (and costs a lookup)."""
+    return f"UNWIND $rows AS row CREATE (n:{schema.node(label).label}) SET n = row.props"
+
+
+def create_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    rel = schema.relationship(rel_type)
+    if not rel.allows(src, dst):
+        raise SchemaError(
+            f"关系 {rel.type} 不允许从 {src} 指向 {dst}", f"relationship {rel.type} is not allowed from {src} to {dst}"
+        )
+    return (
+        f"UNWIND $rows AS row MATCH (a:{schema.node(src).label} {{id: row.src}}) "
+        f"MATCH (b:{schema.node(dst).label} {{id: row.dst}}) CREATE (a)-[r:{rel.type}]->(b) SET r = row.props"
+    )
 
 
 def fetch_nodes(schema: Schema, label: str) -> str:
