@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8501
 
-.PHONY: run test bench lint docs clean
+.PHONY: run test bench bench-all docs clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -39,3 +39,7 @@ docs: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) tools/cypher-lint/node_modules .pytest_cache .ruff_cache
+
+## bench-all: the benchmarks plus the province-scale load (≥ 1M nodes + 2M relationships; ~10 min)
+bench-all: $(VENV)/.installed-test
+	$(PY) -m benchmarks.run --province

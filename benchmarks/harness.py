@@ -71,8 +71,8 @@ def print_table(title: str, figures: list[Figure], console: Console | None = Non
     for col in ("figure", "value", "unit", "reference (same run)", "ratio"):
         table.add_column(col)
     for f in figures:
-        ref = f"{f.reference:,.1f} ({f.reference_name})" if f.reference is not None else "—"
+        ref = f"{f.reference:,.1f} ({f.reference_name})" if f.reference is not None else f.reference_name or "—"
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else "—"
-        table.add_row(f.name, f"{f.value:,.1f}", f.unit, ref, ratio)
+        table.add_row(f.name, f"{f.value:,.1f}" if f.value else "", f.unit, ref, ratio)
     console.print(table)
     console.print(f"machine: {machine()}")

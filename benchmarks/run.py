@@ -1,4 +1,7 @@
-"""Run every benchmark and print one table: ``make bench`` (or ``python -m benchmarks.run``)."""
+"""Run every benchmark and print one table: ``make bench`` (``python -m benchmarks.run [--province]``).
+
+The province-scale load (≥ 1M nodes, ≥ 2M relationships) adds several minutes; ``make bench-all`` runs it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import bench_load
+from benchmarks import bench_ledger_load, bench_load
 from benchmarks.harness import fresh_server, machine, print_table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     figures = []
     with (
         tempfile.TemporaryDirectory(prefix="orggraph-bench-") as tmp,
         fresh_server(Path(tmp) / "data") as (settings, server, start_seconds),
     ):
         figures += bench_load.run(settings, server, start_seconds)
+        figures += bench_ledger_load.run(settings, server, "city", "xlsx")
+        if "--province" in argv:
+            figures += bench_ledger_load.run(settings, server, "province", "csv")
     print_table("orggraph benchmarks", figures)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(
@@ -33,4 +39,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
