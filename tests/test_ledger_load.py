@@ -1,0 +1,96 @@
+"""Loading ledgers into the real graph: idempotent, incremental, --skip-invalid, --dry-run, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from loaders.fixture import read_fixture
+from loaders.ledger_writer import write_ledgers
+from orggraph.cli import app
+from orggraph.errors import ValidationError
+from orggraph.ingest import DEMO_FIXTURE, load_ledgers
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def ledgers(tmp_path) -> Path:
+    write_ledgers(*read_fixture(DEMO_FIXTURE), tmp_path, "xlsx")
+    return tmp_path / "台账.xlsx"
+
+
+def _edit(path: Path, sheet: str, cell: str, value) -> None:
+    wb = load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+
+
+def test_second_load_changes_nothing_and_an_edited_row_updates_only_its_node(clean_store, ledgers):
+    first = load_ledgers(clean_store, ledgers)
+    assert first.plan.counts["PartyOrg"].created == 15 and first.written > 100
+    again = load_ledgers(clean_store, ledgers)
+    assert again.written == 0 and again.plan.counts["PartyOrg"].unchanged == 15
+    _edit(ledgers, "党组织", "D5", 140)  # 太白社区党委 members 132 → 140
+    _edit(ledgers, "党组织", "F5", None)  # and its 设支部委员会 emptied
+    third = load_ledgers(clean_store, ledgers)
+    counts = third.plan.counts["PartyOrg"]
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 14)
+    row = clean_store.read(
+        "MATCH (o:PartyOrg {id: 'O03'}) RETURN o.members AS m, o.has_committee AS c, o.load_id AS l"
+    )[0]
+    assert row["m"] == 140 and row["c"] is None and row["l"] == third.load_id
+    untouched = clean_store.read("MATCH (o:PartyOrg {id: 'O04'}) RETURN o.load_id AS l")[0]
+    assert untouched["l"] == first.load_id
+
+
+def test_a_load_with_an_error_writes_nothing(clean_store, ledgers):
+    _edit(ledgers, "党组织", "C6", "街道党委")
+    with pytest.raises(ValidationError) as err:
+        load_ledgers(clean_store, ledgers)
+    assert any(i.row == 6 and i.column == "组织类型" for i in err.value.issues)
+    assert sum(clean_store.node_counts().values()) == 0
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(clean_store, ledgers, cli_env):
+    _edit(ledgers, "党组织", "C6", "街道党委")  # row 6 is O04 金城社区党委
+    result = runner.invoke(app, ["load", str(ledgers), "--skip-invalid", "--format", "json"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [(i["行 row"], i["列 column"]) for i in report["issues"]] == [(6, "组织类型")]
+    assert clean_store.node_counts()["PartyOrg"] == 14
+    assert not clean_store.read("MATCH (o:PartyOrg {id: 'O04'}) RETURN o")
+    rejected = [r for r in report["summary"] if "rejected" in r["类型 kind"]]
+    assert rejected and rejected[0]["未变 unchanged"] == 1
+
+
+def test_dry_run_writes_nothing(clean_store, ledgers, cli_env):
+    result = runner.invoke(app, ["load", str(ledgers), "--dry-run"], env=cli_env)
+    assert result.exit_code == 0 and "dry run" in result.stdout
+    assert sum(clean_store.node_counts().values()) == 0
+
+
+def test_export_gives_back_loadable_ledgers_and_neo4j_admin_files(clean_store, ledgers, cli_env, tmp_path):
+    load_ledgers(clean_store, ledgers)
+    out = tmp_path / "export"
+    assert (
+        runner.invoke(app, ["export", str(out), "--format", "csv", "--encoding", "gb18030"], env=cli_env).exit_code == 0
+    )
+    assert (out / "党组织.csv").read_bytes().decode("gb18030").startswith("编号,名称,组织类型")
+    admin = tmp_path / "admin"
+    assert runner.invoke(app, ["export", str(admin), "--neo4j-admin"], env=cli_env).exit_code == 0
+    header = (admin / "nodes_PartyOrg.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id:ID,name:string,kind:string,members:long") and header.endswith(":LABEL")
+    assert len((admin / "relationships_LEADS.csv").read_text(encoding="utf-8").splitlines()) == 11
+
+
+def test_template_writes_blank_and_example_ledgers_that_validate(tmp_path, cli_env):
+    assert runner.invoke(app, ["template", str(tmp_path)], env=cli_env).exit_code == 0
+    example = tmp_path / "示例 example" / "台账.xlsx"
+    result = runner.invoke(app, ["validate", str(example)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert load_workbook(tmp_path / "空白模板 blank" / "台账.xlsx")["党组织"].max_row == 1
