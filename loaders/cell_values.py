@@ -23,6 +23,7 @@ _ID_CARD = re.compile(
     r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
 )
 _ELEVEN_DIGITS = re.compile(r"(?:[0-9０-９][^0-9０-９]{0,2}){11}")
+_SEPARATOR = re.compile(r"[;,、\n；，]")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
@@ -155,6 +156,8 @@ def parse_cell(spec: PropertySpec, value: object) -> object:
 
 def split_ids(value: object) -> list[str]:
     """Ids from an edge cell: one, or several separated by ; , 、 or newlines."""
+    if type(value) is str and value.isascii() and not _SEPARATOR.search(value):
+        return [value.strip()] if value.strip() else []
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value))

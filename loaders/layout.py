@@ -62,7 +62,7 @@ class Column(Frozen):
     def header(self) -> str:
         return self.zh or (self.spec.zh if self.spec else self.en)
 
-    @property
+    @cached_property
     def is_required(self) -> bool:
         return self.required or bool(self.spec and self.spec.required)
 

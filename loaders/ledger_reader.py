@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -34,6 +35,11 @@ class SheetData:
     header_row: int
     columns: tuple[tuple[int, Column, str], ...]  # (position, column, header as written)
     rows: tuple[tuple[int, tuple], ...]  # (row number in the file, cell values)
+
+    @cached_property
+    def prop_headers(self) -> dict[str, str]:
+        """Property name → the header as written (for messages)."""
+        return {c.prop: h for _, c, h in self.columns if c.prop}
 
 
 def ledger_files(directory: Path) -> list[Path]:

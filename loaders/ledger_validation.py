@@ -8,6 +8,7 @@ superior of a deeper level than its subordinate, and dates in the wrong order.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,7 +89,7 @@ class _Validator:
 
     def _personal(self, col: Column, value: object, header: str, where: Where) -> bool:
         """Refuse a cell holding an ID-card or phone number (the credit-code column aside)."""
-        if is_blank(value) or (col.spec is not None and col.spec.format == "credit_code"):
+        if isinstance(value, (dt.date, float, bool)) or (col.spec is not None and col.spec.format == "credit_code"):
             return False
         kind = personal_number(value)
         if kind:
@@ -104,13 +105,14 @@ class _Validator:
 
     def _props(self, sheet: SheetData, row: tuple, where: Where) -> dict:
         props = {}
+        width = len(row)
         for pos, col, header in sheet.columns:
-            value = row[pos] if pos < len(row) else None
-            if self._personal(col, value, header, where) or col.prop is None:
-                continue
-            if is_blank(value):
-                if col.is_required:
+            value = row[pos] if pos < width else None
+            if value is None or value == "" or (type(value) is str and not value.strip()):
+                if col.prop is not None and col.is_required:
                     self.issue(where, header, value, "必填项为空", "required value is empty")
+                continue
+            if self._personal(col, value, header, where) or col.prop is None:
                 continue
             try:
                 props[col.prop] = parse_cell(col.spec, value)
@@ -143,7 +145,7 @@ class _Validator:
     def node_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
         props = self._props(sheet, row, where)
         node_id = props.pop("id", None)
-        headers = {c.prop: h for _, c, h in sheet.columns if c.prop}
+        headers = sheet.prop_headers
         self._date_order(self.schema.node(sheet.kind.label).date_order, props, where, headers)
         if node_id is None:
             return
@@ -174,7 +176,7 @@ class _Validator:
         """One relationship per row; its two id columns are found by what they are, not where they stand."""
         props = self._props(sheet, row, where)
         rel = self.schema.relationship(sheet.kind.edge_sheet.type)
-        self._date_order(rel.date_order, props, where, {c.prop: h for _, c, h in sheet.columns if c.prop})
+        self._date_order(rel.date_order, props, where, sheet.prop_headers)
         ends = []
         for end in sheet.kind.all_columns[:2]:
             pos, col, header = next(((p, c, h) for p, c, h in sheet.columns if c is end), (None, end, end.header))
@@ -194,10 +196,14 @@ class _Validator:
             known.update(lookup(wanted))
         edges = []
         for e in self.pending:
-            ends = ((e.src_id, e.src_targets, e.src_header), (e.dst_id, e.dst_targets, e.dst_header))
-            labels = [self._label(known, i, targets, e, header) for i, targets, header in ends]
-            if None in labels:
-                continue
+            src, dst = known.get(e.src_id), known.get(e.dst_id)
+            if src and dst and src["label"] in e.src_targets and dst["label"] in e.dst_targets:
+                labels = (src["label"], dst["label"])  # the common case, without the reporting path
+            else:
+                ends = ((e.src_id, e.src_targets, e.src_header), (e.dst_id, e.dst_targets, e.dst_header))
+                labels = [self._label(known, i, targets, e, header) for i, targets, header in ends]
+                if None in labels:
+                    continue
             source = Source(e.where.file, e.where.row, e.where.sheet, self.load_id, self.loaded_at)
             record = EdgeRecord(e.type, labels[0], e.src_id, labels[1], e.dst_id, e.props, source)
             edges.append(Located(record, e.where, e.cell_header, e.cell_id))
