@@ -60,22 +60,27 @@ def _bare(state_uri: str, password: str, database: str, work: list[tuple[str, li
                 driver.execute_query(statement, rows=rows[i : i + BATCH], database_=database)
 
 
+def _reference_seconds(settings, server, ledgers: Path) -> float:
+    """The loader's own statements and rows, prepared here untimed, sent bare; a warm-up run first."""
+    with open_store(settings, start=False) as store:
+        store.clear_data()
+        store.ensure_schema()  # the same constraints and indexes the loader works with
+        result, _, _ = read_and_validate(ledgers, None, "bench")
+        work = plan_load(store, result.nodes, result.edges, empty_graph=True).work(store)
+        state = server.status()
+        _bare(state.uri, server.password(), settings.database, work)  # warm the JVM up first: untimed
+        store.clear_data()
+        seconds, _ = timed(lambda: _bare(state.uri, server.password(), settings.database, work))
+        store.clear_data()
+    return seconds
+
+
 def run(settings, server, scale: str, fmt: str) -> list[Figure]:
-    """A warm-up run, then the reference, then the loader, each on an emptied graph."""
+    """Warm-up, then the reference, then the loader, each on an emptied graph."""
     with tempfile.TemporaryDirectory(prefix=f"orggraph-{scale}-") as tmp:
         ledgers = Path(tmp)
         write_seconds, _ = timed(lambda: write_demo_ledgers(scale, 1, ledgers, fmt))
-        with open_store(settings, start=False) as store:
-            store.clear_data()
-            store.ensure_schema()  # the same constraints and indexes the loader works with
-            result, _, _ = read_and_validate(ledgers, None, "bench")
-            plan = plan_load(store, result.nodes, result.edges, empty_graph=True)
-            work = plan.work(store)
-            state = server.status()
-            _bare(state.uri, server.password(), settings.database, work)  # warm the JVM up first: untimed
-            store.clear_data()
-            bare_seconds, _ = timed(lambda: _bare(state.uri, server.password(), settings.database, work))
-            store.clear_data()
+        bare_seconds = _reference_seconds(settings, server, ledgers)
         report, wall, peak_loader, peak_server = _run_loader(settings, ledgers)
         rows = report["written"]
     t = report["timings"]
