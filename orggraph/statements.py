@@ -50,18 +50,23 @@ def upsert_nodes(schema: Schema, label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
 
 
-def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
-    """Merge one relationship per (src, dst) pair and overwrite its properties (idempotent)."""
+def _allowed_pair(schema: Schema, rel_type: str, src: str, dst: str) -> tuple[str, str, str]:
+    """The relationship type and its two labels, checked against the schema's allowed endpoints."""
     rel = schema.relationship(rel_type)
     src, dst = schema.node(src).label, schema.node(dst).label
     if not rel.allows(src, dst):
         raise SchemaError(
-            f"关系 {rel.type} 不允许从 {src} 指向 {dst}",
-            f"relationship {rel.type} is not allowed from {src} to {dst}",
+            f"关系 {rel.type} 不允许从 {src} 指向 {dst}", f"relationship {rel.type} is not allowed from {src} to {dst}"
         )
+    return rel.type, src, dst
+
+
+def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    """Merge one relationship per (src, dst) pair and overwrite its properties (idempotent)."""
+    rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
     return (
         f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) MATCH (b:{dst} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel.type}]->(b) SET r += row.props"
+        f"MERGE (a)-[r:{rel}]->(b) SET r += row.props"
     )
 
 
@@ -114,14 +119,10 @@ def create_nodes(schema: Schema, label: str) -> str:
 
 
 def create_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
-    rel = schema.relationship(rel_type)
-    if not rel.allows(src, dst):
-        raise SchemaError(
-            f"关系 {rel.type} 不允许从 {src} 指向 {dst}", f"relationship {rel.type} is not allowed from {src} to {dst}"
-        )
+    rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
     return (
-        f"UNWIND $rows AS row MATCH (a:{schema.node(src).label} {{id: row.src}}) "
-        f"MATCH (b:{schema.node(dst).label} {{id: row.dst}}) CREATE (a)-[r:{rel.type}]->(b) SET r = row.props"
+        f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
+        f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{rel}]->(b) SET r = row.props"
     )
 
 
