@@ -68,6 +68,9 @@ class ValidationResult:
     issues: list[Issue]
     rows: dict[str, int] = field(default_factory=dict)  # per sheet kind
     rejected: dict[str, int] = field(default_factory=dict)
+    # (label, type, reverse, target labels) → ids of nodes whose row holds that edge column: in the graph,
+    # those nodes' ties of that kind are exactly what the ledger now says (a cleared cell removes the tie)
+    owned: dict[tuple, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Issue]:
@@ -82,6 +85,7 @@ class _Validator:
         self.bad_rows: set[Where] = set()
         self.nodes: dict[str, tuple[NodeRecord, Where]] = {}
         self.pending: list[PendingEdge] = []
+        self.owned: dict[tuple, list[str]] = {}
 
     def issue(self, where: Where, column: str | None, value: object, zh: str, en: str) -> None:
         self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
@@ -164,6 +168,7 @@ class _Validator:
         for pos, col, header in sheet.columns:
             if col.edge is None:
                 continue
+            self.owned.setdefault((sheet.kind.label, col.edge, col.reverse, col.targets), []).append(node_id)
             for other in self._edge_ids(col, row[pos] if pos < len(row) else None, header, where):
                 ends = (
                     ((other, node_id), (col.targets, (sheet.kind.label,)))
@@ -270,4 +275,5 @@ def _result(v: _Validator, located, rows: dict[str, int], sheets: list[SheetData
         for x in located
         if x.where not in v.bad_rows and x.edge.src_id not in dropped and x.edge.dst_id not in dropped
     ]
-    return ValidationResult(nodes, edges, v.issues, rows, rejected)
+    owned = {key: [i for i in ids if i not in dropped] for key, ids in v.owned.items()}
+    return ValidationResult(nodes, edges, v.issues, rows, rejected, owned)

@@ -97,7 +97,7 @@ def load_ledgers(
         raise ValidationError(result.issues)
     t0 = time.perf_counter()
     empty = graph_is_empty(store)
-    report.plan = plan_load(store, result.nodes, result.edges, empty_graph=empty)
+    report.plan = plan_load(store, result.nodes, result.edges, empty_graph=empty, owned=result.owned)
     timings["plan"] = time.perf_counter() - t0
     if dry_run or report.plan.size == 0:
         return report

@@ -19,7 +19,7 @@ class KindCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: int = 0
+    deleted: int = 0
 
 
 @dataclass
@@ -28,6 +28,7 @@ class LoadPlan:
     edge_rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
     counts: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
     into_empty_graph: bool = False
+    stale_edges: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
 
     def work(self, store: BoltStore) -> list[tuple[str, list[dict]]]:
         """(statement, rows) in write order: all nodes, then the relationships between them; plain CREATE
@@ -38,13 +39,14 @@ class LoadPlan:
             if self.into_empty_graph
             else (statements.replace_nodes, statements.upsert_edges)
         )
-        out = [(nodes(schema, label), rows) for label, rows in self.node_rows.items() if rows]
+        out = [(statements.delete_edges(schema, *key), rows) for key, rows in self.stale_edges.items() if rows]
+        out += [(nodes(schema, label), rows) for label, rows in self.node_rows.items() if rows]
         out += [(edges(schema, *key), rows) for key, rows in self.edge_rows.items() if rows]
         return out
 
     @property
     def size(self) -> int:
-        return sum(map(len, self.node_rows.values())) + sum(map(len, self.edge_rows.values()))
+        return sum(len(rows) for group in (self.node_rows, self.edge_rows, self.stale_edges) for rows in group.values())
 
 
 def _content(props: dict, provenance: frozenset[str]) -> dict:
@@ -66,8 +68,31 @@ def existing_edges(store: BoltStore, key: tuple[str, str, str], pairs: list[dict
     return {(r["src"], r["dst"]): r["props"] for chunk in _chunks(pairs) for r in store.read(query, {"rows": chunk})}
 
 
+def plan_stale_edges(store: BoltStore, plan: LoadPlan, owned: dict[tuple, list[str]], edges: list[EdgeRecord]) -> None:
+    """Ties the graph holds for a node whose ledger row no longer lists them: to be deleted."""
+    listed = {(e.type, e.src_id, e.dst_id) for e in edges}
+    for (label, rel_type, reverse, targets), owners in owned.items():
+        query = statements.owned_edges(store.schema, label, rel_type, reverse)
+        for chunk in _chunks(owners):
+            for r in store.read(query, {"ids": chunk}):
+                if r["label"] not in targets:
+                    continue
+                src, dst = (
+                    ((r["other"], r["label"]), (r["owner"], label))
+                    if reverse
+                    else ((r["owner"], label), (r["other"], r["label"]))
+                )
+                if (rel_type, src[0], dst[0]) not in listed:
+                    plan.stale_edges[(rel_type, src[1], dst[1])].append({"src": src[0], "dst": dst[0]})
+                    plan.counts[rel_type].deleted += 1
+
+
 def plan_load(
-    store: BoltStore | None, nodes: list[NodeRecord], edges: list[EdgeRecord], empty_graph: bool = False
+    store: BoltStore | None,
+    nodes: list[NodeRecord],
+    edges: list[EdgeRecord],
+    empty_graph: bool = False,
+    owned: dict[tuple, list[str]] | None = None,
 ) -> LoadPlan:
     """Compare with the graph (skipped when it is empty or absent); counts are per label and per type."""
     provenance = frozenset(p.name for p in load_schema().provenance)
@@ -104,6 +129,8 @@ def plan_load(
                     {"src": e.src_id, "dst": e.dst_id, "props": props}
                 ),
             )
+    if owned and store is not None and not empty_graph:
+        plan_stale_edges(store, plan, owned, edges)
     return plan
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from orggraph.schema import load_schema
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -61,17 +63,34 @@ def issue_rows(issues: list) -> list[dict]:
 
 
 def summary_rows(report) -> list[dict]:
-    """Per label / relationship type: created, updated, unchanged; rejected rows per ledger kind."""
-    rows = (
-        [
-            {"类型 kind": kind, "新增 created": c.created, "更新 updated": c.updated, "未变 unchanged": c.unchanged}
-            for kind, c in sorted(report.plan.counts.items())
-        ]
-        if report.plan
-        else []
-    )
+    """Per label, then per relationship type (schema order, Chinese name first): created, updated,
+    unchanged, deleted; then the rows rejected per ledger kind."""
+    schema = load_schema()
+    order = {k: i for i, k in enumerate([*schema.nodes, *schema.relationships])}
+    counts = sorted(report.plan.counts.items(), key=lambda kc: order.get(kc[0], 999)) if report.plan else []
+
+    def name(kind: str) -> str:
+        spec = schema.nodes.get(kind) or schema.relationships.get(kind)
+        return f"{spec.zh} {kind}" if spec else kind
+
+    rows = [
+        {
+            "类型 kind": name(kind),
+            "新增 created": c.created,
+            "更新 updated": c.updated,
+            "未变 unchanged": c.unchanged,
+            "删除 deleted": c.deleted,
+        }
+        for kind, c in counts
+    ]
     rows += [
-        {"类型 kind": f"{kind}(被拒绝的行 rejected rows)", "新增 created": "", "更新 updated": "", "未变 unchanged": n}
+        {
+            "类型 kind": f"{kind}(被拒绝的行 rejected rows)",
+            "新增 created": "",
+            "更新 updated": "",
+            "未变 unchanged": n,
+            "删除 deleted": "",
+        }
         for kind, n in sorted(report.result.rejected.items())
     ]
     return rows

@@ -103,6 +103,9 @@ def all_statements(schema: Schema) -> dict[str, str]:
             out[f"upsert_edges:{rel.type}:{src}->{dst}"] = upsert_edges(schema, rel.type, src, dst)
             out[f"fetch_edges:{rel.type}:{src}->{dst}"] = fetch_edges(schema, rel.type, src, dst)
             out[f"create_edges:{rel.type}:{src}->{dst}"] = create_edges(schema, rel.type, src, dst)
+            out[f"delete_edges:{rel.type}:{src}->{dst}"] = delete_edges(schema, rel.type, src, dst)
+            out[f"owned_edges:{rel.type}:{src}"] = owned_edges(schema, src, rel.type, False)
+            out[f"owned_edges:{rel.type}:<-{dst}"] = owned_edges(schema, dst, rel.type, True)
             out[f"export_edges:{rel.type}:{src}->{dst}"] = export_edges(schema, rel.type, src, dst)
     out.update(BOOKKEEPING)
     return out
@@ -124,6 +127,21 @@ def create_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
         f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
         f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{rel}]->(b) SET r = row.props"
     )
+
+
+def owned_edges(schema: Schema, label: str, rel_type: str, reverse: bool) -> str:
+    """The ties of one type that some nodes hold (outgoing, or incoming when ``reverse``)."""
+    rel = schema.relationship(rel_type).type
+    arrow = f"<-[r:{rel}]-" if reverse else f"-[r:{rel}]->"
+    return (
+        f"UNWIND $ids AS i MATCH (a:{schema.node(label).label} {{id: i}}){arrow}(b) "
+        "RETURN a.id AS owner, b.id AS other, labels(b)[0] AS label"
+    )
+
+
+def delete_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
+    return f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}})-[r:{rel}]->(b:{dst} {{id: row.dst}}) DELETE r"
 
 
 def fetch_nodes(schema: Schema, label: str) -> str:

@@ -94,3 +94,16 @@ def test_template_writes_blank_and_example_ledgers_that_validate(tmp_path, cli_e
     result = runner.invoke(app, ["validate", str(example)], env=cli_env)
     assert result.exit_code == 0, result.output
     assert load_workbook(tmp_path / "空白模板 blank" / "台账.xlsx")["党组织"].max_row == 1
+
+
+def test_a_tie_moved_or_cleared_in_the_ledger_moves_or_goes_in_the_graph(clean_store, ledgers):
+    load_ledgers(clean_store, ledgers)
+    _edit(ledgers, "小区", "G2", "G01")  # 金城小区 K01: grid G03 → G01
+    _edit(ledgers, "党组织", "J5", None)  # 太白社区党委 O03: superior O01 cleared
+    report = load_ledgers(clean_store, ledgers)
+    assert report.plan.counts["PART_OF"].deleted == 1 and report.plan.counts["LEADS"].deleted == 1
+    parents = clean_store.read("MATCH (:Compound {id: 'K01'})-[:PART_OF]->(p) RETURN p.id AS p")
+    assert parents == [{"p": "G01"}]
+    assert not clean_store.read("MATCH (:PartyOrg)-[:LEADS]->(:PartyOrg {id: 'O03'}) RETURN 1 AS x")
+    assert clean_store.read("MATCH (:PartyOrg {id: 'O03'})-[:LEADS]->(o) RETURN o.id AS o") == [{"o": "O06"}]
+    assert load_ledgers(clean_store, ledgers).written == 0
