@@ -63,9 +63,19 @@ def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, di
     return {r["id"]: r["props"] for chunk in _chunks(ids) for r in store.read(query, {"ids": chunk})}
 
 
+def tie_key(rel_key: tuple[str, ...], src: str, dst: str, props: dict) -> tuple:
+    """What tells two ties of one type apart: their ends and the type's key properties."""
+    return (src, dst, *(props.get(k) for k in rel_key))
+
+
 def existing_edges(store: BoltStore, key: tuple[str, str, str], pairs: list[dict]) -> dict[tuple, dict]:
     query = statements.fetch_edges(store.schema, *key)
-    return {(r["src"], r["dst"]): r["props"] for chunk in _chunks(pairs) for r in store.read(query, {"rows": chunk})}
+    rel_key = store.schema.relationship(key[0]).key
+    return {
+        tie_key(rel_key, r["src"], r["dst"], r["props"]): r["props"]
+        for chunk in _chunks(pairs)
+        for r in store.read(query, {"rows": chunk})
+    }
 
 
 def plan_stale_edges(store: BoltStore, plan: LoadPlan, owned: dict[tuple, list[str]], edges: list[EdgeRecord]) -> None:
@@ -115,7 +125,8 @@ def plan_load(
     for e in edges:
         by_key[(e.type, e.src_label, e.dst_label)].append(e)
     for key, recs in by_key.items():
-        recs = list({(e.src_id, e.dst_id): e for e in recs}.values())  # the same tie listed twice is one tie
+        rel_key = load_schema().relationship(key[0]).key
+        recs = list({tie_key(rel_key, e.src_id, e.dst_id, e.props): e for e in recs}.values())  # listed twice: one
         pairs = [{"src": e.src_id, "dst": e.dst_id} for e in recs]
         old = {} if empty_graph or store is None else existing_edges(store, key, pairs)
         for e in recs:
@@ -123,7 +134,7 @@ def plan_load(
                 plan,
                 e.type,
                 e.properties(),
-                old.get((e.src_id, e.dst_id)),
+                old.get(tie_key(rel_key, e.src_id, e.dst_id, e.props)),
                 provenance,
                 lambda props, e=e, key=key: plan.edge_rows[key].append(
                     {"src": e.src_id, "dst": e.dst_id, "props": props}

@@ -70,6 +70,7 @@ class RelationshipSpec(Frozen):
     endpoints: tuple[Endpoints, ...]
     properties: tuple[PropertySpec, ...] = ()
     date_order: tuple[tuple[str, str], ...] = ()
+    key: tuple[str, ...] = ()  # properties that, with the two ends, tell two ties apart
 
     def pairs(self) -> list[tuple[str, str]]:
         """Every allowed (from label, to label) pair."""

@@ -64,9 +64,10 @@ def _allowed_pair(schema: Schema, rel_type: str, src: str, dst: str) -> tuple[st
 def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     """Merge one relationship per (src, dst) pair and overwrite its properties (idempotent)."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
+    key = ", ".join(f"{k}: row.props.{k}" for k in schema.relationship(rel).key)
     return (
         f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) MATCH (b:{dst} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel}]->(b) SET r += row.props"
+        f"MERGE (a)-[r:{rel}{' {' + key + '}' if key else ''}]->(b) SET r += row.props"
     )
 
 

@@ -107,3 +107,14 @@ def test_a_tie_moved_or_cleared_in_the_ledger_moves_or_goes_in_the_graph(clean_s
     assert not clean_store.read("MATCH (:PartyOrg)-[:LEADS]->(:PartyOrg {id: 'O03'}) RETURN 1 AS x")
     assert clean_store.read("MATCH (:PartyOrg {id: 'O03'})-[:LEADS]->(o) RETURN o.id AS o") == [{"o": "O06"}]
     assert load_ledgers(clean_store, ledgers).written == 0
+
+
+def test_two_posts_in_one_body_are_two_ties(clean_store, tmp_path):
+    nodes, edges = read_fixture(DEMO_FIXTURE)
+    second = next(e for e in edges if e.type == "HOLDS_POST" and e.src_id == "PS001")
+    edges.append(type(second)("HOLDS_POST", "Person", "PS001", "PartyOrg", second.dst_id, {"post": "委员"}))
+    write_ledgers(nodes, edges, tmp_path, "xlsx")
+    load_ledgers(clean_store, tmp_path)
+    posts = clean_store.read("MATCH (:Person {id: 'PS001'})-[r:HOLDS_POST]->(o) RETURN r.post AS post ORDER BY post")
+    assert [p["post"] for p in posts] == ["书记", "委员"]
+    assert load_ledgers(clean_store, tmp_path).written == 0
