@@ -125,11 +125,12 @@ def status(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help
         highlight=False,
     )
     table = Table("类型 label", "中文", "数量 count")
-    for label, n in nodes.items():
+    data = {label: n for label, n in nodes.items() if schema.nodes[label].group != "bookkeeping"}
+    for label, n in data.items():
         table.add_row(label, schema.nodes[label].zh, str(n))
-    table.add_row("[b]合计 total[/b]", "", f"[b]{sum(nodes.values())}[/b]")
+    table.add_row("[b]合计 total[/b]", "", f"[b]{sum(data.values())}[/b]")
     console.print(table)
-    console.print(f"关系 relationships: {sum(rels.values())}")
+    console.print(f"关系 relationships: {sum(rels.values())} · 导入批次 loads: {nodes.get('LoadRun', 0)}")
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
