@@ -16,7 +16,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from loaders.cell_values import is_blank, normalize_text
+from loaders.cell_values import cell_parser, is_blank, normalize_text
 from loaders.layout import Column, Layout, Sheet, header_key, load_layout
 from orggraph.errors import Issue
 from orggraph.schema import load_schema
@@ -35,6 +35,22 @@ class SheetData:
     header_row: int
     columns: tuple[tuple[int, Column, str], ...]  # (position, column, header as written)
     rows: tuple[tuple[int, tuple], ...]  # (row number in the file, cell values)
+
+    @cached_property
+    def cell_plan(self) -> tuple:
+        """Per column: position, property (or None), header, required, whether to look for personal
+        numbers, and its parser — decided once per sheet so each cell costs one call."""
+        return tuple(
+            (
+                pos,
+                col.prop,
+                header,
+                col.is_required,
+                not (col.spec is not None and col.spec.format == "credit_code"),
+                cell_parser(col.spec) if col.prop else None,
+            )
+            for pos, col, header in self.columns
+        )
 
     @cached_property
     def prop_headers(self) -> dict[str, str]:

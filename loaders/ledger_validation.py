@@ -8,11 +8,10 @@ superior of a deeper level than its subordinate, and dates in the wrong order.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from loaders.cell_values import ValueProblem, is_blank, parse_cell, personal_number, split_ids
+from loaders.cell_values import ValueProblem, is_blank, may_be_personal, personal_number, split_ids
 from loaders.layout import Column
 from loaders.ledger_reader import SheetData
 from loaders.structure_checks import cycle_issues, level_issues
@@ -91,10 +90,8 @@ class _Validator:
         self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
         self.bad_rows.add(where)
 
-    def _personal(self, col: Column, value: object, header: str, where: Where) -> bool:
-        """Refuse a cell holding an ID-card or phone number (the credit-code column aside)."""
-        if isinstance(value, (dt.date, float, bool)) or (col.spec is not None and col.spec.format == "credit_code"):
-            return False
+    def _personal(self, value: object, header: str, where: Where) -> bool:
+        """Refuse a cell holding an ID-card or phone number."""
         kind = personal_number(value)
         if kind:
             zh, en = kind.split(" / ")
@@ -110,16 +107,18 @@ class _Validator:
     def _props(self, sheet: SheetData, row: tuple, where: Where) -> dict:
         props = {}
         width = len(row)
-        for pos, col, header in sheet.columns:
+        for pos, prop, header, required, check_personal, parse in sheet.cell_plan:
             value = row[pos] if pos < width else None
             if value is None or value == "" or (type(value) is str and not value.strip()):
-                if col.prop is not None and col.is_required:
+                if prop is not None and required:
                     self.issue(where, header, value, "必填项为空", "required value is empty")
                 continue
-            if self._personal(col, value, header, where) or col.prop is None:
+            if check_personal and may_be_personal(value) and self._personal(value, header, where):
+                continue
+            if prop is None:
                 continue
             try:
-                props[col.prop] = parse_cell(col.spec, value)
+                props[prop] = parse(value)
             except ValueProblem as p:
                 self.issue(where, header, value, p.zh, p.en)
         return props
