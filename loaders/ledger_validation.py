@@ -44,6 +44,7 @@ class PendingEdge:
     src_header: str
     dst_header: str
     cell_id: str  # the id as written in the cell this edge came from (for reporting)
+    source: Source | None = None  # shared with the row's node
 
     @property
     def cell_header(self) -> str:
@@ -174,7 +175,7 @@ class _Validator:
                     if col.reverse
                     else ((node_id, other), ((sheet.kind.label,), col.targets))
                 )
-                self.pending.append(PendingEdge(col.edge, *ends[0], *ends[1], {}, where, header, header, other))
+                self.pending.append(PendingEdge(col.edge, *ends[0], *ends[1], {}, where, header, header, other, source))
 
     def edge_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
         """One relationship per row; its two id columns are found by what they are, not where they stand."""
@@ -208,7 +209,7 @@ class _Validator:
                 labels = [self._label(known, i, targets, e, header) for i, targets, header in ends]
                 if None in labels:
                     continue
-            source = Source(e.where.file, e.where.row, e.where.sheet, self.load_id, self.loaded_at)
+            source = e.source or Source(e.where.file, e.where.row, e.where.sheet, self.load_id, self.loaded_at)
             record = EdgeRecord(e.type, labels[0], e.src_id, labels[1], e.dst_id, e.props, source)
             edges.append(Located(record, e.where, e.cell_header, e.cell_id))
         self.known = known
