@@ -30,6 +30,7 @@ def render() -> None:
     rows = [
         {t("类型", "Label"): t(spec.zh, spec.en), "label": label, t("数量", "Count"): counts.get(label, 0)}
         for label, spec in schema.nodes.items()
+        if spec.group != "bookkeeping"
     ]
     st.subheader(t("各类节点数量", "Nodes per label"))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
