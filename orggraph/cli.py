@@ -103,7 +103,7 @@ def init(ctx: typer.Context) -> None:
     with backends.open_store(settings_of(ctx)) as store:
         ddl = store.ensure_schema()
         info = store.server_info()
-    console.print(f"已就绪 ready: {info['agent']} @ {info['address']},{len(ddl)} 条约束/索引 constraints+indexes")
+    console.print(f"已就绪 ready: {info['agent']} @ {info['address']},新建 {len(ddl)} 条约束/索引 created")
 
 
 @app.command()

@@ -26,6 +26,11 @@ def index_name(label: str, prop: str) -> str:
     return f"{label.lower()}_{prop}_index"
 
 
+def ddl_name(statement: str) -> str:
+    """The name a CREATE CONSTRAINT/INDEX statement gives (its third word)."""
+    return statement.split()[2]
+
+
 def schema_ddl(schema: Schema) -> list[str]:
     """Constraints first (they bring their own index), then the plain indexes."""
     constraints, indexes = [], []

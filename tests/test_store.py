@@ -103,6 +103,7 @@ def test_a_statement_the_server_rejects_is_a_query_error(clean_store):
 
 def test_schema_setup_is_idempotent_and_visible(session_store):
     session_store.ensure_schema()
+    assert session_store.ensure_schema() == []  # everything already there: nothing sent again
     names = {row["name"] for row in session_store.read("SHOW CONSTRAINTS")}
     assert {"partyorg_id_unique", "compound_id_unique"} <= names
 
