@@ -4,8 +4,6 @@ that made the offending edge."""
 
 from __future__ import annotations
 
-import networkx as nx
-
 from orggraph.schema import load_schema
 
 CHAIN_TYPES = ("LEADS", "PART_OF")
@@ -19,6 +17,8 @@ def _rotated(cycle: list[str]) -> list[str]:
 
 def cycle_issues(located: list) -> list[tuple]:
     """One issue per edge on a cycle of a chain relationship (located: ``Located`` edges)."""
+    import networkx as nx  # imported here, not at the top: ~0.1 s that every other CLI command would pay
+
     out = []
     for rel_type in CHAIN_TYPES:
         graph = nx.DiGraph()

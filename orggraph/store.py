@@ -268,10 +268,14 @@ class BoltStore:
         """Each batch its own managed (retried) transaction: for first loads too big for one transaction."""
         return sum(self._write_batches(statement, rows, batch_size, progress) for statement, rows in work)
 
-    def clear_data(self, batch: int = 20_000) -> None:
-        """Delete every node but the load history, in batches."""
-        while self._execute(statements.DELETE_DATA_BATCH, {"limit": batch}, RoutingControl.WRITE)[0]["deleted"]:
-            pass
+    def clear_data(self, batch: int = 20_000) -> int:
+        """Delete every node but the load history, in batches; returns how many were deleted."""
+        total = 0
+        while deleted := self._execute(statements.DELETE_DATA_BATCH, {"limit": batch}, RoutingControl.WRITE)[0][
+            "deleted"
+        ]:
+            total += deleted
+        return total
 
     def clear(self, batch: int = 20_000) -> None:
         """Delete every node and relationship, in batches (used by tests and `demo --replace`)."""
