@@ -480,7 +480,7 @@ def _compound(b: _Builder, st: _Street, cm: _Community, parent: Ref, superior: R
         _building_groups(b, branch, buildings[: full // 3], full)
     elif r < 0.51:  # no compound branch yet: a party group under the grid covers the compound and a building
         covers = (ref, buildings[0][0])
-        b.org("楼栋党小组", name + "党小组", superior, covers, rng.randint(3, 8), post="楼长")
+        b.org("楼栋党小组", name + "党小组", superior, covers, rng.randint(3, 8), post="组长")
     cm.places.append((ref, name, branch))
     _manage(b, st, ref, kind, secretary)
     if rng.random() < {"商品房小区": 0.45, "安置小区": 0.2}.get(kind, 0.0):
@@ -488,10 +488,10 @@ def _compound(b: _Builder, st: _Street, cm: _Community, parent: Ref, superior: R
 
 
 def _building_groups(b: _Builder, superior: Ref, buildings: list[tuple[Ref, str]], most: int) -> None:
-    """楼栋党小组 in some buildings, each led by its 楼长 (a 党小组 has a leader, not a 书记)."""
+    """楼栋党小组 in some buildings, each led by a 组长 (a 党小组 has a group leader, not a 书记)."""
     for building, name in buildings:
         if b.rng.random() < 0.7:
-            b.org("楼栋党小组", name + "党小组", superior, (building,), b.rng.randint(3, min(8, most)), post="楼长")
+            b.org("楼栋党小组", name + "党小组", superior, (building,), b.rng.randint(3, min(8, most)), post="组长")
 
 
 def _manage(b: _Builder, st: _Street, compound: Ref, kind: str, secretary: Ref | None) -> None:

@@ -6,65 +6,32 @@ and nowhere else.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from loaders.ledger_writer import write_ledgers, write_templates
-from orggraph import backends, graph_export, ingest, query_catalogue, readme_sections
+from orggraph import (
+    backends,
+    cli_analysis,  # noqa: F401  (registers gaps, path, reach, network, whatif)
+    graph_export,
+    ingest,
+    query_catalogue,
+    readme_sections,
+)
 from orggraph import serve as serve_mod
-from orggraph.config import Settings, load_settings
+from orggraph.cli_common import EXIT_ERROR, app, console, db_app, edge, err_console, fail, settings_of
+from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer
-from orggraph.errors import ConfigError, OrgGraphError, QueryError, ValidationError
+from orggraph.errors import ConfigError, QueryError, ValidationError
 from orggraph.model_docs import MODEL_DOC, check_model_doc, write_model_doc
 from orggraph.output import FORMATS, issue_rows, render, summary_rows
 from orggraph.schema import load_schema
-
-EXIT_ERROR = 2
-console = Console()
-err_console = Console(stderr=True)
-
-app = typer.Typer(
-    help="orggraph:基层党建组织知识图谱 / knowledge graph of grassroots party organizations",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-db_app = typer.Typer(help="嵌入式图数据库服务器 / the embedded graph server", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-
-
-def fail(error: OrgGraphError) -> typer.Exit:
-    err_console.print(f"[bold red]错误 Error:[/] {escape(error.one_line())}", highlight=False, soft_wrap=True)
-    return typer.Exit(EXIT_ERROR)
-
-
-def edge(fn: Callable) -> Callable:
-    """Turn orggraph errors and Ctrl-C into a message and an exit code, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except OrgGraphError as exc:
-            raise fail(exc) from None
-        except KeyboardInterrupt:
-            err_console.print("已中断 / interrupted")
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-def settings_of(ctx: typer.Context) -> Settings:
-    return ctx.obj["settings"]
 
 
 @app.callback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from orggraph.coverage_rules import load_rules
 from orggraph.errors import SchemaError
 from orggraph.schema import PropertySpec, Schema, load_schema
 
@@ -58,13 +59,15 @@ def render_model(schema: Schema) -> str:
         "",
         "## 覆盖规则 / Coverage rules",
         "",
-        "| id | 规则 | rule | 对象 population | 类别 kind | 严重度 severity | 覆盖标准 | covered when |",
-        "|---|---|---|---|---|---|---|---|",
+        "_From `orggraph/coverage_rules.yaml`; each rule's gaps are found by its query in `queries/`._",
+        "",
+        "| id | 规则 | rule | 对象 population | 类别 kind | 严重度 severity | 覆盖标准 | covered when | 查询 query |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     out += [
         f"| `{r.id}` | {r.zh} | {r.en} | `{r.population}` | {r.coverage} | {r.severity} | {r.covered_zh} | "
-        f"{r.covered_en} |"
-        for r in schema.coverage_rules
+        f"{r.covered_en} | `{r.query}` |"
+        for r in load_rules().rules
     ]
     out += ["", "## 禁止存储的字段 / Never stored", "", ", ".join(f"`{f}`" for f in schema.forbidden_properties), ""]
     return "\n".join(out)

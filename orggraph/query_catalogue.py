@@ -26,6 +26,16 @@ _PARAM_DEFAULT = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?);?\s*$")
 _TRUE, _FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
 
 
+class _Today:
+    """The default ``date()``: today, read when the query runs (not when the catalogue was loaded)."""
+
+    def __repr__(self) -> str:
+        return "date()"
+
+
+TODAY = _Today()
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -46,8 +56,10 @@ class Query:
 
 
 def _literal(text: str, where: str) -> Any:
-    """A ``:param`` default written as a Cypher literal: 'text', 12, 1.5, true, date('2026-01-01')."""
+    """A ``:param`` default written as a Cypher literal: 'text', 12, 1.5, true, date('2026-01-01'), date()."""
     text = text.strip()
+    if re.fullmatch(r"date\(\s*\)", text):
+        return TODAY
     if m := re.fullmatch(r"date\(\s*'([^']*)'\s*\)", text):
         return dt.date.fromisoformat(m.group(1))
     if m := re.fullmatch(r"'([^']*)'|\"([^\"]*)\"", text):
@@ -148,7 +160,7 @@ def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
             f"查询 {query.name} 没有参数 {', '.join(unknown)};可用:{', '.join(declared) or '无'}",
             f"query {query.name} has no parameter {', '.join(unknown)}; declared: {', '.join(declared) or 'none'}",
         )
-    values = {p.name: p.default for p in query.parameters if not p.required}
+    values = {p.name: dt.date.today() if p.default is TODAY else p.default for p in query.parameters if not p.required}
     values.update({k: convert(declared[k], v) for k, v in given.items()})
     missing = [p.name for p in query.parameters if p.name not in values]
     if missing:

@@ -83,18 +83,6 @@ class RelationshipSpec(Frozen):
         return next((p for p in self.properties if p.name == name), None)
 
 
-class CoverageRuleSpec(Frozen):
-    id: str
-    zh: str
-    en: str
-    population: str
-    coverage: Literal["组织覆盖", "工作覆盖"]
-    severity: Literal["high", "medium", "low"]
-    covered_zh: str
-    covered_en: str
-    query: str | None = None
-
-
 class Group(Frozen):
     zh: str
     en: str
@@ -108,7 +96,6 @@ class Schema(Frozen):
     groups: dict[str, Group]
     nodes: dict[str, NodeSpec]
     relationships: dict[str, RelationshipSpec]
-    coverage_rules: tuple[CoverageRuleSpec, ...]
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Schema:
@@ -117,9 +104,6 @@ class Schema(Frozen):
                 for label in (src, dst):
                     if label not in self.nodes:
                         raise ValueError(f"relationship {rel.type} names unknown label {label}")
-        for rule in self.coverage_rules:
-            if rule.population not in self.nodes:
-                raise ValueError(f"rule {rule.id} covers unknown label {rule.population}")
         for node in self.nodes.values():
             if node.group not in self.groups:
                 raise ValueError(f"node {node.label} is in unknown group {node.group}")

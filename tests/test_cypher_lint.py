@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from orggraph import coverage
 from orggraph.cypher_text import READ_PROCEDURES, strip_literals
 from orggraph.query_catalogue import load_catalogue
 from orggraph.schema import load_schema
@@ -25,6 +26,7 @@ LINTER = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"
 def _every_statement() -> dict[str, str]:
     texts = dict(all_statements(load_schema()))
     texts.update({f"query:{q.name}": q.text for q in load_catalogue().values()})
+    texts.update(coverage.lint_statements())
     return texts
 
 

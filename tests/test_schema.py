@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from orggraph import statements
+from orggraph.coverage_rules import load_rules
 from orggraph.errors import SchemaError
 from orggraph.model_docs import check_model_doc, render_model
+from orggraph.query_catalogue import load_catalogue
 from orggraph.schema import load_schema
 
 DESIGN_LABELS = {
@@ -49,8 +53,18 @@ def test_schema_models_the_whole_domain_of_the_design():
     schema = load_schema()
     assert set(schema.nodes) >= DESIGN_LABELS
     assert set(schema.relationships) >= DESIGN_RELATIONSHIPS
-    assert {r.coverage for r in schema.coverage_rules} == {"组织覆盖", "工作覆盖"}
-    assert len({r.id for r in schema.coverage_rules}) == len(schema.coverage_rules)
+    rules = load_rules().rules
+    assert {r.coverage for r in rules} == {"组织覆盖", "工作覆盖"}
+    assert len({r.id for r in rules}) == len(rules) >= 15
+
+
+def test_every_coverage_rule_names_a_catalogue_query_and_explains_each_reason():
+    catalogue = load_catalogue()
+    for rule in load_rules().rules:
+        assert rule.query in catalogue, rule.id
+        assert [p.name for p in catalogue[rule.query].parameters] == ["as_of"], rule.id
+        codes = set(re.findall(r"'([a-z][a-z_0-9]*_[a-z_0-9]+|orphan|unreached)'", catalogue[rule.query].text))
+        assert codes == set(rule.reasons), (rule.id, codes)
 
 
 def test_every_label_and_property_has_chinese_and_english_names():

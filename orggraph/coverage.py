@@ -1,0 +1,180 @@
+"""The coverage-gap engine: runs each rule's query (``coverage_rules.yaml`` → ``queries/gap_*.cypher``) on
+the graph server, places every row in its area chain, and gives per rule and per area covered / total /
+rate and the gaps, each with why it is a gap and a suggested action.
+
+Rule queries return one row per member of the population; they run side by side (the server has cores
+to spare while one query runs) and each is wrapped to return one collected row, which ArcadeDB answers
+about 40% faster than the same rows one by one. Scoping to an area happens here, from the place chain,
+so every query stays a plain script an analyst can run in cypher-shell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from orggraph.coverage_actions import Suggester
+from orggraph.coverage_rules import CoverageRule, load_rules
+from orggraph.geography import AREA_LEVELS, Geography, Place
+from orggraph.query_catalogue import bind, find_query
+from orggraph.store import BoltStore
+
+ROW_COLUMNS = ("id", "name", "place", "covered", "reason", "detail")
+PARALLEL_QUERIES = 3
+
+
+@dataclass(frozen=True)
+class Gap:
+    rule_id: str
+    id: str
+    name: str
+    place: str | None
+    chain: tuple[Place, ...]  # district › street › community › grid (those present)
+    reason: str
+    why_zh: str
+    why_en: str
+    detail: object
+    action_zh: str
+    action_en: str
+
+    def chain_text(self, sep: str = " › ") -> str:
+        return sep.join(p.name for p in self.chain)
+
+
+@dataclass(frozen=True)
+class AreaRate:
+    area: Place
+    covered: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: CoverageRule
+    covered: int
+    total: int
+    gaps: tuple[Gap, ...]
+    areas: dict[str, tuple[AreaRate, ...]] = field(repr=False)  # level label → rates of every area at it
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class GapReport:
+    as_of: dt.date
+    area: Place | None
+    outcomes: tuple[RuleOutcome, ...]
+
+    def gaps(self) -> list[Gap]:
+        return [g for o in self.outcomes for g in o.gaps]
+
+
+@dataclass(frozen=True)
+class CoverageIndex:
+    """What a report needs besides the rule rows, for one state of the graph (the app keeps it per load)."""
+
+    geography: Geography
+    suggester: Suggester
+
+    @classmethod
+    def fetch(cls, store: BoltStore) -> CoverageIndex:
+        geography = Geography.fetch(store)
+        return cls(geography, Suggester(store, geography, load_rules().joint_branch_max_units))
+
+
+def rule_statement(rule: CoverageRule) -> str:
+    """The rule's catalogue query wrapped to return its rows as one collected row."""
+    columns = ", ".join(f"{c}: {c}" for c in ROW_COLUMNS)
+    return f"CALL () {{\n{find_query(rule.query).text}\n}}\nRETURN collect({{{columns}}}) AS rows"
+
+
+def fetch_rule_rows(store: BoltStore, rule: CoverageRule, as_of: dt.date) -> list[dict]:
+    query = find_query(rule.query)
+    return store.read(rule_statement(rule), bind(query, {"as_of": as_of}), name=query.name)[0]["rows"]
+
+
+def gap_report(
+    store: BoltStore,
+    rule_ids: Iterable[str] | None = None,
+    area_id: str | None = None,
+    as_of: dt.date | None = None,
+    index: CoverageIndex | None = None,
+) -> GapReport:
+    """The report for the chosen rules (all by default) within an area (everywhere by default). Pass the
+    ``index`` of an earlier report on the same graph to skip fetching the geography again."""
+    book = load_rules()
+    rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
+    index = index or CoverageIndex.fetch(store)
+    geography, suggester = index.geography, index.suggester
+    area = geography.area(area_id) if area_id else None
+    as_of = as_of or dt.date.today()
+    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+        fetched = list(pool.map(lambda r: fetch_rule_rows(store, r, as_of), rules))
+    scoped = [_in_scope(rows, geography, area) for rows in fetched]
+    suggester.plan_joint_branches(
+        (r["id"], r["name"], r["place"])
+        for rule, rows in zip(rules, scoped, strict=True)
+        for r in rows
+        if not r["covered"] and r["reason"] in rule.reasons and rule.reasons[r["reason"]].action == "joint_branch"
+    )
+    outcomes = tuple(_outcome(rule, rows, geography, suggester) for rule, rows in zip(rules, scoped, strict=True))
+    return GapReport(as_of, area, outcomes)
+
+
+def _in_scope(rows: list[dict], geography: Geography, area: Place | None) -> list[dict]:
+    rows = sorted(rows, key=lambda r: r["id"])
+    return rows if area is None else [r for r in rows if geography.within(r["place"], area.id)]
+
+
+def _outcome(rule: CoverageRule, rows: list[dict], geography: Geography, suggester: Suggester) -> RuleOutcome:
+    per_place = Counter(r["place"] for r in rows)
+    covered_per_place = Counter(r["place"] for r in rows if r["covered"])
+    totals: Counter[str] = Counter()
+    covered: Counter[str] = Counter()
+    for place, n in per_place.items():  # counted per place, then added to each area above it
+        for a in geography.areas(place):
+            totals[a.id] += n
+            covered[a.id] += covered_per_place[place]
+    gaps = [_gap(rule, r, geography.areas(r["place"]), suggester) for r in rows if not r["covered"]]
+    areas: dict[str, list[AreaRate]] = {level: [] for level in AREA_LEVELS}
+    for aid in sorted(totals):
+        place = geography.places[aid]
+        areas[place.label].append(AreaRate(place, covered[aid], totals[aid]))
+    n_covered = sum(bool(r["covered"]) for r in rows)
+    return RuleOutcome(rule, n_covered, len(rows), tuple(gaps), {k: tuple(v) for k, v in areas.items()})
+
+
+def _gap(rule: CoverageRule, row: dict, chain: tuple[Place, ...], suggester: Suggester) -> Gap:
+    reason = rule.reasons.get(row["reason"])
+    if reason is None:  # a query that answers a code the rules file does not explain: a bug, say so plainly
+        raise KeyError(f"rule {rule.id}: query answered an unknown reason {row['reason']!r}")
+    detail = row["detail"]
+    fill = {"detail": "" if detail is None else detail}
+    action = suggester.suggest(reason, row["id"], row["place"], detail)
+    return Gap(
+        rule.id,
+        row["id"],
+        row["name"],
+        row["place"],
+        chain,
+        row["reason"],
+        reason.zh.format(**fill),
+        reason.en.format(**fill),
+        detail,
+        action.zh,
+        action.en,
+    )
+
+
+def lint_statements() -> dict[str, str]:
+    """Every wrapped rule statement, for the Neo4j-parser lint test."""
+    return {f"coverage:{r.id}": rule_statement(r) for r in load_rules().rules}

@@ -1,0 +1,28 @@
+// name: gap_need_met
+// zh: 覆盖规则·需求对接:每条需求已有项目满足、已完成,或同一街道内有同类资源
+// en: Coverage rule · needs met: every need has a project, is done, or has a resource of its category in the same street
+// param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
+:param as_of => date()
+
+CALL () {
+  MATCH (res:Resource)-[:OFFERED_BY]->(p)
+  OPTIONAL MATCH (p)<-[:HAS_ORG]-(pu:Unit)
+  WITH res, coalesce(pu, p) AS provider
+  MATCH (provider)-[:LOCATED_IN|COVERS]->()-[:PART_OF*0..5]->(s:Street)
+  RETURN s.id AS street, collect(DISTINCT res.category) AS categories
+}
+WITH collect({street: street, categories: categories}) AS offers
+MATCH (n:Need)
+OPTIONAL MATCH (n)-[:RAISED_BY]->(r)
+OPTIONAL MATCH (r)-[:COVERS]->(rc)
+WITH offers, n, coalesce(rc, r) AS g
+OPTIONAL MATCH (g)-[:PART_OF*0..4]->(s:Street)
+WITH offers, n, min(g.id) AS place, min(s.id) AS street
+OPTIONAL MATCH (n)<-[:FULFILLS]-(p:Project)
+WITH offers, n, place, street, count(p) AS projects
+WITH n, place, projects,
+     coalesce(n.category IN head([o IN offers WHERE o.street = street | o.categories]), false) AS nearby
+WITH n, place, projects > 0 OR n.status = '已完成' OR nearby AS covered
+RETURN n.id AS id, n.name AS name, place, covered,
+       CASE WHEN NOT covered THEN 'no_resource_in_street' END AS reason, n.category AS detail
+ORDER BY id;

@@ -1,0 +1,20 @@
+// name: gap_org_renewal
+// zh: 覆盖规则·按期换届:村(社区)党组织5年一届、其他3年一届(有任期年限的以其为准),到截至日期未超期
+// en: Coverage rule · renewal: terms of 5 years for village/community orgs and 3 otherwise (or the recorded term length) have not run out by the as-of date
+// param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
+:param as_of => date()
+
+MATCH (o:PartyOrg)
+WHERE o.term_start IS NOT NULL
+WITH o, coalesce(o.term_years,
+       CASE WHEN o.kind IN ['区县党委', '街道党工委', '街道大工委', '社区党委', '社区党总支', '社区党支部', '社区大党委', '社区联合党委']
+            THEN 5 ELSE 3 END) AS years
+WITH o, o.term_start + duration({years: years}) AS due
+OPTIONAL MATCH (o)-[:COVERS]->(x)
+WITH o, due, min(x.id) AS covered_place
+OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
+WITH o, due, covered_place, min(y.id) AS located
+WITH o, due, coalesce(covered_place, located) AS place
+RETURN o.id AS id, o.name AS name, place, due >= $as_of AS covered,
+       CASE WHEN due < $as_of THEN 'term_overdue' END AS reason, toString(due) AS detail
+ORDER BY id;

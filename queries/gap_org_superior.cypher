@@ -1,0 +1,18 @@
+// name: gap_org_superior
+// zh: 覆盖规则·隶属关系完整:除区县党委外,每个党组织有上级党组织(无孤立组织)
+// en: Coverage rule · superior: every org but a county-level committee has a superior org (no orphans)
+// param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
+:param as_of => date()
+
+MATCH (o:PartyOrg)
+WHERE o.kind <> '区县党委'
+OPTIONAL MATCH (o)-[:COVERS]->(x)
+WITH o, min(x.id) AS covered_place
+OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
+WITH o, covered_place, min(y.id) AS located
+WITH o, coalesce(covered_place, located) AS place
+OPTIONAL MATCH (o)<-[:LEADS]-(s:PartyOrg)
+WITH o, place, count(s) AS superiors
+RETURN o.id AS id, o.name AS name, place, superiors > 0 AS covered,
+       CASE WHEN superiors = 0 THEN 'orphan' END AS reason, o.kind AS detail
+ORDER BY id;

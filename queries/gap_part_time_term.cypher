@@ -1,0 +1,17 @@
+// name: gap_part_time_term
+// zh: 覆盖规则·兼职委员任期:有兼职委员的党组织,到截至日期无兼职委员任期届满未调整
+// en: Coverage rule · part-time members: no part-time committee member's term has run out by the as-of date
+// param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
+:param as_of => date()
+
+MATCH (o:PartyOrg)<-[h:HOLDS_POST]-(:Person)
+WHERE h.post = '兼职委员'
+WITH o, sum(CASE WHEN h.until < $as_of THEN 1 ELSE 0 END) AS lapsed
+OPTIONAL MATCH (o)-[:COVERS]->(x)
+WITH o, lapsed, min(x.id) AS covered_place
+OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
+WITH o, lapsed, covered_place, min(y.id) AS located
+WITH o, lapsed, coalesce(covered_place, located) AS place
+RETURN o.id AS id, o.name AS name, place, lapsed = 0 AS covered,
+       CASE WHEN lapsed > 0 THEN 'terms_lapsed' END AS reason, lapsed AS detail
+ORDER BY id;
