@@ -21,6 +21,7 @@ from orggraph.store import BoltStore
 MAX_NAMES = 5  # names listed in one suggestion
 _SEP = {"zh": "、", "en": ", "}
 _SUPERIOR = {"zh": "上级党组织", "en": "the superior org"}
+_COMMUNITY_UP = frozenset({"Community", "Street", "District"})
 _NEARBY = {"zh": "邻近的小微单位", "en": "small units nearby"}
 _NONE_STATIONED = {"zh": "街道内的驻区单位", "en": "stationed units of the street"}
 
@@ -68,9 +69,12 @@ class Suggester:
                 out[area.id].append(name)
         return out
 
-    def nearest_org(self, place: str | None, exclude: str) -> str | None:
-        """The first org up the area chain (the place itself first) that is not the gap itself."""
+    def nearest_org(self, place: str | None, exclude: str, labels: frozenset[str] | None = None) -> str | None:
+        """The first org up the area chain (the place itself first) that is not the gap itself; only at
+        places of the given labels when they are given."""
         for p in reversed(self.geography.chain(place)):
+            if labels is not None and p.label not in labels:
+                continue
             for org in self._covering.get(p.id, ()):
                 if org.id != exclude:
                     return org.name
@@ -105,6 +109,8 @@ class Suggester:
             fill = {"detail": "" if detail is None else detail, "org": "", "units": ""}
             if reason.action == "nearest_org":
                 fill["org"] = self.nearest_org(place, gap_id) or _SUPERIOR[lang]
+            elif reason.action == "community_org":
+                fill["org"] = self.nearest_org(place, gap_id, _COMMUNITY_UP) or _SUPERIOR[lang]
             elif reason.action == "joint_branch":
                 fill["units"] = _SEP[lang].join(self._partners.get(gap_id, ())) or _NEARBY[lang]
             elif reason.action == "stationed_units":

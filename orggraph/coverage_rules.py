@@ -25,7 +25,7 @@ class Reason(_Frozen):
 
     zh: str
     en: str
-    action: Literal["nearest_org", "joint_branch", "stationed_units", "none"]
+    action: Literal["nearest_org", "community_org", "joint_branch", "stationed_units", "none"]
     action_zh: str
     action_en: str
 

@@ -1,0 +1,138 @@
+"""The gap engine and `orggraph gaps` on a generated street-scale region, on the session's real server:
+rates add up across levels, scoping equals filtering, every gap is explained, every output format reads
+back, and bad input gets a one-line message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from test_cli import assert_one_line_error, invoke
+
+from orggraph.coverage import CoverageIndex, gap_report
+from orggraph.coverage_rules import load_rules
+from orggraph.ingest import load_demo_region
+
+AS_OF = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def region(session_store, tmp_path_factory):
+    """One generated street region for the whole module (loading it per test would dominate the runtime)."""
+    session_store.clear()
+    load_demo_region(session_store, "street", 7, tmp_path_factory.mktemp("street"))
+    return session_store
+
+
+@pytest.fixture(scope="module")
+def full(region):
+    return gap_report(region, as_of=AS_OF)
+
+
+def test_every_rule_reports_and_finds_gaps_in_a_generated_region(full):
+    assert [o.rule.id for o in full.outcomes] == [r.id for r in load_rules().rules]
+    for o in full.outcomes:
+        assert o.total > 0, o.rule.id
+        assert 0 <= o.covered <= o.total and len(o.gaps) == o.total - o.covered, o.rule.id
+    assert sum(len(o.gaps) for o in full.outcomes) > 20
+    assert all(o.gaps for o in full.outcomes if o.rule.id != "commercial_building_org"), "a rule found nothing"
+
+
+def test_area_rates_add_up_level_by_level(full):
+    index = {o.rule.id: o for o in full.outcomes}
+    for o in index.values():
+        streets = {a.area.id: a for a in o.areas["Street"]}
+        for district in o.areas["District"]:
+            inside = [s for s in streets.values() if s.area.parent == district.area.id]
+            assert district.total >= sum(s.total for s in inside), o.rule.id
+        for street in o.areas["Street"]:
+            communities = [c for c in o.areas["Community"] if c.area.parent == street.area.id]
+            assert street.total >= sum(c.total for c in communities)
+            assert street.covered >= sum(c.covered for c in communities)
+        placed = sum(d.total for d in o.areas["District"])
+        assert placed <= o.total
+
+
+def test_a_street_report_equals_the_full_report_filtered_to_that_street(region, full):
+    index = CoverageIndex.fetch(region)
+    street = index.geography.children(index.geography.top_areas()[0].id)[0]
+    scoped = gap_report(region, area_id=street.id, as_of=AS_OF, index=index)
+    assert scoped.area == street
+    for whole, part in zip(full.outcomes, scoped.outcomes, strict=True):
+        expected = {g.id for g in whole.gaps if street in g.chain}
+        assert {g.id for g in part.gaps} == expected, whole.rule.id
+        rate = next((a for a in whole.areas["Street"] if a.area.id == street.id), None)
+        assert (part.covered, part.total) == ((rate.covered, rate.total) if rate else (0, 0))
+
+
+def test_one_rule_report_equals_that_rule_in_the_full_report(region, full):
+    one = gap_report(region, ["grid_branch"], as_of=AS_OF)
+    (outcome,) = one.outcomes
+    whole = next(o for o in full.outcomes if o.rule.id == "grid_branch")
+    assert outcome.gaps == whole.gaps and outcome.areas == whole.areas
+
+
+def test_every_gap_is_placed_explained_and_has_an_action(full):
+    for g in full.gaps():
+        assert g.why_zh and g.why_en and g.action_zh and g.action_en, g
+        assert "{" not in g.action_zh + g.action_en + g.why_zh, g  # every template slot filled
+        if g.chain:
+            assert g.chain[0].label == "District" and g.chain_text().count(" › ") == len(g.chain) - 1
+
+
+def test_joint_branch_suggestions_group_at_most_five_units_of_one_community(full):
+    unit_gaps = next(o for o in full.outcomes if o.rule.id == "unit_org").gaps
+    small = [g for g in unit_gaps if g.reason == "joint_branch_required"]
+    assert small, "the generated region should have small units outside any joint branch"
+    for g in small:
+        partners = [n for n in g.action_zh.split("与", 1)[1].split("组建")[0].split("、") if n != "邻近的小微单位"]
+        assert len(partners) <= load_rules().joint_branch_max_units - 1
+
+
+def test_a_later_as_of_date_finds_more_lapsed_agreements(region):
+    lapsed = [
+        len(gap_report(region, ["agreement_lapsed"], as_of=d).outcomes[0].gaps)
+        for d in (dt.date(2020, 1, 1), AS_OF, dt.date(2031, 1, 1))
+    ]
+    assert lapsed[0] <= lapsed[1] <= lapsed[2] and lapsed[2] > lapsed[0]
+
+
+def test_cli_gaps_in_every_format(region, cli_env, tmp_path):
+    table = invoke(["gaps", "--as-of", "2026-11-22", "--limit", "3"], {**cli_env, "COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    assert "小区党组织覆盖" in table.stdout and "缺口清单 gaps" in table.stdout and "缺口最多的区域" in table.stdout
+    doc = json.loads(invoke(["gaps", "--format", "json", "--as-of", "2026-11-22"], cli_env).stdout)
+    assert doc["as_of"] == "2026-11-22" and len(doc["rules"]) == len(load_rules().rules)
+    first_gap = next(g for r in doc["rules"] for g in r["gaps"])
+    assert {"id", "chain", "why_zh", "action_zh", "action_en"} <= set(first_gap)
+    csv_text = invoke(["gaps", "--format", "csv", "--rule", "compound_org"], cli_env).stdout
+    header = csv_text.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("规则 rule,规则名称,编号 id,名称 name,区县旗 district")
+    out = tmp_path / "gaps.xlsx"
+    result = invoke(["gaps", "--format", "xlsx", "--out", str(out)], cli_env)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(io.BytesIO(out.read_bytes()), read_only=True)
+    assert wb.sheetnames == ["汇总 summary", "分区 areas", "缺口 gaps"]
+    assert sum(1 for _ in wb["缺口 gaps"].iter_rows()) == 1 + sum(len(r["gaps"]) for r in doc["rules"])
+    by = invoke(["gaps", "--by", "community", "--rule", "grid_branch"], cli_env)
+    assert by.exit_code == 0 and "各区域覆盖率" in by.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["gaps", "--rule", "no_such_rule"], "no coverage rule no_such_rule"),
+        (["gaps", "--area", "NOWHERE"], "no area with id NOWHERE"),
+        (["gaps", "--as-of", "2026-13-40"], "dates are written"),
+        (["gaps", "--format", "pdf"], "unknown format pdf"),
+        (["gaps", "--format", "xlsx"], "needs --out"),
+        (["gaps", "--by", "planet"], "unknown level planet"),
+    ],
+)
+def test_cli_gaps_bad_input_is_one_line(region, cli_env, args, needle):
+    result = invoke(args, cli_env)
+    assert_one_line_error(result)
+    assert needle in result.stderr
