@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from orggraph.errors import QueryError
 from orggraph.gap_output import area_matrix, gap_rows, report_json, report_xlsx, rows_csv, summary_rows, worst_areas
 from orggraph.geography import AREA_LEVELS
 from orggraph.output import render
+from orggraph.whatif import Proposal, what_if
 
 GAP_FORMATS = ("table", "csv", "json", "xlsx")
 LEVELS = {"district": "District", "street": "Street", "community": "Community", "grid": "Grid"}
@@ -122,3 +124,44 @@ def _child_level(report) -> str | None:
         return "Street"
     below = AREA_LEVELS.index(report.area.label) + 1 if report.area.label in AREA_LEVELS else len(AREA_LEVELS)
     return AREA_LEVELS[below] if below < len(AREA_LEVELS) else None
+
+
+@app.command()
+@edge
+def whatif(
+    ctx: typer.Context,
+    proposal: Annotated[Path, typer.Argument(help="方案文件 YAML(新党组织、协议、联合支部)/ proposal file")],
+    area: Annotated[str | None, typer.Option("--area", help="区域编号 / area id")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="规则编号 / rule id")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 / as-of date")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """假设分析:方案实施前后的覆盖率对比,不写入图谱 / coverage before and after a proposal, nothing written.
+
+    方案文件与示例数据格式相同:nodes 按类型列出新节点,edges 按关系列出 [起点编号, 终点编号],编号可以是图谱中已有的。
+    The file lists new nodes per label and ties per type as [src id, dst id]; ids may be the graph's.
+    """
+    _choice(fmt, ("table", "json"), "输出格式", "format")
+    if not proposal.is_file():
+        raise QueryError(f"找不到方案文件 {proposal}", f"no proposal file {proposal}")
+    with backends.open_store(settings_of(ctx)) as store:
+        result = what_if(store, Proposal.from_yaml(proposal), rule, area, _date(as_of))
+    rows = [
+        {
+            "规则 rule": c["rule"].id,
+            "名称 name": c["rule"].zh,
+            "之前 before": f"{c['before'][0]}/{c['before'][1]} {_pct(c['before'][2])}",
+            "之后 after": f"{c['after'][0]}/{c['after'][1]} {_pct(c['after'][2])}",
+            "消除缺口 closed": ", ".join(c["closed"]),
+            "新增缺口 opened": ", ".join(c["opened"]),
+        }
+        for c in result.changes()
+    ]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        render(rows, "table", console, title=f"假设分析 what-if · 截至 as of {result.before.as_of.isoformat()}")
+
+
+def _pct(rate: float | None) -> str:
+    return "" if rate is None else f"({rate:.1%})"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -97,9 +97,9 @@ def rule_statement(rule: CoverageRule) -> str:
     return f"CALL () {{\n{find_query(rule.query).text}\n}}\nRETURN collect({{{columns}}}) AS rows"
 
 
-def fetch_rule_rows(store: BoltStore, rule: CoverageRule, as_of: dt.date) -> list[dict]:
+def fetch_rule_rows(read: Callable[..., list[dict]], rule: CoverageRule, as_of: dt.date) -> list[dict]:
     query = find_query(rule.query)
-    return store.read(rule_statement(rule), bind(query, {"as_of": as_of}), name=query.name)[0]["rows"]
+    return read(rule_statement(rule), bind(query, {"as_of": as_of}), name=query.name)[0]["rows"]
 
 
 def gap_report(
@@ -108,17 +108,23 @@ def gap_report(
     area_id: str | None = None,
     as_of: dt.date | None = None,
     index: CoverageIndex | None = None,
+    read: Callable[..., list[dict]] | None = None,
 ) -> GapReport:
     """The report for the chosen rules (all by default) within an area (everywhere by default). Pass the
-    ``index`` of an earlier report on the same graph to skip fetching the geography again."""
+    ``index`` of an earlier report on the same graph to skip fetching the geography again, and ``read``
+    to run the rule queries elsewhere than in their own read transactions (what-if: inside a scratch
+    transaction, one query at a time)."""
     book = load_rules()
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
     index = index or CoverageIndex.fetch(store)
     geography, suggester = index.geography, index.suggester
     area = geography.area(area_id) if area_id else None
     as_of = as_of or dt.date.today()
-    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
-        fetched = list(pool.map(lambda r: fetch_rule_rows(store, r, as_of), rules))
+    if read is None:
+        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+            fetched = list(pool.map(lambda r: fetch_rule_rows(store.read, r, as_of), rules))
+    else:
+        fetched = [fetch_rule_rows(read, r, as_of) for r in rules]
     scoped = [_in_scope(rows, geography, area) for rows in fetched]
     suggester.plan_joint_branches(
         (r["id"], r["name"], r["place"])

@@ -205,21 +205,18 @@ class BoltStore:
             raise SchemaError(f"{what} 没有属性 {names}(模型未声明)", f"{what} has no property {names} in the schema")
         return props
 
-    def write_nodes(self, records: Iterable[NodeRecord], batch_size: int = DEFAULT_BATCH) -> int:
-        """Merge nodes by (label, id); properties given overwrite, others stay. Returns rows written."""
+    def node_work(self, records: Iterable[NodeRecord]) -> list[tuple[str, list[dict]]]:
+        """Upsert statements and their rows for some nodes, properties checked against the schema."""
         by_label: dict[str, list[dict]] = defaultdict(list)
         for rec in records:
             allowed = self.schema.node_property_names(rec.label)
             by_label[rec.label].append(
                 {"id": rec.id, "props": self._checked_props(allowed, rec.properties(), rec.label)}
             )
-        return sum(
-            self._write_batches(statements.upsert_nodes(self.schema, label), rows, batch_size)
-            for label, rows in by_label.items()
-        )
+        return [(statements.upsert_nodes(self.schema, label), rows) for label, rows in by_label.items()]
 
-    def write_edges(self, records: Iterable[EdgeRecord], batch_size: int = DEFAULT_BATCH) -> int:
-        """Merge relationships by (type, source node, target node); endpoints must already exist."""
+    def edge_work(self, records: Iterable[EdgeRecord]) -> list[tuple[str, list[dict]]]:
+        """Upsert statements and their rows for some relationships (endpoints checked by the schema)."""
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         for rec in records:
             allowed = self.schema.relationship_property_names(rec.type)
@@ -227,10 +224,35 @@ class BoltStore:
             groups[(rec.type, rec.src_label, rec.dst_label)].append(
                 {"src": rec.src_id, "dst": rec.dst_id, "props": props}
             )
-        return sum(
-            self._write_batches(statements.upsert_edges(self.schema, *key), rows, batch_size)
-            for key, rows in groups.items()
-        )
+        return [(statements.upsert_edges(self.schema, *key), rows) for key, rows in groups.items()]
+
+    def write_nodes(self, records: Iterable[NodeRecord], batch_size: int = DEFAULT_BATCH) -> int:
+        """Merge nodes by (label, id); properties given overwrite, others stay. Returns rows written."""
+        return sum(self._write_batches(st, rows, batch_size) for st, rows in self.node_work(records))
+
+    def write_edges(self, records: Iterable[EdgeRecord], batch_size: int = DEFAULT_BATCH) -> int:
+        """Merge relationships by (type, source node, target node); endpoints must already exist."""
+        return sum(self._write_batches(st, rows, batch_size) for st, rows in self.edge_work(records))
+
+    @contextmanager
+    def scratch(self, work: list[tuple[str, list[dict]]]) -> Iterator[Callable[..., list[dict]]]:
+        """Apply some writes in a transaction that is always rolled back and yield a read function that
+        sees them: what-if questions get the real queries' answers, and nothing is ever committed."""
+        with self._translated(), self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            try:
+                for statement, rows in work:
+                    tx.run(statement, rows=rows).consume()
+
+                def read(statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict]:
+                    ensure_read_only(statement, name)
+                    result = tx.run(statement, params or {})
+                    keys = result.keys()
+                    return [{k: plain(v) for k, v in zip(keys, r.values(), strict=True)} for r in result]
+
+                yield read
+            finally:
+                tx.rollback()
 
     def write(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
         """One write statement in its own (retried) transaction."""

@@ -136,3 +136,62 @@ def test_cli_gaps_bad_input_is_one_line(region, cli_env, args, needle):
     result = invoke(args, cli_env)
     assert_one_line_error(result)
     assert needle in result.stderr
+
+
+def test_what_if_closes_the_gaps_a_proposal_addresses_and_writes_nothing(region, full):
+    from orggraph.graph_export import export_records
+    from orggraph.whatif import Proposal, what_if
+
+    compound = next(o for o in full.outcomes if o.rule.id == "compound_org").gaps[0]
+    community = next(o for o in full.outcomes if o.rule.id == "community_agreement").gaps[0]
+    community_org = region.read(
+        "MATCH (o:PartyOrg)-[:COVERS]->(c:Community {id: $id}) RETURN min(o.id) AS id", {"id": community.id}
+    )[0]["id"]
+    unit_org = region.read("MATCH (:Unit {stationed: true})-[:HAS_ORG]->(o:PartyOrg) RETURN min(o.id) AS id")[0]["id"]
+    unit_gaps = next(o for o in full.outcomes if o.rule.id == "unit_org").gaps
+    small = [g.id for g in unit_gaps if g.reason == "joint_branch_required"][:6]
+    proposal = (
+        Proposal()
+        .add_branch("P-B1", "试点小区党支部", "小区党支部", covers=[compound.id], superior=community_org, members=8)
+        .add_agreement("P-A1", "试点共建协议", [community_org, unit_org], signed=dt.date(2026, 1, 1))
+        .add_joint_branch("P-J1", "试点联合党支部", small, superior=community_org)
+    )
+    before = {n.id for n in export_records(region)[0]}
+    result = what_if(region, proposal, as_of=AS_OF)
+    changes = {c["rule"].id: c for c in result.changes()}
+    assert compound.id in changes["compound_org"]["closed"]
+    assert community.id in changes["community_agreement"]["closed"]
+    assert small and changes["unit_org"]["closed"] == sorted(small)
+    assert changes["org_form"]["opened"] == (["P-J1"] if len(small) > 5 else [])  # a joint branch of 6 units
+    assert "P-B1" in changes["org_secretary"]["opened"]  # the proposed branch has no secretary yet
+    assert changes["compound_org"]["after"][0] == changes["compound_org"]["before"][0] + 1
+    assert {n.id for n in export_records(region)[0]} == before  # rolled back: the graph is as it was
+    assert gap_report(region, ["compound_org"], as_of=AS_OF).outcomes[0].covered == changes["compound_org"]["before"][0]
+
+
+def test_what_if_refuses_a_proposal_naming_unknown_ids_or_impossible_ties(region):
+    from orggraph.errors import ValidationError
+    from orggraph.whatif import Proposal, what_if
+
+    bad = Proposal().add_branch("P-X", "无效支部", "小区党支部", covers=["NO-SUCH-PLACE"])
+    bad.ties.append(("LEADS", "P-X", "P-X-UNKNOWN", {}))
+    bad.ties.append(("MANAGES", "P-X", "P-X", {}))
+    with pytest.raises(ValidationError) as err:
+        what_if(region, bad, as_of=AS_OF)
+    text = " ".join(i.one_line() for i in err.value.issues)
+    assert "NO-SUCH-PLACE" in text and "P-X-UNKNOWN" in text and "PartyOrg→PartyOrg" in text
+
+
+def test_cli_whatif_prints_before_and_after(region, cli_env, full, tmp_path):
+    compound = next(o for o in full.outcomes if o.rule.id == "compound_org").gaps[0]
+    path = tmp_path / "proposal.yaml"
+    path.write_text(
+        "nodes:\n  PartyOrg:\n    - {id: P-B2, name: 新建小区党支部, kind: 小区党支部}\n"
+        f"edges:\n  COVERS:\n    - [P-B2, {compound.id}]\n",
+        encoding="utf-8",
+    )
+    result = invoke(["whatif", str(path), "--rule", "compound_org", "--format", "json"], cli_env)
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    assert row["消除缺口 closed"] == compound.id and row["新增缺口 opened"] == ""
+    assert_one_line_error(invoke(["whatif", str(tmp_path / "missing.yaml")], cli_env))
