@@ -195,3 +195,65 @@ def test_cli_whatif_prints_before_and_after(region, cli_env, full, tmp_path):
     (row,) = json.loads(result.stdout)
     assert row["消除缺口 closed"] == compound.id and row["新增缺口 opened"] == ""
     assert_one_line_error(invoke(["whatif", str(tmp_path / "missing.yaml")], cli_env))
+
+
+@pytest.fixture(scope="module")
+def exported(region):
+    from orggraph.graph_export import export_records
+
+    return export_records(region)
+
+
+def _query(store, name, **params):
+    from orggraph.query_catalogue import find_query, run_query
+
+    return run_query(store, find_query(name), params)
+
+
+def test_ledger_queries_agree_with_python_over_the_exported_graph(region, full, exported):
+    nodes, edges = exported
+    by_id = {n.id: n for n in nodes}
+    out: dict[str, set] = {}
+    for e in edges:
+        out.setdefault((e.type, e.src_id), set()).add(e.dst_id)
+        out.setdefault((e.type, "<-", e.dst_id), set()).add(e.src_id)
+    without = {r["id"] for r in _query(region, "communities_without_agreement", as_of=AS_OF)}
+    assert without == {g.id for o in full.outcomes if o.rule.id == "community_agreement" for g in o.gaps}
+    signed_orgs = {e.dst_id for e in edges if e.type == "SIGNED_BY"}
+    expected = {
+        u.id
+        for u in nodes
+        if u.label == "Unit"
+        and any(o in signed_orgs and not out.get(("REPORTS_TO", o)) for o in out.get(("HAS_ORG", u.id), ()))
+    }
+    assert {r["id"] for r in _query(region, "units_agreement_no_reporting")} == expected
+    with_projects = {a for e in edges if e.type == "UNDER" and by_id[e.src_id].label == "Project" for a in [e.dst_id]}
+    expected = {e.src_id for e in edges if e.type == "UNDER" and by_id[e.src_id].label == "Commitment"} - {
+        e.src_id for e in edges if e.type == "UNDER" and e.dst_id in with_projects
+    }
+    assert {r["id"] for r in _query(region, "commitments_without_projects")} == expected
+    fulfilled = {e.dst_id for e in edges if e.type == "FULFILLS"}
+    expected = {
+        n.id for n in nodes if n.label == "Need" and n.props.get("status") != "已完成" and n.id not in fulfilled
+    }
+    assert {r["id"] for r in _query(region, "needs_unmet")} == expected
+
+
+def test_need_matches_offer_the_need_category_same_street_first_nearest_next(region, exported):
+    import networkx as nx
+
+    nodes, edges = exported
+    graph = nx.Graph((e.src_id, e.dst_id) for e in edges)
+    by_id = {n.id: n for n in nodes}
+    need = next(n for n in sorted(nodes, key=lambda n: n.id) if n.label == "Need" and n.props.get("category"))
+    rows = _query(region, "need_matches", need_id=need.id, limit=50)
+    assert rows, "a need of a generated region should have candidate resources"
+    assert all(by_id[r["id"]].props.get("category") == need.props["category"] for r in rows)
+    flags = [r["same_street"] for r in rows]
+    assert flags == sorted(flags, reverse=True)  # same street first
+    for r in rows:
+        try:
+            length = nx.shortest_path_length(graph, need.id, r["id"])
+        except nx.NetworkXNoPath:
+            length = None
+        assert r["hops"] == (length if length is not None and length <= 8 else None), r
