@@ -140,6 +140,8 @@ def whatif(
 
     方案文件与示例数据格式相同:nodes 按类型列出新节点,edges 按关系列出 [起点编号, 终点编号],编号可以是图谱中已有的。
     The file lists new nodes per label and ties per type as [src id, dst id]; ids may be the graph's.
+
+    示例 Example: orggraph whatif docs/whatif_example.yaml --rule compound_org --rule community_agreement
     """
     _choice(fmt, ("table", "json"), "输出格式", "format")
     if not proposal.is_file():

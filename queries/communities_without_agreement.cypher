@@ -5,7 +5,8 @@
 :param as_of => date()
 
 MATCH (s:Street)<-[:PART_OF]-(c:Community)
-OPTIONAL MATCH (c)<-[:COVERS]-(:PartyOrg)<-[:SIGNED_BY]-(a:Agreement)-[:SIGNED_BY]->(:PartyOrg)<-[:HAS_ORG]-(:Unit)
+OPTIONAL MATCH (c)<-[:COVERS]-(:PartyOrg)<-[:SIGNED_BY]-(a:Agreement)-[:SIGNED_BY]->(:PartyOrg)<-[:HAS_ORG]-(u:Unit)
+WHERE u.stationed = true
 WITH s, c, collect(DISTINCT a) AS agreements
 WITH s, c, agreements,
      [a IN agreements WHERE a.signed <= $as_of AND (a.expires IS NULL OR a.expires >= $as_of)

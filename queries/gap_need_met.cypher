@@ -22,7 +22,7 @@ OPTIONAL MATCH (n)<-[:FULFILLS]-(p:Project)
 WITH offers, n, place, street, count(p) AS projects
 WITH n, place, projects,
      coalesce(n.category IN head([o IN offers WHERE o.street = street | o.categories]), false) AS nearby
-WITH n, place, projects > 0 OR n.status = '已完成' OR nearby AS covered
+WITH n, place, projects > 0 OR coalesce(n.status = '已完成', false) OR nearby AS covered
 RETURN n.id AS id, n.name AS name, place, covered,
        CASE WHEN NOT covered THEN 'no_resource_in_street' END AS reason, n.category AS detail
 ORDER BY id;

@@ -1,6 +1,6 @@
 // name: gap_org_renewal
 // zh: 覆盖规则·按期换届:村(社区)党组织5年一届、其他3年一届(有任期年限的以其为准),到截至日期未超期
-// en: Coverage rule · renewal: terms of 5 years for village/community orgs and 3 otherwise (or the recorded term length) have not run out by the as-of date
+// en: Coverage rule · renewal: terms of 5 years for village/community orgs and 3 otherwise (or the recorded term length) have not run out by the as-of date (the term ends the day before start + years)
 // param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
 :param as_of => date()
 
@@ -15,6 +15,6 @@ WITH o, due, min(x.id) AS covered_place
 OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
 WITH o, due, covered_place, min(y.id) AS located
 WITH o, due, coalesce(covered_place, located) AS place
-RETURN o.id AS id, o.name AS name, place, due >= $as_of AS covered,
-       CASE WHEN due < $as_of THEN 'term_overdue' END AS reason, toString(due) AS detail
+RETURN o.id AS id, o.name AS name, place, due > $as_of AS covered,
+       CASE WHEN due <= $as_of THEN 'term_overdue' END AS reason, toString(due) AS detail
 ORDER BY id;

@@ -11,7 +11,7 @@ WITH u, count(own) AS own
 OPTIONAL MATCH (u)-[:COVERED_BY]->(j:PartyOrg)
 WITH u, own, count(j) AS joint
 OPTIONAL MATCH (u)-[:LOCATED_IN]->(p)
-WITH u, own, joint, head(collect(p.id)) AS place
+WITH u, own, joint, min(p.id) AS place
 WITH u, place, own, joint,
      CASE WHEN u.party_members >= 3 THEN own > 0 ELSE own + joint > 0 END AS covered
 RETURN u.id AS id, u.name AS name, place, covered,

@@ -8,7 +8,7 @@ MATCH (u:Unit)
 OPTIONAL MATCH (u)-[r:HAS_ORG|COVERED_BY|GUIDES]-()
 WITH u, count(r) AS reached
 OPTIONAL MATCH (u)-[:LOCATED_IN]->(p)
-WITH u, reached, head(collect(p.id)) AS place
+WITH u, reached, min(p.id) AS place
 RETURN u.id AS id, u.name AS name, place, reached > 0 AS covered,
        CASE WHEN reached = 0 THEN 'unreached' END AS reason, coalesce(u.party_members, 0) AS detail
 ORDER BY id;

@@ -1,0 +1,461 @@
+"""An independent pure-Python reference for the 15 coverage rules (``queries/gap_*.cypher``).
+
+The graph is exported from the store into a networkx ``MultiDiGraph`` and every rule is written out
+again, in plain Python, from what its query means: same population, same test for "covered", same
+reason code, same ``place`` and ``detail``. Nothing here is translated from the Cypher mechanically, so
+a query that says something else than it means disagrees with this file.
+
+Nodes are keyed ``(label, id)`` and carry ``label``, ``id`` and ``props``; edges carry ``type`` and
+``props``. ``reference_rule(graph, rule_id, as_of)`` gives ``{id: RefRow}`` for one rule and
+``reference_chain(graph, place)`` the PART_OF chain from a place up to its District.
+
+>>> from orggraph.records import EdgeRecord, NodeRecord
+>>> g = build_graph(
+...     [NodeRecord("Grid", "G1", {"households": 40}), NodeRecord("PartyOrg", "O1", {"kind": "网格党支部"})],
+...     [EdgeRecord("COVERS", "PartyOrg", "O1", "Grid", "G1")],
+... )
+>>> reference_rule(g, "grid_branch", dt.date(2026, 1, 1))
+{'G1': RefRow(covered=True, reason=None, place='G1', detail=40)}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+Key = tuple[str, str]  # (label, id)
+
+# Orgs of a village/community (and the county and street committees above them) serve 5-year terms;
+# every other org 3 years, unless its own term length is recorded.
+FIVE_YEAR_KINDS = frozenset(
+    ("区县党委", "街道党工委", "街道大工委", "社区党委", "社区党总支", "社区党支部", "社区大党委", "社区联合党委")
+)
+BUILDING_COMMITTEES = frozenset(("楼宇党委", "商圈综合党委", "商圈联合党委"))
+ZONE_COMMITTEES = frozenset(("商圈综合党委", "商圈联合党委"))
+COMPOUND_ORGS = frozenset(("小区党支部", "楼栋党小组"))
+CURRENT = "履行中"  # an agreement with no status recorded counts as current
+
+
+class RefRow(NamedTuple):
+    covered: bool
+    reason: str | None
+    place: str | None
+    detail: Any
+
+
+# --- the graph ------------------------------------------------------------------------------------
+
+
+def build_graph(nodes: Iterable, edges: Iterable) -> nx.MultiDiGraph:
+    """A MultiDiGraph from exported records (``NodeRecord``/``EdgeRecord`` or anything shaped like them)."""
+    g = nx.MultiDiGraph()
+    g.graph["by_id"] = {}
+    for n in nodes:
+        g.add_node((n.label, n.id), label=n.label, id=n.id, props=dict(n.props))
+        g.graph["by_id"].setdefault(n.id, []).append((n.label, n.id))
+    for e in edges:
+        g.add_edge((e.src_label, e.src_id), (e.dst_label, e.dst_id), type=e.type, props=dict(e.props))
+    return g
+
+
+def _of(g: nx.MultiDiGraph, label: str) -> list[Key]:
+    return sorted(k for k in g.nodes if k[0] == label)
+
+
+def _prop(g: nx.MultiDiGraph, key: Key, name: str) -> Any:
+    return g.nodes[key]["props"].get(name)
+
+
+def _out(g: nx.MultiDiGraph, key: Key, rel: str, label: str | None = None) -> list[tuple[Key, dict]]:
+    """(target, edge props) for each ``rel`` edge leaving ``key`` (one entry per edge)."""
+    return [
+        (dst, d["props"])
+        for _, dst, d in g.out_edges(key, data=True)
+        if d["type"] == rel and (label is None or dst[0] == label)
+    ]
+
+
+def _in(g: nx.MultiDiGraph, key: Key, rel: str, label: str | None = None) -> list[tuple[Key, dict]]:
+    """(source, edge props) for each ``rel`` edge arriving at ``key``."""
+    return [
+        (src, d["props"])
+        for src, _, d in g.in_edges(key, data=True)
+        if d["type"] == rel and (label is None or src[0] == label)
+    ]
+
+
+def _min_id(keys: Iterable[Key]) -> str | None:
+    ids = [k[1] for k in keys]
+    return min(ids) if ids else None
+
+
+def _located(g: nx.MultiDiGraph, unit: Key) -> str | None:
+    """Where a unit sits: its LOCATED_IN place (the lowest id when a ledger gives several)."""
+    return _min_id(t for t, _ in _out(g, unit, "LOCATED_IN"))
+
+
+def _org_place(g: nx.MultiDiGraph, org: Key) -> str | None:
+    """Where an org sits: the place it covers (lowest id), else where its own or member units are."""
+    covered = _min_id(t for t, _ in _out(g, org, "COVERS"))
+    if covered is not None:
+        return covered
+    units = [u for rel in ("HAS_ORG", "COVERED_BY") for u, _ in _in(g, org, rel, "Unit")]
+    return _min_id(t for u in units for t, _ in _out(g, u, "LOCATED_IN"))
+
+
+def _streets_within(g: nx.MultiDiGraph, start: Key, hops: int) -> set[Key]:
+    """Streets reached from ``start`` going up PART_OF at most ``hops`` times (``start`` itself included)."""
+    seen, frontier = {start}, [start]
+    for _ in range(hops):
+        frontier = [t for k in frontier for t, _ in _out(g, k, "PART_OF") if t not in seen]
+        seen.update(frontier)
+    return {k for k in seen if k[0] == "Street"}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """A date ``years`` later; 29 February falls back to 28 February (Cypher's and Java's rule)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def reference_chain(g: nx.MultiDiGraph, place: str | None) -> list[Key]:
+    """``[(label, id), …]`` from the place itself up PART_OF to its District; ``[]`` for no place.
+
+    Where a node has several parents (a compound in a grid and its community), the parent with the
+    longer way up is taken (the grid: its chain passes the community too); ties go to the lower id.
+    """
+    if place is None:
+        return []
+    keys = g.graph["by_id"].get(place)
+    if not keys or len(keys) > 1:
+        raise KeyError(f"no single node with id {place!r}: {keys}")
+    chain, key = [keys[0]], keys[0]
+    while key[0] != "District":
+        parents = [t for t, _ in _out(g, key, "PART_OF") if t not in chain]
+        if not parents:
+            break
+        key = max(sorted(parents, key=lambda p: p[1]), key=lambda p: _depth(g, p, set(chain)))
+        chain.append(key)
+    return chain
+
+
+def _depth(g: nx.MultiDiGraph, key: Key, seen: set[Key]) -> int:
+    parents = [t for t, _ in _out(g, key, "PART_OF") if t not in seen]
+    return 1 + max((_depth(g, p, seen | {key}) for p in parents), default=0)
+
+
+# --- geography coverage ---------------------------------------------------------------------------
+
+
+def compound_org(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A compound is covered by a compound branch or building group on it, or a building group on one of its
+    buildings."""
+    rows = {}
+    for c in _of(g, "Compound"):
+        orgs = [o for o, _ in _in(g, c, "COVERS") if _prop(g, o, "kind") in COMPOUND_ORGS]
+        buildings = [b for b, _ in _in(g, c, "PART_OF", "Building")]
+        groups = [o for b in buildings for o, _ in _in(g, b, "COVERS") if _prop(g, o, "kind") == "楼栋党小组"]
+        ok = bool(orgs or groups)
+        rows[c[1]] = RefRow(ok, None if ok else "no_branch", c[1], _prop(g, c, "households"))
+    return rows
+
+
+def grid_branch(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A grid is covered when a grid branch covers it."""
+    rows = {}
+    for grid in _of(g, "Grid"):
+        ok = any(_prop(g, o, "kind") == "网格党支部" for o, _ in _in(g, grid, "COVERS"))
+        rows[grid[1]] = RefRow(ok, None if ok else "no_grid_branch", grid[1], _prop(g, grid, "households"))
+    return rows
+
+
+def commercial_building_org(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A commercial building is covered by a building or zone committee, or lies in a zone a zone committee
+    covers."""
+    rows = {}
+    for b in _of(g, "CommercialBuilding"):
+        direct = any(_prop(g, o, "kind") in BUILDING_COMMITTEES for o, _ in _in(g, b, "COVERS"))
+        ok = direct
+        rows[b[1]] = RefRow(ok, None if ok else "no_building_org", b[1], _prop(g, b, "tenants"))
+    return rows
+
+
+# --- units ----------------------------------------------------------------------------------------
+
+
+def unit_org(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Units with 3+ full members need their own org; with 1–2 their own or a joint one. No members: not here."""
+    rows = {}
+    for u in _of(g, "Unit"):
+        members = _prop(g, u, "party_members")
+        if members is None or members < 1:
+            continue
+        own = bool(_out(g, u, "HAS_ORG", "PartyOrg"))
+        joint = bool(_out(g, u, "COVERED_BY", "PartyOrg"))
+        if members >= 3:
+            reason = None if own else "own_org_required_joint" if joint else "own_org_required"
+        else:
+            reason = None if own or joint else "joint_branch_required"
+        rows[u[1]] = RefRow(reason is None, reason, _located(g, u), members)
+    return rows
+
+
+def unit_work(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Party work reaches a unit through its own org, a joint branch or a party-work instructor."""
+    rows = {}
+    for u in _of(g, "Unit"):
+        ok = bool(_out(g, u, "HAS_ORG") or _out(g, u, "COVERED_BY") or _in(g, u, "GUIDES"))
+        rows[u[1]] = RefRow(ok, None if ok else "unreached", _located(g, u), _prop(g, u, "party_members") or 0)
+    return rows
+
+
+def dual_reporting(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A stationed unit with its own org is covered when one of its orgs reports to a community."""
+    rows = {}
+    for u in _of(g, "Unit"):
+        orgs = [o for o, _ in _out(g, u, "HAS_ORG", "PartyOrg")]
+        if _prop(g, u, "stationed") is not True or not orgs:
+            continue
+        ok = any(_out(g, o, "REPORTS_TO", "Community") for o in orgs)
+        rows[u[1]] = RefRow(ok, None if ok else "not_reported", _located(g, u), _prop(g, u, "party_members"))
+    return rows
+
+
+def red_property(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A unit managing compounds must have, or be covered by, a party org; it sits where it is located,
+    else at the lowest-id compound it manages."""
+    rows = {}
+    for u in _of(g, "Unit"):
+        managed = {k for k, _ in _out(g, u, "MANAGES", "Compound")}
+        if not managed:
+            continue
+        ok = bool(_out(g, u, "HAS_ORG", "PartyOrg") or _out(g, u, "COVERED_BY", "PartyOrg"))
+        place = _located(g, u) or _min_id(managed)
+        rows[u[1]] = RefRow(ok, None if ok else "no_org", place, len(managed))
+    return rows
+
+
+# --- orgs -----------------------------------------------------------------------------------------
+
+
+def _form_problem(kind: str, members: int | None, has_committee: bool | None, units: int) -> str | None:
+    """The first form mismatch, in order of weight; an unknown member count or committee flag is no mismatch."""
+    branch, general = kind.endswith("党支部"), kind.endswith("党总支")
+    if members is not None:
+        if branch and members > 100:
+            return "branch_over_100"
+        if branch and members > 50:
+            return "branch_over_50"
+        if general and members > 100:
+            return "general_branch_over_100"
+        if branch and members >= 7 and has_committee is False:
+            return "no_committee"
+    if kind == "联合党支部" and units > 5:
+        return "joint_over_5"
+    return None
+
+
+def org_form(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Branches (支部) and general branches (总支) only: size against form, committee, joint-branch span."""
+    rows = {}
+    for o in _of(g, "PartyOrg"):
+        kind = _prop(g, o, "kind") or ""
+        if not (kind.endswith("党支部") or kind.endswith("党总支")):
+            continue
+        units = len(_in(g, o, "COVERED_BY", "Unit"))
+        members = _prop(g, o, "members")
+        reason = _form_problem(kind, members, _prop(g, o, "has_committee"), units)
+        detail = units if reason == "joint_over_5" else members
+        rows[o[1]] = RefRow(reason is None, reason, _org_place(g, o), detail)
+    return rows
+
+
+def _serving(post: dict, as_of: dt.date) -> bool:
+    since, until = post.get("since"), post.get("until")
+    return (since is None or since <= as_of) and (until is None or until >= as_of)
+
+
+def org_secretary(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Every org has a 书记 serving on the as-of day (a building group: a 组长)."""
+    rows = {}
+    for o in _of(g, "PartyOrg"):
+        kind = _prop(g, o, "kind")
+        title = "组长" if kind == "楼栋党小组" else "书记"
+        ok = any(p.get("post") == title and _serving(p, as_of) for _, p in _in(g, o, "HOLDS_POST", "Person"))
+        rows[o[1]] = RefRow(ok, None if ok else "no_secretary", _org_place(g, o), kind)
+    return rows
+
+
+def org_superior(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Every org but a county committee is led by another org."""
+    rows = {}
+    for o in _of(g, "PartyOrg"):
+        kind = _prop(g, o, "kind")
+        if kind is None or kind == "区县党委":
+            continue
+        ok = bool(_in(g, o, "LEADS", "PartyOrg"))
+        rows[o[1]] = RefRow(ok, None if ok else "orphan", _org_place(g, o), kind)
+    return rows
+
+
+def org_renewal(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Orgs with a recorded term start: the term (recorded length, else 5 or 3 years) runs to ``start + years``;
+    renewal is overdue once that day is past."""
+    rows = {}
+    for o in _of(g, "PartyOrg"):
+        start = _prop(g, o, "term_start")
+        if start is None:
+            continue
+        years = _prop(g, o, "term_years")
+        if years is None:
+            years = 5 if _prop(g, o, "kind") in FIVE_YEAR_KINDS else 3
+        due = add_years(start, years)
+        ok = due > as_of  # the term's last day is the day before
+        rows[o[1]] = RefRow(ok, None if ok else "term_overdue", _org_place(g, o), due.isoformat())
+    return rows
+
+
+def part_time_term(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Orgs with part-time members (兼职委员): a gap while any of those terms ended before the as-of day."""
+    rows = {}
+    for o in _of(g, "PartyOrg"):
+        posts = [p for _, p in _in(g, o, "HOLDS_POST", "Person") if p.get("post") == "兼职委员"]
+        if not posts:
+            continue
+        lapsed = sum(1 for p in posts if p.get("until") is not None and p["until"] < as_of)
+        rows[o[1]] = RefRow(lapsed == 0, None if lapsed == 0 else "terms_lapsed", _org_place(g, o), lapsed)
+    return rows
+
+
+# --- ties -----------------------------------------------------------------------------------------
+
+
+def _is_current(agreement: dict, as_of: dt.date) -> bool:
+    signed, expires = agreement.get("signed"), agreement.get("expires")
+    in_force = signed is not None and signed <= as_of and (expires is None or expires >= as_of)
+    return in_force and agreement.get("status") not in ("已到期", "已终止")
+
+
+def _expired(agreement: dict, as_of: dt.date) -> bool:
+    expires = agreement.get("expires")
+    return (expires is not None and expires < as_of) or agreement.get("status") == "已到期"
+
+
+def _unit_partnered(g: nx.MultiDiGraph, agreement: Key, community_side: tuple[Key, int]) -> bool:
+    """Another signatory of the agreement (not the community's signature itself) is a unit's org."""
+    return any(
+        d["type"] == "SIGNED_BY"
+        and org[0] == "PartyOrg"
+        and (org, k) != community_side
+        and any(_prop(g, u, "stationed") is True for u, _ in _in(g, org, "HAS_ORG", "Unit"))
+        for _, org, k, d in g.out_edges(agreement, keys=True, data=True)
+    )
+
+
+def community_agreement(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A community is covered when an org covering it co-signed with a unit's org an agreement in force on the
+    as-of day (signed by then, not expired before it, not recorded as expired or ended)."""
+    rows = {}
+    for c in _of(g, "Community"):
+        agreements = set()
+        for org, _ in _in(g, c, "COVERS", "PartyOrg"):
+            for a, _, k, d in g.in_edges(org, keys=True, data=True):
+                if d["type"] == "SIGNED_BY" and a[0] == "Agreement" and _unit_partnered(g, a, (org, k)):
+                    agreements.add(a)
+        current = [a for a in agreements if _is_current(g.nodes[a]["props"], as_of)]
+        expired = [a for a in agreements if _expired(g.nodes[a]["props"], as_of)]
+        if current:
+            reason = None
+        elif not agreements:
+            reason = "no_agreement"
+        else:
+            reason = "agreements_lapsed" if len(expired) == len(agreements) else "agreement_not_current"
+        rows[c[1]] = RefRow(reason is None, reason, c[1], len(agreements))
+    return rows
+
+
+def agreement_lapsed(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """An agreement past its expiry on the as-of day and still recorded as current (or with no status) is a
+    lapse nobody noticed. It sits in a community a signatory covers, else anywhere a signatory covers."""
+    rows = {}
+    for a in _of(g, "Agreement"):
+        expires, status = _prop(g, a, "expires"), _prop(g, a, "status")
+        unnoticed = expires is not None and expires < as_of and (status or CURRENT) == CURRENT
+        covered = [t for org, _ in _out(g, a, "SIGNED_BY", "PartyOrg") for t, _ in _out(g, org, "COVERS")]
+        place = _min_id(t for t in covered if t[0] == "Community") or _min_id(covered)
+        detail = expires.isoformat() if expires is not None else None
+        rows[a[1]] = RefRow(not unnoticed, "lapsed_unnoticed" if unnoticed else None, place, detail)
+    return rows
+
+
+def _offers_by_street(g: nx.MultiDiGraph) -> dict[Key, set[str]]:
+    """Resource categories on offer per street. A resource sits where its provider is: a unit where it is
+    located (an org's resource where the org's unit is), an org with no unit where it covers."""
+    offers: dict[Key, set[str]] = {}
+    for res in _of(g, "Resource"):
+        category = _prop(g, res, "category")
+        for p, _ in _out(g, res, "OFFERED_BY"):
+            providers = [u for u, _ in _in(g, p, "HAS_ORG", "Unit")] or [p]
+            for provider in providers:
+                sites = [t for rel in ("LOCATED_IN", "COVERS") for t, _ in _out(g, provider, rel)]
+                for street in {s for site in sites for s in _streets_within(g, site, 5)}:
+                    offers.setdefault(street, set())
+                    if category is not None:
+                        offers[street].add(category)
+    return offers
+
+
+def need_met(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """A need is met by a project, by being done, or by a resource of its category in its street. It sits where
+    it was raised (an org raising it: where that org covers); its street is the lowest-id street above."""
+    offers, rows = _offers_by_street(g), {}
+    for n in _of(g, "Need"):
+        sites = []
+        for r, _ in _out(g, n, "RAISED_BY"):
+            sites += [t for t, _ in _out(g, r, "COVERS")] or [r]
+        streets = {s for site in sites for s in _streets_within(g, site, 4)}
+        street = min(streets, key=lambda k: k[1]) if streets else None
+        category = _prop(g, n, "category")
+        nearby = street is not None and category in offers.get(street, set())
+        ok = bool(_in(g, n, "FULFILLS", "Project")) or _prop(g, n, "status") == "已完成" or nearby
+        rows[n[1]] = RefRow(ok, None if ok else "no_resource_in_street", _min_id(sites), category)
+    return rows
+
+
+RULES: dict[str, Callable[[nx.MultiDiGraph, dt.date], dict[str, RefRow]]] = {
+    f.__name__: f
+    for f in (
+        compound_org,
+        grid_branch,
+        commercial_building_org,
+        unit_org,
+        unit_work,
+        org_form,
+        community_agreement,
+        agreement_lapsed,
+        dual_reporting,
+        red_property,
+        org_secretary,
+        org_superior,
+        org_renewal,
+        part_time_term,
+        need_met,
+    )
+}
+
+
+def reference_rule(g: nx.MultiDiGraph, rule_id: str, as_of: dt.date) -> dict[str, RefRow]:
+    """One row per member of the rule's population, keyed by id."""
+    if rule_id not in RULES:
+        raise KeyError(f"unknown rule {rule_id!r}; known: {', '.join(RULES)}")
+    return RULES[rule_id](g, as_of)
+
+
+def gaps(rows: dict[str, RefRow]) -> Iterator[tuple[str, str | None]]:
+    """(id, reason) of the members not covered, by id."""
+    return ((i, r.reason) for i, r in sorted(rows.items()) if not r.covered)
