@@ -6,11 +6,10 @@
 
 MATCH (o:PartyOrg)
 WHERE o.kind ENDS WITH '党支部' OR o.kind ENDS WITH '党总支'
-OPTIONAL MATCH (o)-[:COVERS]->(x)
-WITH o, min(x.id) AS covered_place
-OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
-WITH o, covered_place, min(y.id) AS located
-WITH o, coalesce(covered_place, located) AS place
+WITH o, [(o)-[:COVERS]->(x) | x.id] AS covers
+WITH o, CASE WHEN size(covers) > 0 THEN covers
+             ELSE [(o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y) | y.id] END AS places
+WITH o, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
 OPTIONAL MATCH (o)<-[:COVERED_BY]-(u:Unit)
 WITH o, place, count(u) AS units
 WITH o, place, units,

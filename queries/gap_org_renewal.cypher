@@ -10,11 +10,10 @@ WITH o, coalesce(o.term_years,
        CASE WHEN o.kind IN ['区县党委', '街道党工委', '街道大工委', '社区党委', '社区党总支', '社区党支部', '社区大党委', '社区联合党委']
             THEN 5 ELSE 3 END) AS years
 WITH o, o.term_start + duration({years: years}) AS due
-OPTIONAL MATCH (o)-[:COVERS]->(x)
-WITH o, due, min(x.id) AS covered_place
-OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
-WITH o, due, covered_place, min(y.id) AS located
-WITH o, due, coalesce(covered_place, located) AS place
+WITH o, due, [(o)-[:COVERS]->(x) | x.id] AS covers
+WITH o, due, CASE WHEN size(covers) > 0 THEN covers
+             ELSE [(o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y) | y.id] END AS places
+WITH o, due, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
 RETURN o.id AS id, o.name AS name, place, due > $as_of AS covered,
        CASE WHEN due <= $as_of THEN 'term_overdue' END AS reason, toString(due) AS detail
 ORDER BY id;

@@ -5,11 +5,10 @@
 :param as_of => date()
 
 MATCH (o:PartyOrg)
-OPTIONAL MATCH (o)-[:COVERS]->(x)
-WITH o, min(x.id) AS covered_place
-OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
-WITH o, covered_place, min(y.id) AS located
-WITH o, coalesce(covered_place, located) AS place
+WITH o, [(o)-[:COVERS]->(x) | x.id] AS covers
+WITH o, CASE WHEN size(covers) > 0 THEN covers
+             ELSE [(o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y) | y.id] END AS places
+WITH o, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
 OPTIONAL MATCH (o)<-[h:HOLDS_POST]-(:Person)
 WHERE h.post = CASE o.kind WHEN '楼栋党小组' THEN '组长' ELSE '书记' END
   AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of)

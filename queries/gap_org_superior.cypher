@@ -6,11 +6,10 @@
 
 MATCH (o:PartyOrg)
 WHERE o.kind <> '区县党委'
-OPTIONAL MATCH (o)-[:COVERS]->(x)
-WITH o, min(x.id) AS covered_place
-OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
-WITH o, covered_place, min(y.id) AS located
-WITH o, coalesce(covered_place, located) AS place
+WITH o, [(o)-[:COVERS]->(x) | x.id] AS covers
+WITH o, CASE WHEN size(covers) > 0 THEN covers
+             ELSE [(o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y) | y.id] END AS places
+WITH o, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
 OPTIONAL MATCH (o)<-[:LEADS]-(s:PartyOrg)
 WITH o, place, count(s) AS superiors
 RETURN o.id AS id, o.name AS name, place, superiors > 0 AS covered,

@@ -7,11 +7,10 @@
 MATCH (o:PartyOrg)<-[h:HOLDS_POST]-(:Person)
 WHERE h.post = '兼职委员'
 WITH o, sum(CASE WHEN h.until < $as_of THEN 1 ELSE 0 END) AS lapsed
-OPTIONAL MATCH (o)-[:COVERS]->(x)
-WITH o, lapsed, min(x.id) AS covered_place
-OPTIONAL MATCH (o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y)
-WITH o, lapsed, covered_place, min(y.id) AS located
-WITH o, lapsed, coalesce(covered_place, located) AS place
+WITH o, lapsed, [(o)-[:COVERS]->(x) | x.id] AS covers
+WITH o, lapsed, CASE WHEN size(covers) > 0 THEN covers
+             ELSE [(o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y) | y.id] END AS places
+WITH o, lapsed, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
 RETURN o.id AS id, o.name AS name, place, lapsed = 0 AS covered,
        CASE WHEN lapsed > 0 THEN 'terms_lapsed' END AS reason, lapsed AS detail
 ORDER BY id;

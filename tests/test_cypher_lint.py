@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from orggraph import coverage
+from orggraph import coverage, linkage
 from orggraph.cypher_text import READ_PROCEDURES, strip_literals
 from orggraph.query_catalogue import load_catalogue
 from orggraph.schema import load_schema
@@ -27,6 +27,7 @@ def _every_statement() -> dict[str, str]:
     texts = dict(all_statements(load_schema()))
     texts.update({f"query:{q.name}": q.text for q in load_catalogue().values()})
     texts.update(coverage.lint_statements())
+    texts.update(linkage.linkage_statements())
     return texts
 
 

@@ -1,0 +1,164 @@
+"""Finding an entity by its id or by a (fuzzy) Chinese name.
+
+An id is matched exactly, label by label (one ``UNION ALL`` branch per label, so each branch is a
+seek on that label's uniqueness index); ``Label:id`` narrows it to one label. A name is matched on
+the server in four tiers, best first: the exact name, a name that starts with the text, a name that
+contains it, and a name that holds all its characters in order (``太白社区`` finds ``太白路社区``).
+Within a tier shorter names come first, then name, label and id, so the ranking is deterministic.
+Names of people are sensitive (schema ``sensitive``): they are never searched and never returned; a
+person is shown by their pseudonymous id.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from orggraph.errors import QueryError
+from orggraph.schema import Schema
+from orggraph.store import BoltStore
+
+HIDDEN_LABELS = ("LoadRun",)  # bookkeeping, not part of the domain
+TIERS_ZH = ("编号", "名称完全相同", "名称开头相同", "名称包含", "名称含全部字符")
+MAX_CANDIDATES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One node as people see it: its id, label, display name and kind (``None`` when it has none)."""
+
+    id: str
+    label: str
+    name: str
+    kind: str | None = None
+
+    def key(self) -> tuple[str, str]:
+        """The sort and identity key: ids are unique per label, not across labels."""
+        return (self.id, self.label)
+
+    def describe(self, schema: Schema) -> str:
+        return f"{schema.node(self.label).zh} {self.id} {self.name}"
+
+
+class AmbiguousEntity(QueryError):
+    """The text matches two or more entities equally well; ``candidates`` lists them, best first."""
+
+    def __init__(self, text: str, candidates: list[Entity], schema: Schema) -> None:
+        shown = "; ".join(f"{c.label} {c.id} {c.name}" for c in candidates[:MAX_CANDIDATES_SHOWN])
+        more = len(candidates) - MAX_CANDIDATES_SHOWN
+        tail_zh, tail_en = (f" 等 {len(candidates)} 个", f" and {more} more") if more > 0 else ("", "")
+        super().__init__(
+            f"“{text}”匹配多个对象,请改用编号(或 标签:编号):{shown}{tail_zh}",
+            f"'{text}' matches several entities equally well; give an id (or label:id): {shown}{tail_en}",
+        )
+        self.text = text
+        self.candidates = list(candidates)
+
+
+def domain_labels(schema: Schema) -> list[str]:
+    return [label for label in schema.nodes if label not in HIDDEN_LABELS]
+
+
+def masked_labels(schema: Schema) -> list[str]:
+    """Labels whose ``name`` is sensitive: shown by id instead."""
+    return [label for label, spec in schema.nodes.items() if (p := spec.property("name")) and p.sensitive]
+
+
+def name_expr(schema: Schema, var: str = "n") -> str:
+    """Cypher for a node's display name: its id where the name is sensitive (labels from the schema only)."""
+    masked = [schema.node(label).label for label in masked_labels(schema)]
+    if not masked:
+        return f"{var}.name"
+    test = " OR ".join(f"{var}:{label}" for label in masked)
+    return f"CASE WHEN {test} THEN {var}.id ELSE {var}.name END"
+
+
+def id_lookup_statement(schema: Schema) -> str:
+    """Every label's node with id ``$id``: one index seek per label."""
+    return "\nUNION ALL\n".join(
+        f"MATCH (n:{label} {{id: $id}}) RETURN '{label}' AS label, n.id AS id, {name_expr(schema)} AS name, "
+        "n.kind AS kind, 0 AS tier"
+        for label in domain_labels(schema)
+    )
+
+
+def name_search_statement(schema: Schema) -> str:
+    """Nodes whose name holds the characters of ``$pattern`` in order, ranked by tier on the server."""
+    hidden = ", ".join(f"'{label}'" for label in (*HIDDEN_LABELS, *masked_labels(schema)))
+    return (
+        "MATCH (n) WHERE n.name =~ $pattern AND NOT labels(n)[0] IN [" + hidden + "]\n"
+        "WITH n, toLower(n.name) AS lower\n"
+        "WITH n, CASE WHEN lower = $text THEN 1 WHEN lower STARTS WITH $text THEN 2 "
+        "WHEN lower CONTAINS $text THEN 3 ELSE 4 END AS tier\n"
+        "RETURN labels(n)[0] AS label, n.id AS id, n.name AS name, n.kind AS kind, tier\n"
+        "ORDER BY tier, size(name), name, label, id LIMIT $limit"
+    )
+
+
+def normalise(text: str) -> str:
+    """Full-width forms folded (NFKC), outer spaces dropped: what a person typed, as stored names are."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def subsequence_pattern(text: str) -> str:
+    r"""A regex (Java and Python alike) matching any name that holds the characters of ``text`` in order.
+
+    >>> subsequence_pattern("太白社区")
+    '(?is).*太.*白.*社.*区.*'
+    >>> print(subsequence_pattern("A.1"))
+    (?is).*A.*\..*1.*
+    """
+    chars = [c if c.isalnum() else "\\" + c for c in text if not c.isspace()]
+    return "(?is).*" + "".join(c + ".*" for c in chars)
+
+
+def _row_entity(row: dict) -> Entity:
+    return Entity(row["id"], row["label"], row["name"] if row["name"] is not None else row["id"], row["kind"])
+
+
+def _split_label(text: str, schema: Schema) -> tuple[str | None, str]:
+    label, sep, rest = text.partition(":")
+    if sep and label in domain_labels(schema) and rest.strip():
+        return label, rest.strip()
+    return None, text
+
+
+def ranked_matches(store: BoltStore, text: str, limit: int = 20) -> list[tuple[Entity, int]]:
+    """Entities matching ``text`` with their tier (0 id, 1 exact name … 4 characters in order), best first."""
+    text = normalise(text)
+    if not text:
+        raise QueryError("请输入编号或名称", "give an id or a name")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise QueryError(f"返回条数上限应为正整数,收到 {limit!r}", f"limit must be a positive integer, got {limit!r}")
+    label, key = _split_label(text, store.schema)
+    rows = store.read(id_lookup_statement(store.schema), {"id": key}, name="entity_by_id")
+    hits = [(_row_entity(r), 0) for r in rows if label in (None, r["label"])]
+    if hits or label:
+        return sorted(hits, key=lambda h: h[0].key())[:limit]
+    params = {"pattern": subsequence_pattern(text), "text": text.lower(), "limit": limit}
+    rows = store.read(name_search_statement(store.schema), params, name="entity_by_name")
+    return [(_row_entity(r), r["tier"]) for r in rows]
+
+
+def find_entities(store: BoltStore, text: str, limit: int = 20) -> list[Entity]:
+    """Entities whose id is ``text`` (or ``Label:id``), else whose name matches it; best first.
+
+    An id match wins outright: the name search (a scan) runs only when no id matches.
+    """
+    return [e for e, _ in ranked_matches(store, text, limit)]
+
+
+def resolve_entity(store: BoltStore, text: str | Entity) -> Entity:
+    """The one entity ``text`` names; QueryError when nothing matches, AmbiguousEntity when the best
+    match is shared (same tier and same name length: ``太白`` names both 太白街道 and 太白社区)."""
+    if isinstance(text, Entity):
+        return text
+    matches = ranked_matches(store, text, limit=50)
+    if not matches:
+        shown = normalise(text)
+        raise QueryError(f"找不到编号或名称为“{shown}”的对象", f"no entity has the id or a name matching '{shown}'")
+    best, tier = matches[0]
+    ties = [e for e, t in matches if t == tier and (tier == 0 or len(e.name) == len(best.name))]
+    if len(ties) > 1:
+        raise AmbiguousEntity(normalise(text), ties, store.schema)
+    return best
