@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import bench_ledger_load, bench_load
+from benchmarks import bench_analysis, bench_ledger_load, bench_load
 from benchmarks.harness import fresh_server, machine, print_table
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -24,6 +24,7 @@ def main(argv: list[str]) -> int:
     ):
         figures += bench_load.run(settings, server, start_seconds)
         figures += bench_ledger_load.run(settings, server, "city", "xlsx")
+        figures += bench_analysis.run(settings, server)  # on the city region the load left behind
         if "--province" in argv:
             figures += bench_ledger_load.run(settings, server, "province", "csv")
     print_table("orggraph benchmarks", figures)

@@ -129,9 +129,10 @@ def fetch_network(store: BoltStore, as_of: dt.date | None = None) -> nx.Graph:
     Only agreements current on ``as_of`` (default: today) tie their parties; a lapsed agreement is a
     tie that no longer holds.
     """
-    rows = run_query(store, find_query(QUERY), {"as_of": as_of} if as_of else {})
+    as_of = as_of or dt.date.today()
+    rows = run_query(store, find_query(QUERY), {"as_of": as_of})
     g = build_network(rows[0]["nodes"], rows[0]["edges"])
-    g.graph["as_of"] = as_of or dt.date.today()
+    g.graph["as_of"] = as_of
     return g
 
 
@@ -169,6 +170,15 @@ def collapse_units(g: nx.Graph) -> tuple[nx.Graph, dict[str, tuple[str, ...]]]:
     "what if this unit were lost" they are one node, named by the unit. Should one org belong to
     several units, they merge into one node named by the smallest unit id. The merged node keeps the
     unit's attributes and is stationed when any of its units is.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("U1", "O1"), ("O1", "A1"), ("U1", "C1")])
+    >>> nx.set_node_attributes(g, {"U1": "Unit", "O1": "PartyOrg", "A1": "Agreement", "C1": "Community"}, "label")
+    >>> g.edges["U1", "O1"]["types"] = ("HAS_ORG",)
+    >>> h, orgs = collapse_units(g)
+    >>> sorted(h.edges), orgs
+    ([('U1', 'A1'), ('U1', 'C1')], {'U1': ('O1',)})
     """
     ownership = nx.Graph()
     ownership.add_edges_from((a, b) for a, b, types in g.edges(data="types", default=()) if "HAS_ORG" in types)
@@ -176,7 +186,9 @@ def collapse_units(g: nx.Graph) -> tuple[nx.Graph, dict[str, tuple[str, ...]]]:
     orgs: dict[str, tuple[str, ...]] = {}
     stationed: dict[str, bool] = {}
     for group in nx.connected_components(ownership):
-        unit = min(n for n in group if _is(g, n, "Unit"))
+        if not (units := [n for n in group if _is(g, n, "Unit")]):
+            continue  # HAS_ORG between two non-units: nothing to merge
+        unit = min(units)
         orgs[unit] = tuple(sorted(n for n in group if not _is(g, n, "Unit")))
         stationed[unit] = any(g.nodes[n].get("stationed") for n in group)
         rep.update(dict.fromkeys(group, unit))
