@@ -1,11 +1,17 @@
-"""What every page shares: the cached store, the language switch and the sidebar."""
+"""What every page shares: the store, the caches keyed by the graph's state, the language and privacy
+switches, and the sidebar (backend in use, when the data was loaded)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
 from orggraph.backends import open_store
 from orggraph.config import load_settings
+from orggraph.coverage import CoverageIndex, GapReport, gap_report
+from orggraph.privacy import mask_name
+from orggraph.query_catalogue import find_query, run_query
 from orggraph.store import BoltStore
 
 
@@ -13,6 +19,44 @@ from orggraph.store import BoltStore
 def store() -> BoltStore:
     """One store (driver pool) per app process, shared by every session."""
     return open_store(load_settings())
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def graph_version() -> dict:
+    """When the last load finished and how many nodes there are: every cache below is keyed by it, so a
+    load (from the import page or the CLI) shows up within 15 s without a restart."""
+    return run_query(store(), find_query("graph_version"))[0]
+
+
+def version_key() -> str:
+    v = graph_version()
+    return f"{v['loaded']}|{v['loads']}|{v['nodes']}"
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def coverage_index(version: str) -> CoverageIndex:
+    """The geography and suggestion indexes for one state of the graph."""
+    return CoverageIndex.fetch(store())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_gap_report(rules: tuple[str, ...], area: str | None, as_of: dt.date, version: str) -> GapReport:
+    return gap_report(store(), rules or None, area, as_of, coverage_index(version))
+
+
+def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
+    """The gap report for the current graph (cached until the graph changes)."""
+    return cached_gap_report(tuple(rules), area, as_of or dt.date.today(), version_key())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_query(name: str, params: tuple, version: str) -> list[dict]:
+    return run_query(store(), find_query(name), dict(params))
+
+
+def query(name: str, **params) -> list[dict]:
+    """A catalogue query's rows for the current graph (cached until the graph changes)."""
+    return cached_query(name, tuple(sorted(params.items())), version_key())
 
 
 def lang() -> str:
@@ -25,6 +69,11 @@ def t(zh: str, en: str) -> str:
     return zh if lang() == "zh" else en
 
 
+def person(name: str | None) -> str:
+    """A person's name as this viewer may see it: masked unless they turned masking off."""
+    return name or "" if st.session_state.get("show_names") else mask_name(name)
+
+
 def sidebar() -> None:
     st.sidebar.radio(
         "语言 / Language",
@@ -33,5 +82,58 @@ def sidebar() -> None:
         format_func=lambda v: "中文" if v == "zh" else "English",
         horizontal=True,
     )
+    st.sidebar.toggle(t("显示人员姓名", "Show person names"), key="show_names", value=False)
     info = store().server_info()
     st.sidebar.caption(f"{t('后端', 'Backend')}: {info['backend']} · {info['agent']}")
+    loaded = graph_version()["loaded"]
+    st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {loaded or t('未记录', 'not recorded')}")
+
+
+def area_picker(key: str, levels: int = 4) -> str | None:
+    """Cascading pickers 区 → 街道 → 社区 → 网格, each list filtered by the one above; returns the id of
+    the deepest area chosen (None: everywhere). ``key`` prefixes the widgets' session keys."""
+    geography = coverage_index(version_key()).geography
+    names = [("区县", "District"), ("街道", "Street"), ("社区", "Community"), ("网格", "Grid")][:levels]
+    chosen: str | None = None
+    cols = st.columns(len(names))
+    for i, (col, (zh, en)) in enumerate(zip(cols, names, strict=True)):
+        options = geography.children(chosen) if (i == 0 or chosen) else []
+        if i > 0 and not chosen:
+            col.selectbox(t(zh, en), [t("(全部)", "(all)")], key=f"{key}_{i}", disabled=True)
+            continue
+        ids = [None, *[p.id for p in options]]
+        label_of = {p.id: p.name for p in options}
+        picked = col.selectbox(
+            t(zh, en),
+            ids,
+            key=f"{key}_{i}",
+            format_func=lambda v, lo=label_of: t("(全部)", "(all)") if v is None else lo.get(v, v),
+        )
+        if picked is None:
+            break
+        chosen = picked
+    return chosen
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _search(text: str, version: str) -> list:
+    from orggraph.entities import find_entities
+
+    return find_entities(store(), text, limit=20)
+
+
+def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:
+    """A search box with fuzzy Chinese name search and a choice among the matches; returns an Entity."""
+    text = st.text_input(label, key=f"{key}_text", placeholder=placeholder).strip()
+    if not text:
+        return None
+    found = _search(text, version_key())
+    if not found:
+        st.warning(t(f"没有找到“{text}”", f"nothing matches '{text}'"))
+        return None
+    return st.selectbox(
+        t("请选择", "Choose"),
+        found,
+        key=f"{key}_choice",
+        format_func=lambda e: f"{e.name}({e.id} · {e.label})",
+    )
