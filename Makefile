@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8501
 
-.PHONY: run test bench bench-all docs clean
+.PHONY: run test bench bench-all docs clean browser
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -23,8 +23,15 @@ $(VENV)/.installed-test: pyproject.toml tools/cypher-lint/package-lock.json | $(
 run: $(VENV)/.installed
 	$(VENV)/bin/orggraph serve --port $(PORT)
 
-## test: install with test extras and the Cypher linter, then ruff, the layer contract and pytest
-test: $(VENV)/.installed-test
+## browser: headless Chromium and a CJK font from Debian, for the end-to-end test and screenshots
+browser:
+	@command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
+
+## test: install with test extras, the Cypher linter and Chromium, then ruff, the layer contract and pytest
+test: $(VENV)/.installed-test browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

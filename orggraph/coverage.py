@@ -116,15 +116,18 @@ def gap_report(
     transaction, one query at a time)."""
     book = load_rules()
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
-    index = index or CoverageIndex.fetch(store)
+    as_of = as_of or dt.date.today()
+    if read is None:  # the geography is fetched alongside the rule queries, not before them
+        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+            pending = pool.submit(CoverageIndex.fetch, store) if index is None else None
+            futures = [pool.submit(fetch_rule_rows, store.read, r, as_of) for r in rules]
+            index = index or pending.result()
+            fetched = [f.result() for f in futures]
+    else:
+        index = index or CoverageIndex.fetch(store)
+        fetched = [fetch_rule_rows(read, r, as_of) for r in rules]
     geography, suggester = index.geography, index.suggester
     area = geography.area(area_id) if area_id else None
-    as_of = as_of or dt.date.today()
-    if read is None:
-        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
-            fetched = list(pool.map(lambda r: fetch_rule_rows(store.read, r, as_of), rules))
-    else:
-        fetched = [fetch_rule_rows(read, r, as_of) for r in rules]
     scoped = [_in_scope(rows, geography, area) for rows in fetched]
     suggester.plan_joint_branches(
         (r["id"], r["name"], r["place"])
