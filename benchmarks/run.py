@@ -10,21 +10,24 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import bench_analysis, bench_ledger_load, bench_load
+from benchmarks import bench_analysis, bench_app, bench_ledger_load, bench_load
 from benchmarks.harness import fresh_server, machine, print_table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main(argv: list[str]) -> int:
+    """``--only-city`` skips the 200k synthetic load (the city load, analyses and app still run)."""
     figures = []
     with (
         tempfile.TemporaryDirectory(prefix="orggraph-bench-") as tmp,
         fresh_server(Path(tmp) / "data") as (settings, server, start_seconds),
     ):
-        figures += bench_load.run(settings, server, start_seconds)
+        if "--only-city" not in argv:
+            figures += bench_load.run(settings, server, start_seconds)
         figures += bench_ledger_load.run(settings, server, "city", "xlsx")
         figures += bench_analysis.run(settings, server)  # on the city region the load left behind
+        figures += bench_app.run(settings, server)
         if "--province" in argv:
             figures += bench_ledger_load.run(settings, server, "province", "csv")
     print_table("orggraph benchmarks", figures)

@@ -1,0 +1,135 @@
+"""The app on the city-scale region: each page's script run cold (caches cleared) and warm through
+Streamlit's AppTest, a 300-node network view rendered and stabilised in headless Chromium, and the RSS
+of a real Streamlit process after every page has been visited in the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+
+import psutil
+
+from benchmarks.harness import Figure, timed
+from orggraph.serve import streamlit_command
+
+PAGES = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "importer")
+URLS = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "import")
+
+
+def _page_script(module: str) -> None:  # runs inside AppTest: imports happen in the script
+    import importlib
+
+    from orggraph.pages import common
+
+    common.sidebar()
+    importlib.import_module(f"orggraph.pages.{module}").render()
+
+
+def _page_times() -> list[Figure]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    figures = []
+    for module in PAGES:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_function(_page_script, args=(module,), default_timeout=120)
+        cold, _ = timed(at.run)
+        warm = min(timed(at.run)[0] for _ in range(3))
+        problem = f" · exception: {at.exception[0].message[:60]}" if at.exception else ""
+        figures.append(
+            Figure(
+                f"page {module}: cold / warm", cold * 1000, "ms", warm * 1000, f"warm{problem}", higher_is_better=False
+            )
+        )
+    return figures
+
+
+def _network_render_seconds(settings) -> tuple[float, int]:
+    from playwright.sync_api import sync_playwright
+
+    from orggraph.area_view import area_subgraph
+    from orggraph.backends import open_store
+    from orggraph.geography import Geography
+    from orggraph.pages.network_view import network_html
+
+    with open_store(settings, start=False) as store:
+        geography = Geography.fetch(store)
+        street = geography.children(geography.top_areas()[0].id)[0]
+        sub = area_subgraph(store, street.id, limit=300)
+    html = network_html(list(sub.nodes), list(sub.edges))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"))
+        page = browser.new_page()
+        started = time.perf_counter()
+        page.set_content(html)
+        page.wait_for_selector("body[data-stabilized='1']", timeout=60_000)
+        seconds = time.perf_counter() - started
+        browser.close()
+    return seconds, len(sub.nodes)
+
+
+def _served_rss_mb(settings) -> float:
+    """Peak RSS of a real Streamlit process while a browser visits every page twice."""
+    from playwright.sync_api import sync_playwright
+
+    from orggraph.embedded_server import free_port
+
+    port = free_port()
+    env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded"}
+    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        app = psutil.Process(proc.pid)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"))
+            page = browser.new_page()
+            for _ in range(2):
+                for path in URLS:
+                    page.goto(f"{url}/{path}")
+                    page.wait_for_selector("[data-testid='stMain']")
+                    page.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+                    )
+                    peak = max(peak, app.memory_info().rss / 2**20)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return peak
+
+
+def run(settings, server) -> list[Figure]:
+    os.environ["ORGGRAPH_DATA_DIR"] = str(settings.data_dir)
+    os.environ["ORGGRAPH_BACKEND"] = "embedded"
+    figures = _page_times()
+    seconds, drawn = _network_render_seconds(settings)
+    figures.append(
+        Figure(
+            f"network view of {drawn} nodes: render + stabilise in Chromium",
+            seconds * 1000,
+            "ms",
+            higher_is_better=False,
+            reference_name="floor 3,000 ms",
+        )
+    )
+    figures.append(
+        Figure(
+            "Streamlit process peak RSS, every page visited twice",
+            _served_rss_mb(settings),
+            "MiB",
+            higher_is_better=False,
+            reference_name="floor 1,536 MiB",
+        )
+    )
+    return figures
