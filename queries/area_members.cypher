@@ -4,7 +4,7 @@
 // param: area_id string -- 区域编号 / area id
 MATCH (a)
 WHERE (a:District OR a:Street OR a:Community OR a:Grid) AND a.id = $area_id
-MATCH (g)-[:PART_OF*0..4]->(a)
+MATCH (g)-[:PART_OF*0..5]->(a)
 WITH collect(DISTINCT g) AS places
 CALL (places) {
   UNWIND places AS g

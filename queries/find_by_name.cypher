@@ -7,7 +7,7 @@
 :param limit => 50
 
 MATCH (n)
-WHERE n.name CONTAINS $q
+WHERE n.name CONTAINS $q AND NOT n:Person AND NOT n:LoadRun  // people are found by pseudonymous id only
 RETURN labels(n)[0] AS label, n.id AS id, n.name AS name, n.kind AS kind
 ORDER BY size(n.name), name
 LIMIT $limit;

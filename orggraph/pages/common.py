@@ -12,6 +12,7 @@ from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
+from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
 
@@ -131,9 +132,10 @@ def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:
     if not found:
         st.warning(t(f"没有找到“{text}”", f"nothing matches '{text}'"))
         return None
+    schema = load_schema()
     return st.selectbox(
-        t("请选择", "Choose"),
+        f"{label} · {t('匹配结果', 'matches')}",
         found,
         key=f"{key}_choice",
-        format_func=lambda e: f"{e.name}({e.id} · {e.label})",
+        format_func=lambda e: f"{e.name}({schema.nodes[e.label].zh} {e.label} · {e.id})",  # the same in both languages
     )

@@ -22,7 +22,7 @@ from orggraph.pages.network_view import show_network
 from orggraph.schema import load_schema
 
 KEY = "hier"
-LIMIT_RANGE = (50, 500)
+LIMIT_RANGE = (10, 500)
 # columns of an org_tree row
 _ID, _NAME, _KIND, _MEMBERS, _PLACES, _SUPERIORS, _JOINED, _LEADERS = range(8)
 
@@ -72,21 +72,17 @@ def tree_rows(inside: dict[str, list]) -> list[dict]:
         kids.sort(key=lambda k: (levels.get(inside[k[0]][_KIND], 9), k[0]))
     out: list[dict] = []
     seen: set[str] = set()
-    stack = [(oid, tie, 0) for oid, tie in reversed(children.get(None, []))]
-    leftovers = sorted(inside)  # orgs only reachable through a cycle
-    while stack or leftovers:
-        if not stack:
-            oid = leftovers.pop(0)
-            if oid not in seen:
-                stack.append((oid, "", 0))
-            continue
-        oid, tie, depth = stack.pop()
-        if oid in seen:
-            continue
-        seen.add(oid)
-        row, kids = inside[oid], [k for k in children.get(oid, []) if k[0] not in seen]
-        out.append(_row(row, depth, tie, len(kids)))
-        stack.extend((kid, kid_tie, depth + 1) for kid, kid_tie in reversed(kids))
+    roots = [(oid, tie) for oid, tie in children.get(None, [])]
+    for start in [*roots, *((oid, "") for oid in sorted(inside))]:  # then orgs only reachable through a cycle
+        stack = [(*start, 0)]
+        while stack:
+            oid, tie, depth = stack.pop()
+            if oid in seen:
+                continue
+            seen.add(oid)
+            kids = [k for k in children.get(oid, []) if k[0] not in seen]
+            out.append(_row(inside[oid], depth, tie, len(kids)))
+            stack.extend((kid, kid_tie, depth + 1) for kid, kid_tie in reversed(kids))
     return out
 
 
@@ -119,7 +115,10 @@ def _tree_table(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("组织", "Organization"): [
-                "\u3000" * r["depth"] + ("└ " if r["depth"] else "") + r["name"] + (member if r["tie"] == "MEMBER_OF" else "")
+                "\u3000" * r["depth"]
+                + ("└ " if r["depth"] else "")
+                + r["name"]
+                + (member if r["tie"] == "MEMBER_OF" else "")
                 for r in rows
             ],
             t("类型", "Kind"): [r["kind"] for r in rows],
@@ -192,15 +191,21 @@ def _show_network(area: str) -> None:
     schema = load_schema()
     st.subheader(t("关系网络", "Network"))
     cols = st.columns([3, 1])
-    st.session_state.setdefault(f"{KEY}_labels", list(PRIORITY))
     st.session_state.setdefault(f"{KEY}_limit", DEFAULT_LIMIT)
+    # one widget key per language: Streamlit matches chosen options by their displayed text, which
+    # changes with the language; the choice carries over through hier_labels_value
+    key = f"{KEY}_labels" + ("" if common.lang() == "zh" else f"_{common.lang()}")
+    st.session_state.setdefault(key, st.session_state.get(f"{KEY}_labels_value", list(PRIORITY)))
+    names = {label: t(schema.node(label).zh, schema.node(label).en) for label in PRIORITY}
     labels = cols[0].multiselect(
         t("显示的类型", "Kinds shown"),
-        list(PRIORITY),
-        key=f"{KEY}_labels",
-        format_func=lambda label: t(schema.node(label).zh, schema.node(label).en),
+        list(names),
+        key=key,
+        placeholder=t("请选择类型", "choose kinds"),
+        format_func=names.__getitem__,
     )
-    limit = cols[1].slider(t("节点上限", "Node limit"), *LIMIT_RANGE, step=50, key=f"{KEY}_limit")
+    st.session_state[f"{KEY}_labels_value"] = labels
+    limit = cols[1].slider(t("节点上限", "Node limit"), *LIMIT_RANGE, step=10, key=f"{KEY}_limit")
     if not labels:
         st.warning(t("请至少选择一种类型。", "Choose at least one kind."))
         return

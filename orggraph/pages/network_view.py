@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable
 
 import streamlit as st
-import streamlit.components.v1 as components
 from pyvis.network import Network
 
 from orggraph.pages.common import t
@@ -27,6 +26,13 @@ STYLE = {
     "PartyOrg": ("#d7191c", "dot"),
     "Unit": ("#2c7bb6", "triangle"),
     "Agreement": ("#1a9641", "star"),
+    "Commitment": ("#66bd63", "star"),
+    "Need": ("#f46d43", "hexagon"),
+    "Resource": ("#74add1", "hexagon"),
+    "Project": ("#a6d96a", "hexagon"),
+    "Person": ("#5e5e5e", "dot"),
+    "OwnersCommittee": ("#4d9221", "box"),
+    "ServiceStation": ("#de77ae", "star"),
 }
 OTHER = ("#999999", "dot")
 HIGHLIGHT = "#ffd400"
@@ -43,6 +49,11 @@ OPTIONS = """{
 }"""
 
 
+def _plain(text: str) -> str:
+    """Names come from ledgers: no angle brackets may reach the page's inline script or tooltips."""
+    return str(text).replace("<", "＜").replace(">", "＞")
+
+
 def network_html(
     nodes: Iterable[dict],
     edges: Iterable[dict],
@@ -50,7 +61,7 @@ def network_html(
     highlight_edges: Iterable[tuple[str, str]] = (),
     height: int = 560,
 ) -> str:
-    """The page for a components.html iframe: nodes {id, label, name, kind}, edges {src, dst, type}."""
+    """The page for an st.iframe: nodes {id, label, name, kind}, edges {src, dst, type}."""
     schema = load_schema()
     marked, marked_edges = set(highlight_nodes), {frozenset(e) for e in highlight_edges}
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
@@ -60,8 +71,8 @@ def network_html(
         kind = schema.nodes[n["label"]].zh if n["label"] in schema.nodes else n["label"]
         net.add_node(
             n["id"],
-            label=n.get("name") or n["id"],
-            title=f"{kind} {n['id']}" + (f" · {n['kind']}" if n.get("kind") else ""),
+            label=_plain(n.get("name") or n["id"]),
+            title=_plain(f"{kind} {n['id']}" + (f" · {n['kind']}" if n.get("kind") else "")),
             color=HIGHLIGHT if n["id"] in marked else colour,
             shape=shape,
             size=28 if n["id"] in marked else 16,
@@ -84,7 +95,7 @@ def network_html(
 def legend(labels: Iterable[str]) -> None:
     """One coloured marker per kind shown."""
     schema = load_schema()
-    shapes = {"box": "■", "square": "■", "diamond": "◆", "dot": "●", "triangle": "▲", "star": "★"}
+    shapes = {"box": "■", "square": "■", "diamond": "◆", "dot": "●", "triangle": "▲", "star": "★", "hexagon": "⬢"}
     parts = []
     for label in labels:
         colour, shape = STYLE.get(label, OTHER)
@@ -113,4 +124,4 @@ def show_network(
         )
     else:
         st.caption(t(f"共 {len(nodes)} 个节点", f"{len(nodes)} nodes"))
-    components.html(network_html(nodes, edges, highlight_nodes, highlight_edges, height), height=height + 20)
+    st.iframe(network_html(nodes, edges, highlight_nodes, highlight_edges, height), height=height + 40)
