@@ -33,8 +33,9 @@ PAGES = {
     "import": "数据导入",
 }
 REMOTE_ATTRS = """() => {
-  const docs = [document, ...[...document.querySelectorAll('iframe')].map(f => f.contentDocument).filter(Boolean)];
-  return docs.flatMap(d => [...d.querySelectorAll('[src],[href]')].map(e => e.getAttribute('src') || e.getAttribute('href')));
+  const frames = [...document.querySelectorAll('iframe')].map(f => f.contentDocument).filter(Boolean);
+  return [document, ...frames].flatMap(d => [...d.querySelectorAll('[src],[href]')]
+    .map(e => e.getAttribute('src') || e.getAttribute('href')));
 }"""
 
 
@@ -106,9 +107,7 @@ def _open(page, url: str) -> None:
 def _settle(page) -> None:
     """Wait until Streamlit has finished running the script (its status widget disappears)."""
     time.sleep(0.3)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     time.sleep(0.3)
 
 
