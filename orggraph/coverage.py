@@ -136,7 +136,16 @@ def gap_report(
         if not r["covered"] and r["reason"] in rule.reasons and rule.reasons[r["reason"]].action == "joint_branch"
     )
     outcomes = tuple(_outcome(rule, rows, geography, suggester) for rule, rows in zip(rules, scoped, strict=True))
+    if area is not None:  # the areas above the scope would only repeat the scope's own numbers
+        outcomes = tuple(_within(o, geography, area) for o in outcomes)
     return GapReport(as_of, area, outcomes)
+
+
+def _within(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutcome:
+    areas = {
+        level: tuple(a for a in rates if geography.within(a.area.id, area.id)) for level, rates in outcome.areas.items()
+    }
+    return RuleOutcome(outcome.rule, outcome.covered, outcome.total, outcome.gaps, areas)
 
 
 def _in_scope(rows: list[dict], geography: Geography, area: Place | None) -> list[dict]:
@@ -187,3 +196,26 @@ def _gap(rule: CoverageRule, row: dict, chain: tuple[Place, ...], suggester: Sug
 def lint_statements() -> dict[str, str]:
     """Every wrapped rule statement, for the Neo4j-parser lint test."""
     return {f"coverage:{r.id}": rule_statement(r) for r in load_rules().rules}
+
+
+def narrow(
+    report: GapReport, geography: Geography, rule_ids: Iterable[str] = (), area_id: str | None = None
+) -> GapReport:
+    """A whole-region report cut to some rules and an area, in memory: the same numbers a scoped run of the
+    rule queries gives (a test holds the two equal), without running them again. Joint-branch partners
+    stay those planned over the whole region (they are grouped within one community either way)."""
+    wanted = set(rule_ids)
+    outcomes = [o for o in report.outcomes if not wanted or o.rule.id in wanted]
+    if wanted and len(outcomes) != len(wanted):
+        load_rules().rule(next(iter(wanted - {o.rule.id for o in outcomes})))  # raises, naming the valid ones
+    if area_id is None:
+        return GapReport(report.as_of, None, tuple(outcomes))
+    area = geography.area(area_id)
+    return GapReport(report.as_of, area, tuple(_narrow_outcome(o, geography, area) for o in outcomes))
+
+
+def _narrow_outcome(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutcome:
+    own = next((a for a in outcome.areas.get(area.label, ()) if a.area.id == area.id), None)
+    covered, total = (own.covered, own.total) if own else (0, 0)
+    gaps = tuple(g for g in outcome.gaps if any(p.id == area.id for p in g.chain))
+    return _within(RuleOutcome(outcome.rule, covered, total, gaps, outcome.areas), geography, area)

@@ -257,3 +257,22 @@ def test_need_matches_offer_the_need_category_same_street_first_nearest_next(reg
         except nx.NetworkXNoPath:
             length = None
         assert r["hops"] == (length if length is not None and length <= 8 else None), r
+
+
+def test_a_report_narrowed_in_memory_equals_a_scoped_run(region, full):
+    from orggraph.coverage import narrow
+
+    index = CoverageIndex.fetch(region)
+    whole = gap_report(region, as_of=AS_OF, index=index)
+    district = index.geography.top_areas()[0]
+    for area in (district, *index.geography.children(district.id)[:2]):
+        for rules in ((), ("compound_org", "unit_org")):
+            cut = narrow(whole, index.geography, rules, area.id)
+            scoped = gap_report(region, rules or None, area.id, AS_OF, index)
+            assert cut.area == scoped.area
+            for a, b in zip(cut.outcomes, scoped.outcomes, strict=True):
+                assert (a.rule.id, a.covered, a.total) == (b.rule.id, b.covered, b.total)
+                assert [g.id for g in a.gaps] == [g.id for g in b.gaps]
+                assert a.areas == b.areas
+    with pytest.raises(Exception, match="no_such_rule"):
+        narrow(whole, index.geography, ("no_such_rule",))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from orggraph.backends import open_store
 from orggraph.config import load_settings
-from orggraph.coverage import CoverageIndex, GapReport, gap_report
+from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
 from orggraph.schema import load_schema
@@ -40,14 +40,19 @@ def coverage_index(version: str) -> CoverageIndex:
     return CoverageIndex.fetch(store())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_gap_report(rules: tuple[str, ...], area: str | None, as_of: dt.date, version: str) -> GapReport:
-    return gap_report(store(), rules or None, area, as_of, coverage_index(version))
+@st.cache_resource(max_entries=4, show_spinner=False)
+def whole_report(as_of: dt.date, version: str) -> GapReport:
+    """Every rule over the whole region for one day and one state of the graph, kept as the object itself
+    (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of rules and
+    area is cut from it in memory."""
+    return gap_report(store(), None, None, as_of, coverage_index(version))
 
 
 def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
-    """The gap report for the current graph (cached until the graph changes)."""
-    return cached_gap_report(tuple(rules), area, as_of or dt.date.today(), version_key())
+    """The gap report for the current graph, some rules (all by default) in an area (everywhere by default)."""
+    version = version_key()
+    whole = whole_report(as_of or dt.date.today(), version)
+    return narrow(whole, coverage_index(version).geography, rules, area)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -58,6 +63,11 @@ def cached_query(name: str, params: tuple, version: str) -> list[dict]:
 def query(name: str, **params) -> list[dict]:
     """A catalogue query's rows for the current graph (cached until the graph changes)."""
     return cached_query(name, tuple(sorted(params.items())), version_key())
+
+
+@st.cache_resource(show_spinner=False)
+def server_info() -> dict[str, str]:
+    return store().server_info()
 
 
 def lang() -> str:
@@ -84,7 +94,7 @@ def sidebar() -> None:
         horizontal=True,
     )
     st.sidebar.toggle(t("显示人员姓名", "Show person names"), key="show_names", value=False)
-    info = store().server_info()
+    info = server_info()
     st.sidebar.caption(f"{t('后端', 'Backend')}: {info['backend']} · {info['agent']}")
     loaded = graph_version()["loaded"]
     st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {loaded or t('未记录', 'not recorded')}")

@@ -1,36 +1,378 @@
-"""总览 Overview: what the graph holds (coverage rates arrive with the gap engine)."""
+"""总览 Overview: headline counts, coverage rate per rule, rates per street for a chosen rule, the areas with
+the most gaps and the agreements lapsing soon; each leads to the coverage-gaps page with the rule or the
+area already chosen (through the ``gaps_rule`` / ``gaps_area`` session keys that page reads).
+
+The coverage charts and tables at the end (rates per rule or per area as bars, lowest first) are drawn the
+same way on the coverage-gaps page, which imports them from here; so does its gap report, kept once per
+graph state for every session."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from orggraph.pages.common import store, t
+from orggraph.coverage import AreaRate, GapReport
+from orggraph.coverage_rules import load_rules
+from orggraph.errors import OrgGraphError
+from orggraph.gap_output import worst_areas
+from orggraph.pages.common import lang, query, report, store, t, version_key
 from orggraph.schema import load_schema
 
+EXPIRING_DAYS = 90
+AGREEMENT_RULES = ("community_agreement", "agreement_lapsed")
+HEADLINE = [
+    ("PartyOrg", "党组织", "Party orgs"),
+    ("Community", "社区", "Communities"),
+    ("Compound", "小区", "Compounds"),
+    ("Unit", "单位", "Units"),
+    ("Agreement", "共建协议", "Agreements"),
+]
+COVERAGE_EN = {"组织覆盖": "organization coverage", "工作覆盖": "work coverage"}
+SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+MAX_BARS = 25  # a taller chart than this is scrolled past, not read
+STATE_EN = {"已过期": "lapsed", "即将到期": "lapsing soon"}  # agreements_expiring answers the state in Chinese
+WORST_LEVELS = {"Street": ("街道", "Street"), "Community": ("社区", "Community")}
 
-@st.cache_data(ttl=60)
-def _counts() -> dict[str, int]:
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _counts(version: str) -> dict[str, int]:
     return store().node_counts()
 
 
 def render() -> None:
-    schema = load_schema()
+    st.session_state.setdefault("overview_rule", load_rules().rules[0].id)
+    st.session_state.setdefault("overview_level", "Street")
+    st.session_state.setdefault("overview_show_lapsed", False)
+    redraw_after_language_switch(["overview_rule", "overview_level"], "overview_lang")
     st.title(t("基层党建组织图谱 · 总览", "Grassroots party organizations · Overview"))
-    counts = _counts()
-    cols = st.columns(4)
-    headline = [
-        ("PartyOrg", "党组织", "Party orgs"),
-        ("Community", "社区", "Communities"),
-        ("Compound", "小区", "Compounds"),
-        ("Unit", "单位", "Units"),
-    ]
-    for col, (label, zh, en) in zip(cols, headline, strict=True):
-        col.metric(t(zh, en), counts.get(label, 0))
+    today = dt.date.today()
+    try:
+        counts = _counts(version_key())
+        rep = shared_report(as_of=today)
+        expiring = query("agreements_expiring", as_of=today, days=EXPIRING_DAYS)
+    except OrgGraphError as exc:
+        st.error(t(exc.zh, exc.en))
+        return
+    _headline(counts)
+    _gap_headline(rep, expiring, today)
+    _rule_rates(rep)
+    _street_rates(rep)
+    _worst(rep)
+    _expiring(expiring, today)
+
+
+def _headline(counts: dict[str, int]) -> None:
+    for col, (label, zh, en) in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        col.metric(t(zh, en), f"{counts.get(label, 0):,}")
+    schema = load_schema()
     rows = [
         {t("类型", "Label"): t(spec.zh, spec.en), "label": label, t("数量", "Count"): counts.get(label, 0)}
         for label, spec in schema.nodes.items()
         if spec.group != "bookkeeping"
     ]
-    st.subheader(t("各类节点数量", "Nodes per label"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
+    with st.expander(t("各类节点数量", "Nodes per label")):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
+
+
+def _gap_headline(rep: GapReport, expiring: list[dict], today: dt.date) -> None:
+    n_gaps = sum(len(o.gaps) for o in rep.outcomes)
+    below = sum(1 for o in rep.outcomes if o.rate is not None and o.rate < 1)
+    soon = sum(1 for a in expiring if a["expires"] >= today)
+    cols = st.columns(4)
+    cols[0].metric(t("覆盖缺口", "Coverage gaps"), f"{n_gaps:,}")
+    cols[1].metric(t("未达标规则", "Rules below 100%"), f"{below} / {len(rep.outcomes)}")
+    cols[2].metric(t(f"{EXPIRING_DAYS}天内到期协议", f"Agreements lapsing in {EXPIRING_DAYS} days"), f"{soon:,}")
+    cols[3].metric(t("已过期协议", "Agreements lapsed"), f"{len(expiring) - soon:,}")
+    st.caption(t(f"截至 {today.isoformat()},全部区域", f"as of {today.isoformat()}, all areas"))
+
+
+def redraw_after_language_switch(keys: list[str], marker: str) -> None:
+    """A select widget keeps showing its choice in the language it was made in (the browser holds the chosen
+    label): after a switch, hand these widgets their values again so the browser redraws them."""
+    if st.session_state.get(marker) == lang():
+        return
+    for key in keys:
+        if st.session_state.get(key) is not None:  # None would be drawn as "nothing chosen", not as its option
+            st.session_state[key] = st.session_state[key]
+    st.session_state[marker] = lang()
+
+
+def _go_to_gaps(rules: list[str] | None, area: str | None) -> None:
+    """Open the coverage-gaps page with these rules (all when None) and this area (everywhere when None)."""
+    st.session_state["gaps_rule"] = rules
+    st.session_state["gaps_area"] = area
+    from orggraph.pages import gaps  # imported here: that page imports this one
+
+    st.switch_page(gaps.page())
+
+
+def _rule_rates(rep: GapReport) -> None:
+    st.subheader(t("各规则覆盖率", "Coverage rate per rule"))
+    rows = rule_rate_rows(rep)
+    left, right = st.columns([2, 3])
+    with left:
+        st.altair_chart(rate_chart(rows, t("规则", "Rule")), width="stretch")
+    with right:
+        table = pd.DataFrame(rule_table(rep))
+        event = st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config=rate_column_config(),
+            height=table_height(len(table)),
+            on_select="rerun",
+            selection_mode="single-row",
+            key="overview_rules_table",
+        )
+        st.caption(t("点选一行查看该规则的缺口明细", "Select a row to see that rule's gaps"))
+        picked = list(event.selection.rows)
+        if picked:
+            outcome = rep.outcomes[picked[0]]
+            name = t(outcome.rule.zh, outcome.rule.en)
+            if st.button(t(f"查看「{name}」的缺口 →", f"See the gaps of '{name}' →"), key="overview_rule_go"):
+                _go_to_gaps([outcome.rule.id], None)
+
+
+def _street_rates(rep: GapReport) -> None:
+    st.subheader(t("各街道覆盖率", "Coverage rate per street"))
+    ids = [o.rule.id for o in rep.outcomes]
+    by_id = {o.rule.id: o for o in rep.outcomes}
+    rule = st.selectbox(
+        t("规则", "Rule"),
+        ids,
+        key="overview_rule",
+        format_func={r: o.rule.name(lang()) for r, o in by_id.items()}.get,
+    )
+    outcome = by_id[rule]
+    rows = area_rate_rows(outcome.areas.get("Street", ()))
+    if not rows:
+        st.info(t("该规则在各街道没有应覆盖的对象", "This rule has nothing to cover in any street"))
+        return
+    rows = fewest_bars(rows, "overview_all_streets", ("街道", "streets"))
+    event = st.altair_chart(
+        rate_chart(rows, t("街道", "Street"), select=True),
+        width="stretch",
+        on_select="rerun",
+        key=f"overview_street_chart_{rule}",
+    )
+    street = picked_bar(event)
+    names = {r["id"]: r["name"] for r in rows}
+    name = t(outcome.rule.zh, outcome.rule.en)
+    if street in names:
+        label = t(f"查看「{names[street]}」的「{name}」缺口 →", f"See '{name}' gaps in {names[street]} →")
+    else:
+        street = None
+        label = t(f"查看「{name}」的全部缺口 →", f"See every '{name}' gap →")
+        st.caption(t("点击柱条可选定一个街道", "Click a bar to pick a street"))
+    if st.button(label, key="overview_street_go"):
+        _go_to_gaps([rule], street)
+
+
+def _worst(rep: GapReport) -> None:
+    st.subheader(t("缺口最多的区域", "Areas with the most gaps"))
+    level = st.segmented_control(
+        t("层级", "Level"),
+        list(WORST_LEVELS),
+        key="overview_level",
+        format_func={lv: t(*names) for lv, names in WORST_LEVELS.items()}.get,
+    )
+    level = level or "Street"
+    rows = worst_areas(rep, level, n=10)
+    if not rows:
+        st.info(t("没有可统计的区域", "No areas to rank"))
+        return
+    table = pd.DataFrame(
+        [
+            {
+                t("区域", "Area"): r["区域 area"],
+                t("编号", "Id"): r["区域编号 area id"],
+                t("缺口", "Gaps"): r["缺口 gaps"],
+                t("应覆盖", "To cover"): r["应覆盖 to cover"],
+            }
+            for r in rows
+        ]
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=table_height(len(table)),
+        key=f"overview_worst_{level}",
+    )
+    picked = list(event.selection.rows)
+    if not picked:
+        st.caption(t("点选一行查看该区域的缺口明细", "Select a row to see that area's gaps"))
+        return
+    area = rows[picked[0]]
+    if st.button(
+        t(f"查看「{area['区域 area']}」的缺口 →", f"See the gaps in {area['区域 area']} →"), key="overview_worst_go"
+    ):
+        _go_to_gaps(None, area["区域编号 area id"])
+
+
+def _expiring(expiring: list[dict], today: dt.date) -> None:
+    st.subheader(t(f"{EXPIRING_DAYS} 天内到期的共建协议", f"Agreements lapsing within {EXPIRING_DAYS} days"))
+    show_lapsed = st.toggle(t("同时显示已过期的协议", "Also show lapsed agreements"), key="overview_show_lapsed")
+    rows = [a for a in expiring if show_lapsed or a["expires"] >= today]
+    if rows:
+        st.dataframe(_agreement_table(rows, today), hide_index=True, width="stretch")
+    elif show_lapsed:
+        st.info(t("没有到期或即将到期的协议", "No agreement has lapsed or is about to"))
+    else:
+        st.info(
+            t(
+                f"{EXPIRING_DAYS} 天内没有到期的协议(已过期 {len(expiring):,} 份)",
+                f"No agreement lapses within {EXPIRING_DAYS} days ({len(expiring):,} already lapsed)",
+            )
+        )
+    if st.button(t("查看共建协议缺口 →", "See the agreement gaps →"), key="overview_agreements_go"):
+        known = {r.id for r in load_rules().rules}
+        _go_to_gaps([r for r in AGREEMENT_RULES if r in known], None)
+
+
+def _agreement_table(rows: list[dict], today: dt.date) -> pd.DataFrame:
+    zh = lang() == "zh"
+    columns = [("协议", "Agreement"), ("编号", "Id"), ("签订日期", "Signed"), ("到期日期", "Expires")]
+    columns += [("剩余天数", "Days left"), ("状态", "State"), ("签署方", "Parties")]
+    data = [
+        (
+            a["name"],
+            a["id"],
+            a["signed"],
+            a["expires"],
+            (a["expires"] - today).days,
+            a["state"] if zh else STATE_EN.get(a["state"], a["state"]),
+            "、".join(sorted(a["parties"] or [])),
+        )
+        for a in rows
+    ]
+    return pd.DataFrame(data, columns=[t(*c) for c in columns])
+
+
+# ---- the coverage charts and tables, shared with the coverage-gaps page ------------------------------------
+
+
+def shared_report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
+    """The gap report for the current graph (common.report: one whole-region run per day and graph state)."""
+    return report(tuple(rules), area, as_of)
+
+
+def rule_rate_rows(rep: GapReport) -> list[dict]:
+    """One bar per rule that has anything to cover."""
+    return [
+        {
+            "id": o.rule.id,
+            "name": t(o.rule.zh, o.rule.en),
+            "rate": o.rate,
+            "covered": o.covered,
+            "total": o.total,
+            "gaps": len(o.gaps),
+        }
+        for o in rep.outcomes
+        if o.total
+    ]
+
+
+def area_rate_rows(rates: tuple[AreaRate, ...] | list[AreaRate]) -> list[dict]:
+    """One bar per area that has anything to cover."""
+    return [
+        {
+            "id": a.area.id,
+            "name": a.area.name,
+            "rate": a.rate,
+            "covered": a.covered,
+            "total": a.total,
+            "gaps": a.total - a.covered,
+        }
+        for a in rates
+        if a.total
+    ]
+
+
+def rule_table(rep: GapReport) -> list[dict]:
+    """One row per rule of the report, in the report's order."""
+    return [
+        {
+            t("规则", "Rule"): t(o.rule.zh, o.rule.en),
+            t("类别", "Kind"): t(o.rule.coverage, COVERAGE_EN[o.rule.coverage]),
+            t("严重度", "Severity"): t(*SEVERITY[o.rule.severity]),
+            t("已覆盖", "Covered"): o.covered,
+            t("应覆盖", "To cover"): o.total,
+            t("覆盖率", "Rate"): o.rate,
+            t("缺口", "Gaps"): len(o.gaps),
+        }
+        for o in rep.outcomes
+    ]
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a table showing every one of ``rows`` rows (35 px a row and one for the header)."""
+    return 35 * (rows + 1) + 3
+
+
+def rate_column_config() -> dict:
+    return {
+        t("覆盖率", "Rate"): st.column_config.ProgressColumn(
+            t("覆盖率", "Rate"), format="percent", min_value=0.0, max_value=1.0
+        )
+    }
+
+
+def rate_chart(rows: list[dict], title: str, select: bool = False) -> alt.LayerChart:
+    """Horizontal bars of coverage rate on a grey 100% track, lowest first, red to green. ``select``: a
+    click anywhere on a row (a 0% bar has no width to click) picks it; the selection is named ``pick``
+    and holds the row's ``id``."""
+    axis_name = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rate", order="ascending"))
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        y=axis_name.axis(labelLimit=260, labelOverlap=False),
+        x=alt.X("rate:Q", title=t("覆盖率", "Coverage rate"), scale=alt.Scale(domain=[0, 1])).axis(format="%"),
+        tooltip=[
+            alt.Tooltip("name:N", title=title),
+            alt.Tooltip("rate:Q", title=t("覆盖率", "Rate"), format=".1%"),
+            alt.Tooltip("covered:Q", title=t("已覆盖", "Covered")),
+            alt.Tooltip("total:Q", title=t("应覆盖", "To cover")),
+            alt.Tooltip("gaps:Q", title=t("缺口", "Gaps")),
+        ],
+    )
+    colour = alt.Color(
+        "rate:Q", scale=alt.Scale(domain=[0, 0.6, 1], range=["#d7191c", "#fdae61", "#1a9641"]), legend=None
+    )
+    track = base.mark_bar(color="#eceef2").encode(x=alt.datum(1.0))
+    bars = base.mark_bar().encode(color=colour)
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("rate:Q", format=".0%"))
+    layers = [track, bars, labels]
+    if select:
+        pick = alt.selection_point(name="pick", fields=["id"])
+        layers[1] = bars.encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
+        layers.append(base.mark_bar(color="#000000", opacity=0.01).encode(x=alt.datum(1.0)).add_params(pick))
+    return alt.layer(*layers).properties(height=alt.Step(22))
+
+
+def fewest_bars(rows: list[dict], key: str, what: tuple[str, str]) -> list[dict]:
+    """The ``MAX_BARS`` lowest rates, unless the viewer asks for all (a toggle under ``key``)."""
+    if len(rows) <= MAX_BARS:
+        return rows
+    st.session_state.setdefault(key, False)
+    if st.toggle(t(f"显示全部 {len(rows)} 个{what[0]}", f"Show all {len(rows)} {what[1]}"), key=key):
+        return rows
+    st.caption(
+        t(
+            f"显示覆盖率最低的 {MAX_BARS} 个{what[0]}(共 {len(rows)} 个)",
+            f"the {MAX_BARS} lowest of {len(rows)} {what[1]}",
+        )
+    )
+    return sorted(rows, key=lambda r: (r["rate"], r["id"]))[:MAX_BARS]
+
+
+def picked_bar(event) -> str | None:
+    """The id of the bar clicked in a ``rate_chart(select=True)``, if any."""
+    if not event:
+        return None
+    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    points = selection.get("pick") or []
+    return points[0].get("id") if points else None
