@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from orggraph.coverage import CoverageIndex, GapReport, gap_report
+from orggraph.coverage_rules import load_rules
 from orggraph.errors import Issue, ValidationError
 from orggraph.ingest import graph_lookup
 from orggraph.records import EdgeRecord, NodeRecord, Source
@@ -138,11 +139,16 @@ def what_if(
     area_id: str | None = None,
     as_of: dt.date | None = None,
     index: CoverageIndex | None = None,
+    before: GapReport | None = None,
 ) -> WhatIf:
+    """``before``: the same rules, area and date already reported (the app has it cached), else run here."""
     nodes, edges = resolve(store, proposal)
     index = index or CoverageIndex.fetch(store)
-    rule_ids = list(rule_ids) if rule_ids else None
-    before = gap_report(store, rule_ids, area_id, as_of, index)
+    order = [r.id for r in load_rules().rules]
+    rule_ids = sorted(rule_ids, key=lambda r: order.index(r) if r in order else -1) if rule_ids else None
+    before = before or gap_report(store, rule_ids, area_id, as_of, index)
+    if [o.rule.id for o in before.outcomes] != (rule_ids or order):
+        raise ValueError("what_if: the given 'before' report covers other rules")
     with store.scratch(store.node_work(nodes) + store.edge_work(edges)) as read:
         after = gap_report(store, rule_ids, area_id, before.as_of, index, read=read)
     return WhatIf(before, after)

@@ -301,7 +301,9 @@ def _compare(area: str | None) -> None:
         proposal, tie_item = build_proposal(items)
         try:
             with st.spinner(t("正在计算(不写入图谱)…", "Comparing (nothing is written)…")):
-                result = what_if(store(), proposal, _rules(items), area, as_of, coverage_index(version_key()))
+                rules = _rules(items)
+                before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
+                result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
             st.session_state["whatif_result"] = {"rows": change_rows(result), "problems": None}
         except ValidationError as exc:
             st.session_state["whatif_result"] = {"rows": None, "problems": problem_rows(exc, items, tie_item)}
