@@ -105,6 +105,12 @@ def _path_figures(store, nodes, undirected: nx.Graph) -> list[Figure]:
     p50, p95 = _quantiles_ms(ours)
     n50, n95 = _quantiles_ms(theirs)
     k50, k95 = _quantiles_ms(ours_k3)
+    ids = sorted(n.id for n in nodes if n.label in ("PartyOrg", "Unit", "Compound") and n.id in undirected)
+    anywhere = [tuple(rng.sample(ids, 2)) for _ in range(PAIRS)]  # fully random: mostly in different districts
+    any_ours = [timed(lambda a=a, b=b: linkage_paths(store, a, b, k=1))[0] for a, b in anywhere]
+    any_nx = [timed(lambda a=a, b=b: _nx_path(undirected, a, b))[0] for a, b in anywhere]
+    a50, a95 = _quantiles_ms(any_ours)
+    an50, an95 = _quantiles_ms(any_nx)
     compounds = sorted(n.id for n in nodes if n.label == "Compound")
     starts = rng.sample(compounds, min(REACH_STARTS, len(compounds)))
     reach_ours = [timed(lambda s=s: reach(store, s, hops=3))[0] for s in starts]
@@ -112,6 +118,15 @@ def _path_figures(store, nodes, undirected: nx.Graph) -> list[Figure]:
     r50, r95 = _quantiles_ms(reach_ours)
     x50, _ = _quantiles_ms(reach_nx)
     return [
+        Figure(
+            f"linkage path p50 ({PAIRS} fully random pairs, k=1)",
+            a50,
+            "ms",
+            an50,
+            "networkx bidirectional BFS p50",
+            higher_is_better=False,
+        ),
+        Figure("  fully random pairs p95", a95, "ms", an95, "networkx p95", higher_is_better=False),
         Figure(
             f"linkage path p50 ({PAIRS} random linked pairs, k=1)",
             p50,

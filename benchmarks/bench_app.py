@@ -21,11 +21,17 @@ URLS = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", 
 
 def _page_script(module: str) -> None:  # runs inside AppTest: imports happen in the script
     import importlib
+    import time
+
+    import streamlit as st
 
     from orggraph.pages import common
 
+    page = importlib.import_module(f"orggraph.pages.{module}")
+    started = time.perf_counter()
     common.sidebar()
-    importlib.import_module(f"orggraph.pages.{module}").render()
+    page.render()
+    st.session_state["bench_seconds"] = time.perf_counter() - started  # the page itself, not AppTest's harness
 
 
 def _page_times() -> list[Figure]:
@@ -37,14 +43,12 @@ def _page_times() -> list[Figure]:
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_function(_page_script, args=(module,), default_timeout=120)
-        cold, _ = timed(at.run)
-        warm = min(timed(at.run)[0] for _ in range(3))
+        harness, _ = timed(at.run)
+        cold = at.session_state["bench_seconds"]
+        warm = min(at.run().session_state["bench_seconds"] for _ in range(3))
         problem = f" · exception: {at.exception[0].message[:60]}" if at.exception else ""
-        figures.append(
-            Figure(
-                f"page {module}: cold / warm", cold * 1000, "ms", warm * 1000, f"warm{problem}", higher_is_better=False
-            )
-        )
+        name = f"page {module}: sidebar + page, cold / warm (whole AppTest run cold: {harness * 1000:,.0f} ms)"
+        figures.append(Figure(name, cold * 1000, "ms", warm * 1000, f"warm{problem}", higher_is_better=False))
     return figures
 
 
@@ -96,8 +100,8 @@ def _served_rss_mb(settings) -> float:
             page = browser.new_page()
             for _ in range(2):
                 for path in URLS:
-                    page.goto(f"{url}/{path}")
-                    page.wait_for_selector("[data-testid='stMain']")
+                    page.goto(f"{url}/{'' if path == 'overview' else path}")
+                    page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
                     page.wait_for_function(
                         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
                     )

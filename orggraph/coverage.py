@@ -23,7 +23,7 @@ from orggraph.query_catalogue import bind, find_query
 from orggraph.store import BoltStore
 
 ROW_COLUMNS = ("id", "name", "place", "covered", "reason", "detail")
-PARALLEL_QUERIES = 3
+PARALLEL_QUERIES = 4  # the server has 2 cores; a 4th worker keeps them busy while one result is decoded
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,9 @@ class CoverageIndex:
     @classmethod
     def fetch(cls, store: BoltStore) -> CoverageIndex:
         geography = Geography.fetch(store)
-        return cls(geography, Suggester(store, geography, load_rules().joint_branch_max_units))
+        suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
+        suggester.prefetch()
+        return cls(geography, suggester)
 
 
 def rule_statement(rule: CoverageRule) -> str:
@@ -107,11 +109,12 @@ def gap_report(
     rule_ids: Iterable[str] | None = None,
     area_id: str | None = None,
     as_of: dt.date | None = None,
-    index: CoverageIndex | None = None,
+    index: CoverageIndex | Callable[[], CoverageIndex] | None = None,
     read: Callable[..., list[dict]] | None = None,
 ) -> GapReport:
     """The report for the chosen rules (all by default) within an area (everywhere by default). Pass the
-    ``index`` of an earlier report on the same graph to skip fetching the geography again, and ``read``
+    ``index`` of an earlier report on the same graph to skip fetching the geography again (or a function
+    that returns it, e.g. a cached loader: it is called alongside the rule queries), and ``read``
     to run the rule queries elsewhere than in their own read transactions (what-if: inside a scratch
     transaction, one query at a time)."""
     book = load_rules()
@@ -119,12 +122,13 @@ def gap_report(
     as_of = as_of or dt.date.today()
     if read is None:  # the geography is fetched alongside the rule queries, not before them
         with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
-            pending = pool.submit(CoverageIndex.fetch, store) if index is None else None
+            loader = index if callable(index) else (lambda: CoverageIndex.fetch(store))
+            pending = pool.submit(loader) if not isinstance(index, CoverageIndex) else None
             futures = [pool.submit(fetch_rule_rows, store.read, r, as_of) for r in rules]
-            index = index or pending.result()
+            index = pending.result() if pending else index
             fetched = [f.result() for f in futures]
     else:
-        index = index or CoverageIndex.fetch(store)
+        index = index() if callable(index) else index or CoverageIndex.fetch(store)
         fetched = [fetch_rule_rows(read, r, as_of) for r in rules]
     geography, suggester = index.geography, index.suggester
     area = geography.area(area_id) if area_id else None

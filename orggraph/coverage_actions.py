@@ -104,17 +104,25 @@ class Suggester:
         return []
 
     def suggest(self, reason: Reason, gap_id: str, place: str | None, detail: object) -> Suggestion:
+        org: str | None = None
+        units: list[str] = []
+        if reason.action in ("nearest_org", "community_org"):
+            org = self.nearest_org(place, gap_id, _COMMUNITY_UP if reason.action == "community_org" else None)
+        elif reason.action == "joint_branch":
+            units = self._partners.get(gap_id, [])
+        elif reason.action == "stationed_units":
+            units = self.stationed_near(place)
+        fallback = _NEARBY if reason.action == "joint_branch" else _NONE_STATIONED
         texts = {}
-        for lang in ("zh", "en"):
-            fill = {"detail": "" if detail is None else detail, "org": "", "units": ""}
-            if reason.action == "nearest_org":
-                fill["org"] = self.nearest_org(place, gap_id) or _SUPERIOR[lang]
-            elif reason.action == "community_org":
-                fill["org"] = self.nearest_org(place, gap_id, _COMMUNITY_UP) or _SUPERIOR[lang]
-            elif reason.action == "joint_branch":
-                fill["units"] = _SEP[lang].join(self._partners.get(gap_id, ())) or _NEARBY[lang]
-            elif reason.action == "stationed_units":
-                fill["units"] = _SEP[lang].join(self.stationed_near(place)) or _NONE_STATIONED[lang]
-            template = reason.action_zh if lang == "zh" else reason.action_en
+        for lang, template in (("zh", reason.action_zh), ("en", reason.action_en)):
+            fill = {
+                "detail": "" if detail is None else detail,
+                "org": org or _SUPERIOR[lang],
+                "units": _SEP[lang].join(units) or fallback[lang],
+            }
             texts[lang] = template.format(**fill)
         return Suggestion(texts["zh"], texts["en"])
+
+    def prefetch(self) -> None:
+        """Fetch both indexes now (e.g. alongside a report's rule queries) rather than when first needed."""
+        _ = self._covering, self._stationed

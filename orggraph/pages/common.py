@@ -45,7 +45,7 @@ def whole_report(as_of: dt.date, version: str) -> GapReport:
     """Every rule over the whole region for one day and one state of the graph, kept as the object itself
     (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of rules and
     area is cut from it in memory."""
-    return gap_report(store(), None, None, as_of, coverage_index(version))
+    return gap_report(store(), None, None, as_of, lambda: coverage_index(version))
 
 
 def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
