@@ -8,6 +8,7 @@ owns it, so it stops itself if this process is killed outright.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -71,6 +72,7 @@ def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[
                 say(f"演示区域已导入 / demo loaded: {report.written} rows in {sum(report.timings.values()):.0f} s")
         say(f"应用地址 app: http://127.0.0.1:{port}  (Ctrl-C 停止 / to stop)")
         proc = subprocess.Popen(streamlit_command(port), env=_environment(settings), cwd=APP.parent)
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the app and the server like Ctrl-C does
         try:
             proc.wait()
         except KeyboardInterrupt:
@@ -81,9 +83,16 @@ def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[
             say("服务器已停止 / server stopped")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _stop(proc: subprocess.Popen) -> None:
+    """Ctrl-C in a terminal reaches Streamlit too; a signal sent to this process alone is passed on."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=10)  # Streamlit got the same Ctrl-C and is shutting down
+        proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.terminate()
         try:

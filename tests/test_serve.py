@@ -39,6 +39,32 @@ def _processes_mentioning(text: str) -> list[str]:
     return [line for line in out.splitlines() if text in line and "ps -eo" not in line]
 
 
+def _start_serve(tmp_path, data_dir, port) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "orggraph", "--data-dir", str(data_dir), "serve", "--port", str(port),
+         "--demo-scale", "street"],
+        cwd=tmp_path,
+        env={**os.environ, "ORGGRAPH_HEAP": "512m"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def test_a_kill_of_serve_alone_stops_the_app_and_the_server(tmp_path):
+    """`kill PID` (SIGTERM to the serve process only, not its group) leaves nothing running either."""
+    data_dir, port = tmp_path / "data", free_port()
+    proc = _start_serve(tmp_path, data_dir, port)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+    assert "server stopped" in output, output
+    assert _processes_mentioning(str(data_dir)) == [] and _processes_mentioning(f"--server.port {port}") == []
+
+
 def test_serve_answers_http_200_offline_and_ctrl_c_stops_everything(tmp_path):
     data_dir, port = tmp_path / "data", free_port()
     env = {**os.environ, "ORGGRAPH_HEAP": "512m"}
