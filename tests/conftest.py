@@ -54,3 +54,16 @@ def demo_store(clean_store: BoltStore) -> BoltStore:
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment that points the CLI at the session's server."""
     return {"ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded", "ORGGRAPH_HEAP": "1g"}
+
+
+@pytest.fixture
+def app_env(monkeypatch, cli_env, demo_store) -> BoltStore:
+    """The app pointed at the session's server with the demo region, and no answer cached from an earlier
+    test's graph (a reloaded demo has the same load count and node count, so the cache keys would match)."""
+    import streamlit as st
+
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return demo_store

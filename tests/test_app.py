@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def app_env(monkeypatch, cli_env, demo_store):
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
 
 
 def test_overview_shows_counts_in_chinese_then_english(app_env):

@@ -10,32 +10,11 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
+from app_harness import open_page as _open
 from streamlit.testing.v1 import AppTest
 
 from orggraph.pages.hierarchy import tree_rows
 from orggraph.pages.network_view import HIGHLIGHT
-
-
-def _page_script(name: str) -> None:
-    import importlib
-
-    from orggraph.pages import common
-
-    common.sidebar()
-    importlib.import_module(f"orggraph.pages.{name}").render()
-
-
-def _open(name: str) -> AppTest:
-    at = AppTest.from_function(_page_script, args=(name,), default_timeout=60).run()
-    assert not at.exception, at.exception
-    return at
-
-
-@pytest.fixture
-def app_env(monkeypatch, cli_env, demo_store):
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
 
 
 def _texts(at: AppTest, kind: str) -> list[str]:

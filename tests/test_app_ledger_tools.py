@@ -12,8 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-import pytest
-import streamlit as st
+from app_harness import open_page as _open
 from streamlit.testing.v1 import AppTest
 
 from loaders.ledger_writer import write_ledgers
@@ -24,33 +23,10 @@ BAD = Path(__file__).resolve().parent / "data" / "bad"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _page_script(name: str) -> None:
-    import importlib
-
-    from orggraph.pages import common
-
-    common.sidebar()
-    importlib.import_module(f"orggraph.pages.{name}").render()
-
-
-def _open(name: str) -> AppTest:
-    at = AppTest.from_function(_page_script, args=(name,), default_timeout=120).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-@pytest.fixture
-def app_env(monkeypatch, cli_env, demo_store):
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-    st.cache_data.clear()  # the graph was just rebuilt: no answer cached from an earlier test's graph
-    return demo_store
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

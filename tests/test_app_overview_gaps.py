@@ -30,12 +30,6 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def app_env(monkeypatch, cli_env, demo_store):
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-
-
-@pytest.fixture
 def expected(app_env, demo_store) -> GapReport:
     return gap_report(demo_store, as_of=TODAY)
 
