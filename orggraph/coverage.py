@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from orggraph.coverage_actions import Suggester
@@ -120,29 +120,35 @@ def gap_report(
     book = load_rules()
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
     as_of = as_of or dt.date.today()
-    if read is None:  # the geography is fetched alongside the rule queries, not before them
-        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+    done: dict[str, RuleOutcome] = {}
+    if read is None:  # the geography is fetched alongside the rule queries, and each rule's rows are placed
+        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:  # while the others are still running
             loader = index if callable(index) else (lambda: CoverageIndex.fetch(store))
             pending = pool.submit(loader) if not isinstance(index, CoverageIndex) else None
-            futures = [pool.submit(fetch_rule_rows, store.read, r, as_of) for r in rules]
+            futures = {pool.submit(fetch_rule_rows, store.read, r, as_of): r for r in rules}
             index = pending.result() if pending else index
-            fetched = [f.result() for f in futures]
+            area = index.geography.area(area_id) if area_id else None
+            for future in as_completed(futures):
+                rule = futures[future]
+                done[rule.id] = _rule_outcome(rule, future.result(), index, area)
     else:
         index = index() if callable(index) else index or CoverageIndex.fetch(store)
-        fetched = [fetch_rule_rows(read, r, as_of) for r in rules]
+        area = index.geography.area(area_id) if area_id else None
+        for rule in rules:
+            done[rule.id] = _rule_outcome(rule, fetch_rule_rows(read, rule, as_of), index, area)
+    return GapReport(as_of, area, tuple(done[r.id] for r in rules))
+
+
+def _rule_outcome(rule: CoverageRule, rows: list[dict], index: CoverageIndex, area: Place | None) -> RuleOutcome:
+    """One rule's rows scoped, placed, counted and explained."""
     geography, suggester = index.geography, index.suggester
-    area = geography.area(area_id) if area_id else None
-    scoped = [_in_scope(rows, geography, area) for rows in fetched]
-    suggester.plan_joint_branches(
-        (r["id"], r["name"], r["place"])
-        for rule, rows in zip(rules, scoped, strict=True)
-        for r in rows
-        if not r["covered"] and r["reason"] in rule.reasons and rule.reasons[r["reason"]].action == "joint_branch"
-    )
-    outcomes = tuple(_outcome(rule, rows, geography, suggester) for rule, rows in zip(rules, scoped, strict=True))
-    if area is not None:  # the areas above the scope would only repeat the scope's own numbers
-        outcomes = tuple(_within(o, geography, area) for o in outcomes)
-    return GapReport(as_of, area, outcomes)
+    scoped = _in_scope(rows, geography, area)
+    joint = {code for code, reason in rule.reasons.items() if reason.action == "joint_branch"}
+    if joint:
+        suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in scoped if r["reason"] in joint)
+    outcome = _outcome(rule, scoped, geography, suggester)
+    # the areas above the scope would only repeat the scope's own numbers
+    return outcome if area is None else _within(outcome, geography, area)
 
 
 def _within(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutcome:
