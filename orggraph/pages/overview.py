@@ -9,10 +9,12 @@ graph state for every session."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from orggraph.coverage import AreaRate, GapReport
 from orggraph.coverage_rules import load_rules
@@ -42,6 +44,31 @@ def _counts(version: str) -> dict[str, int]:
     return store().node_counts()
 
 
+def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict], GapReport]:
+    """The counts and the lapsing agreements are fetched in a second thread while the gap report runs (cold,
+    the report is most of the page's time; the two small reads need not wait for it)."""
+    version = version_key()
+    box: dict[str, object] = {}
+
+    def small_reads() -> None:
+        try:
+            box["counts"] = _counts(version)
+            box["expiring"] = query("agreements_expiring", as_of=today, days=EXPIRING_DAYS)
+        except OrgGraphError as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=small_reads, name="overview-small-reads")
+    add_script_run_ctx(worker, get_script_run_ctx())  # so its cached calls run inside this page's session
+    worker.start()
+    try:
+        rep = shared_report(as_of=today)
+    finally:
+        worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["counts"], box["expiring"], rep
+
+
 def render() -> None:
     st.session_state.setdefault("overview_rule", load_rules().rules[0].id)
     st.session_state.setdefault("overview_level", "Street")
@@ -50,9 +77,7 @@ def render() -> None:
     st.title(t("基层党建组织图谱 · 总览", "Grassroots party organizations · Overview"))
     today = dt.date.today()
     try:
-        counts = _counts(version_key())
-        rep = shared_report(as_of=today)
-        expiring = query("agreements_expiring", as_of=today, days=EXPIRING_DAYS)
+        counts, expiring, rep = _fetch_alongside_report(today)
     except OrgGraphError as exc:
         st.error(t(exc.zh, exc.en))
         return
