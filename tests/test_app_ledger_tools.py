@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from app_harness import open_page as _open
+from app_harness import rerun as _run
 from streamlit.testing.v1 import AppTest
 
 from loaders.ledger_writer import write_ledgers
@@ -21,12 +22,6 @@ from orggraph.records import EdgeRecord, NodeRecord
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_harness import rerun
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
@@ -42,12 +43,6 @@ def overview() -> AppTest:
 
 def gaps_page() -> AppTest:
     at = AppTest.from_string(GAPS_PAGE, default_timeout=60).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
     assert not at.exception, at.exception
     return at
 

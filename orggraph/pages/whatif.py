@@ -41,7 +41,7 @@ ITEM_RULES = {
     "joint": ("unit_org", "unit_work", "org_superior", "org_secretary"),
 }
 PREFIX = {"branch": "PROPOSED-B", "agreement": "PROPOSED-A", "joint": "PROPOSED-J"}
-JOINT_MAX = 5
+JOINT_MAX = load_rules().joint_branch_max_units  # the rules file's limit, not a second copy of it
 
 
 def _error(exc: OrgGraphError) -> None:
