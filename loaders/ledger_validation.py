@@ -165,10 +165,8 @@ class _Validator:
             return
         source = Source(where.file, where.row, where.sheet, self.load_id, self.loaded_at)
         self.nodes[node_id] = (NodeRecord(sheet.kind.label, node_id, props, source), where)
-        for pos, col, header in sheet.columns:
-            if col.edge is None:
-                continue
-            self.owned.setdefault((sheet.kind.label, col.edge, col.reverse, col.targets), []).append(node_id)
+        for pos, col, header, owned_key in sheet.edge_columns:
+            self.owned.setdefault(owned_key, []).append(node_id)
             for other in self._edge_ids(col, row[pos] if pos < len(row) else None, header, where):
                 ends = (
                     ((other, node_id), (col.targets, (sheet.kind.label,)))
@@ -195,15 +193,16 @@ class _Validator:
 
     def resolve(self, lookup: Lookup | None) -> list[Located]:
         """Give every pending edge the labels of its ends, from this load or the graph."""
-        known = {i: {"label": n.label, "kind": n.props.get("kind")} for i, (n, _) in self.nodes.items()}
+        known = {i: (n.label, n.props.get("kind")) for i, (n, _) in self.nodes.items()}  # id → (label, kind)
         wanted = {i for e in self.pending for i in (e.src_id, e.dst_id)} - known.keys()
         if wanted and lookup is not None:
-            known.update(lookup(wanted))
+            known.update((i, (found["label"], found.get("kind"))) for i, found in lookup(wanted).items())
         edges = []
+        no_end = (None, None)
         for e in self.pending:
-            src, dst = known.get(e.src_id), known.get(e.dst_id)
-            if src and dst and src["label"] in e.src_targets and dst["label"] in e.dst_targets:
-                labels = (src["label"], dst["label"])  # the common case, without the reporting path
+            src, dst = known.get(e.src_id, no_end)[0], known.get(e.dst_id, no_end)[0]
+            if src in e.src_targets and dst in e.dst_targets:
+                labels = (src, dst)  # the common case, without the reporting path
             else:
                 ends = ((e.src_id, e.src_targets, e.src_header), (e.dst_id, e.dst_targets, e.dst_header))
                 labels = [self._label(known, i, targets, e, header) for i, targets, header in ends]
@@ -225,7 +224,7 @@ class _Validator:
                 "the referenced id exists neither in this load nor in the graph",
             )
             return None
-        label = known[node_id]["label"]
+        label = known[node_id][0]
         if label not in targets:
             names = "、".join(self.schema.node(t).zh for t in targets)
             self.issue(

@@ -21,7 +21,6 @@ from orggraph.gap_output import area_matrix, gap_rows, report_json, report_xlsx,
 from orggraph.geography import AREA_LEVELS
 from orggraph.linkage import linkage_paths
 from orggraph.linkage import reach as reach_from
-from orggraph.network import analyse_network, fetch_network
 from orggraph.output import render
 from orggraph.schema import load_schema
 from orggraph.whatif import Proposal, what_if
@@ -271,6 +270,8 @@ def network(
 
     示例 Example: orggraph network --top 10
     """
+    from orggraph.network import analyse_network, fetch_network  # networkx: ~0.1 s other commands need not pay
+
     _choice(fmt, ("table", "json"), "输出格式", "format")
     with backends.open_store(settings_of(ctx)) as store:
         graph = fetch_network(store)

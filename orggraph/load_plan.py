@@ -105,53 +105,66 @@ def plan_load(
     owned: dict[tuple, list[str]] | None = None,
 ) -> LoadPlan:
     """Compare with the graph (skipped when it is empty or absent); counts are per label and per type."""
-    provenance = frozenset(p.name for p in load_schema().provenance)
     plan = LoadPlan(into_empty_graph=empty_graph and store is not None)
-    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
-    for n in nodes:
-        by_label[n.label].append(n)
-    for label, recs in by_label.items():
-        old = {} if empty_graph or store is None else existing_nodes(store, label, [n.id for n in recs])
-        for n in recs:
-            _classify(
-                plan,
-                n.label,
-                n.properties(),
-                old.get(n.id),
-                provenance,
-                lambda props, n=n: plan.node_rows[n.label].append({"id": n.id, "props": {**props, "id": n.id}}),
-            )
-    by_key: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
-    for e in edges:
-        by_key[(e.type, e.src_label, e.dst_label)].append(e)
-    for key, recs in by_key.items():
-        rel_key = load_schema().relationship(key[0]).key
-        recs = list({tie_key(rel_key, e.src_id, e.dst_id, e.props): e for e in recs}.values())  # listed twice: one
-        pairs = [{"src": e.src_id, "dst": e.dst_id} for e in recs]
-        old = {} if empty_graph or store is None else existing_edges(store, key, pairs)
-        for e in recs:
-            _classify(
-                plan,
-                e.type,
-                e.properties(),
-                old.get(tie_key(rel_key, e.src_id, e.dst_id, e.props)),
-                provenance,
-                lambda props, e=e, key=key: plan.edge_rows[key].append(
-                    {"src": e.src_id, "dst": e.dst_id, "props": props}
-                ),
-            )
-    if owned and store is not None and not empty_graph:
-        plan_stale_edges(store, plan, owned, edges)
+    compare = None if empty_graph or store is None else store
+    _plan_nodes(plan, compare, nodes)
+    _plan_edges(plan, compare, edges)
+    if owned and compare is not None:
+        plan_stale_edges(compare, plan, owned, edges)
     return plan
 
 
-def _classify(plan: LoadPlan, kind: str, new: dict, old: dict | None, provenance: frozenset[str], add) -> None:
-    counts = plan.counts[kind]
+def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord]) -> None:
+    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+    for n in nodes:
+        by_label[n.label].append(n)
+    provenance = _provenance()
+    for label, recs in by_label.items():
+        rows = plan.node_rows[label]
+        if store is None:  # nothing to compare with: every record is created (the first load's fast path)
+            for n in recs:
+                props = n.properties()
+                props["id"] = n.id
+                rows.append({"id": n.id, "props": props})
+            plan.counts[label].created += len(recs)
+            continue
+        old = existing_nodes(store, label, [n.id for n in recs])
+        for n in recs:
+            props = n.properties()
+            if _changed(plan.counts[label], props, old.get(n.id), provenance):
+                rows.append({"id": n.id, "props": {**props, "id": n.id}})
+
+
+def _plan_edges(plan: LoadPlan, store: BoltStore | None, edges: list[EdgeRecord]) -> None:
+    by_key: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
+    for e in edges:
+        by_key[(e.type, e.src_label, e.dst_label)].append(e)
+    provenance = _provenance()
+    for key, recs in by_key.items():
+        rel_key = load_schema().relationship(key[0]).key
+        unique = {tie_key(rel_key, e.src_id, e.dst_id, e.props): e for e in recs}  # a tie listed twice is one
+        rows = plan.edge_rows[key]
+        pairs = [{"src": e.src_id, "dst": e.dst_id} for e in unique.values()]
+        old = {} if store is None else existing_edges(store, key, pairs)
+        for tie, e in unique.items():
+            props = e.properties()
+            if store is None or _changed(plan.counts[key[0]], props, old.get(tie), provenance):
+                rows.append({"src": e.src_id, "dst": e.dst_id, "props": props})
+        if store is None:
+            plan.counts[key[0]].created += len(unique)
+
+
+def _provenance() -> frozenset[str]:
+    return frozenset(p.name for p in load_schema().provenance)
+
+
+def _changed(counts: KindCounts, new: dict, old: dict | None, provenance: frozenset[str]) -> bool:
+    """Count the record as created, updated or unchanged; true when it must be written."""
     if old is None:
         counts.created += 1
-        add(new)
-    elif _content(old, provenance) != _content(new, provenance):
+        return True
+    if _content(old, provenance) != _content(new, provenance):
         counts.updated += 1
-        add(new)
-    else:
-        counts.unchanged += 1
+        return True
+    counts.unchanged += 1
+    return False

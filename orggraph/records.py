@@ -21,14 +21,16 @@ class Source:
     loaded_at: str | None = None
 
     def as_properties(self) -> dict[str, Any]:
-        props = {
-            "source_file": self.file,
-            "source_sheet": self.sheet,
-            "source_row": self.row,
-            "load_id": self.load_id,
-            "loaded_at": self.loaded_at,
-        }
-        return {k: v for k, v in props.items() if v is not None}
+        props = {"source_file": self.file}
+        for key, value in (
+            ("source_sheet", self.sheet),
+            ("source_row", self.row),
+            ("load_id", self.load_id),
+            ("loaded_at", self.loaded_at),
+        ):
+            if value is not None:
+                props[key] = value
+        return props
 
 
 @dataclass(frozen=True, slots=True)
