@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from orggraph.coverage_actions import Suggester
 from orggraph.coverage_rules import CoverageRule, load_rules
+from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.geography import AREA_LEVELS, Geography, Place
 from orggraph.query_catalogue import bind, find_query
 from orggraph.store import BoltStore
@@ -87,9 +88,10 @@ class CoverageIndex:
 
     @classmethod
     def fetch(cls, store: BoltStore) -> CoverageIndex:
-        geography = Geography.fetch(store)
-        suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
-        suggester.prefetch()
+        with cyclic_gc_paused():  # ~55k places and the suggestion indexes: no cycles to look for
+            geography = Geography.fetch(store)
+            suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
+            suggester.prefetch()
         return cls(geography, suggester)
 
 
@@ -117,6 +119,18 @@ def gap_report(
     that returns it, e.g. a cached loader: it is called alongside the rule queries), and ``read``
     to run the rule queries elsewhere than in their own read transactions (what-if: inside a scratch
     transaction, one query at a time)."""
+    with cyclic_gc_paused():  # tens of thousands of rows and gaps, no cycles among them
+        return _gap_report(store, rule_ids, area_id, as_of, index, read)
+
+
+def _gap_report(
+    store: BoltStore,
+    rule_ids: Iterable[str] | None,
+    area_id: str | None,
+    as_of: dt.date | None,
+    index: CoverageIndex | Callable[[], CoverageIndex] | None,
+    read: Callable[..., list[dict]] | None,
+) -> GapReport:
     book = load_rules()
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
     as_of = as_of or dt.date.today()

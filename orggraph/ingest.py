@@ -7,11 +7,9 @@ empty graph too big for that is journaled (see ``load_runs``).
 
 from __future__ import annotations
 
-import gc
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from loaders.ledger_writer import write_ledgers
 from loaders.region_generator import generate_region
 from orggraph import load_runs, statements
 from orggraph.errors import OrgGraphError, ValidationError
+from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.load_plan import LoadPlan, plan_load
 from orggraph.records import EdgeRecord, NodeRecord
 from orggraph.store import BoltStore
@@ -49,19 +48,6 @@ class LoadReport:
     written: int = 0
 
 
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Millions of short-lived records and no reference cycles among them: the cyclic collector only
-    re-scans them (3.1 → 1.6 s validating a city, measured); reference counting still frees memory."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def graph_is_empty(store: BoltStore) -> bool:
     return not store.read("MATCH (n) WHERE NOT n:LoadRun RETURN n.id AS id LIMIT 1")
 
@@ -86,7 +72,7 @@ def read_and_validate(
     files = ledger_files(path)
     if not files:
         raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
-    with cyclic_gc_paused():
+    with cyclic_gc_paused():  # millions of acyclic records: validating a city 3.1 → 1.6 s (measured)
         t0 = time.perf_counter()
         sheets, issues = read_ledgers(files)
         t1 = time.perf_counter()

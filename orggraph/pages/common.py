@@ -25,8 +25,11 @@ def store() -> BoltStore:
 @st.cache_data(ttl=15, show_spinner=False)
 def graph_version() -> dict:
     """When the last load finished and how many nodes there are: every cache below is keyed by it, so a
-    load (from the import page or the CLI) shows up within 15 s without a restart."""
-    return run_query(store(), find_query("graph_version"))[0]
+    load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
+    label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
+    scan of ~70 ms)."""
+    version = run_query(store(), find_query("graph_version"))[0]
+    return {**version, "nodes": sum(store().node_counts().values())}
 
 
 def version_key() -> str:
