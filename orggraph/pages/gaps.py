@@ -22,8 +22,7 @@ from orggraph.errors import OrgGraphError
 from orggraph.gap_output import gap_rows, report_xlsx, rows_csv
 from orggraph.geography import AREA_LEVELS, Geography, Place
 from orggraph.pages.common import area_picker, coverage_index, lang, store, t, version_key
-from orggraph.pages.network_view import show_network
-from orggraph.pages.overview import (
+from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
     picked_bar,
@@ -35,6 +34,7 @@ from orggraph.pages.overview import (
     shared_report,
     table_height,
 )
+from orggraph.pages.network_view import show_network
 
 PAGE_URL = "gaps"  # the url_path app.py gives this page
 LEVEL_NAMES = {

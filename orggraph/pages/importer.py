@@ -93,13 +93,20 @@ def _forget_folder() -> None:
     st.session_state.update(import_dir=None, import_sig=None, import_check=None, import_done=None)
 
 
+@st.cache_resource
+def _uploads_root() -> tempfile.TemporaryDirectory:
+    """One folder holding every session's uploads, removed when the app process ends: a session closed
+    with files still uploaded leaves nothing behind on the server."""
+    return tempfile.TemporaryDirectory(prefix="orggraph-uploads-")
+
+
 def _take_uploads(files: list) -> None:
     """A new set of files: saved to a fresh folder and checked once (kept until the files change)."""
     sig = tuple((f.file_id, f.name, f.size) for f in files)
     if sig == st.session_state["import_sig"]:
         return
     _forget_folder()
-    folder = Path(tempfile.mkdtemp(prefix="orggraph-import-"))
+    folder = Path(tempfile.mkdtemp(prefix="import-", dir=_uploads_root().name))
     repeated = save_uploads(files, folder)
     st.session_state.update(import_dir=str(folder), import_sig=sig, import_repeated=repeated)
 

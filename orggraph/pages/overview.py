@@ -2,25 +2,35 @@
 the most gaps and the agreements lapsing soon; each leads to the coverage-gaps page with the rule or the
 area already chosen (through the ``gaps_rule`` / ``gaps_area`` session keys that page reads).
 
-The coverage charts and tables at the end (rates per rule or per area as bars, lowest first) are drawn the
-same way on the coverage-gaps page, which imports them from here; so does its gap report, kept once per
-graph state for every session."""
+The coverage charts and tables are drawn the same way on the coverage-gaps page (``coverage_charts``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from orggraph.coverage import AreaRate, GapReport
+from orggraph.coverage import GapReport
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import worst_areas
-from orggraph.pages.common import lang, query, report, store, t, version_key
+from orggraph.pages import gaps
+from orggraph.pages.common import lang, query, store, t, version_key
+from orggraph.pages.coverage_charts import (
+    area_rate_rows,
+    fewest_bars,
+    picked_bar,
+    rate_chart,
+    rate_column_config,
+    redraw_after_language_switch,
+    rule_rate_rows,
+    rule_table,
+    shared_report,
+    table_height,
+)
 from orggraph.schema import load_schema
 
 EXPIRING_DAYS = 90
@@ -32,9 +42,6 @@ HEADLINE = [
     ("Unit", "单位", "Units"),
     ("Agreement", "共建协议", "Agreements"),
 ]
-COVERAGE_EN = {"组织覆盖": "organization coverage", "工作覆盖": "work coverage"}
-SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
-MAX_BARS = 25  # a taller chart than this is scrolled past, not read
 STATE_EN = {"已过期": "lapsed", "即将到期": "lapsing soon"}  # agreements_expiring answers the state in Chinese
 WORST_LEVELS = {"Street": ("街道", "Street"), "Community": ("社区", "Community")}
 
@@ -114,23 +121,10 @@ def _gap_headline(rep: GapReport, expiring: list[dict], today: dt.date) -> None:
     st.caption(t(f"截至 {today.isoformat()},全部区域", f"as of {today.isoformat()}, all areas"))
 
 
-def redraw_after_language_switch(keys: list[str], marker: str) -> None:
-    """A select widget keeps showing its choice in the language it was made in (the browser holds the chosen
-    label): after a switch, hand these widgets their values again so the browser redraws them."""
-    if st.session_state.get(marker) == lang():
-        return
-    for key in keys:
-        if st.session_state.get(key) is not None:  # None would be drawn as "nothing chosen", not as its option
-            st.session_state[key] = st.session_state[key]
-    st.session_state[marker] = lang()
-
-
 def _go_to_gaps(rules: list[str] | None, area: str | None) -> None:
     """Open the coverage-gaps page with these rules (all when None) and this area (everywhere when None)."""
     st.session_state["gaps_rule"] = rules
     st.session_state["gaps_area"] = area
-    from orggraph.pages import gaps  # imported here: that page imports this one
-
     st.switch_page(gaps.page())
 
 
@@ -277,127 +271,3 @@ def _agreement_table(rows: list[dict], today: dt.date) -> pd.DataFrame:
         for a in rows
     ]
     return pd.DataFrame(data, columns=[t(*c) for c in columns])
-
-
-# ---- the coverage charts and tables, shared with the coverage-gaps page ------------------------------------
-
-
-def shared_report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
-    """The gap report for the current graph (common.report: one whole-region run per day and graph state)."""
-    return report(tuple(rules), area, as_of)
-
-
-def rule_rate_rows(rep: GapReport) -> list[dict]:
-    """One bar per rule that has anything to cover."""
-    return [
-        {
-            "id": o.rule.id,
-            "name": t(o.rule.zh, o.rule.en),
-            "rate": o.rate,
-            "covered": o.covered,
-            "total": o.total,
-            "gaps": len(o.gaps),
-        }
-        for o in rep.outcomes
-        if o.total
-    ]
-
-
-def area_rate_rows(rates: tuple[AreaRate, ...] | list[AreaRate]) -> list[dict]:
-    """One bar per area that has anything to cover."""
-    return [
-        {
-            "id": a.area.id,
-            "name": a.area.name,
-            "rate": a.rate,
-            "covered": a.covered,
-            "total": a.total,
-            "gaps": a.total - a.covered,
-        }
-        for a in rates
-        if a.total
-    ]
-
-
-def rule_table(rep: GapReport) -> list[dict]:
-    """One row per rule of the report, in the report's order."""
-    return [
-        {
-            t("规则", "Rule"): t(o.rule.zh, o.rule.en),
-            t("类别", "Kind"): t(o.rule.coverage, COVERAGE_EN[o.rule.coverage]),
-            t("严重度", "Severity"): t(*SEVERITY[o.rule.severity]),
-            t("已覆盖", "Covered"): o.covered,
-            t("应覆盖", "To cover"): o.total,
-            t("覆盖率", "Rate"): o.rate,
-            t("缺口", "Gaps"): len(o.gaps),
-        }
-        for o in rep.outcomes
-    ]
-
-
-def table_height(rows: int) -> int:
-    """Pixels for a table showing every one of ``rows`` rows (35 px a row and one for the header)."""
-    return 35 * (rows + 1) + 3
-
-
-def rate_column_config() -> dict:
-    return {
-        t("覆盖率", "Rate"): st.column_config.ProgressColumn(
-            t("覆盖率", "Rate"), format="percent", min_value=0.0, max_value=1.0
-        )
-    }
-
-
-def rate_chart(rows: list[dict], title: str, select: bool = False) -> alt.LayerChart:
-    """Horizontal bars of coverage rate on a grey 100% track, lowest first, red to green. ``select``: a
-    click anywhere on a row (a 0% bar has no width to click) picks it; the selection is named ``pick``
-    and holds the row's ``id``."""
-    axis_name = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rate", order="ascending"))
-    base = alt.Chart(pd.DataFrame(rows)).encode(
-        y=axis_name.axis(labelLimit=260, labelOverlap=False),
-        x=alt.X("rate:Q", title=t("覆盖率", "Coverage rate"), scale=alt.Scale(domain=[0, 1])).axis(format="%"),
-        tooltip=[
-            alt.Tooltip("name:N", title=title),
-            alt.Tooltip("rate:Q", title=t("覆盖率", "Rate"), format=".1%"),
-            alt.Tooltip("covered:Q", title=t("已覆盖", "Covered")),
-            alt.Tooltip("total:Q", title=t("应覆盖", "To cover")),
-            alt.Tooltip("gaps:Q", title=t("缺口", "Gaps")),
-        ],
-    )
-    colour = alt.Color(
-        "rate:Q", scale=alt.Scale(domain=[0, 0.6, 1], range=["#d7191c", "#fdae61", "#1a9641"]), legend=None
-    )
-    track = base.mark_bar(color="#eceef2").encode(x=alt.datum(1.0))
-    bars = base.mark_bar().encode(color=colour)
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("rate:Q", format=".0%"))
-    layers = [track, bars, labels]
-    if select:
-        pick = alt.selection_point(name="pick", fields=["id"])
-        layers[1] = bars.encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
-        layers.append(base.mark_bar(color="#000000", opacity=0.01).encode(x=alt.datum(1.0)).add_params(pick))
-    return alt.layer(*layers).properties(height=alt.Step(22))
-
-
-def fewest_bars(rows: list[dict], key: str, what: tuple[str, str]) -> list[dict]:
-    """The ``MAX_BARS`` lowest rates, unless the viewer asks for all (a toggle under ``key``)."""
-    if len(rows) <= MAX_BARS:
-        return rows
-    st.session_state.setdefault(key, False)
-    if st.toggle(t(f"显示全部 {len(rows)} 个{what[0]}", f"Show all {len(rows)} {what[1]}"), key=key):
-        return rows
-    st.caption(
-        t(
-            f"显示覆盖率最低的 {MAX_BARS} 个{what[0]}(共 {len(rows)} 个)",
-            f"the {MAX_BARS} lowest of {len(rows)} {what[1]}",
-        )
-    )
-    return sorted(rows, key=lambda r: (r["rate"], r["id"]))[:MAX_BARS]
-
-
-def picked_bar(event) -> str | None:
-    """The id of the bar clicked in a ``rate_chart(select=True)``, if any."""
-    if not event:
-        return None
-    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
-    points = selection.get("pick") or []
-    return points[0].get("id") if points else None
