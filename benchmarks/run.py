@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     ):
         if "--only-city" not in argv:
             figures += bench_load.run(settings, server, start_seconds)
-        figures += bench_ledger_load.run(settings, server, "city", "xlsx")
+        figures += bench_ledger_load.run(settings, server, "city", "xlsx", rounds=2)
         figures += bench_analysis.run(settings, server)  # on the city region the load left behind
         figures += bench_app.run(settings, server)
         if "--province" in argv:
