@@ -88,9 +88,10 @@ def table_height(rows: int) -> int:
 
 
 def rate_column_config() -> dict:
+    """Rates as bars in the table: green above half, red below (not the theme's red at every rate)."""
     return {
         t("覆盖率", "Rate"): st.column_config.ProgressColumn(
-            t("覆盖率", "Rate"), format="percent", min_value=0.0, max_value=1.0
+            t("覆盖率", "Rate"), format="percent", min_value=0.0, max_value=1.0, color="auto"
         )
     }
 
