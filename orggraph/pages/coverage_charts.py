@@ -88,10 +88,11 @@ def table_height(rows: int) -> int:
 
 
 def rate_column_config() -> dict:
-    """Rates as bars in the table: green above half, red below (not the theme's red at every rate)."""
+    """Rates as bars in the table in one neutral colour: the chart beside it carries the red → green scale
+    (the theme's red at every rate read as alarm; Streamlit's "auto" would paint 50% coverage green)."""
     return {
         t("覆盖率", "Rate"): st.column_config.ProgressColumn(
-            t("覆盖率", "Rate"), format="percent", min_value=0.0, max_value=1.0, color="auto"
+            t("覆盖率", "Rate"), format="percent", min_value=0.0, max_value=1.0, color="blue"
         )
     }
 
