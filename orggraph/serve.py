@@ -7,24 +7,21 @@ owns it, so it stops itself if this process is killed outright.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from orggraph.backends import open_store
 from orggraph.config import Settings
-from orggraph.coverage import gap_report
 from orggraph.embedded_server import EmbeddedServer, check_port_free
-from orggraph.errors import OrgGraphError
 from orggraph.ingest import graph_is_empty, load_demo_region
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-WARM_UP_REPORTS = 3
+APP_SERVER = Path(__file__).resolve().parent / "app_server.py"  # app.py behind a server that warms its caches
+STOP_GRACE_S = 10
 
 
 def _environment(settings: Settings) -> dict[str, str]:
@@ -48,7 +45,7 @@ def streamlit_command(port: int) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(APP_SERVER),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -66,7 +63,6 @@ def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[
     check_port_free(port, "应用 / the app")
     server = EmbeddedServer(settings) if settings.backend == "embedded" else None
     started = server.start(owner_pid=os.getpid())[1] if server else False
-    done, warm = threading.Event(), None
     try:
         with open_store(settings) as store:
             store.ensure_schema()
@@ -79,44 +75,34 @@ def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[
         say(f"应用地址 app: http://127.0.0.1:{port}  (Ctrl-C 停止 / to stop)")
         proc = subprocess.Popen(streamlit_command(port), env=_environment(settings), cwd=APP.parent)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the app and the server like Ctrl-C does
-        warm = threading.Thread(target=_warm_up, args=(settings, done), name="orggraph-warm-up", daemon=True)
-        warm.start()
         try:
             proc.wait()
-        except KeyboardInterrupt:
-            _stop(proc)
+        except KeyboardInterrupt as exc:
+            _stop(proc, told=not isinstance(exc, _Terminated))
     finally:
-        done.set()
-        if warm is not None:
-            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: stop the server all the same
-                warm.join(timeout=10)  # a report in flight ends before its server is stopped
         if server and started:
             server.stop()
             say("服务器已停止 / server stopped")
 
 
-def _warm_up(settings: Settings, done: threading.Event) -> int:
-    """The whole gap report, a few times, while Streamlit starts: a graph server's first reports after it
-    starts or loads pay its JIT (3.3, 1.8, 1.4 s, then ~1.1 s on a city, measured), which would otherwise
-    fall on the first visitor. A warm-up that fails only leaves that cost where it was. Returns how many
-    reports ran."""
-    ran = 0
-    try:
-        with open_store(settings, start=False) as store:
-            while ran < WARM_UP_REPORTS and not done.is_set():
-                gap_report(store)
-                ran += 1
-    except OrgGraphError:
-        pass
-    return ran
+class _Terminated(KeyboardInterrupt):
+    """A SIGTERM sent to this process alone: the app has not been told to stop."""
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise _Terminated
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Ctrl-C in a terminal reaches Streamlit too; a signal sent to this process alone is passed on."""
+def _stop(proc: subprocess.Popen, told: bool) -> None:
+    """Ctrl-C in a terminal reaches Streamlit too (``told``): it gets time to stop by itself, since a second
+    SIGINT would cut its own shutdown short (a traceback instead of a clean stop); a ``kill`` of this
+    process alone is passed on at once."""
+    if told:
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+            return
+        except subprocess.TimeoutExpired:
+            pass
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
     try:

@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer, free_port
-from orggraph.serve import _warm_up
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -64,7 +62,7 @@ def test_a_kill_of_serve_alone_stops_the_app_and_the_server(tmp_path):
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=60)
     assert "server stopped" in output, output
-    assert "Traceback" not in output, output  # the warm-up reports, cut off by the stop, end quietly
+    assert "Traceback" not in output, output  # the cache warm-up, cut off by the stop, ends quietly
     assert _processes_mentioning(str(data_dir)) == [] and _processes_mentioning(f"--server.port {port}") == []
 
 
@@ -111,12 +109,3 @@ def test_serve_answers_http_200_offline_and_ctrl_c_stops_everything(tmp_path):
             assert store.node_counts()["PartyOrg"] > 20  # the demo was loaded and survived the stop
     finally:
         EmbeddedServer(settings).stop()
-
-
-def test_the_warm_up_runs_the_reports_and_stops_when_told(demo_store, settings):
-    """The reports that warm the server up while Streamlit starts run on the real graph; once serve is
-    stopping none is started (a report in flight would only delay the server's stop)."""
-    done = threading.Event()
-    assert _warm_up(settings, done) == 3
-    done.set()
-    assert _warm_up(settings, done) == 0

@@ -1,0 +1,42 @@
+"""The Streamlit server for ``app.py``, with a start-up hook (``st.App``'s lifespan): before anyone visits,
+a background thread imports the pages and computes the whole-region gap report and the area index into
+the app's caches. Without it the first visitor after a start paid all of that (the overview took ~4.6 s
+in the browser on a freshly started city region, measured). A visitor who comes while it runs waits for
+the same computation (the caches lock per key) rather than starting a second one."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import streamlit as st
+
+from orggraph.coverage import GapReport
+from orggraph.errors import OrgGraphError
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def warm_caches() -> GapReport | None:
+    """The report and index the overview, gaps and what-if pages read first, now in the app's caches; None
+    when the graph could not be reached (the pages then say so themselves)."""
+    from orggraph.pages import common, cypher, gaps, hierarchy, importer, ledger, overview, paths, whatif  # noqa: F401
+
+    try:
+        version = common.version_key()
+        common.coverage_index(version)
+        return common.whole_report(dt.date.today(), version)
+    except OrgGraphError:
+        return None
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(_app: st.App) -> AsyncIterator[None]:
+    threading.Thread(target=warm_caches, name="orggraph-warm-caches", daemon=True).start()
+    yield
+
+
+app = st.App(str(APP), lifespan=_lifespan)
