@@ -33,9 +33,16 @@ def warm_caches() -> GapReport | None:
         return None
 
 
+def _warm_quietly() -> None:
+    """``warm_caches`` in the background. Cut off by the app's shutdown (which refuses new worker threads
+    once it has begun: a RuntimeError), it just ends: the next start warms again."""
+    with contextlib.suppress(RuntimeError):
+        warm_caches()
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(_app: st.App) -> AsyncIterator[None]:
-    threading.Thread(target=warm_caches, name="orggraph-warm-caches", daemon=True).start()
+    threading.Thread(target=_warm_quietly, name="orggraph-warm-caches", daemon=True).start()
     yield
 
 
