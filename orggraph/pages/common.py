@@ -27,9 +27,10 @@ def graph_version() -> dict:
     """When the last load finished and how many nodes there are: every cache below is keyed by it, so a
     load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
     label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
-    scan of ~70 ms)."""
+    scan of ~70 ms); the counts are kept for the overview's headline."""
     version = run_query(store(), find_query("graph_version"))[0]
-    return {**version, "nodes": sum(store().node_counts().values())}
+    counts = store().node_counts()
+    return {**version, "nodes": sum(counts.values()), "counts": counts}
 
 
 def version_key() -> str:

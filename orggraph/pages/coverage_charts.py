@@ -1,17 +1,15 @@
 """The coverage charts and tables the overview and coverage-gaps pages share: rates per rule or per area as
-bars (lowest first, red to green), the rule table, and the gap report both pages read (``common.report``:
-one whole-region run per day and graph state, cut in memory)."""
+bars (lowest first, red to green) and the rule table. Both pages read their report from ``common.report``
+(one whole-region run per day and graph state, cut in memory)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from orggraph.coverage import AreaRate, GapReport
-from orggraph.pages.common import lang, report, t
+from orggraph.pages.common import lang, t
 
 COVERAGE_EN = {"组织覆盖": "organization coverage", "工作覆盖": "work coverage"}
 SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
@@ -27,11 +25,6 @@ def redraw_after_language_switch(keys: list[str], marker: str) -> None:
         if st.session_state.get(key) is not None:  # None would be drawn as "nothing chosen", not as its option
             st.session_state[key] = st.session_state[key]
     st.session_state[marker] = lang()
-
-
-def shared_report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
-    """The gap report for the current graph (common.report: one whole-region run per day and graph state)."""
-    return report(tuple(rules), area, as_of)
 
 
 def rule_rate_rows(rep: GapReport) -> list[dict]:

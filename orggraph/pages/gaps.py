@@ -21,7 +21,7 @@ from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import gap_rows, report_xlsx, rows_csv
 from orggraph.geography import AREA_LEVELS, Geography, Place
-from orggraph.pages.common import area_picker, coverage_index, lang, store, t, version_key
+from orggraph.pages.common import area_picker, coverage_index, lang, report, store, t, version_key
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
@@ -31,7 +31,6 @@ from orggraph.pages.coverage_charts import (
     redraw_after_language_switch,
     rule_rate_rows,
     rule_table,
-    shared_report,
     table_height,
 )
 from orggraph.pages.network_view import show_network
@@ -89,7 +88,7 @@ def render() -> None:
         return
     rules = () if set(chosen) == set(ids) else tuple(r for r in ids if r in chosen)  # all: the shared cache
     try:
-        rep = shared_report(rules, area_id, as_of)
+        rep = report(tuple(rules), area_id, as_of)
     except OrgGraphError as exc:
         st.error(t(exc.zh, exc.en))
         return

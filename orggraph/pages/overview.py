@@ -18,7 +18,7 @@ from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import worst_areas
 from orggraph.pages import gaps
-from orggraph.pages.common import lang, query, store, t, version_key
+from orggraph.pages.common import graph_version, lang, query, report, t
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
@@ -28,7 +28,6 @@ from orggraph.pages.coverage_charts import (
     redraw_after_language_switch,
     rule_rate_rows,
     rule_table,
-    shared_report,
     table_height,
 )
 from orggraph.schema import load_schema
@@ -46,20 +45,13 @@ STATE_EN = {"已过期": "lapsed", "即将到期": "lapsing soon"}  # agreements
 WORST_LEVELS = {"Street": ("街道", "Street"), "Community": ("社区", "Community")}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _counts(version: str) -> dict[str, int]:
-    return store().node_counts()
-
-
 def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict], GapReport]:
-    """The counts and the lapsing agreements are fetched in a second thread while the gap report runs (cold,
-    the report is most of the page's time; the two small reads need not wait for it)."""
-    version = version_key()
-    box: dict[str, object] = {}
+    """The lapsing agreements are fetched in a second thread while the gap report runs (cold, the report is
+    most of the page's time; the small read need not wait for it); the counts come with the graph's version."""
+    box: dict[str, object] = {"counts": graph_version()["counts"]}
 
     def small_reads() -> None:
         try:
-            box["counts"] = _counts(version)
             box["expiring"] = query("agreements_expiring", as_of=today, days=EXPIRING_DAYS)
         except OrgGraphError as exc:
             box["error"] = exc
@@ -68,7 +60,7 @@ def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict],
     add_script_run_ctx(worker, get_script_run_ctx())  # so its cached calls run inside this page's session
     worker.start()
     try:
-        rep = shared_report(as_of=today)
+        rep = report(as_of=today)
     finally:
         worker.join()
     if "error" in box:
