@@ -87,11 +87,11 @@ class CoverageIndex:
     suggester: Suggester
 
     @classmethod
+    @cyclic_gc_paused()  # ~45k places and the suggestion indexes: no cycles to look for
     def fetch(cls, store: BoltStore) -> CoverageIndex:
-        with cyclic_gc_paused():  # ~55k places and the suggestion indexes: no cycles to look for
-            geography = Geography.fetch(store)
-            suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
-            suggester.prefetch()
+        geography = Geography.fetch(store)
+        suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
+        suggester.prefetch()
         return cls(geography, suggester)
 
 
@@ -106,6 +106,7 @@ def fetch_rule_rows(read: Callable[..., list[dict]], rule: CoverageRule, as_of: 
     return read(rule_statement(rule), bind(query, {"as_of": as_of}), name=query.name)[0]["rows"]
 
 
+@cyclic_gc_paused()  # tens of thousands of rows and gaps, no cycles among them
 def gap_report(
     store: BoltStore,
     rule_ids: Iterable[str] | None = None,
@@ -119,18 +120,6 @@ def gap_report(
     that returns it, e.g. a cached loader: it is called alongside the rule queries), and ``read``
     to run the rule queries elsewhere than in their own read transactions (what-if: inside a scratch
     transaction, one query at a time)."""
-    with cyclic_gc_paused():  # tens of thousands of rows and gaps, no cycles among them
-        return _gap_report(store, rule_ids, area_id, as_of, index, read)
-
-
-def _gap_report(
-    store: BoltStore,
-    rule_ids: Iterable[str] | None,
-    area_id: str | None,
-    as_of: dt.date | None,
-    index: CoverageIndex | Callable[[], CoverageIndex] | None,
-    read: Callable[..., list[dict]] | None,
-) -> GapReport:
     book = load_rules()
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
     as_of = as_of or dt.date.today()

@@ -144,8 +144,9 @@ def _plan_edges(plan: LoadPlan, store: BoltStore | None, edges: list[EdgeRecord]
         rel_key = load_schema().relationship(key[0]).key
         unique = {tie_key(rel_key, e.src_id, e.dst_id, e.props): e for e in recs}  # a tie listed twice is one
         rows = plan.edge_rows[key]
-        pairs = [{"src": e.src_id, "dst": e.dst_id} for e in unique.values()]
-        old = {} if store is None else existing_edges(store, key, pairs)
+        old = {}
+        if store is not None:
+            old = existing_edges(store, key, [{"src": e.src_id, "dst": e.dst_id} for e in unique.values()])
         for tie, e in unique.items():
             props = e.properties()
             if store is None or _changed(plan.counts[key[0]], props, old.get(tie), provenance):

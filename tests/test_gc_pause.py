@@ -42,3 +42,12 @@ def test_a_pause_left_by_an_exception_still_resumes_collection():
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_as_a_decorator_each_call_pauses_and_resumes():
+    @cyclic_gc_paused()
+    def collecting() -> bool:
+        return gc.isenabled()
+
+    assert collecting() is False and collecting() is False
+    assert gc.isenabled()
