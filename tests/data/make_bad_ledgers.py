@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import re
 import shutil
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -37,6 +36,12 @@ if str(REPO) not in sys.path:
 
 from loaders.fixture import read_fixture  # noqa: E402
 from loaders.ledger_writer import WORKBOOK, write_ledgers  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from bad_corpus import Case, CsvSheet, Raw, Registry, Where, XlsxSheet  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "bad"
 FIXTURE = REPO / "orggraph" / "fixtures" / "demo_small.yaml"
@@ -60,157 +65,8 @@ MANIFEST_HEAD = """\
 """
 
 
-# --- sheets as editable tables ------------------------------------------------------------------
-
-
-class XlsxSheet:
-    """An openpyxl worksheet addressed by record id and header text (header in ``header_row``)."""
-
-    def __init__(self, ws) -> None:
-        self.ws, self.header_row = ws, 1
-
-    @property
-    def title(self) -> str:
-        return self.ws.title
-
-    def col_of(self, header: str) -> int:
-        for cell in self.ws[self.header_row]:
-            if cell.value == header:
-                return cell.column
-        raise KeyError(header)
-
-    def row_of(self, record_id: str, column: int = 1) -> int:
-        for row in range(self.header_row + 1, self.ws.max_row + 1):
-            if self.ws.cell(row, column).value == record_id:
-                return row
-        raise KeyError(record_id)
-
-    def get(self, row: int, header: str) -> object:
-        return self.ws.cell(row, self.col_of(header)).value
-
-    def set(self, row: int, header: str, value: object) -> int:
-        self.ws.cell(row, self.col_of(header)).value = value
-        return row
-
-    def insert_row(self, values: list) -> None:
-        """A new first row (above the header)."""
-        self.ws.insert_rows(1)
-        for col, value in enumerate(values, start=1):
-            self.ws.cell(1, col).value = value
-        self.header_row += 1
-
-    def delete_col(self, header: str) -> None:
-        self.ws.delete_cols(self.col_of(header))
-
-    def add_col(self, header: str, values: dict[int, object] | None = None) -> None:
-        col = self.ws.max_column + 1
-        self.ws.cell(self.header_row, col).value = header
-        for row, value in (values or {}).items():
-            self.ws.cell(row, col).value = value
-
-    def append(self, values: dict[str, object]) -> int:
-        row = self.ws.max_row + 1
-        for header, value in values.items():
-            self.set(row, header, value)
-        return row
-
-    @property
-    def width(self) -> int:
-        return self.ws.max_column
-
-
-class CsvSheet:
-    """One CSV file's rows (lists of text), addressed like ``XlsxSheet``; row n is line n."""
-
-    def __init__(self, title: str, rows: list[list[str]]) -> None:
-        self.title, self.rows, self.header_row = title, rows, 1
-
-    def col_of(self, header: str) -> int:
-        return self.rows[self.header_row - 1].index(header) + 1
-
-    def row_of(self, record_id: str, column: int = 1) -> int:
-        for i in range(self.header_row, len(self.rows)):
-            if self.rows[i][column - 1] == record_id:
-                return i + 1
-        raise KeyError(record_id)
-
-    def get(self, row: int, header: str) -> object:
-        return self.rows[row - 1][self.col_of(header) - 1]
-
-    def set(self, row: int, header: str, value: object) -> int:
-        self.rows[row - 1][self.col_of(header) - 1] = "" if value is None else str(value)
-        return row
-
-    def insert_row(self, values: list) -> None:
-        self.rows.insert(0, [str(v) for v in values] + [""] * (self.width - len(values)))
-        self.header_row += 1
-
-    def delete_col(self, header: str) -> None:
-        col = self.col_of(header) - 1
-        for row in self.rows:
-            del row[col]
-
-    def add_col(self, header: str, values: dict[int, object] | None = None) -> None:
-        for i, row in enumerate(self.rows, start=1):
-            row.append(header if i == self.header_row else str((values or {}).get(i, "")))
-
-    def append(self, values: dict[str, object]) -> int:
-        self.rows.append([""] * self.width)
-        row = len(self.rows)
-        for header, value in values.items():
-            self.set(row, header, value)
-        return row
-
-    @property
-    def width(self) -> int:
-        return len(self.rows[self.header_row - 1])
-
-
-# --- cases --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where the fault is, as the loader must report it."""
-
-    sheet: str
-    row: int | None
-    column: str | None
-    value: object = None
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    fault: str
-    fmt: str  # xlsx | csv
-    sheets: tuple[str, ...]  # the sheets kept, in order (for csv: one file each)
-    make: Callable[[dict[str, XlsxSheet | CsvSheet]], Where]
-    zh: str
-    en: str
-    errors: int = 1
-    encoding: str = "utf-8"  # csv only: utf-8, utf-8-sig or gb18030
-    stem: dict[str, str] | None = None  # csv only: file stem per sheet when not the Chinese name
-    xfail_reason: str | None = None
-
-
-CASES: list[Case] = []
-
-
-def case(name: str, fault: str, sheets: str, zh: str, en: str, **kw) -> Callable:
-    """Register the function below as the fault of case ``name``, numbered in order of registration.
-
-    CSV when an encoding or a stem is given, else xlsx; ``{file}`` in ``zh``/``en`` is the reported file name.
-    """
-
-    def register(make: Callable) -> Callable:
-        fmt = "csv" if kw.get("encoding") or kw.get("stem") else "xlsx"
-        numbered = f"{len(CASES) + 1:02d}_{name}"
-        CASES.append(Case(numbered, fault, fmt, tuple(sheets.split()), make, zh, en, **kw))
-        return make
-
-    return register
-
+MAIN = Registry()
+case = MAIN.case
 
 # Rows of the good ledgers: header on row 1, the demo's records from row 2 in fixture order.
 
@@ -576,6 +432,8 @@ def _(s):
 
 
 _NEW_ORG = {"组织类型": "联合党支部", "党员数": 6, "正式党员数": 6, "设支部委员会": "否"}
+
+
 @case(
     "leads_cycle",
     "领导关系成环:两个新党组织互为上级 / LEADS cycle of two new orgs",
@@ -845,6 +703,13 @@ def csv_bytes(rows: list[list[str]], encoding: str) -> bytes:
 
 def build(c: Case, good: Path, out: Path) -> tuple[Path, str, Where]:
     """Write case ``c`` under ``out`` from the good ledgers in ``good``: the path to load, the file reported, where."""
+    if c.fmt == "raw":
+        raw: Raw = c.make()
+        path = out / c.name
+        path.mkdir()
+        for name, data in raw.files.items():
+            (path / name).write_bytes(data)
+        return path, raw.file, raw.where
     if c.fmt == "xlsx":
         wb = load_workbook(good / "xlsx" / WORKBOOK)
         for ws in list(wb.worksheets):
@@ -869,6 +734,18 @@ def build(c: Case, good: Path, out: Path) -> tuple[Path, str, Where]:
     return path, file, where
 
 
+TOPICS = ("bad_cases_reader", "bad_cases_personal", "bad_cases_rows")  # modules beside this one, each a Registry
+
+
+def all_cases() -> list[Case]:
+    """This module's cases, then each topic module's that exists (a topic adds cases without renumbering others)."""
+    cases = list(MAIN.cases)
+    for topic in TOPICS:
+        if (HERE / f"{topic}.py").exists():
+            cases += importlib.import_module(topic).CASES.cases
+    return cases
+
+
 def main(out: Path = OUT) -> None:
     """Write the corpus and its manifest into ``out`` (emptied first)."""
     nodes, edges = read_fixture(FIXTURE)
@@ -881,12 +758,13 @@ def main(out: Path = OUT) -> None:
         write_ledgers(nodes, edges, good / "xlsx", "xlsx")
         for encoding in ("utf-8", "utf-8-sig", "gb18030"):
             write_ledgers(nodes, edges, good / encoding, "csv", encoding)
-        for c in CASES:
+        cases = all_cases()
+        for c in cases:
             path, file, where = build(c, good, out)
             entry = {
                 "id": c.name,
                 "fault": c.fault,
-                "format": "xlsx" if c.fmt == "xlsx" else f"csv ({c.encoding})",
+                "format": c.fmt if c.fmt != "csv" else f"csv ({c.encoding})",
                 "path": path.relative_to(out).as_posix(),
                 "file": file,
                 "sheet": where.sheet,
@@ -900,7 +778,7 @@ def main(out: Path = OUT) -> None:
             if c.xfail_reason:
                 entry["xfail_reason"] = c.xfail_reason
             manifest.append(entry)
-    names = [c.name for c in CASES]
+    names = [c.name for c in cases]
     assert len(set(names)) == len(names), "case names must be unique"
     text = yaml.safe_dump({"cases": manifest}, allow_unicode=True, sort_keys=False, width=120)
     (out / "expected.yaml").write_text(MANIFEST_HEAD + text, encoding="utf-8")

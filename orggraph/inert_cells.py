@@ -1,0 +1,41 @@
+"""Spreadsheet cells we write can never run: the OWASP rule against CSV/formula injection, and its inverse.
+
+A cell whose text starts with ``= + - @``, a tab or a carriage return is read by Excel, WPS and LibreOffice as a
+formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``). Every CSV we write prefixes such a text with an
+apostrophe (the OWASP recommendation: the spreadsheet then shows it as text); every xlsx we write stores it as a
+string cell, never a formula. The ledger reader undoes the CSV prefix, so an exported ledger loads back unchanged.
+
+>>> neutralise("=HYPERLINK(\\"http://x\\")")
+'\\'=HYPERLINK("http://x")'
+>>> neutralise("-5"), neutralise(-5), neutralise("太白社区")
+("'-5", -5, '太白社区')
+>>> restore(neutralise("@SUM(A1)"))
+'@SUM(A1)'
+"""
+
+from __future__ import annotations
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PREFIX = "'"
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet program would take this text for a formula."""
+    return text.startswith(TRIGGERS)
+
+
+def neutralise(value: object) -> object:
+    """The value as a CSV cell that cannot run: texts starting with a trigger get an apostrophe in front.
+
+    Numbers, dates and other non-text values are returned as they are (a negative number is a number, not a
+    formula)."""
+    if isinstance(value, str) and value.startswith(TRIGGERS):
+        return PREFIX + value
+    return value
+
+
+def restore(text: str) -> str:
+    """The inverse of :func:`neutralise` for a CSV cell read back: one apostrophe before a trigger is dropped."""
+    if text.startswith(PREFIX) and text[1:2] and text[1:].startswith(TRIGGERS):
+        return text[1:]
+    return text
