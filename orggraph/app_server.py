@@ -7,7 +7,6 @@ the same computation (the caches lock per key) rather than starting a second one
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,7 +27,7 @@ def warm_caches() -> GapReport | None:
     try:
         version = common.version_key()
         common.coverage_index(version)
-        return common.whole_report(dt.date.today(), version)
+        return common.whole_report(common.today(), version)
     except OrgGraphError:
         return None
 

@@ -127,7 +127,7 @@ def query(
             f"未知输出格式 {fmt};可选 {', '.join(FORMATS)}", f"unknown format {fmt}; use {', '.join(FORMATS)}"
         )
     q = query_catalogue.find_query(name)
-    values = query_catalogue.bind(q, _parse_params(param or []))
+    values = query_catalogue.bind(q, _parse_params(param or []), settings_of(ctx).current_date())
     with backends.open_store(settings_of(ctx)) as store:
         rows = query_catalogue.run_query(store, q, values)
     render(rows, fmt, console, title=f"{q.zh} / {q.en}")

@@ -75,7 +75,7 @@ def gaps(
     """
     _choice(fmt, GAP_FORMATS, "输出格式", "format")
     level = LEVELS[_choice(by, LEVELS, "层级", "level")] if by else None
-    when = _date(as_of)
+    when = _date(as_of) or settings_of(ctx).current_date()
     with backends.open_store(settings_of(ctx)) as store:
         report = gap_report(store, rule, area, when)
     if fmt == "json":
@@ -152,7 +152,9 @@ def whatif(
     if not proposal.is_file():
         raise QueryError(f"找不到方案文件 {proposal}", f"no proposal file {proposal}")
     with backends.open_store(settings_of(ctx)) as store:
-        result = what_if(store, Proposal.from_yaml(proposal), rule, area, _date(as_of))
+        result = what_if(
+            store, Proposal.from_yaml(proposal), rule, area, _date(as_of) or settings_of(ctx).current_date()
+        )
     rows = [
         {
             "规则 rule": c["rule"].id,
@@ -274,7 +276,7 @@ def network(
 
     _choice(fmt, ("table", "json"), "输出格式", "format")
     with backends.open_store(settings_of(ctx)) as store:
-        graph = fetch_network(store)
+        graph = fetch_network(store, settings_of(ctx).current_date())
     report = analyse_network(graph, top=top)
     if fmt == "json":
         sys.stdout.write(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2) + "\n")

@@ -6,6 +6,7 @@ needs and pass them down.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
@@ -29,6 +30,7 @@ ENVIRONMENT = {
     "NEO4J_USER": "neo4j_user",
     "NEO4J_PASSWORD": "neo4j_password",
     "NEO4J_DATABASE": "database",
+    "ORGGRAPH_TODAY": "today",
 }
 
 
@@ -48,6 +50,12 @@ class Settings(BaseModel):
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     connect_timeout_s: float = 5.0
+    # the date "today" means for every report, page default and saved query (None: the calendar's); set it to
+    # reproduce a report as it stood, and in tests, which judge by a date they fix, never by the clock
+    today: dt.date | None = None
+
+    def current_date(self) -> dt.date:
+        return self.today or dt.date.today()
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir.expanduser().resolve()

@@ -151,8 +151,9 @@ def convert(param: Parameter, raw: Any) -> Any:
     return value
 
 
-def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
-    """Defaults, then the given values (typed); unknown or missing parameters are errors."""
+def bind(query: Query, given: dict[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+    """Defaults (``date()`` is ``today``, the calendar's when None), then the given values (typed); unknown or
+    missing parameters are errors."""
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(given) - set(declared))
     if unknown:
@@ -160,7 +161,11 @@ def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
             f"查询 {query.name} 没有参数 {', '.join(unknown)};可用:{', '.join(declared) or '无'}",
             f"query {query.name} has no parameter {', '.join(unknown)}; declared: {', '.join(declared) or 'none'}",
         )
-    values = {p.name: dt.date.today() if p.default is TODAY else p.default for p in query.parameters if not p.required}
+    values = {
+        p.name: (today or dt.date.today()) if p.default is TODAY else p.default
+        for p in query.parameters
+        if not p.required
+    }
     values.update({k: convert(declared[k], v) for k, v in given.items()})
     missing = [p.name for p in query.parameters if p.name not in values]
     if missing:
@@ -171,7 +176,9 @@ def bind(query: Query, given: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def run_query(store: BoltStore, query: Query, given: dict[str, Any] | None = None) -> list[dict]:
+def run_query(
+    store: BoltStore, query: Query, given: dict[str, Any] | None = None, today: dt.date | None = None
+) -> list[dict]:
     """Run a catalogue query read-only with typed parameters; rows of plain values."""
     ensure_read_only(query.text, query.name)
-    return store.read(query.text, bind(query, given or {}), name=query.name)
+    return store.read(query.text, bind(query, given or {}, today), name=query.name)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixed_date import TODAY
 
 from orggraph.backends import open_store
 from orggraph.config import Settings, load_settings
@@ -53,7 +54,12 @@ def demo_store(clean_store: BoltStore) -> BoltStore:
 @pytest.fixture
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment that points the CLI at the session's server."""
-    return {"ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded", "ORGGRAPH_HEAP": "1g"}
+    return {
+        "ORGGRAPH_DATA_DIR": str(settings.data_dir),
+        "ORGGRAPH_BACKEND": "embedded",
+        "ORGGRAPH_HEAP": "1g",
+        "ORGGRAPH_TODAY": TODAY.isoformat(),
+    }
 
 
 @pytest.fixture

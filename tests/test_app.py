@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixed_date import TODAY
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -25,14 +26,12 @@ def test_overview_shows_counts_in_chinese_then_english(app_env):
 
 def test_the_app_server_fills_the_caches_the_first_pages_read(app_env):
     """What `orggraph serve` computes before the first visitor is the very object the pages then read."""
-    import datetime as dt
-
     from orggraph.app_server import warm_caches
     from orggraph.pages import common
 
     warmed = warm_caches()
     assert warmed is not None and sum(len(o.gaps) for o in warmed.outcomes) > 0
-    assert common.whole_report(dt.date.today(), common.version_key()) is warmed
+    assert common.whole_report(TODAY, common.version_key()) is warmed
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and at.title[0].value == "基层党建组织图谱 · 总览"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from app_harness import rerun
+from fixed_date import TODAY
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
@@ -27,7 +28,6 @@ from orggraph.pages.network_view import HIGHLIGHT
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 # the gaps page as app.py runs it (the sidebar, then the page function), without going through the overview
 GAPS_PAGE = "from orggraph.pages import common, gaps\ncommon.sidebar()\ngaps.render()\n"
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_gaps_page_defaults_every_rule_everywhere(expected):
     assert labels == ["下载 Excel(汇总、分区、缺口)", "下载 CSV(当前 43 条)"]
 
 
-def test_gaps_page_area_rules_and_date(demo_store):
+def test_gaps_page_area_rules_and_date(app_env, demo_store):
     at = gaps_page()
     at.selectbox(key="gaps_place_0").set_value("D01")
     rerun(at)
@@ -305,7 +305,7 @@ def test_gaps_page_gap_outside_a_community_or_not_drawn(expected):
     assert [n["id"] for n in drawn_nodes(at) if n["color"] == HIGHLIGHT] == [need.place]
 
 
-def test_gaps_page_changed_filter_drops_the_selection():
+def test_gaps_page_changed_filter_drops_the_selection(app_env):
     at = gaps_page()
     select_gap(at, 0)
     assert at.get("iframe")
@@ -376,7 +376,7 @@ def test_gaps_page_downloads_hold_the_report_and_the_shown_rows(monkeypatch, exp
     assert [r[0] for r in sheet_rows["汇总 summary"][1:]] == [o.rule.id for o in expected.outcomes]
 
 
-def test_overview_street_picked_on_the_chart_leads_to_that_street(demo_store):
+def test_overview_street_picked_on_the_chart_leads_to_that_street(app_env, demo_store):
     at = overview()
     at.session_state["overview_street_chart_compound_org"] = {"selection": {"pick": [{"id": "S02"}]}}
     rerun(at)

@@ -16,6 +16,12 @@ from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
 
+def today() -> dt.date:
+    """The date the pages mean by today: the settings' fixed date if one is set (tests, reproducing a report),
+    else the calendar's."""
+    return load_settings().current_date()
+
+
 @st.cache_resource
 def store() -> BoltStore:
     """One store (driver pool) per app process, shared by every session."""
@@ -55,18 +61,18 @@ def whole_report(as_of: dt.date, version: str) -> GapReport:
 def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
     """The gap report for the current graph, some rules (all by default) in an area (everywhere by default)."""
     version = version_key()
-    whole = whole_report(as_of or dt.date.today(), version)
+    whole = whole_report(as_of or today(), version)
     return narrow(whole, coverage_index(version).geography, rules, area)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_query(name: str, params: tuple, version: str) -> list[dict]:
-    return run_query(store(), find_query(name), dict(params))
+def cached_query(name: str, params: tuple, version: str, day: dt.date) -> list[dict]:
+    return run_query(store(), find_query(name), dict(params), day)
 
 
 def query(name: str, **params) -> list[dict]:
     """A catalogue query's rows for the current graph (cached until the graph changes)."""
-    return cached_query(name, tuple(sorted(params.items())), version_key())
+    return cached_query(name, tuple(sorted(params.items())), version_key(), today())
 
 
 @st.cache_resource(show_spinner=False)

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.errors import OrgGraphError
-from orggraph.pages.common import lang, person, query, t
+from orggraph.pages.common import lang, person, query, t, today
 from orggraph.query_catalogue import TODAY, Parameter, Query, load_catalogue
 
 MAX_SHOWN = 10_000  # rows drawn in the table; the CSV holds them all
@@ -34,7 +34,7 @@ def _error(exc: OrgGraphError) -> None:
 
 def _default(p: Parameter) -> Any:
     if p.default is TODAY:
-        return dt.date.today()
+        return today()
     if p.type == "boolean":
         return bool(p.default)
     if p.type == "string":

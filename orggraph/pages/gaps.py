@@ -10,7 +10,6 @@ to ``page()``; the keys are read once and removed.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +20,7 @@ from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import gap_rows, report_xlsx, rows_csv
 from orggraph.geography import AREA_LEVELS, Geography, Place
-from orggraph.pages.common import area_picker, coverage_index, lang, report, store, t, version_key
+from orggraph.pages.common import area_picker, coverage_index, lang, report, store, t, today, version_key
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
@@ -66,7 +65,7 @@ def render() -> None:
     geography = coverage_index(version_key()).geography
     _take_handoff(geography, ids)
     st.session_state.setdefault("gaps_rules", list(ids))
-    st.session_state.setdefault("gaps_as_of", dt.date.today())
+    st.session_state.setdefault("gaps_as_of", today())
     st.session_state.setdefault("gaps_filter", "")
     widgets = ["gaps_rules", "gaps_chart_rule", "gaps_reasons", *(f"{PLACE_KEY}_{i}" for i in range(len(AREA_LEVELS)))]
     redraw_after_language_switch(widgets, "gaps_lang")

@@ -168,7 +168,7 @@ def _show_region() -> None:
 
 
 def _show_tree(area: str) -> None:
-    rows = _area_tree(area, dt.date.today(), common.version_key())
+    rows = _area_tree(area, common.today(), common.version_key())
     st.subheader(t("党组织架构", "Party organizations"))
     if not rows:
         st.warning(t("该区域内没有党组织覆盖的记录。", "No party organization is placed in this area."))

@@ -24,7 +24,7 @@ from orggraph.network import (
     fetch_network,
     isolated_communities,
 )
-from orggraph.pages.common import query, store, t, version_key
+from orggraph.pages.common import query, store, t, today, version_key
 from orggraph.schema import load_schema
 
 SECTIONS = {
@@ -377,7 +377,7 @@ RENDERERS = {
 def render() -> None:
     st.title(t("共建台账", "Co-building ledger"))
     st.session_state.setdefault("ledger_section", "agreements")
-    st.session_state.setdefault("ledger_as_of", dt.date.today())
+    st.session_state.setdefault("ledger_as_of", today())
     c1, c2 = st.columns([4, 1])
     section = c1.segmented_control(
         t("查看", "View"),

@@ -18,7 +18,7 @@ from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import worst_areas
 from orggraph.pages import gaps
-from orggraph.pages.common import graph_version, lang, query, report, t
+from orggraph.pages.common import graph_version, lang, query, report, t, today
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
@@ -74,18 +74,18 @@ def render() -> None:
     st.session_state.setdefault("overview_show_lapsed", False)
     redraw_after_language_switch(["overview_rule", "overview_level"], "overview_lang")
     st.title(t("基层党建组织图谱 · 总览", "Grassroots party organizations · Overview"))
-    today = dt.date.today()
+    day = today()
     try:
-        counts, expiring, rep = _fetch_alongside_report(today)
+        counts, expiring, rep = _fetch_alongside_report(day)
     except OrgGraphError as exc:
         st.error(t(exc.zh, exc.en))
         return
     _headline(counts)
-    _gap_headline(rep, expiring, today)
+    _gap_headline(rep, expiring, day)
     _rule_rates(rep)
     _street_rates(rep)
     _worst(rep)
-    _expiring(expiring, today)
+    _expiring(expiring, day)
 
 
 def _headline(counts: dict[str, int]) -> None:

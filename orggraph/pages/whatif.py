@@ -9,14 +9,12 @@ UI only. The proposal is a list of plain items in ``st.session_state["whatif_ite
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError, ValidationError
-from orggraph.pages.common import area_picker, coverage_index, report, store, t, version_key
+from orggraph.pages.common import area_picker, coverage_index, report, store, t, today, version_key
 from orggraph.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.whatif import Proposal, WhatIf, what_if
 
@@ -211,7 +209,7 @@ def render() -> None:
     st.session_state.setdefault("whatif_seq", 0)
     st.session_state.setdefault("whatif_result", None)
     st.session_state.setdefault("whatif_kind", "branch")
-    st.session_state.setdefault("whatif_as_of", dt.date.today())
+    st.session_state.setdefault("whatif_as_of", today())
     try:
         st.caption(t("区域:缩小可选的缺口和比较范围", "Area: narrows the gaps offered and the comparison"))
         area = area_picker("whatif_area")

@@ -5,13 +5,11 @@ would close, within the chosen area."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from orggraph.coverage_rules import load_rules
-from orggraph.pages.common import entity_picker, report, t
+from orggraph.pages.common import entity_picker, report, t, today
 from orggraph.schema import load_schema
 
 KINDS = {
@@ -150,8 +148,8 @@ def agreement_form(area: str | None) -> None:
         b = _org(
             entity_picker(t("驻区单位方党组织(按名称搜索)", "Unit org (search)"), "whatif_party_b"), "签约方", "A party"
         )
-    st.session_state.setdefault("whatif_signed", dt.date.today())
-    st.session_state.setdefault("whatif_expires", dt.date.today().replace(year=dt.date.today().year + 3))
+    st.session_state.setdefault("whatif_signed", today())
+    st.session_state.setdefault("whatif_expires", today().replace(year=today().year + 3))
     c1, c2, c3 = st.columns([2, 1, 1])
     name = c1.text_input(t("协议名称(可不填)", "Agreement name (optional)"), key="whatif_agreement_name")
     signed = c2.date_input(t("签订日期", "Signed"), key="whatif_signed")
