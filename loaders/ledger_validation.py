@@ -86,6 +86,8 @@ class _Validator:
         self.nodes: dict[str, tuple[NodeRecord, Where]] = {}
         self.pending: list[PendingEdge] = []
         self.owned: dict[tuple, list[str]] = {}
+        # (file, sheet, column) → references to ids outside these files, when no graph is asked (pure validate)
+        self.unchecked: dict[tuple[str, str, str], int] | None = None
 
     def issue(self, where: Where, column: str | None, value: object, zh: str, en: str) -> None:
         self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
@@ -215,6 +217,10 @@ class _Validator:
         return edges
 
     def _label(self, known: dict, node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str) -> str | None:
+        if node_id not in known and self.unchecked is not None:  # no graph to ask: counted, not judged
+            key = (e.where.file, e.where.sheet, header)
+            self.unchecked[key] = self.unchecked.get(key, 0) + 1
+            return None
         if node_id not in known:
             self.issue(
                 e.where,
@@ -244,9 +250,15 @@ def validate(
     loaded_at: str | None = None,
     lookup: Lookup | None = None,
     issues: list[Issue] | None = None,
+    unchecked_outside: bool = False,
 ) -> ValidationResult:
-    """Type and check every row; ``lookup`` answers which ids the graph already holds."""
+    """Type and check every row; ``lookup`` answers which ids the graph already holds.
+
+    With ``unchecked_outside`` there is no graph to ask: references to ids that are not in these files are counted
+    per column and reported as one warning each (``validate`` without a server), not judged."""
     v = _Validator(load_id, loaded_at)
+    if unchecked_outside:
+        v.unchecked = {}
     v.issues += issues or []
     rows: dict[str, int] = {}
     for sheet in sheets:
@@ -255,6 +267,19 @@ def validate(
         for row_no, row in sheet.rows:
             handle(sheet, row, Where(sheet.file, sheet.sheet, row_no))
     located = v.resolve(lookup)
+    for (file, sheet, column), n in sorted((v.unchecked or {}).items()):
+        v.issues.append(
+            Issue(
+                file,
+                None,
+                column,
+                None,
+                f"{n} 个编号不在这些文件中,未与图谱核对(用 --against-graph 核对)",
+                f"{n} id(s) are not in these files and were not checked against the graph (use --against-graph)",
+                sheet,
+                "warning",
+            )
+        )
     for where, column, value, zh, en in cycle_issues(located) + level_issues(located, v.known):
         v.issue(where, column, value, zh, en)
     return _result(v, located, rows, sheets)
