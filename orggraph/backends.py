@@ -24,15 +24,29 @@ def _open_embedded(settings: Settings, start: bool, owner_pid: int) -> BoltStore
             raise StoreUnavailable(
                 "嵌入式服务器未运行(orggraph db start)", "the embedded server is not running (orggraph db start)"
             )
-        state, _ = server.start(owner_pid=owner_pid)
-    return BoltStore.connect(
-        state.uri,
-        ("root", server.password()),
-        settings.database,
-        load_schema(),
-        backend="embedded",
-        timeout_s=settings.connect_timeout_s,
-    )
+        state, started = server.start(owner_pid=owner_pid)
+        if started and not owner_pid:  # started only for this command: it ends with it
+            return _connect_embedded(settings, server, state, on_close=server.stop)
+    return _connect_embedded(settings, server, state)
+
+
+def _connect_embedded(
+    settings: Settings, server: EmbeddedServer, state, on_close: Callable[[], object] | None = None
+) -> BoltStore:
+    try:
+        return BoltStore.connect(
+            state.uri,
+            ("root", server.password()),
+            settings.database,
+            load_schema(),
+            backend="embedded",
+            timeout_s=settings.connect_timeout_s,
+            on_close=on_close,
+        )
+    except Exception:
+        if on_close:
+            on_close()
+        raise
 
 
 def _open_neo4j(settings: Settings, start: bool, owner_pid: int) -> BoltStore:
@@ -53,8 +67,9 @@ assert set(OPENERS) == set(BACKENDS)
 def open_store(settings: Settings, start: bool = True, owner_pid: int | None = None) -> BoltStore:
     """Connect to the configured graph; the embedded server is started on demand when ``start``.
 
-    An embedded server started here keeps running after this process ends (``orggraph db stop``),
-    unless ``owner_pid`` names a process whose end should stop it.
+    An embedded server that was not running is started for this store alone and stopped when the store is
+    closed, unless ``owner_pid`` names a process whose end should stop it instead (``serve``, the test session).
+    A server already running (``orggraph db start``) is reused and left running.
     """
     opener = OPENERS.get(settings.backend)
     if opener is None:
@@ -63,5 +78,9 @@ def open_store(settings: Settings, start: bool = True, owner_pid: int | None = N
         )
     owner = owner_pid if owner_pid is not None else int(os.environ.get("ORGGRAPH_OWNER_PID", 0))
     store = opener(settings, start, owner)
-    load_runs.recover(store)  # a cut-off load is rolled back before anyone reads
+    try:
+        load_runs.recover(store)  # a cut-off load is rolled back before anyone reads
+    except Exception:
+        store.close()
+        raise
     return store

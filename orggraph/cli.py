@@ -30,7 +30,7 @@ from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer
 from orggraph.errors import ConfigError, QueryError, ValidationError
 from orggraph.model_docs import MODEL_DOC, check_model_doc, write_model_doc
-from orggraph.output import FORMATS, issue_rows, render, summary_rows
+from orggraph.output import FORMATS, issue_rows, removal_rows, render, summary_rows
 from orggraph.schema import load_schema
 
 
@@ -239,13 +239,22 @@ def validate_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="台账文件或目录 / ledger file or folder")],
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+    against_graph: Annotated[
+        bool, typer.Option(help="同时核对引用的编号是否在图谱中(需连接图谱)/ also check references against the graph")
+    ] = False,
 ) -> None:
     """校验台账,不写入 / validate ledgers without writing anything.
 
+    Reads and checks the files alone, with no graph server; ``--against-graph`` also checks references to
+    records that are only in the graph.
+
     示例 Example: orggraph validate 台账/ --format json
     """
-    with backends.open_store(settings_of(ctx)) as store:
-        result, files, _ = ingest.read_and_validate(path, store, load_id="validate")
+    if against_graph:
+        with backends.open_store(settings_of(ctx)) as store:
+            result, files, _ = ingest.read_and_validate(path, store, load_id="validate")
+    else:
+        result, files, _ = ingest.read_and_validate(path, None, load_id="validate")
     _show_issues(result.issues, fmt)
     errors = len(result.errors)
     err_console.print(
@@ -262,6 +271,9 @@ def load_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="台账文件或目录 / ledger file or folder")],
     dry_run: Annotated[bool, typer.Option(help="只比较不写入 / compare only")] = False,
+    sync: Annotated[
+        bool, typer.Option(help="删除台账中已无的记录和关系(仅限台账所及街道)/ remove what the ledger no longer lists")
+    ] = False,
     skip_invalid: Annotated[bool, typer.Option(help="只导入有效行 / write only the valid rows")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
     max_transaction_rows: Annotated[
@@ -270,7 +282,11 @@ def load_cmd(
 ) -> None:
     """导入台账(全部成功或全部不写)/ load ledgers, all or nothing.
 
-    示例 Example: orggraph load 台账/ --dry-run
+    What the graph holds and the ledger no longer lists (a removed row, a cleared id cell) is reported per
+    sheet; ``--sync`` removes it in the same all-or-nothing write, only within the streets the ledger's rows sit
+    in.
+
+    示例 Example: orggraph load 台账/ --dry-run --sync
     """
     with backends.open_store(settings_of(ctx)) as store, Progress(console=err_console, transient=True) as bar:
         task = bar.add_task("写入 writing", total=None)
@@ -282,6 +298,7 @@ def load_cmd(
                 skip_invalid,
                 progress=lambda _phase, n, total: bar.update(task, advance=n, total=total),
                 single_transaction_limit=max_transaction_rows,
+                sync=sync,
             )
         except ValidationError as exc:
             bar.stop()
@@ -293,6 +310,7 @@ def load_cmd(
             "mode": report.mode,
             "written": report.written,
             "summary": summary_rows(report),
+            "removals": removal_rows(report.plan, dry_run),
             "issues": issue_rows(report.result.issues),
             "timings": report.timings,
         }
@@ -300,8 +318,23 @@ def load_cmd(
         return
     _show_issues(report.result.issues, fmt)
     render(summary_rows(report), "table", console, title=f"导入 load {report.load_id}")
+    _show_removals(report, dry_run)
     verb = "试运行,未写入 dry run, nothing written" if dry_run else f"已写入 written: {report.written}"
     console.print(f"{verb}; " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()), highlight=False)
+
+
+def _show_removals(report: ingest.LoadReport, dry_run: bool) -> None:
+    rows = removal_rows(report.plan, dry_run)
+    if not any(r["台账中已无 not in ledger"] or r["范围外未动 outside scope"] for r in rows):
+        return
+    render(rows, "table", console, title="台账中已无 / in the graph, no longer in the ledger")
+    removals = report.plan.removals
+    if removals.by_sheet and not report.plan.sync:
+        console.print(
+            f"台账中已无: {sum(removals.by_sheet.values())} 条,未删除;确认后用 --sync 删除"
+            f" | {sum(removals.by_sheet.values())} no longer in the ledger, kept; --sync removes them",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -68,7 +68,8 @@ def graph_lookup(store: BoltStore) -> Callable[[set[str]], dict[str, dict]]:
 def read_and_validate(
     path: Path, store: BoltStore | None, load_id: str, loaded_at: str | None = None
 ) -> tuple[ValidationResult, list[str], dict[str, float]]:
-    """Read every ledger under ``path`` and validate it against the schema and the graph."""
+    """Read every ledger under ``path`` and validate it against the schema, and against the graph when a store
+    is given (without one, references to ids outside the files are counted, not judged: ``validate``)."""
     files = ledger_files(path)
     if not files:
         raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
@@ -76,7 +77,8 @@ def read_and_validate(
         t0 = time.perf_counter()
         sheets, issues = read_ledgers(files)
         t1 = time.perf_counter()
-        result = validate(sheets, load_id, loaded_at, graph_lookup(store) if store else None, issues)
+        lookup = graph_lookup(store) if store else None
+        result = validate(sheets, load_id, loaded_at, lookup, issues, unchecked_outside=store is None)
     return result, [f.name for f in files], {"read": t1 - t0, "validate": time.perf_counter() - t1}
 
 
@@ -86,10 +88,15 @@ def load_ledgers(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    sync: bool = False,
     batch_size: int = 10_000,
     single_transaction_limit: int = SINGLE_TRANSACTION_LIMIT,
 ) -> LoadReport:
-    """Validate, compare with the graph and write all-or-nothing; returns what was (or would be) done."""
+    """Validate, compare with the graph and write all-or-nothing; returns what was (or would be) done.
+
+    What the graph holds and the ledger no longer lists (within its scope, see ``load_removals``) is reported in
+    ``plan.removals``; with ``sync`` it is removed in the same write. A load with rejected rows (``skip_invalid``)
+    never removes: a rejected row would look removed."""
     load_runs.recover(store)
     store.ensure_schema()
     load_id = f"L{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -100,7 +107,15 @@ def load_ledgers(
     t0 = time.perf_counter()
     empty = graph_is_empty(store)
     with cyclic_gc_paused():
-        report.plan = plan_load(store, result.nodes, result.edges, empty_graph=empty, owned=result.owned)
+        report.plan = plan_load(
+            store,
+            result.nodes,
+            result.edges,
+            empty_graph=empty,
+            owned=result.owned,
+            sheets=None if result.errors else set(result.rows),  # a rejected row would look removed
+            sync=sync and not result.errors,
+        )
     timings["plan"] = time.perf_counter() - t0
     if dry_run or report.plan.size == 0:
         return report

@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from loaders.layout import load_layout
 from orggraph.schema import load_schema
 
 FORMATS = ("table", "csv", "json")
@@ -94,3 +95,28 @@ def summary_rows(report) -> list[dict]:
         for kind, n in sorted(report.result.rejected.items())
     ]
     return rows
+
+
+def removal_rows(plan, dry_run: bool = False) -> list[dict]:
+    """Per ledger sheet: how many records and ties the graph holds that the ledger no longer lists (within its
+    scope), whether this load removes them, and how many more were left alone as outside its scope."""
+    if plan is None:
+        return []
+    names = {s.id: f"{s.zh} {s.en}" for s in load_layout().sheets}
+    removals = plan.removals
+    sheets = sorted(set(removals.by_sheet) | set(removals.out_of_scope), key=list(names).index)
+    action = (
+        ("将删除 would be removed" if dry_run else "已删除 removed")
+        if plan.sync
+        else "保留,--sync 时删除 kept; --sync removes"
+    )
+    return [
+        {
+            "台账 sheet": names[s],
+            "台账中已无 not in ledger": removals.by_sheet.get(s, 0),
+            "处理 action": action if removals.by_sheet.get(s, 0) else "",
+            "范围外未动 outside scope": removals.out_of_scope.get(s, 0),
+            "前几条 first": "、".join(f"{r['id']} {r['name']}".strip() for r in removals.shown.get(s, [])[:5]),
+        }
+        for s in sheets
+    ]

@@ -101,6 +101,10 @@ def all_statements(schema: Schema) -> dict[str, str]:
             ("fetch_nodes", fetch_nodes),
             ("lookup_ids", lookup_ids),
             ("count_nodes", count_nodes),
+            ("delete_nodes", delete_nodes),
+            ("node_ids", node_ids),
+            ("create_nodes", create_nodes),
+            ("export_nodes", export_nodes),
         ):
             out[f"{name}:{label}"] = build(schema, label)
     for rel in schema.relationships.values():
@@ -110,6 +114,7 @@ def all_statements(schema: Schema) -> dict[str, str]:
             out[f"fetch_edges:{rel.type}:{src}->{dst}"] = fetch_edges(schema, rel.type, src, dst)
             out[f"create_edges:{rel.type}:{src}->{dst}"] = create_edges(schema, rel.type, src, dst)
             out[f"delete_edges:{rel.type}:{src}->{dst}"] = delete_edges(schema, rel.type, src, dst)
+            out[f"pair_ids:{rel.type}:{src}->{dst}"] = pair_ids(schema, rel.type, src, dst)
             out[f"owned_edges:{rel.type}:{src}"] = owned_edges(schema, src, rel.type, False)
             out[f"owned_edges:{rel.type}:<-{dst}"] = owned_edges(schema, dst, rel.type, True)
             out[f"export_edges:{rel.type}:{src}->{dst}"] = export_edges(schema, rel.type, src, dst)
@@ -146,8 +151,30 @@ def owned_edges(schema: Schema, label: str, rel_type: str, reverse: bool) -> str
 
 
 def delete_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    """Delete ties by their ends; for a type with key properties (two posts of one person in one body), only
+    the tie whose key matches ``row.props`` (a missing key matches a missing key)."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
-    return f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}})-[r:{rel}]->(b:{dst} {{id: row.dst}}) DELETE r"
+    match = f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}})-[r:{rel}]->(b:{dst} {{id: row.dst}})"
+    keys = schema.relationship(rel).key
+    if not keys:
+        return f"{match} DELETE r"
+    same = " AND ".join(f"(r.{k} = row.props.{k} OR (r.{k} IS NULL AND row.props.{k} IS NULL))" for k in keys)
+    return f"{match} WHERE {same} DELETE r"
+
+
+def delete_nodes(schema: Schema, label: str) -> str:
+    """Remove records and every tie they hold (``load --sync``: what a ledger no longer lists)."""
+    return f"UNWIND $rows AS row MATCH (n:{schema.node(label).label} {{id: row.id}}) DETACH DELETE n"
+
+
+def node_ids(schema: Schema, label: str) -> str:
+    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id"
+
+
+def pair_ids(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    """The ends of every tie of one type between two labels (ids only: the placing ties of a whole region)."""
+    rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
+    return f"MATCH (a:{src})-[:{rel}]->(b:{dst}) RETURN a.id AS src, b.id AS dst"
 
 
 def fetch_nodes(schema: Schema, label: str) -> str:

@@ -19,11 +19,11 @@ import streamlit as st
 from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.ingest import LoadReport, graph_is_empty, load_ledgers, read_and_validate
 from orggraph.load_plan import plan_load
-from orggraph.output import issue_rows, summary_rows
+from orggraph.output import issue_rows, removal_rows, summary_rows
 from orggraph.pages import common
 from orggraph.pages.common import store, t
 
-TYPES = ["xlsx", "xlsm", "csv"]
+TYPES = ["xlsx", "xlsm", "csv", "xls"]  # .xls is taken so that the loader can say to save it as .xlsx
 
 
 def _error(exc: OrgGraphError) -> None:
@@ -61,7 +61,14 @@ def save_uploads(files: list, folder: Path) -> list[str]:
 def check_folder(folder: Path) -> dict:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
     result, files, _ = read_and_validate(folder, store(), "preview")
-    plan = plan_load(store(), result.nodes, result.edges, empty_graph=graph_is_empty(store()), owned=result.owned)
+    plan = plan_load(
+        store(),
+        result.nodes,
+        result.edges,
+        empty_graph=graph_is_empty(store()),
+        owned=result.owned,
+        sheets=None if result.errors else set(result.rows),
+    )
     return {
         "files": files,
         "issues": result.issues,
@@ -69,12 +76,20 @@ def check_folder(folder: Path) -> dict:
         "rows": sum(result.rows.values()),
         "planned": summary_rows(LoadReport("preview", files, result, plan)),
         "changes": plan.size,
+        "removals": removal_rows(plan),
+        "removable": plan.removals.size,
+        "shown": [
+            {"台账 sheet": sheet, "编号 id": r["id"], "名称 name": r["name"]}
+            for sheet, rows in plan.removals.shown.items()
+            for r in rows
+        ],
     }
 
 
-def load_folder(folder: Path, skip_invalid: bool, progress=None) -> dict:
-    """Load the ledgers in ``folder`` (all or nothing, unless ``skip_invalid``); the summary of what was done."""
-    report = load_ledgers(store(), folder, skip_invalid=skip_invalid, progress=progress)
+def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = False) -> dict:
+    """Load the ledgers in ``folder`` (all or nothing, unless ``skip_invalid``; with ``sync`` what they no longer
+    list is removed too); the summary of what was done."""
+    report = load_ledgers(store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync)
     common.graph_version.clear()  # every page's caches are keyed by the graph's state: let them see the load
     return {
         "load_id": report.load_id,
@@ -83,6 +98,7 @@ def load_folder(folder: Path, skip_invalid: bool, progress=None) -> dict:
         "seconds": round(sum(report.timings.values()), 2),
         "summary": summary_rows(report),
         "rejected": sum(report.result.rejected.values()),
+        "removed": report.plan.removals.size if report.plan and report.plan.sync else 0,
     }
 
 
@@ -157,6 +173,17 @@ def _show_check(check: dict) -> None:
         st.dataframe(pd.DataFrame(check["planned"]), hide_index=True, width="stretch")
     else:
         st.info(t("没有可导入的记录", "Nothing to load"))
+    if check["removable"]:
+        st.subheader(t("台账中已无(图谱中有,台账中没有)", "In the graph, no longer in the ledgers"))
+        st.caption(
+            t(
+                "这些记录和关系只在勾选“同步删除”并确认后删除;不在台账所及街道内的不会被删除。",
+                "These records and ties are removed only if you tick “remove” and confirm; nothing outside the "
+                "streets the ledgers cover is touched.",
+            )
+        )
+        st.dataframe(pd.DataFrame(check["removals"]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(check["shown"]), hide_index=True, width="stretch", height=240)
 
 
 def _load_controls(check: dict) -> None:
@@ -167,17 +194,18 @@ def _load_controls(check: dict) -> None:
             t("跳过有错误的行,只导入有效的行", "Skip the invalid rows and load the valid ones"), key="import_skip"
         )
     blocked = bool(check["errors"]) and not skip
-    if not check["changes"]:
+    sync = _sync_controls(check) if not check["errors"] else False
+    if not check["changes"] and not sync:
         st.info(t("图谱已与这些台账一致,无需导入", "The graph already matches these ledgers: nothing to load"))
     if st.button(
         t("导入图谱", "Load into the graph"),
         key="import_load",
         type="primary",
-        disabled=blocked or not check["changes"],
+        disabled=blocked or not (check["changes"] or sync) or sync is None,
     ):
         bar = ProgressBar()
         try:
-            done = load_folder(Path(st.session_state["import_dir"]), skip, bar)
+            done = load_folder(Path(st.session_state["import_dir"]), skip, bar, bool(sync))
         except ValidationError as exc:
             st.error(t(exc.zh, exc.en))
             _issues_table(exc.issues)
@@ -190,6 +218,24 @@ def _load_controls(check: dict) -> None:
         st.rerun()
 
 
+def _sync_controls(check: dict) -> bool | None:
+    """Whether to remove what the ledgers no longer list: True, False, or None while the removal is ticked but
+    not yet confirmed (the load button waits)."""
+    if not check["removable"]:
+        return False
+    st.session_state.setdefault("import_sync", False)
+    st.session_state.setdefault("import_sync_confirm", False)
+    n = check["removable"]
+    if not st.checkbox(
+        t(f"同步删除台账中已无的 {n} 项", f"Also remove the {n} item(s) no longer in the ledgers"), key="import_sync"
+    ):
+        return False
+    confirmed = st.checkbox(
+        t(f"我已核对,确认删除这 {n} 项", f"I have checked them: remove these {n} item(s)"), key="import_sync_confirm"
+    )
+    return True if confirmed else None
+
+
 def _show_done(done: dict) -> None:
     st.success(
         t(
@@ -197,6 +243,10 @@ def _show_done(done: dict) -> None:
             f"Loaded: load {done['load_id']}, {done['written']} items written in {done['seconds']} s",
         )
     )
+    if done["removed"]:
+        st.info(
+            t(f"已删除台账中已无的 {done['removed']} 项", f"Removed {done['removed']} item(s) no longer in the ledgers")
+        )
     if done["rejected"]:
         st.warning(t(f"{done['rejected']} 行因有错误未导入", f"{done['rejected']} invalid row(s) were not loaded"))
     st.subheader(t("导入结果", "Load summary"))
