@@ -7,6 +7,7 @@ region loaded). The server is told the pytest process owns it, so it stops even 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +74,14 @@ def app_env(monkeypatch, cli_env, demo_store) -> BoltStore:
     st.cache_data.clear()
     st.cache_resource.clear()
     return demo_store
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No embedded server outlives the test session: one still running under its temp folders fails the run."""
+    from stray_servers import servers_under
+
+    base = session.config._tmp_path_factory.getbasetemp() if hasattr(session.config, "_tmp_path_factory") else None
+    left = servers_under(base) if base else []
+    if left:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nembedded servers left running after the tests: {left}", file=sys.stderr)
