@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from orggraph import credit_code
+from orggraph import credit_code, personal_numbers
 from orggraph.schema import PropertySpec
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -19,12 +19,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓", "t"}
 _FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗", "f"}
-_ID_CARD = re.compile(
-    r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
-)
-_ELEVEN_DIGITS = re.compile(r"(?:[0-9０-９][^0-9０-９]{0,2}){11}")
 _SEPARATOR = re.compile(r"[;,、\n；，]")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 class ValueProblem(ValueError):
@@ -165,16 +160,10 @@ def split_ids(value: object) -> list[str]:
 
 
 def personal_number(value: object) -> str | None:
-    """What kind of personal number a cell holds (ID card, mobile), if any: those must not be stored."""
-    text = value if isinstance(value, str) else str(value)
-    if not _ELEVEN_DIGITS.search(text):  # the common case, decided by one regex scan
-        return None
-    text = normalize_text(text)
-    if _ID_CARD.search(text):  # shape alone: a mistyped check digit is still someone's ID number
-        return "身份证号 / an ID-card number"
-    if _MOBILE.search(text.replace("-", "").replace(" ", "")):
-        return "手机号 / a mobile phone number"
-    return None
+    """What kind of personal number a cell holds (ID card, mobile, landline), as "中文 / English", if any:
+    those must not be stored. The one detector is ``orggraph.personal_numbers``."""
+    kind = personal_numbers.find(value)
+    return None if kind is None else kind.label
 
 
 def _plain_text(value: object) -> str:
@@ -208,8 +197,6 @@ def cell_parser(spec: PropertySpec):
 
 
 def may_be_personal(value: object) -> bool:
-    """A cheap first look: only text or whole numbers with eleven digits can be personal numbers."""
-    kind = type(value)
-    if kind is str:
-        return _ELEVEN_DIGITS.search(value) is not None
-    return kind is int and value >= 10**10
+    """A cheap first look (one regex scan): only text with eleven digits close together, or a whole number of
+    eleven digits, can hold a personal number."""
+    return personal_numbers.may_hold(value)

@@ -1,7 +1,8 @@
 """Located ledger rows → typed, validated node and edge records, with every problem found.
 
 Checks, all driven by the schema and the layout: required cells, types, enumerations, the credit-code
-check digit, personal numbers (refused), duplicate ids, references to ids that exist nowhere (in this
+check digit, personal numbers (refused), duplicate ids, ties listed twice (refused) and overlapping terms of a
+single post (warned), references to ids that exist nowhere (in this
 load or in the graph, asked through ``lookup``), endpoint kinds, cycles in LEADS and PART_OF, a
 superior of a deeper level than its subordinate, and dates in the wrong order.
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from loaders.cell_values import ValueProblem, is_blank, may_be_personal, personal_number, split_ids
+from loaders.cell_values import ValueProblem, is_blank, split_ids
 from loaders.layout import Column
 from loaders.ledger_reader import SheetData
-from loaders.structure_checks import cycle_issues, level_issues
+from loaders.structure_checks import cycle_issues, duplicate_ties, level_issues, overlapping_terms
+from orggraph import personal_numbers
 from orggraph.errors import Issue
+from orggraph.personal_numbers import may_hold
 from orggraph.records import EdgeRecord, NodeRecord, Source
 from orggraph.schema import load_schema
 
@@ -93,17 +96,20 @@ class _Validator:
         self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
         self.bad_rows.add(where)
 
+    def warn(self, where: Where, column: str | None, value: object, zh: str, en: str) -> None:
+        """Reported, not blocking: the row still loads."""
+        self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet, "warning"))
+
     def _personal(self, value: object, header: str, where: Where) -> bool:
-        """Refuse a cell holding an ID-card or phone number."""
-        kind = personal_number(value)
-        if kind:
-            zh, en = kind.split(" / ")
+        """Refuse a cell holding an ID-card or phone number; the number itself is shown as ``***``, never echoed."""
+        kind = personal_numbers.find(value)
+        if kind is not None:
             self.issue(
                 where,
                 header,
                 "***",
-                f"疑似{zh},不得登记个人敏感号码",
-                f"looks like {en}; personal numbers must not be recorded",
+                f"疑似{kind.zh},不得登记个人敏感号码",
+                f"looks like {kind.en}; personal numbers must not be recorded",
             )
         return kind is not None
 
@@ -116,7 +122,7 @@ class _Validator:
                 if prop is not None and required:
                     self.issue(where, header, value, "必填项为空", "required value is empty")
                 continue
-            if check_personal and may_be_personal(value) and self._personal(value, header, where):
+            if check_personal and may_hold(value) and self._personal(value, header, where):
                 continue
             if prop is None:
                 continue
@@ -266,6 +272,10 @@ def validate(
         handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
         for row_no, row in sheet.rows:
             handle(sheet, row, Where(sheet.file, sheet.sheet, row_no))
+    for where, column, value, zh, en in duplicate_ties(v.pending, v.bad_rows):  # before overlaps: a repeat is no
+        v.issue(where, column, value, zh, en)  # second holder
+    for where, column, value, zh, en in overlapping_terms(v.pending, v.bad_rows):
+        v.warn(where, column, value, zh, en)
     located = v.resolve(lookup)
     for (file, sheet, column), n in sorted((v.unchecked or {}).items()):
         v.issues.append(

@@ -1,6 +1,6 @@
-"""Whole-load structure checks: cycles in the LEADS and PART_OF chains, and superiors deeper than
-their subordinates (a compound branch leading a street committee). Each issue points at the cell
-that made the offending edge."""
+"""Whole-load structure checks: cycles in the LEADS and PART_OF chains, superiors deeper than their
+subordinates (a compound branch leading a street committee), ties listed twice, and overlapping terms of a
+single post (two 书记 of one org at once). Each issue points at the cell or row that made the offending edge."""
 
 from __future__ import annotations
 
@@ -86,4 +86,88 @@ def level_issues(located: list, known: dict[str, tuple]) -> list[tuple]:
                     f"a {upper} cannot lead a {lower} (levels inverted)",
                 )
             )
+    return out
+
+
+# Posts that one body fills with one person at a time (a 党委 may have several 副书记 and 委员; a 党小组 has
+# one 组长, a community one 第一书记, a residents' or owners' committee one 主任). Two rows of one of these
+# whose terms overlap are a warning: a handover not yet entered, or a mistyped date.
+SINGLE_POSTS = ("书记", "第一书记", "组长", "主任", "业委会主任")
+
+
+def _row_ref(first, where) -> tuple[str, str]:
+    """How a message names another row: by number in the same sheet of the same file, else in full."""
+    if (first.file, first.sheet) == (where.file, where.sheet):
+        return f"第{first.row}行", f"row {first.row}"
+    return f"{first.file}·{first.sheet}·第{first.row}行", f"{first.file} · {first.sheet} · row {first.row}"
+
+
+def _tie_text(tie, key: tuple[str, ...]) -> str:
+    return " · ".join([f"{tie.src_id} → {tie.dst_id}", *(str(tie.props[k]) for k in key if tie.props.get(k))])
+
+
+def duplicate_ties(ties: list, bad_rows: set) -> list[tuple]:
+    """One issue for each row that repeats a tie of an earlier row: same type, same ends, same key properties
+    (the schema's relationship ``key``, e.g. the post of a 任职). The graph holds such a tie once, so a repeat
+    would silently replace the first row's dates; it is an error on the later row, naming the earlier.
+
+    ``ties``: pending edges in row order (``type``, ``src_id``, ``dst_id``, ``props``, ``where``); rows already
+    in ``bad_rows`` are left out, so the first good row stands. A many-id cell naming an id twice is one row,
+    not a duplicate."""
+    schema = load_schema()
+    keys = {t: rel.key for t, rel in schema.relationships.items()}
+    first: dict[tuple, object] = {}
+    out = []
+    for tie in ties:
+        if tie.where in bad_rows:
+            continue
+        key = keys.get(tie.type, ())
+        seen = first.setdefault((tie.type, tie.src_id, tie.dst_id, *(tie.props.get(k) for k in key)), tie.where)
+        if seen == tie.where:
+            continue
+        rel = schema.relationship(tie.type)
+        zh, en = _row_ref(seen, tie.where)
+        out.append(
+            (
+                tie.where,
+                None,
+                _tie_text(tie, key),
+                f"与{zh}重复(同一{rel.zh}只能登记一次)",
+                f"duplicates {en} (one {rel.en} tie is listed once)",
+            )
+        )
+    return out
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Do two terms overlap? A blank start or end is open; the day one ends and the next begins is a handover,
+    not an overlap."""
+    return (a.get("since") is None or b.get("until") is None or a["since"] < b["until"]) and (
+        b.get("since") is None or a.get("until") is None or b["since"] < a["until"]
+    )
+
+
+def overlapping_terms(ties: list, bad_rows: set) -> list[tuple]:
+    """One warning per pair of 任职 rows that put two people in the same single post of one body at once
+    (:data:`SINGLE_POSTS`), on the later row, naming the earlier (``ties`` as for :func:`duplicate_ties`)."""
+    by_post: dict[tuple[str, str], list] = {}
+    for tie in ties:
+        if tie.type == "HOLDS_POST" and tie.props.get("post") in SINGLE_POSTS and tie.where not in bad_rows:
+            by_post.setdefault((tie.dst_id, tie.props["post"]), []).append(tie)
+    out = []
+    for (body, post), holders in by_post.items():
+        for i, later in enumerate(holders):
+            for earlier in holders[:i]:
+                if earlier.src_id != later.src_id and _overlap(earlier.props, later.props):
+                    zh, en = _row_ref(earlier.where, later.where)
+                    out.append(
+                        (
+                            later.where,
+                            None,
+                            f"{body} · {post}",
+                            f"与{zh}的{post}任期重叠:同一组织同时有两位{post}({earlier.src_id}、{later.src_id})",
+                            f"overlaps the term of the {post} at {en}: one body with two at once "
+                            f"({earlier.src_id}, {later.src_id})",
+                        )
+                    )
     return out
