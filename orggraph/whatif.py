@@ -20,6 +20,7 @@ from orggraph.coverage import CoverageIndex, GapReport, gap_report
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import Issue, ValidationError
 from orggraph.ingest import graph_lookup
+from orggraph.personal_numbers import fields_with_numbers
 from orggraph.records import EdgeRecord, NodeRecord, Source
 from orggraph.schema import load_schema
 from orggraph.store import BoltStore
@@ -95,9 +96,34 @@ class WhatIf:
         return out
 
 
+def personal_issues(proposal: Proposal) -> list[Issue]:
+    """Every field of the proposal that holds an ID-card or phone number (``orggraph.personal_numbers``), named
+    by item and field, the number shown as ``***``: a proposal, like a ledger, records organisations, not people's
+    numbers.
+
+    >>> [i.column for i in personal_issues(Proposal().add_joint_branch("J1", "联系人 13812345678", ["U01"]))]
+    ['name']
+    """
+    found = [
+        (n.source.file if n.source else PROPOSAL_SOURCE, i, field, kind)
+        for i, n in enumerate(proposal.nodes, start=1)
+        for field, kind in fields_with_numbers({"id": n.id, **n.props})
+    ]
+    found += [
+        (PROPOSAL_SOURCE, i, f"{rel_type} {field}", kind)
+        for i, (rel_type, src, dst, props) in enumerate(proposal.ties, start=1)
+        for field, kind in fields_with_numbers({"src": src, "dst": dst, **props})
+    ]
+    zh, en = "方案中不得填写个人敏感号码", "personal numbers must not be entered in a proposal"
+    return [Issue(f, row, field, "***", f"疑似{k.zh},{zh}", f"looks like {k.en}; {en}") for f, row, field, k in found]
+
+
 def resolve(store: BoltStore, proposal: Proposal) -> tuple[list[NodeRecord], list[EdgeRecord]]:
     """Records for the proposal's ties, with each end's label from the proposal or the graph; an unknown
-    id, a tie the schema does not allow, or a label the schema lacks is an error naming it."""
+    id, a tie the schema does not allow, or a label the schema lacks is an error naming it. A personal number
+    anywhere is refused first, before anything is sent to the graph."""
+    if personal := personal_issues(proposal):
+        raise ValidationError(personal)
     schema = load_schema()
     issues = [
         Issue(PROPOSAL_SOURCE, i, "label", n.label, "模型中没有此类型", "no such label in the schema")

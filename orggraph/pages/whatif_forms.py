@@ -10,6 +10,7 @@ import streamlit as st
 
 from orggraph.coverage_rules import load_rules
 from orggraph.pages.common import entity_picker, report, t, today
+from orggraph.personal_numbers import fields_with_numbers
 from orggraph.schema import load_schema
 
 KINDS = {
@@ -61,6 +62,21 @@ def _add(item: dict) -> None:
     st.toast(t(f"已加入方案:{item['name']}", f"Added to the proposal: {item['name']}"))
 
 
+def _has_personal_numbers(**fields: tuple[str, str, str]) -> bool:
+    """Refuse typed text holding an ID-card or phone number: an error naming each such field (never echoing the
+    number), and the item is not added. ``fields``: key → (中文 label, English label, text)."""
+    hits = fields_with_numbers({key: text for key, (_, _, text) in fields.items()})
+    for key, kind in hits:
+        zh, en, _ = fields[key]
+        st.error(
+            t(
+                f"“{zh}”中疑似{kind.zh},不得填写个人敏感号码,未加入方案",
+                f"{en}: looks like {kind.en}; personal numbers must not be entered (not added)",
+            )
+        )
+    return bool(hits)
+
+
 def _org(entity, what_zh: str, what_en: str) -> str | None:
     """The id of a picked party org; anything else is a warning."""
     if _picked(entity) is None:
@@ -106,6 +122,8 @@ def branch_form(area: str | None) -> None:
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_branch", type="primary"):
         places = [*covers, *([place.id] if place else []), *[x.strip() for x in typed.replace(",", ",").split(",")]]
         places = list(dict.fromkeys(p for p in places if p))
+        if _has_personal_numbers(name=("名称", "Name", name), ids=("覆盖对象编号", "Place ids", typed)):
+            return
         if not name.strip():
             st.warning(t("请填写组织名称", "Give the org a name"))
         elif not places:
@@ -155,6 +173,8 @@ def agreement_form(area: str | None) -> None:
     signed = c2.date_input(t("签订日期", "Signed"), key="whatif_signed")
     expires = c3.date_input(t("到期日期", "Expires"), key="whatif_expires")
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_agreement", type="primary"):
+        if _has_personal_numbers(name=("协议名称", "Agreement name", name)):
+            return
         if not (a and b):
             st.warning(t("请选择两个签约党组织", "Choose both parties"))
         elif a == b:
@@ -188,6 +208,8 @@ def joint_form(area: str | None) -> None:
             "The superior",
         )
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_joint", type="primary"):
+        if _has_personal_numbers(name=("联合党支部名称", "Joint branch name", name)):
+            return
         if not name.strip():
             st.warning(t("请填写联合党支部名称", "Give the joint branch a name"))
         elif len(units) < 2:
