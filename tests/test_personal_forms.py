@@ -47,9 +47,9 @@ def test_place_ids_with_an_id_number_and_a_joint_branch_with_a_landline(app_env)
 
 def test_an_agreement_name_in_english(app_env):
     at = _open("whatif")
-    at.sidebar.radio[0].set_value("en")
-    _run(at)
     at.segmented_control(key="whatif_kind").set_value("agreement")
+    _run(at)
+    at.sidebar.radio[0].set_value("en")
     _run(at)
     at.text_input(key="whatif_agreement_name").set_value("共建协议 王五１３９１２３４５６７８")
     at.button(key="whatif_add_agreement").click()
