@@ -2,6 +2,10 @@
 
 The inverse of the reader; used by the region generator (the demo goes through the real loader),
 by ``orggraph template`` (blank ledgers) and by ``orggraph export``.
+
+What we write is inert (``orggraph.inert_cells``): a text a spreadsheet would run as a formula (``=HYPERLINK(…)``,
+``+cmd|…``, ``@SUM(…)``) goes into a CSV behind an apostrophe, which the reader takes off again, and into an xlsx
+as a string cell, exactly as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 
 from loaders.layout import Column, Layout, Sheet, load_layout
 from orggraph.errors import SchemaError
+from orggraph.inert_cells import TRIGGERS, neutralise
 from orggraph.records import EdgeRecord, NodeRecord
 
 WORKBOOK = "台账.xlsx"
@@ -76,6 +81,26 @@ def all_sheet_rows(
     return {s: sheet_rows(s, by_label.get(s.label, []), index) for s in layout.sheets}
 
 
+def inert_xlsx_row(ws, row: Iterable[object]) -> list[object]:
+    """A row for a write-only openpyxl sheet in which no text becomes a live cell.
+
+    openpyxl stores a text starting with ``=`` as a formula and ``#N/A`` and the like as error cells; such texts
+    (and every other formula trigger, for good measure) go in as explicit string cells, which Excel, WPS and
+    LibreOffice show as the text they are. Other values pass through untouched."""
+    return [_string_cell(ws, v) if type(v) is str and v.startswith(_LIVE) else v for v in row]
+
+
+_LIVE = (*TRIGGERS, "#")  # "#" only for openpyxl's error codes (#N/A, #REF!, …); a string cell for "#3" is harmless
+
+
+def _string_cell(ws, text: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, text)
+    cell.data_type = "s"  # set after the value: assigning a value picks the type again
+    return cell
+
+
 def write_xlsx(path: Path, sheets: dict[Sheet, list[list[object]]]) -> Path:
     from openpyxl import Workbook  # imported here: ~0.1 s that every other CLI command would pay
 
@@ -84,14 +109,15 @@ def write_xlsx(path: Path, sheets: dict[Sheet, list[list[object]]]) -> Path:
         ws = wb.create_sheet(sheet.zh)
         ws.append([c.header for c in sheet.all_columns])
         for row in rows:
-            ws.append(row)
+            ws.append(inert_xlsx_row(ws, row))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
 def _csv_value(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
+    """Dates as ISO text; a text a spreadsheet would run as a formula behind an apostrophe."""
+    return value.isoformat() if isinstance(value, dt.date) else neutralise(value)
 
 
 def write_csv_dir(directory: Path, sheets: dict[Sheet, list[list[object]]], encoding: str = "utf-8") -> list[Path]:

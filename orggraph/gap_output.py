@@ -1,5 +1,9 @@
 """A gap report as rows (summary, per area, gaps) and as files (CSV, JSON, Excel) — one shape for the CLI
-and for the app's downloads, Chinese column names first."""
+and for the app's downloads, Chinese column names first.
+
+The files are inert: names and reasons come from ledgers, and a ledger value such as ``=HYPERLINK(…)`` must not
+run when a planner opens the download (CSV: an apostrophe in front; xlsx: a string cell; see
+``orggraph.inert_cells``)."""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ import io
 import json
 from typing import Any
 
+from loaders.ledger_writer import inert_xlsx_row
 from orggraph.coverage import GapReport, RuleOutcome
 from orggraph.geography import AREA_LEVELS
+from orggraph.inert_cells import neutralise
 from orggraph.schema import load_schema
 
 SEVERITY = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
@@ -151,13 +157,18 @@ def report_json(report: GapReport) -> str:
 
 
 def rows_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV text with a UTF-8 BOM so that Excel on a Chinese Windows opens it without mangling."""
+    """CSV text with a UTF-8 BOM so that Excel on a Chinese Windows opens it without mangling; a text that a
+    spreadsheet would run as a formula is written behind an apostrophe.
+
+    >>> rows_csv([{"名称 name": "@SUM(1+1)", "缺口 gaps": -1}]).splitlines()[1]
+    "'@SUM(1+1),-1"
+    """
     out = io.StringIO()
     out.write("\ufeff")
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 
@@ -175,7 +186,7 @@ def report_xlsx(report: GapReport) -> bytes:
         if rows:
             ws.append(list(rows[0]))
             for row in rows:
-                ws.append([v if isinstance(v, (int, float)) else str(v) for v in row.values()])
+                ws.append(inert_xlsx_row(ws, [v if isinstance(v, (int, float)) else str(v) for v in row.values()]))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

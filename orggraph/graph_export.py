@@ -46,7 +46,12 @@ def _value(value: object) -> object:
 
 
 def write_neo4j_admin(store: BoltStore, out: Path) -> list[Path]:
-    """One nodes file per label and one relationships file per type, with typed neo4j-admin headers."""
+    """One nodes file per label and one relationships file per type, with typed neo4j-admin headers.
+
+    These CSVs are not neutralised against formulas (``orggraph.inert_cells``), unlike every other CSV we write:
+    they are machine input for ``neo4j-admin database import``, which stores each cell verbatim, so an apostrophe
+    in front of ``=HYPERLINK(…)`` would become part of the value in Neo4j. They are not meant to be opened in a
+    spreadsheet; the ledgers from ``orggraph export`` are."""
     schema = store.schema
     nodes, edges = export_records(store, with_provenance=True)
     out.mkdir(parents=True, exist_ok=True)

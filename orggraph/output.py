@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from loaders.layout import load_layout
+from orggraph.inert_cells import neutralise
 from orggraph.schema import load_schema
 
 FORMATS = ("table", "csv", "json")
@@ -27,15 +28,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _csv_text(value: Any) -> str:
+    """A CSV cell that cannot run (``orggraph.inert_cells``): texts are neutralised, numbers stay numbers.
+
+    >>> _csv_text("=1+1"), _csv_text(-5), _csv_text("太白社区")
+    ("'=1+1", '-5', '太白社区')
+    """
+    return neutralise(value) if isinstance(value, str) else _text(value)
+
+
 def render(rows: list[dict], fmt: str, console: Console, title: str | None = None) -> None:
     """Print rows in the asked format; columns in the order of the first row."""
     columns = list(rows[0]) if rows else []
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_text) + "\n")
-    elif fmt == "csv":
+    elif fmt == "csv":  # inert: a text a spreadsheet would run as a formula goes behind an apostrophe
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_text(r.get(c)) for c in columns] for r in rows])
+        writer.writerows([[_csv_text(r.get(c)) for c in columns] for r in rows])
     else:
         table = Table(title=title, show_lines=False)
         for c in columns:
