@@ -1,30 +1,31 @@
 """Ledger files → located tables: which record kind each sheet holds, where its header is, its rows.
 
-Reads .xlsx with calamine (visible sheets only; merged header cells filled from their top-left cell; a title row or
-a group-header row above the real header is skipped) and .csv (UTF-8, UTF-8 with BOM or GB18030,
-detected). Values stay raw here; ``ledger_validation`` types them.
+The files are read by :mod:`loaders.ledger_tables` (limits first, then .xlsx with calamine or .csv streamed; merged
+ranges read as their top-left value everywhere). Here each table is matched to a record kind by its name or header
+(a title row or a group-header row above the real header is skipped), its header cells to columns, and its data rows
+kept. Nothing is dropped in silence: a file that cannot be read, an unknown column (with the closest known one as a
+suggestion), a file or workbook with no data at all, a cell longer than its column allows — each is an error naming
+the file, sheet, row and column. Values stay raw here; ``ledger_validation`` types them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
 from loaders.cell_values import cell_parser, is_blank, normalize_text
 from loaders.layout import Column, Layout, Sheet, header_key, load_layout
+from loaders.ledger_limits import FileRefused, LedgerLimits, refusing_overlong, shorten_long_cells
+from loaders.ledger_tables import CSV_SUFFIX, NOT_READ, WORKBOOK_SUFFIXES, Table, read_tables
 from orggraph.errors import Issue
 from orggraph.schema import load_schema
 
 HEADER_SCAN_ROWS = 12
-SUFFIXES = (".xlsx", ".xlsm", ".csv")
-PARSE_THREADS = 2
+SUFFIXES = (*WORKBOOK_SUFFIXES, CSV_SUFFIX)
+SUGGEST_CUTOFF = 0.6  # difflib ratio: 上级党组织编码 → 上级党组织编号 is 0.86, 名字 → 名称 (one character of two) 0.5
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class SheetData:
     header_row: int
     columns: tuple[tuple[int, Column, str], ...]  # (position, column, header as written)
     rows: tuple[tuple[int, tuple], ...]  # (row number in the file, cell values)
+    overlong: bool = False  # some cell is a ledger_limits.OverLong: its column's parser must refuse it
 
     @cached_property
     def cell_plan(self) -> tuple:
@@ -49,10 +51,14 @@ class SheetData:
                 header,
                 col.is_required,
                 not (col.spec is not None and col.spec.format == "credit_code"),
-                cell_parser(col.spec) if col.prop else None,
+                self._parser(col) if col.prop else None,
             )
             for pos, col, header in self.columns
         )
+
+    def _parser(self, col: Column) -> Callable:
+        parse = cell_parser(col.spec)
+        return refusing_overlong(parse) if self.overlong else parse
 
     @cached_property
     def edge_columns(self) -> tuple[tuple[int, Column, str, tuple], ...]:
@@ -71,71 +77,18 @@ class SheetData:
 
 
 def ledger_files(directory: Path) -> list[Path]:
-    """The ledger files of a folder (or the file itself), skipping Office lock files."""
+    """The ledger files of a folder (or the file itself), skipping Office lock files and hidden files.
+
+    Formats we do not read (.xls, .et, .ods, .xlsb) are listed too, so that the reader names them ("save it as
+    .xlsx") instead of the folder looking empty."""
     if directory.is_file():
         return [directory]
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
-
-
-def decode_csv(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, otherwise GB18030 (which takes any GBK/GB2312 file)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
-def _csv_tables(path: Path) -> Iterator[tuple[str, list[tuple]]]:
-    text = decode_csv(path.read_bytes())
-    yield path.stem, [tuple(r) for r in csv.reader(io.StringIO(text))]
-
-
-def _fill_merged(ranges: list, rows: list[list]) -> None:
-    """Give every cell of a merged range in the header area the value of its top-left cell."""
-    for (r0, c0), (r1, c1) in ranges:
-        if r0 >= HEADER_SCAN_ROWS or r0 >= len(rows):
-            continue
-        value = rows[r0][c0] if c0 < len(rows[r0]) else None
-        for r in range(r0, min(r1, HEADER_SCAN_ROWS - 1, len(rows) - 1) + 1):
-            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
-                rows[r][c] = value
-
-
-def _xlsx_tables(path: Path) -> Iterator[tuple[str, list[tuple]]]:
-    """Visible worksheets, read with calamine (Rust; ~50× openpyxl on a city-scale workbook, measured), two
-    sheets at a time: calamine parses without holding the GIL (0.45 → 0.25 s on a city workbook, measured)."""
-    wb = CalamineWorkbook.from_path(str(path))
-    try:
-        names = [
-            m.name
-            for m in wb.sheets_metadata
-            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
-        ]
-    finally:
-        wb.close()
-    with ThreadPoolExecutor(PARSE_THREADS) as pool:
-        yield from pool.map(lambda name: (name, _xlsx_rows(path, name)), names)
-
-
-def _xlsx_rows(path: Path, name: str) -> list[tuple]:
-    """One worksheet's cells, with its own workbook handle so that sheets can be parsed in parallel."""
-    wb = CalamineWorkbook.from_path(str(path))
-    try:
-        sheet = wb.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
-        _fill_merged(sheet.merged_cell_ranges or [], rows)
-        return [tuple(_whole(v) for v in r) for r in rows]
-    finally:
-        wb.close()
-
-
-def _whole(value: object) -> object:
-    """Calamine gives every number as a float; a whole one is shown and typed as the integer it was."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _tables(path: Path) -> Iterator[tuple[str, list[tuple]]]:
-    return _csv_tables(path) if path.suffix.lower() == ".csv" else _xlsx_tables(path)
+    wanted = (*SUFFIXES, *NOT_READ)
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix.lower() in wanted and not p.name.startswith(("~$", ".")) and p.is_file()
+    )
 
 
 def _score(sheet: Sheet, row: tuple) -> int:
@@ -158,10 +111,28 @@ def _find_header(name: str, rows: list[tuple], layout: Layout) -> tuple[Sheet, i
     return sheet, index
 
 
+def _closest(sheet: Sheet, key: str, taken: dict[int, str]) -> int | None:
+    """The column of ``sheet`` (not yet in the header) whose name is closest to an unknown header, if any is close."""
+    options = {alias: i for i, col in enumerate(sheet.all_columns) if i not in taken for alias in col.aliases()}
+    found = difflib.get_close_matches(key, list(options), n=1, cutoff=SUGGEST_CUTOFF)
+    return options[found[0]] if found else None
+
+
+def _unknown_column(file: str, row_no: int, name: str, text: str, suggestion: str | None) -> Issue:
+    if suggestion is None:
+        zh, en = f"未知列“{text}”(模板中没有此列)", f"unknown column '{text}' (not in the template)"
+    else:
+        zh, en = f"未知列“{text}”,是否应为“{suggestion}”?", f"unknown column '{text}'; did you mean '{suggestion}'?"
+    return Issue(file, row_no, text, text, zh, en, name)
+
+
 def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int):
-    """Header cells → columns, with issues for personal-data, unknown, repeated and missing columns."""
+    """Header cells → columns, with issues for personal-data, unknown, repeated and missing columns.
+
+    An unknown column is an error (its cells would reach nothing), with the closest missing column as a
+    suggestion; a required column suggested so is not reported missing a second time."""
     forbidden = {header_key(f) for f in load_schema().forbidden_properties}
-    mapped, issues, seen = [], [], {}
+    mapped, issues, seen, unknown = [], [], {}, []
     for pos, cell in enumerate(header):
         if is_blank(cell):
             continue
@@ -180,7 +151,7 @@ def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int)
                 )
             )
         elif col is None:
-            issues.append(Issue(file, row_no, text, text, "未知列,已忽略", "unknown column, ignored", name, "warning"))
+            unknown.append((key, text))
         elif col in seen:
             issues.append(
                 Issue(file, row_no, text, text, f"与“{seen[col]}”重复的列", f"repeats column '{seen[col]}'", name)
@@ -188,43 +159,111 @@ def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int)
         else:
             seen[col] = text
             mapped.append((pos, sheet.all_columns[col], text))
-    missing = [c.header for i, c in enumerate(sheet.all_columns) if c.is_required and i not in seen]
+    suggested = set()
+    for key, text in unknown:
+        match = _closest(sheet, key, seen)
+        suggested.add(match)
+        issues.append(
+            _unknown_column(file, row_no, name, text, None if match is None else sheet.all_columns[match].header)
+        )
+    missing = [c.header for i, c in enumerate(sheet.all_columns) if c.is_required and i not in seen.keys() | suggested]
     issues += [
         Issue(file, row_no, m, None, f"缺少必填列“{m}”", f"required column '{m}' is missing", name) for m in missing
     ]
     return tuple(mapped), issues
 
 
-def read_ledgers(paths: Iterable[Path], layout: Layout | None = None) -> tuple[list[SheetData], list[Issue]]:
-    """Locate every sheet of every file; sheets that match no record kind are reported, not guessed."""
-    layout = layout or load_layout()
-    sheets, issues = [], []
-    for path in paths:
-        try:
-            tables = list(_tables(path))
-        except Exception as exc:  # a corrupt or mislabelled file: whatever the parser says, in one line
-            issues.append(Issue(path.name, None, None, None, f"无法读取文件:{exc}", f"cannot read the file: {exc}"))
+def _data_rows(table: Table, header: int, columns, all_text: bool) -> tuple[tuple, bool]:
+    """The rows below the header that hold something, as (row number, cells); a text cell longer than its
+    property's ``max_length`` is replaced by an OverLong, which its parser refuses. Also: whether there is one."""
+    limits = tuple((pos, col.spec.max_length) for pos, col, _ in columns if col.spec and col.spec.max_length)
+    rows, long_rows = table.rows, table.long_rows if limits else ()
+    data, overlong = [], False
+    for i in range(header + 1, len(rows)):
+        row = rows[i]
+        if not ("".join(row).strip() if all_text else any(not is_blank(c) for c in row)):
             continue
-        for name, rows in tables:
-            if not any(not is_blank(c) for r in rows for c in r):
-                continue
-            found = _find_header(name, rows, layout)
-            if found is None:
-                issues.append(
-                    Issue(
-                        path.name,
-                        None,
-                        None,
-                        name,
-                        "无法识别该表的台账类型(表名或表头不匹配任何模板)",
-                        "cannot tell which ledger this sheet is (name and header match no template)",
-                        name,
-                    )
-                )
-                continue
-            kind, index = found
-            columns, header_issues = _map_columns(path.name, name, kind, rows[index], index + 1)
-            issues += header_issues
-            data = tuple((i + 1, r) for i, r in enumerate(rows) if i > index and any(not is_blank(c) for c in r))
-            sheets.append(SheetData(path.name, name, kind, index + 1, columns, data))
+        if i in long_rows:
+            shortened = shorten_long_cells(row, limits)
+            if shortened is not None:
+                row, overlong = shortened, True
+        data.append((i + 1, row))
+    return tuple(data), overlong
+
+
+def _unrecognised(file: str, name: str) -> Issue:
+    return Issue(
+        file,
+        None,
+        None,
+        name,
+        "无法识别该表的台账类型(表名或表头不匹配任何模板)",
+        "cannot tell which ledger this sheet is (name and header match no template)",
+        name,
+    )
+
+
+def _refused(path: Path, refused: FileRefused) -> Issue:
+    sheet = refused.sheet if refused.sheet is not None else (path.stem if path.suffix.lower() == CSV_SUFFIX else None)
+    return Issue(path.name, refused.row, None, None, refused.zh, refused.en, sheet)
+
+
+def _read_file(path: Path, layout: Layout, limits: LedgerLimits) -> tuple[list[SheetData], list[Issue]]:
+    """The located sheets of one file, and what is wrong with it."""
+    try:
+        tables = read_tables(path, limits)
+    except FileRefused as refused:
+        return [], [_refused(path, refused)]
+    all_text = path.suffix.lower() == CSV_SUFFIX
+    sheets, issues = [], []
+    for table in tables:
+        name, rows = table.name, table.rows
+        if not any(not is_blank(c) for r in rows for c in r):
+            continue
+        found = _find_header(name, rows, layout)
+        if found is None:
+            issues.append(_unrecognised(path.name, name))
+            continue
+        kind, index = found
+        columns, header_issues = _map_columns(path.name, name, kind, rows[index], index + 1)
+        issues += header_issues
+        data, overlong = _data_rows(table, index, columns, all_text)
+        sheets.append(SheetData(path.name, name, kind, index + 1, columns, data, overlong))
+    if not sheets and not issues:
+        sheet = path.stem if all_text else None
+        issues.append(
+            Issue(
+                path.name, None, None, None, "文件中没有任何内容", "the file holds nothing (no cell has a value)", sheet
+            )
+        )
     return sheets, issues
+
+
+def _header_only(sheets: list[SheetData], sets: dict[str, str]) -> list[Issue]:
+    """A ledger set — one workbook, or all the CSV files read together — whose sheets have headers but no data row
+    at all: an error for each such sheet (a wrong export, or a blank template). A sheet with only its header beside
+    sheets with data is an empty record kind, as a partly filled template or an export of a graph without that kind
+    has: nothing in it could be lost, so nothing is said."""
+    with_data = {sets[s.file] for s in sheets if s.rows}
+    return [
+        Issue(s.file, None, None, None, "只有表头,没有数据行", "header only, no data rows", s.sheet)
+        for s in sheets
+        if sets[s.file] not in with_data
+    ]
+
+
+def read_ledgers(
+    paths: Iterable[Path], layout: Layout | None = None, limits: LedgerLimits | None = None
+) -> tuple[list[SheetData], list[Issue]]:
+    """Locate every sheet of every file; sheets that match no record kind are reported, not guessed.
+
+    ``limits`` caps each file before it is parsed (defaults: :class:`LedgerLimits`)."""
+    layout = layout or load_layout()
+    limits = limits or LedgerLimits()
+    sheets, issues, sets = [], [], {}
+    for path in paths:
+        found, problems = _read_file(path, layout, limits)
+        sheets += found
+        issues += problems
+        sets[path.name] = CSV_SUFFIX if path.suffix.lower() == CSV_SUFFIX else path.name
+    return sheets, issues + _header_only(sheets, sets)

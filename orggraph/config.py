@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orggraph.errors import ConfigError
 
@@ -31,6 +31,9 @@ ENVIRONMENT = {
     "NEO4J_PASSWORD": "neo4j_password",
     "NEO4J_DATABASE": "database",
     "ORGGRAPH_TODAY": "today",
+    "ORGGRAPH_MAX_FILE_MB": "max_file_mb",
+    "ORGGRAPH_MAX_UNZIPPED_MB": "max_unzipped_mb",
+    "ORGGRAPH_MAX_ROWS_PER_SHEET": "max_rows_per_sheet",
 }
 
 
@@ -53,6 +56,11 @@ class Settings(BaseModel):
     # the date "today" means for every report, page default and saved query (None: the calendar's); set it to
     # reproduce a report as it stood, and in tests, which judge by a date they fix, never by the clock
     today: dt.date | None = None
+    # caps on a ledger file, checked before it is parsed (see loaders.ledger_limits): its size on disk, what an xlsx
+    # unzips to (read from the zip directory), and the rows of one sheet; the province demo's biggest sheet has 536k
+    max_file_mb: float = Field(default=200.0, gt=0)
+    max_unzipped_mb: float = Field(default=1024.0, gt=0)
+    max_rows_per_sheet: int = Field(default=2_000_000, gt=0)
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()

@@ -36,6 +36,7 @@ class PropertySpec(Frozen):
     enum: tuple[str, ...] | None = None
     format: Literal["credit_code"] | None = None
     sensitive: bool = False
+    max_length: int | None = Field(default=None, gt=0)  # characters a cell may hold; set from text_limits on load
 
 
 class NodeSpec(Frozen):
@@ -88,11 +89,19 @@ class Group(Frozen):
     en: str
 
 
+class TextLimits(Frozen):
+    """The most characters a ledger cell may hold: a ``name`` property, and any other."""
+
+    name: int = Field(default=200, gt=0)
+    text: int = Field(default=2000, gt=0)
+
+
 class Schema(Frozen):
     version: int
     provenance: tuple[PropertySpec, ...]
     org_levels: dict[str, int]
     forbidden_properties: tuple[str, ...]
+    text_limits: TextLimits = TextLimits()
     groups: dict[str, Group]
     nodes: dict[str, NodeSpec]
     relationships: dict[str, RelationshipSpec]
@@ -136,7 +145,22 @@ class Schema(Frozen):
         return frozenset(own | {p.name for p in self.provenance})
 
 
+def _with_max_lengths(raw: dict) -> dict:
+    """Every property gets its ``max_length`` from ``text_limits`` unless it sets its own, so the limit travels with
+    the property spec to every reader of it."""
+    limits = TextLimits(**raw.get("text_limits", {}))
+
+    def props(specs: list[dict]) -> list[dict]:
+        return [{"max_length": limits.name if p["name"] == "name" else limits.text, **p} for p in specs]
+
+    def owners(section: dict) -> dict:
+        return {k: {**v, "properties": props(v.get("properties", []))} for k, v in section.items()}
+
+    return {**raw, "nodes": owners(raw["nodes"]), "relationships": owners(raw["relationships"])}
+
+
 def _parse(raw: dict) -> Schema:
+    raw = _with_max_lengths(raw)
     nodes = {label: NodeSpec(label=label, **spec) for label, spec in raw["nodes"].items()}
     rels = {t: RelationshipSpec(type=t, **spec) for t, spec in raw["relationships"].items()}
     return Schema(**{**raw, "nodes": nodes, "relationships": rels})
