@@ -89,6 +89,7 @@ class _Validator:
         self.nodes: dict[str, tuple[NodeRecord, Where]] = {}
         self.pending: list[PendingEdge] = []
         self.owned: dict[tuple, list[str]] = {}
+        self.refused: set[tuple[Where, str]] = set()  # cells refused as personal numbers: not read as ids either
         # (file, sheet, column) → references to ids outside these files, when no graph is asked (pure validate)
         self.unchecked: dict[tuple[str, str, str], int] | None = None
 
@@ -104,6 +105,7 @@ class _Validator:
         """Refuse a cell holding an ID-card or phone number; the number itself is shown as ``***``, never echoed."""
         kind = personal_numbers.find(value)
         if kind is not None:
+            self.refused.add((where, header))
             self.issue(
                 where,
                 header,
@@ -147,6 +149,8 @@ class _Validator:
         if is_blank(value):
             if col.is_required:
                 self.issue(where, header, value, "必填编号为空", "required id is empty")
+            return []
+        if self.refused and (where, header) in self.refused:  # reported once, never sent to the graph as an id
             return []
         ids = split_ids(value)
         if len(ids) > 1 and not col.many:

@@ -132,8 +132,8 @@ def duplicate_ties(ties: list, bad_rows: set) -> list[tuple]:
                 tie.where,
                 None,
                 _tie_text(tie, key),
-                f"与{zh}重复(同一{rel.zh}只能登记一次)",
-                f"duplicates {en} (one {rel.en} tie is listed once)",
+                f"与{zh}重复(同一条“{rel.zh}”只能登记一次)",
+                f"duplicates {en} (the same '{rel.en}' tie can be listed only once)",
             )
         )
     return out

@@ -71,8 +71,12 @@ def test_the_same_dual_reporting_and_signatory_twice(workbook):
     _, errors, _ = _issues(workbook)
     found = {(e.sheet, e.row, e.en) for e in errors}
     assert found == {
-        ("双报到", report, f"duplicates row {first_report} (one reports to (dual reporting) tie is listed once)"),
-        ("协议签约方", party, f"duplicates row {first_party} (one signed by tie is listed once)"),
+        (
+            "双报到",
+            report,
+            f"duplicates row {first_report} (the same 'reports to (dual reporting)' tie can be listed only once)",
+        ),
+        ("协议签约方", party, f"duplicates row {first_party} (the same 'signed by' tie can be listed only once)"),
     }
 
 
