@@ -75,6 +75,11 @@ class ValidationResult:
     # those nodes' ties of that kind are exactly what the ledger now says (a cleared cell removes the tie)
     owned: dict[tuple, list[str]] = field(default_factory=dict)
 
+    def sheets_with_rows(self) -> set[str]:
+        """The sheet kinds that hold at least one data row: an empty sheet (a template's leftover) says nothing,
+        so it removes nothing."""
+        return {kind for kind, n in self.rows.items() if n}
+
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]

@@ -113,7 +113,7 @@ def load_ledgers(
             result.edges,
             empty_graph=empty,
             owned=result.owned,
-            sheets=None if result.errors else set(result.rows),  # a rejected row would look removed
+            sheets=None if result.errors else result.sheets_with_rows(),  # a rejected row would look removed
             sync=sync and not result.errors,
         )
     timings["plan"] = time.perf_counter() - t0

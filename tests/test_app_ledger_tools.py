@@ -333,3 +333,29 @@ def test_import_loads_a_valid_ledger_with_progress_and_summary(app_env, tmp_path
     at.file_uploader(key="import_files").set_value(None)
     _run(at)
     assert not folder.exists()  # the uploaded copies go when the files are removed
+
+
+def test_import_shows_what_the_ledger_no_longer_lists_and_removes_it_only_when_confirmed(app_env, tmp_path):
+    """The demo's own units less 老运河餐饮店 (U05): reported; kept on a plain load; removed after tick + confirm."""
+    from loaders.fixture import read_fixture
+    from orggraph.ingest import DEMO_FIXTURE
+
+    nodes, edges = read_fixture(DEMO_FIXTURE)
+    units = [n for n in nodes if n.label == "Unit" and n.id != "U05"]
+    (workbook,) = write_ledgers(units, [e for e in edges if e.src_id in {u.id for u in units}], tmp_path)
+    at = _open("importer")
+    _upload(at, ("单位.xlsx", workbook.read_bytes(), XLSX))
+    shown = _table_with(at, "编号 id")
+    assert list(shown["编号 id"]) == ["U05"] and list(shown["名称 name"]) == ["老运河餐饮店"]
+    assert _table_with(at, "台账中已无 not in ledger").iloc[0]["台账中已无 not in ledger"] == 1
+    at.checkbox(key="import_sync").check()
+    _run(at)
+    assert at.button(key="import_load").disabled, "ticked but not confirmed: nothing may be written yet"
+    at.checkbox(key="import_sync_confirm").check()
+    _run(at)
+    assert not at.button(key="import_load").disabled
+    at.button(key="import_load").click()
+    _run(at)
+    assert "已删除台账中已无的 1 项" in _texts(at, "info")
+    assert app_env.read("MATCH (u:Unit {id: 'U05'}) RETURN u.id AS id") == []
+    assert len(app_env.read("MATCH (u:Unit) RETURN u.id AS id")) == len(units)

@@ -67,7 +67,7 @@ def check_folder(folder: Path) -> dict:
         result.edges,
         empty_graph=graph_is_empty(store()),
         owned=result.owned,
-        sheets=None if result.errors else set(result.rows),
+        sheets=None if result.errors else result.sheets_with_rows(),
     )
     return {
         "files": files,
