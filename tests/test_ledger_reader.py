@@ -133,3 +133,70 @@ def test_edge_sheet_columns_are_found_by_name_not_position(tmp_path):
     assert [(e.src_label, e.src_id, e.dst_label, e.dst_id, e.props) for e in result.edges] == [
         ("Person", "P1", "PartyOrg", "O1", {"post": "书记"})
     ]
+
+
+def _header_issues(tmp_path: Path, name: str, text: str):
+    folder = tmp_path / "h"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    sheets, issues = read_ledgers([folder / name])
+    return sheets, [(i.row, i.column, i.zh, i.en, i.severity) for i in issues]
+
+
+def test_an_unknown_optional_column_is_an_error_naming_the_closest_known_one(tmp_path):
+    """A typo must not drop a whole column with a warning: the load would clear every tie it held."""
+    _, issues = _header_issues(
+        tmp_path, "党组织.csv", "编号,名称,组织类型,上级党组织编码\nO2,太白社区党委,社区党委,O1\n"
+    )
+    assert issues == [
+        (
+            1,
+            "上级党组织编码",
+            "未知列“上级党组织编码”,是否应为“上级党组织编号”?",
+            "unknown column '上级党组织编码'; did you mean '上级党组织编号'?",
+            "error",
+        )
+    ]
+
+
+def test_a_typo_in_a_required_column_is_reported_once_with_its_suggestion(tmp_path):
+    _, issues = _header_issues(tmp_path, "任职.csv", "人员编号,任职组织编码,职务\nP1,O1,书记\n")
+    assert [(column, en) for _, column, _, en, _ in issues] == [
+        ("任职组织编码", "unknown column '任职组织编码'; did you mean '任职组织编号'?")
+    ]
+
+
+def test_an_unknown_column_with_nothing_close_says_so_and_english_headers_get_suggestions_too(tmp_path):
+    _, issues = _header_issues(tmp_path, "党组织.csv", "编号,名称,组织类型,走访记录\nO2,太白社区党委,社区党委,已走访\n")
+    assert [(zh, en) for _, _, zh, en, _ in issues] == [
+        ("未知列“走访记录”(模板中没有此列)", "unknown column '走访记录' (not in the template)")
+    ]
+    _, issues = _header_issues(tmp_path / "en", "party_orgs.csv", "id,name,kind,memberz\nO2,太白社区党委,社区党委,3\n")
+    assert [en for *_, en, _ in issues] == ["unknown column 'memberz'; did you mean '党员数'?"]
+
+
+def test_a_suggestion_never_names_a_column_the_header_already_has(tmp_path):
+    _, issues = _header_issues(
+        tmp_path, "党组织.csv", "编号,名称,组织类型,党员数,党员数量\nO2,太白社区党委,社区党委,3,3\n"
+    )
+    assert [en for *_, en, _ in issues] == ["unknown column '党员数量'; did you mean '正式党员数'?"]
+
+
+def test_inert_csv_cells_read_back_as_written_and_xlsx_cells_stay_as_they_are(tmp_path):
+    """The CSV writers put an apostrophe before = + - @ (so a spreadsheet cannot run them): the reader undoes it."""
+    names = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-党支部", "@SUM(A1)", "'不变", "Xi'an 党委"]
+    written = [f"'{n}" if n[0] in "=+-@" else n for n in names]
+    rows = [f'O{n},"{w.replace(chr(34), chr(34) * 2)}",社区党委' for n, w in enumerate(written)]
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "党组织.csv").write_text("编号,名称,组织类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    sheets, issues = read_ledgers([folder / "党组织.csv"])
+    assert issues == []
+    assert [r[1] for _, r in sheets[0].rows] == names
+    wb = Workbook()
+    wb.active.title = "党组织"
+    for row in [["编号", "名称", "组织类型"], ["O1", "'=SUM(A1)", "社区党委"]]:
+        wb.active.append(row)
+    wb.save(tmp_path / "台账.xlsx")
+    sheets, issues = read_ledgers([tmp_path / "台账.xlsx"])
+    assert [r[1] for _, r in sheets[0].rows] == ["'=SUM(A1)"]
