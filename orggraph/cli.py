@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph import (
     backends,
@@ -233,6 +235,16 @@ def _show_issues(issues: list, fmt: str) -> None:
             )
 
 
+def _limits(ctx: typer.Context, file_mb: float | None, unzipped_mb: float | None, rows: int | None) -> LedgerLimits:
+    """The settings' caps on a ledger file, with this command's flags on top."""
+    flags = {"max_file_mb": file_mb, "max_unzipped_mb": unzipped_mb, "max_rows_per_sheet": rows}
+    limits = LedgerLimits.from_settings(settings_of(ctx))
+    try:
+        return LedgerLimits(**(limits.model_dump() | {k: v for k, v in flags.items() if v is not None}))
+    except PydanticValidationError as exc:
+        raise ConfigError("上限必须是正数", f"limits must be positive numbers ({exc.errors()[0]['msg']})") from None
+
+
 @app.command("validate")
 @edge
 def validate_cmd(
@@ -242,6 +254,9 @@ def validate_cmd(
     against_graph: Annotated[
         bool, typer.Option(help="同时核对引用的编号是否在图谱中(需连接图谱)/ also check references against the graph")
     ] = False,
+    max_file_mb: Annotated[float | None, typer.Option(help="单个文件上限 MB / max file size (MB)")] = None,
+    max_unzipped_mb: Annotated[float | None, typer.Option(help="xlsx 解压后上限 MB / max unzipped xlsx (MB)")] = None,
+    max_rows_per_sheet: Annotated[int | None, typer.Option(help="每表行数上限 / max rows per sheet")] = None,
 ) -> None:
     """校验台账,不写入 / validate ledgers without writing anything.
 
@@ -250,11 +265,12 @@ def validate_cmd(
 
     示例 Example: orggraph validate 台账/ --format json
     """
+    limits = _limits(ctx, max_file_mb, max_unzipped_mb, max_rows_per_sheet)
     if against_graph:
         with backends.open_store(settings_of(ctx)) as store:
-            result, files, _ = ingest.read_and_validate(path, store, load_id="validate")
+            result, files, _ = ingest.read_and_validate(path, store, load_id="validate", limits=limits)
     else:
-        result, files, _ = ingest.read_and_validate(path, None, load_id="validate")
+        result, files, _ = ingest.read_and_validate(path, None, load_id="validate", limits=limits)
     _show_issues(result.issues, fmt)
     errors = len(result.errors)
     err_console.print(
@@ -275,6 +291,9 @@ def load_cmd(
         bool, typer.Option(help="删除台账中已无的记录和关系(仅限台账所及街道)/ remove what the ledger no longer lists")
     ] = False,
     skip_invalid: Annotated[bool, typer.Option(help="只导入有效行 / write only the valid rows")] = False,
+    max_file_mb: Annotated[float | None, typer.Option(help="单个文件上限 MB / max file size (MB)")] = None,
+    max_unzipped_mb: Annotated[float | None, typer.Option(help="xlsx 解压后上限 MB / max unzipped xlsx (MB)")] = None,
+    max_rows_per_sheet: Annotated[int | None, typer.Option(help="每表行数上限 / max rows per sheet")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
     max_transaction_rows: Annotated[
         int, typer.Option(help="单个事务的最大行数,超出的首次导入分批记账写入 / rows per transaction")
@@ -299,6 +318,7 @@ def load_cmd(
                 progress=lambda _phase, n, total: bar.update(task, advance=n, total=total),
                 single_transaction_limit=max_transaction_rows,
                 sync=sync,
+                limits=_limits(ctx, max_file_mb, max_unzipped_mb, max_rows_per_sheet),
             )
         except ValidationError as exc:
             bar.stop()

@@ -117,3 +117,19 @@ def test_db_status_shows_the_running_server(cli_env, session_store):
 def test_db_commands_refuse_a_server_orggraph_does_not_manage(cli_env):
     result = invoke(["--backend", "neo4j", "db", "stop"], cli_env)
     assert_one_line_error(result)
+
+
+def test_ledger_limits_come_from_settings_and_flags(cli_env, tmp_path):
+    """The caps on a ledger file: the environment (settings) and a command's flags, the flag winning."""
+    from loaders.fixture import read_fixture
+    from loaders.ledger_writer import write_ledgers
+    from orggraph.ingest import DEMO_FIXTURE
+
+    write_ledgers(*read_fixture(DEMO_FIXTURE), tmp_path, "xlsx")
+    flagged = invoke(["validate", str(tmp_path), "--max-rows-per-sheet", "5"], cli_env)
+    assert flagged.exit_code == 2 and "超过每表 5 行的上限" in flagged.stderr and "max_rows_per_sheet" in flagged.stderr
+    env = cli_env | {"ORGGRAPH_MAX_ROWS_PER_SHEET": "3"}
+    assert "超过每表 3 行的上限" in invoke(["validate", str(tmp_path)], env).stderr
+    assert invoke(["validate", str(tmp_path), "--max-rows-per-sheet", "100"], env).exit_code == 0
+    wrong = invoke(["validate", str(tmp_path), "--max-file-mb", "0"], cli_env)
+    assert wrong.exit_code == 2 and "上限必须是正数" in wrong.stderr and "Traceback" not in wrong.output

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from loaders.ledger_limits import LedgerLimits
+from orggraph.config import load_settings
 from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.ingest import LoadReport, graph_is_empty, load_ledgers, read_and_validate
 from orggraph.load_plan import plan_load
@@ -58,9 +60,14 @@ def save_uploads(files: list, folder: Path) -> list[str]:
     return repeated
 
 
+def ledger_limits() -> LedgerLimits:
+    """The same caps as the CLI's (settings: max_file_mb, max_unzipped_mb, max_rows_per_sheet)."""
+    return LedgerLimits.from_settings(load_settings())
+
+
 def check_folder(folder: Path) -> dict:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
-    result, files, _ = read_and_validate(folder, store(), "preview")
+    result, files, _ = read_and_validate(folder, store(), "preview", limits=ledger_limits())
     plan = plan_load(
         store(),
         result.nodes,
@@ -89,7 +96,9 @@ def check_folder(folder: Path) -> dict:
 def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = False) -> dict:
     """Load the ledgers in ``folder`` (all or nothing, unless ``skip_invalid``; with ``sync`` what they no longer
     list is removed too); the summary of what was done."""
-    report = load_ledgers(store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync)
+    report = load_ledgers(
+        store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync, limits=ledger_limits()
+    )
     common.graph_version.clear()  # every page's caches are keyed by the graph's state: let them see the load
     return {
         "load_id": report.load_id,
