@@ -10,6 +10,7 @@ import streamlit as st
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
+from orggraph.gap_output import rows_csv
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
 from orggraph.schema import load_schema
@@ -159,3 +160,10 @@ def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:
         key=f"{key}_choice",
         format_func=lambda e: f"{e.name}({schema.nodes[e.label].zh} {e.label} · {e.id})",  # the same in both languages
     )
+
+
+def csv_bytes(frame) -> bytes:
+    """A table as the CSV a download gives: UTF-8 with a BOM for Excel, blanks as empty cells, and no cell that a
+    spreadsheet would run as a formula (``gap_output.rows_csv``)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return rows_csv(rows).encode("utf-8")

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.errors import OrgGraphError
+from orggraph.pages import common
 from orggraph.pages.common import lang, person, query, t, today
 from orggraph.query_catalogue import TODAY, Parameter, Query, load_catalogue
 
@@ -139,7 +140,7 @@ def _results(q: Query) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="—")
     st.download_button(
         t("下载 CSV", "Download CSV"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),  # made when clicked, not on every run
+        lambda: common.csv_bytes(frame),  # made when clicked, not on every run
         file_name=f"{q.name}.csv",
         mime="text/csv",
         key="cypher_download",

@@ -141,7 +141,7 @@ def _issues_table(issues: list[Issue]) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", height=min(36 * (len(frame) + 1) + 2, 420), placeholder="—")
     st.download_button(
         t("下载问题清单 CSV", "Download the problems (CSV)"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),  # made when clicked, not on every run
+        lambda: common.csv_bytes(frame),  # made when clicked, not on every run
         file_name="ledger_problems.csv",
         mime="text/csv",
         key="import_issues_csv",
