@@ -230,13 +230,23 @@ def _read_file(path: Path, layout: Layout, limits: LedgerLimits) -> tuple[list[S
         data, overlong = _data_rows(table, index, columns, all_text)
         sheets.append(SheetData(path.name, name, kind, index + 1, columns, data, overlong))
     if not sheets and not issues:
-        sheet = path.stem if all_text else None
-        issues.append(
-            Issue(
-                path.name, None, None, None, "文件中没有任何内容", "the file holds nothing (no cell has a value)", sheet
-            )
-        )
+        issues.append(_nothing(path, all_text))
     return sheets, issues
+
+
+def _nothing(path: Path, csv_file: bool) -> Issue:
+    if csv_file:
+        return Issue(
+            path.name, None, None, None, "文件中没有任何内容", "the file holds nothing (no cell has a value)", path.stem
+        )
+    return Issue(
+        path.name,
+        None,
+        None,
+        None,
+        "工作簿的可见工作表中没有任何内容",
+        "the workbook holds nothing (no visible sheet has a cell with a value)",
+    )
 
 
 def _header_only(sheets: list[SheetData], sets: dict[str, str]) -> list[Issue]:

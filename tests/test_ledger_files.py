@@ -70,7 +70,7 @@ def test_a_csv_of_blank_lines_and_an_empty_workbook_hold_nothing(tmp_path):
     sheets, issues = read_ledgers([tmp_path / "空.xlsx", tmp_path / "党组织.csv"])
     assert sheets == []
     assert [(i.file, i.sheet, i.en) for i in issues] == [
-        ("空.xlsx", None, "the file holds nothing (no cell has a value)"),
+        ("空.xlsx", None, "the workbook holds nothing (no visible sheet has a cell with a value)"),
         ("党组织.csv", "党组织", "the file holds nothing (no cell has a value)"),
     ]
 
