@@ -182,6 +182,10 @@ def cell_parser(spec: PropertySpec):
     """The fastest correct parser for one column (picked once per column, not once per cell)."""
     if spec.type != "string":
         return _PARSERS[spec.type]
+    if spec.synonyms is not None:  # a group or the clerk's own word for one (loaders/category_words.py)
+        from loaders.category_words import word_parser
+
+        return word_parser(spec)
     if spec.enum is None and spec.format is None:
         return _plain_text
     if spec.format is None:

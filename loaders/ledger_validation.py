@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from loaders.category_words import settle as settle_words
 from loaders.cell_values import ValueProblem, is_blank, split_ids
 from loaders.layout import Column
 from loaders.ledger_reader import SheetData
@@ -93,6 +94,9 @@ class _Validator:
         self.bad_rows: set[Where] = set()
         self.nodes: dict[str, tuple[NodeRecord, Where]] = {}
         self.pending: list[PendingEdge] = []
+        # the ties of edge sheets (one per row): the only ones two rows can repeat, since a node row's ties start
+        # or end at its own id and ids are unique
+        self.sheet_ties: list[PendingEdge] = []
         self.owned: dict[tuple, list[str]] = {}
         self.refused: set[tuple[Where, str]] = set()  # cells refused as personal numbers: not read as ids either
         # (file, sheet, column) → references to ids outside these files, when no graph is asked (pure validate)
@@ -165,6 +169,7 @@ class _Validator:
 
     def node_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
         props = self._props(sheet, row, where)
+        settle_words(sheet.kind.label, props)  # 义诊 → category 医疗健康, category_text 义诊
         node_id = props.pop("id", None)
         headers = sheet.prop_headers
         self._date_order(self.schema.node(sheet.kind.label).date_order, props, where, headers)
@@ -206,7 +211,9 @@ class _Validator:
             ends.append((ids[0] if ids else None, col, header))
         (src, c1, h1), (dst, c2, h2) = ends
         if src and dst:
-            self.pending.append(PendingEdge(rel.type, src, dst, c1.targets, c2.targets, props, where, h1, h2, dst))
+            tie = PendingEdge(rel.type, src, dst, c1.targets, c2.targets, props, where, h1, h2, dst)
+            self.pending.append(tie)
+            self.sheet_ties.append(tie)
 
     def resolve(self, lookup: Lookup | None) -> list[Located]:
         """Give every pending edge the labels of its ends, from this load or the graph."""
@@ -281,9 +288,9 @@ def validate(
         handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
         for row_no, row in sheet.rows:
             handle(sheet, row, Where(sheet.file, sheet.sheet, row_no))
-    for where, column, value, zh, en in duplicate_ties(v.pending, v.bad_rows):  # before overlaps: a repeat is no
-        v.issue(where, column, value, zh, en)  # second holder
-    for where, column, value, zh, en in overlapping_terms(v.pending, v.bad_rows):
+    for where, column, value, zh, en in duplicate_ties(v.sheet_ties, v.bad_rows):  # before overlaps: a repeat is
+        v.issue(where, column, value, zh, en)  # no second holder
+    for where, column, value, zh, en in overlapping_terms(v.sheet_ties, v.bad_rows):
         v.warn(where, column, value, zh, en)
     located = v.resolve(lookup)
     for (file, sheet, column), n in sorted((v.unchecked or {}).items()):

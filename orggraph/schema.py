@@ -36,6 +36,7 @@ class PropertySpec(Frozen):
     enum: tuple[str, ...] | None = None
     format: Literal["credit_code"] | None = None
     sensitive: bool = False
+    synonyms: str | None = None  # a table in the schema's `synonyms`: the clerk's words for the enum's groups
     max_length: int | None = Field(default=None, gt=0)  # characters a cell may hold; set from text_limits on load
 
 
@@ -105,9 +106,11 @@ class Schema(Frozen):
     groups: dict[str, Group]
     nodes: dict[str, NodeSpec]
     relationships: dict[str, RelationshipSpec]
+    synonyms: dict[str, dict[str, tuple[str, ...]]] = {}  # table → group → the words that mean it
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Schema:
+        self._synonyms_consistent()
         for rel in self.relationships.values():
             for src, dst in rel.pairs():
                 for label in (src, dst):
@@ -117,6 +120,29 @@ class Schema(Frozen):
             if node.group not in self.groups:
                 raise ValueError(f"node {node.label} is in unknown group {node.group}")
         return self
+
+    def _synonyms_consistent(self) -> None:
+        """Each table's groups are the enum of every property that uses it; a word means one group and is no group."""
+        for node in self.nodes.values():
+            for p in node.properties:
+                if p.synonyms is None:
+                    continue
+                table = self.synonyms.get(p.synonyms)
+                if table is None or p.enum is None:
+                    raise ValueError(f"{node.label}.{p.name}: synonyms {p.synonyms} need an enum and a table")
+                if not set(table) <= set(p.enum):
+                    raise ValueError(f"{node.label}.{p.name}: synonym groups {set(table) - set(p.enum)} not in its enum")
+        for name, table in self.synonyms.items():
+            words = [w for group in table.values() for w in group]
+            repeated = {w for w in words if words.count(w) > 1}
+            groups = {w for w in words if w in table}
+            if repeated or groups:
+                raise ValueError(f"synonyms {name}: words repeated {repeated or ''} or naming a group {groups or ''}")
+
+    def word_groups(self, table: str) -> dict[str, str]:
+        """A synonyms table as word → group (the groups' own names included)."""
+        words = {w: group for group, ws in self.synonyms.get(table, {}).items() for w in ws}
+        return words | {g: g for g in self.synonyms.get(table, {})}
 
     def node(self, label: str) -> NodeSpec:
         """The spec of a label, or a SchemaError naming the valid ones."""

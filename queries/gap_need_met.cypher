@@ -1,6 +1,6 @@
 // name: gap_need_met
-// zh: 覆盖规则·需求对接:每条需求已有项目满足、已完成,或同一街道内有同类资源
-// en: Coverage rule · needs met: every need has a project, is done, or has a resource of its category in the same street
+// zh: 覆盖规则·需求对接:每条需求已有项目满足、已完成,或同一街道内有同类资源(按类别分组匹配;状态未填写的视为未完成;类别未填写或所在街道无法确定的分列原因)
+// en: Coverage rule · needs met: every need has a project, is done, or has a resource of its category group in the same street (a blank status is not done; a blank category or an unknown street is its own reason)
 // param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
 :param as_of => date()
 
@@ -20,9 +20,12 @@ OPTIONAL MATCH (g)-[:PART_OF*0..4]->(s:Street)
 WITH offers, n, min(g.id) AS place, min(s.id) AS street
 OPTIONAL MATCH (n)<-[:FULFILLS]-(p:Project)
 WITH offers, n, place, street, count(p) AS projects
-WITH n, place, projects,
+WITH n, place, street, projects,
      coalesce(n.category IN head([o IN offers WHERE o.street = street | o.categories]), false) AS nearby
-WITH n, place, projects > 0 OR coalesce(n.status = '已完成', false) OR nearby AS covered
+WITH n, place, street, projects > 0 OR coalesce(n.status = '已完成', false) OR nearby AS covered
 RETURN n.id AS id, n.name AS name, place, covered,
-       CASE WHEN NOT covered THEN 'no_resource_in_street' END AS reason, n.category AS detail
+       CASE WHEN covered THEN null
+            WHEN n.category IS NULL THEN 'category_not_recorded'
+            WHEN street IS NULL THEN 'street_unknown'
+            ELSE 'no_resource_in_street' END AS reason, n.category AS detail
 ORDER BY id;

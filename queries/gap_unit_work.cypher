@@ -10,5 +10,5 @@ WITH u, count(r) AS reached
 OPTIONAL MATCH (u)-[:LOCATED_IN]->(p)
 WITH u, reached, min(p.id) AS place
 RETURN u.id AS id, u.name AS name, place, reached > 0 AS covered,
-       CASE WHEN reached = 0 THEN 'unreached' END AS reason, coalesce(u.party_members, 0) AS detail
+       CASE WHEN reached = 0 THEN 'unreached' END AS reason, u.party_members AS detail
 ORDER BY id;

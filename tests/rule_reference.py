@@ -1,4 +1,4 @@
-"""An independent pure-Python reference for the 15 coverage rules (``queries/gap_*.cypher``).
+"""An independent pure-Python reference for the 16 coverage rules (``queries/gap_*.cypher``).
 
 The graph is exported from the store into a networkx ``MultiDiGraph`` and every rule is written out
 again, in plain Python, from what its query means: same population, same test for "covered", same
@@ -36,7 +36,7 @@ FIVE_YEAR_KINDS = frozenset(
 BUILDING_COMMITTEES = frozenset(("楼宇党委", "商圈综合党委", "商圈联合党委"))
 ZONE_COMMITTEES = frozenset(("商圈综合党委", "商圈联合党委"))
 COMPOUND_ORGS = frozenset(("小区党支部", "楼栋党小组"))
-CURRENT = "履行中"  # an agreement with no status recorded counts as current
+COMMITTEE_POSTS = frozenset(("书记", "副书记", "委员", "兼职委员", "组长"))  # a branch's committee, for 交叉任职
 
 
 class RefRow(NamedTuple):
@@ -189,15 +189,18 @@ def commercial_building_org(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, Ref
 
 
 def unit_org(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
-    """Units with 3+ full members need their own org; with 1–2 their own or a joint one. No members: not here."""
+    """Units with 3+ full members need their own org; with 1–2 their own or a joint one. Recorded 0: not here.
+    Count blank: an own org does for any count; without one the count is what is missing."""
     rows = {}
     for u in _of(g, "Unit"):
         members = _prop(g, u, "party_members")
-        if members is None or members < 1:
+        if members is not None and members < 1:
             continue
         own = bool(_out(g, u, "HAS_ORG", "PartyOrg"))
         joint = bool(_out(g, u, "COVERED_BY", "PartyOrg"))
-        if members >= 3:
+        if members is None:
+            reason = None if own else "members_not_recorded_joint" if joint else "members_not_recorded"
+        elif members >= 3:
             reason = None if own else "own_org_required_joint" if joint else "own_org_required"
         else:
             reason = None if own or joint else "joint_branch_required"
@@ -210,19 +213,28 @@ def unit_work(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
     rows = {}
     for u in _of(g, "Unit"):
         ok = bool(_out(g, u, "HAS_ORG") or _out(g, u, "COVERED_BY") or _in(g, u, "GUIDES"))
-        rows[u[1]] = RefRow(ok, None if ok else "unreached", _located(g, u), _prop(g, u, "party_members") or 0)
+        rows[u[1]] = RefRow(ok, None if ok else "unreached", _located(g, u), _prop(g, u, "party_members"))
     return rows
 
 
+def _unit_streets(g: nx.MultiDiGraph, unit: Key) -> set[Key]:
+    """The streets a unit's places lie in (a place that is a street included)."""
+    return {s for place, _ in _out(g, unit, "LOCATED_IN") for s in _streets_within(g, place, 5)}
+
+
 def dual_reporting(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
-    """A stationed unit with its own org is covered when one of its orgs reports to a community."""
+    """A stationed unit with its own org is covered when one of its orgs reports to a community. 驻区单位 blank:
+    stationed when located inside a street; otherwise judged only if it reports, else not recorded."""
     rows = {}
     for u in _of(g, "Unit"):
         orgs = [o for o, _ in _out(g, u, "HAS_ORG", "PartyOrg")]
-        if _prop(g, u, "stationed") is not True or not orgs:
+        flag = _prop(g, u, "stationed")
+        if flag is False or not orgs:
             continue
         ok = any(_out(g, o, "REPORTS_TO", "Community") for o in orgs)
-        rows[u[1]] = RefRow(ok, None if ok else "not_reported", _located(g, u), _prop(g, u, "party_members"))
+        stationed = flag is True or bool(_unit_streets(g, u))
+        reason = None if ok else "not_reported" if stationed else "stationed_not_recorded"
+        rows[u[1]] = RefRow(ok, reason, _located(g, u), _prop(g, u, "party_members"))
     return rows
 
 
@@ -244,7 +256,7 @@ def red_property(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
 
 
 def _form_problem(kind: str, members: int | None, has_committee: bool | None, units: int) -> str | None:
-    """The first form mismatch, in order of weight; an unknown member count or committee flag is no mismatch."""
+    """The first form mismatch, in order of weight; then what is blank where a check needs it."""
     branch, general = kind.endswith("党支部"), kind.endswith("党总支")
     if members is not None:
         if branch and members > 100:
@@ -257,6 +269,10 @@ def _form_problem(kind: str, members: int | None, has_committee: bool | None, un
             return "no_committee"
     if kind == "联合党支部" and units > 5:
         return "joint_over_5"
+    if members is None:
+        return "members_not_recorded"
+    if branch and members >= 7 and has_committee is None:
+        return "committee_not_recorded"
     return None
 
 
@@ -292,24 +308,27 @@ def org_secretary(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
 
 
 def org_superior(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
-    """Every org but a county committee is led by another org."""
+    """Every org but a county committee is led by another org, or names a superior outside the area."""
     rows = {}
     for o in _of(g, "PartyOrg"):
         kind = _prop(g, o, "kind")
         if kind is None or kind == "区县党委":
             continue
-        ok = bool(_in(g, o, "LEADS", "PartyOrg"))
+        ok = bool(_in(g, o, "LEADS", "PartyOrg")) or _prop(g, o, "external_superior") is not None
         rows[o[1]] = RefRow(ok, None if ok else "orphan", _org_place(g, o), kind)
     return rows
 
 
 def org_renewal(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
-    """Orgs with a recorded term start: the term (recorded length, else 5 or 3 years) runs to ``start + years``;
-    renewal is overdue once that day is past."""
+    """Every org but a building group (which holds no elections): the term (recorded length, else 5 or 3 years)
+    runs to ``start + years``; renewal is overdue once that day is past. No term start: not recorded."""
     rows = {}
     for o in _of(g, "PartyOrg"):
+        if _prop(g, o, "kind") == "楼栋党小组":
+            continue
         start = _prop(g, o, "term_start")
         if start is None:
+            rows[o[1]] = RefRow(False, "term_not_recorded", _org_place(g, o), None)
             continue
         years = _prop(g, o, "term_years")
         if years is None:
@@ -328,7 +347,9 @@ def part_time_term(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
         if not posts:
             continue
         lapsed = sum(1 for p in posts if p.get("until") is not None and p["until"] < as_of)
-        rows[o[1]] = RefRow(lapsed == 0, None if lapsed == 0 else "terms_lapsed", _org_place(g, o), lapsed)
+        open_ended = sum(1 for p in posts if p.get("until") is None)
+        reason = "terms_lapsed" if lapsed else "term_end_not_recorded" if open_ended else None
+        rows[o[1]] = RefRow(reason is None, reason, _org_place(g, o), lapsed or open_ended)
     return rows
 
 
@@ -346,50 +367,66 @@ def _expired(agreement: dict, as_of: dt.date) -> bool:
     return (expires is not None and expires < as_of) or agreement.get("status") == "已到期"
 
 
-def _unit_partnered(g: nx.MultiDiGraph, agreement: Key, community_side: tuple[Key, int]) -> bool:
-    """Another signatory of the agreement (not the community's signature itself) is a unit's org."""
-    return any(
-        d["type"] == "SIGNED_BY"
-        and org[0] == "PartyOrg"
-        and (org, k) != community_side
-        and any(_prop(g, u, "stationed") is True for u, _ in _in(g, org, "HAS_ORG", "Unit"))
-        for _, org, k, d in g.out_edges(agreement, keys=True, data=True)
-    )
+def _partner(g: nx.MultiDiGraph, agreement: Key, community_side: tuple[Key, int], street: Key | None) -> str:
+    """What the agreement's other signatories are, seen from one community signature: 'yes' a stationed unit's
+    org (驻区单位 是, or blank with a place inside the community's street), 'unknown' a unit's org whose 驻区单位
+    is blank and is not placed in that street, 'no' otherwise (units recorded 否, or no unit's org)."""
+    seen = set()
+    for _, org, k, d in g.out_edges(agreement, keys=True, data=True):
+        if d["type"] != "SIGNED_BY" or org[0] != "PartyOrg" or (org, k) == community_side:
+            continue
+        for u, _ in _in(g, org, "HAS_ORG", "Unit"):
+            flag = _prop(g, u, "stationed")
+            if flag is None:
+                flag = True if street is not None and street in _unit_streets(g, u) else None
+            seen.add({True: "yes", False: "no", None: "unknown"}[flag])
+    return "yes" if "yes" in seen else "unknown" if "unknown" in seen else "no"
 
 
 def community_agreement(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
-    """A community is covered when an org covering it co-signed with a unit's org an agreement in force on the
-    as-of day (signed by then, not expired before it, not recorded as expired or ended)."""
+    """A community is covered when an org covering it co-signed with a stationed unit's org an agreement in force
+    on the as-of day (signed by then, not expired before it, not recorded as expired or ended). Otherwise, in
+    this order: a current agreement whose partner's 驻区单位 is not recorded; current ones with no stationed
+    partner; none signed at all; all expired; none in force."""
     rows = {}
     for c in _of(g, "Community"):
-        agreements = set()
+        street = next((t for t, _ in _out(g, c, "PART_OF", "Street")), None)
+        partners: dict[Key, set[str]] = {}
         for org, _ in _in(g, c, "COVERS", "PartyOrg"):
             for a, _, k, d in g.in_edges(org, keys=True, data=True):
-                if d["type"] == "SIGNED_BY" and a[0] == "Agreement" and _unit_partnered(g, a, (org, k)):
-                    agreements.add(a)
-        current = [a for a in agreements if _is_current(g.nodes[a]["props"], as_of)]
-        expired = [a for a in agreements if _expired(g.nodes[a]["props"], as_of)]
-        if current:
+                if d["type"] == "SIGNED_BY" and a[0] == "Agreement":
+                    partners.setdefault(a, set()).add(_partner(g, a, (org, k), street))
+        kinds = {a: "yes" if "yes" in p else "unknown" if "unknown" in p else "no" for a, p in partners.items()}
+        current = {kinds[a] for a in partners if _is_current(g.nodes[a]["props"], as_of)}
+        expired = [a for a in partners if _expired(g.nodes[a]["props"], as_of)]
+        if "yes" in current:
             reason = None
-        elif not agreements:
+        elif "unknown" in current:
+            reason = "stationed_not_recorded"
+        elif current:
+            reason = "partner_not_stationed"
+        elif not partners:
             reason = "no_agreement"
         else:
-            reason = "agreements_lapsed" if len(expired) == len(agreements) else "agreement_not_current"
-        rows[c[1]] = RefRow(reason is None, reason, c[1], len(agreements))
+            reason = "agreements_lapsed" if len(expired) == len(partners) else "agreement_not_current"
+        rows[c[1]] = RefRow(reason is None, reason, c[1], len(partners))
     return rows
 
 
 def agreement_lapsed(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
-    """An agreement past its expiry on the as-of day and still recorded as current (or with no status) is a
-    lapse nobody noticed. It sits in a community a signatory covers, else anywhere a signatory covers."""
+    """An agreement past its expiry on the as-of day and still recorded as current is a lapse nobody noticed;
+    with no status recorded it is a lapse whose status is blank. No expiry: it cannot lapse. It sits in a
+    community a signatory covers, else anywhere a signatory covers."""
     rows = {}
     for a in _of(g, "Agreement"):
         expires, status = _prop(g, a, "expires"), _prop(g, a, "status")
-        unnoticed = expires is not None and expires < as_of and (status or CURRENT) == CURRENT
+        reason = None
+        if expires is not None and expires < as_of:
+            reason = {"履行中": "lapsed_unnoticed", None: "lapsed_status_blank"}.get(status)
         covered = [t for org, _ in _out(g, a, "SIGNED_BY", "PartyOrg") for t, _ in _out(g, org, "COVERS")]
         place = _min_id(t for t in covered if t[0] == "Community") or _min_id(covered)
         detail = expires.isoformat() if expires is not None else None
-        rows[a[1]] = RefRow(not unnoticed, "lapsed_unnoticed" if unnoticed else None, place, detail)
+        rows[a[1]] = RefRow(reason is None, reason, place, detail)
     return rows
 
 
@@ -423,7 +460,63 @@ def need_met(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
         category = _prop(g, n, "category")
         nearby = street is not None and category in offers.get(street, set())
         ok = bool(_in(g, n, "FULFILLS", "Project")) or _prop(g, n, "status") == "已完成" or nearby
-        rows[n[1]] = RefRow(ok, None if ok else "no_resource_in_street", _min_id(sites), category)
+        reason = None
+        if not ok:
+            reason = (
+                "category_not_recorded"
+                if category is None
+                else "street_unknown"
+                if street is None
+                else "no_resource_in_street"
+            )
+        rows[n[1]] = RefRow(ok, reason, _min_id(sites), category)
+    return rows
+
+
+def _compound_orgs(g: nx.MultiDiGraph, compound: Key) -> list[Key]:
+    """The orgs compound_org counts for a compound: a compound branch or building group on it, or a building
+    group on one of its buildings."""
+    orgs = [o for o, _ in _in(g, compound, "COVERS", "PartyOrg") if _prop(g, o, "kind") in COMPOUND_ORGS]
+    for b, _ in _in(g, compound, "PART_OF", "Building"):
+        orgs += [o for o, _ in _in(g, b, "COVERS", "PartyOrg") if _prop(g, o, "kind") == "楼栋党小组"]
+    return orgs
+
+
+def cross_appointment(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Compounds with an owners' committee: covered when someone serves on the as-of day both on a committee post
+    of the compound's org and on the owners' committee; 一肩挑 when that is the org's leader (书记, a group's 组长)
+    chairing the owners' committee. Otherwise: no compound org; no serving owners'-committee member recorded;
+    no serving org committee member recorded; or no overlap."""
+    rows = {}
+    for k in _of(g, "Compound"):
+        committees = [oc for oc, _ in _in(g, k, "REPRESENTS", "OwnersCommittee")]
+        if not committees:
+            continue
+        board = {(p, post["post"]) for oc in committees for p, post in _in(g, oc, "HOLDS_POST", "Person")
+                 if _serving(post, as_of)}  # fmt: skip
+        orgs = _compound_orgs(g, k)
+        branch = set()
+        for o in orgs:
+            lead = "组长" if _prop(g, o, "kind") == "楼栋党小组" else "书记"
+            for p, post in _in(g, o, "HOLDS_POST", "Person"):
+                if post.get("post") in COMMITTEE_POSTS and _serving(post, as_of):
+                    branch.add((p, post["post"] == lead))
+        members = {p for p, _ in board}
+        chairs = {p for p, post in board if post == "业委会主任"}
+        cross = [(p, leads) for p, leads in branch if p in members]
+        if cross:
+            reason = None
+        elif not orgs:
+            reason = "no_compound_org"
+        elif not board:
+            reason = "board_posts_not_recorded"
+        elif not branch:
+            reason = "branch_posts_not_recorded"
+        else:
+            reason = "no_cross_post"
+        one = any(leads and p in chairs for p, leads in cross)
+        detail = "一肩挑" if one else "交叉任职" if cross else None
+        rows[k[1]] = RefRow(reason is None, reason, k[1], detail)
     return rows
 
 
@@ -445,6 +538,7 @@ RULES: dict[str, Callable[[nx.MultiDiGraph, dt.date], dict[str, RefRow]]] = {
         org_renewal,
         part_time_term,
         need_met,
+        cross_appointment,
     )
 }
 
