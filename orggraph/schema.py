@@ -131,7 +131,8 @@ class Schema(Frozen):
                 if table is None or p.enum is None:
                     raise ValueError(f"{node.label}.{p.name}: synonyms {p.synonyms} need an enum and a table")
                 if not set(table) <= set(p.enum):
-                    raise ValueError(f"{node.label}.{p.name}: synonym groups {set(table) - set(p.enum)} not in its enum")
+                    extra = set(table) - set(p.enum)
+                    raise ValueError(f"{node.label}.{p.name}: synonym groups {extra} not in its enum")
         for name, table in self.synonyms.items():
             words = [w for group in table.values() for w in group]
             repeated = {w for w in words if words.count(w) > 1}
