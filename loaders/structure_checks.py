@@ -111,19 +111,21 @@ def duplicate_ties(ties: list, bad_rows: set) -> list[tuple]:
     (the schema's relationship ``key``, e.g. the post of a 任职). The graph holds such a tie once, so a repeat
     would silently replace the first row's dates; it is an error on the later row, naming the earlier.
 
-    ``ties``: pending edges in row order (``type``, ``src_id``, ``dst_id``, ``props``, ``where``); rows already
-    in ``bad_rows`` are left out, so the first good row stands. A many-id cell naming an id twice is one row,
-    not a duplicate."""
+    ``ties``: the edge sheets' pending edges, one per row, in row order (``type``, ``src_id``, ``dst_id``,
+    ``props``, ``where``) — a node row's ties all touch its own id, and ids are unique, so only edge sheets can
+    repeat a tie. Rows already in ``bad_rows`` are left out, so the first good row stands."""
     schema = load_schema()
     keys = {t: rel.key for t, rel in schema.relationships.items()}
     first: dict[tuple, object] = {}
     out = []
     for tie in ties:
-        if tie.where in bad_rows:
+        if bad_rows and tie.where in bad_rows:
             continue
-        key = keys.get(tie.type, ())
-        seen = first.setdefault((tie.type, tie.src_id, tie.dst_id, *(tie.props.get(k) for k in key)), tie.where)
-        if seen == tie.where:
+        key = keys[tie.type]
+        found = (tie.type, tie.src_id, tie.dst_id, *(tie.props.get(k) for k in key)) if key else (
+            tie.type, tie.src_id, tie.dst_id)  # fmt: skip
+        seen = first.setdefault(found, tie.where)
+        if seen is tie.where:
             continue
         rel = schema.relationship(tie.type)
         zh, en = _row_ref(seen, tie.where)
@@ -152,7 +154,8 @@ def overlapping_terms(ties: list, bad_rows: set) -> list[tuple]:
     (:data:`SINGLE_POSTS`), on the later row, naming the earlier (``ties`` as for :func:`duplicate_ties`)."""
     by_post: dict[tuple[str, str], list] = {}
     for tie in ties:
-        if tie.type == "HOLDS_POST" and tie.props.get("post") in SINGLE_POSTS and tie.where not in bad_rows:
+        single = tie.type == "HOLDS_POST" and tie.props.get("post") in SINGLE_POSTS
+        if single and not (bad_rows and tie.where in bad_rows):
             by_post.setdefault((tie.dst_id, tie.props["post"]), []).append(tie)
     out = []
     for (body, post), holders in by_post.items():
