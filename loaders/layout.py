@@ -99,6 +99,11 @@ class Sheet(Frozen):
 
 class Layout(Frozen):
     sheets: tuple[Sheet, ...]
+    row_number_headers: tuple[str, ...] = ()  # 序号 and the like: a row counter, read as nothing
+
+    @cached_property
+    def row_number_keys(self) -> frozenset[str]:
+        return frozenset(header_key(h) for h in self.row_number_headers)
 
     def sheet_for_name(self, name: str) -> Sheet | None:
         key = header_key(name)
@@ -129,4 +134,7 @@ def _with_specs(raw_sheet: dict) -> dict:
 def load_layout() -> Layout:
     text = resources.files("loaders").joinpath("ledger_layout.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
-    return Layout(sheets=tuple(Sheet(**_with_specs(s)) for s in raw["sheets"]))
+    return Layout(
+        sheets=tuple(Sheet(**_with_specs(s)) for s in raw["sheets"]),
+        row_number_headers=tuple(raw.get("row_number_headers", ())),
+    )

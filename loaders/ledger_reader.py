@@ -132,9 +132,10 @@ def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int)
     An unknown column is an error (its cells would reach nothing), with the closest missing column as a
     suggestion; a required column suggested so is not reported missing a second time."""
     forbidden = {header_key(f) for f in load_schema().forbidden_properties}
+    row_numbers = load_layout().row_number_keys
     mapped, issues, seen, unknown = [], [], {}, []
     for pos, cell in enumerate(header):
-        if is_blank(cell):
+        if is_blank(cell) or header_key(cell) in row_numbers:
             continue
         key, text = header_key(cell), normalize_text(cell)
         col = next((i for i, c in enumerate(sheet.all_columns) if key in c.aliases()), None)
@@ -218,6 +219,19 @@ def _read_file(path: Path, layout: Layout, limits: LedgerLimits) -> tuple[list[S
     sheets, issues = [], []
     for table in tables:
         name, rows = table.name, table.rows
+        if table.hidden:
+            issues.append(
+                Issue(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    f"工作表“{name}”已隐藏,未读取:取消隐藏后再导入,或删除它",
+                    f"sheet '{name}' is hidden and was not read: unhide it to load it, or delete it",
+                    name,
+                )
+            )
+            continue
         if not any(not is_blank(c) for r in rows for c in r):
             continue
         found = _find_header(name, rows, layout)

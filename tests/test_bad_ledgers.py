@@ -79,7 +79,7 @@ def test_the_corpus_is_what_the_script_makes(tmp_path):
     kept = {p.relative_to(BAD): p.read_bytes() for p in BAD.rglob("*") if p.is_file()}
     assert made.keys() == kept.keys()
     assert [k for k in made if made[k] != kept[k]] == [], "rerun: python tests/data/make_bad_ledgers.py"
-    assert len(CASES) >= 34
+    assert len(CASES) >= 60
 
 
 @pytest.mark.parametrize("case", params(CASES))
@@ -97,7 +97,7 @@ def test_a_broken_ledger_is_refused_at_its_fault(demo_store, cli_env, case):
 @pytest.mark.parametrize("case", params(CASES))
 def test_validate_reports_the_same_issue_as_json(demo_store, cli_env, case):
     before = snapshot(demo_store)
-    result = invoke(["validate", str(BAD / case["path"]), "--format", "json"], cli_env)
+    result = invoke(["validate", str(BAD / case["path"]), "--format", "json", "--against-graph"], cli_env)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     issues = json.loads(result.stdout)
@@ -105,7 +105,7 @@ def test_validate_reports_the_same_issue_as_json(demo_store, cli_env, case):
         i
         for i in issues
         if i["文件 file"] == case["file"]
-        and i["工作表 sheet"] == case["sheet"]
+        and i["工作表 sheet"] == (case["sheet"] or "")
         and i["行 row"] == case["row"]
         and i["列 column"] == (case["column"] or "")
         and (case["value"] is None or i["值 value"] == case["value"])

@@ -96,17 +96,23 @@ def test_template_writes_blank_and_example_ledgers_that_validate(tmp_path, cli_e
     assert load_workbook(tmp_path / "空白模板 blank" / "台账.xlsx")["党组织"].max_row == 1
 
 
-def test_a_tie_moved_or_cleared_in_the_ledger_moves_or_goes_in_the_graph(clean_store, ledgers):
+def test_a_moved_tie_moves_and_a_cleared_one_goes_only_with_sync(clean_store, ledgers):
+    """One rule for a cleared cell and a removed row (README, Ledgers): reported, removed by --sync. A changed id
+    in a one-id column is not a removal: the tie moves on every load."""
     load_ledgers(clean_store, ledgers)
     _edit(ledgers, "小区", "G2", "G01")  # 金城小区 K01: grid G03 → G01
     _edit(ledgers, "党组织", "J5", None)  # 太白社区党委 O03: superior O01 cleared
     report = load_ledgers(clean_store, ledgers)
-    assert report.plan.counts["PART_OF"].deleted == 1 and report.plan.counts["LEADS"].deleted == 1
+    assert report.plan.counts["PART_OF"].deleted == 1 and report.plan.counts["LEADS"].deleted == 0
     parents = clean_store.read("MATCH (:Compound {id: 'K01'})-[:PART_OF]->(p) RETURN p.id AS p")
     assert parents == [{"p": "G01"}]
+    kept = clean_store.read("MATCH (s:PartyOrg)-[:LEADS]->(:PartyOrg {id: 'O03'}) RETURN s.id AS s")
+    assert kept == [{"s": "O01"}] and dict(report.plan.removals.by_sheet) == {"party_orgs": 1}
+    synced = load_ledgers(clean_store, ledgers, sync=True)
+    assert synced.plan.counts["LEADS"].deleted == 1
     assert not clean_store.read("MATCH (:PartyOrg)-[:LEADS]->(:PartyOrg {id: 'O03'}) RETURN 1 AS x")
     assert clean_store.read("MATCH (:PartyOrg {id: 'O03'})-[:LEADS]->(o) RETURN o.id AS o") == [{"o": "O06"}]
-    assert load_ledgers(clean_store, ledgers).written == 0
+    assert load_ledgers(clean_store, ledgers, sync=True).written == 0
 
 
 def test_two_posts_in_one_body_are_two_ties(clean_store, tmp_path):

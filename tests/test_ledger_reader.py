@@ -200,3 +200,23 @@ def test_inert_csv_cells_read_back_as_written_and_xlsx_cells_stay_as_they_are(tm
     wb.save(tmp_path / "台账.xlsx")
     sheets, issues = read_ledgers([tmp_path / "台账.xlsx"])
     assert [r[1] for _, r in sheets[0].rows] == ["'=SUM(A1)"]
+
+
+def test_a_row_counter_column_is_read_as_nothing_and_a_hidden_ledger_sheet_is_an_error(tmp_path):
+    """序号 (a row counter offices put first) holds no data; a hidden sheet named like a ledger is not read and
+    says so, while other hidden sheets (lookup lists, old copies) are not read at all."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "党组织"
+    ws.append(["序号", *HEADER])
+    ws.append([1, "O1", "太白街道党工委", "街道党工委", 96, None, None])
+    hidden = wb.create_sheet("单位")
+    hidden.append(["编号", "名称", "单位类型"])
+    hidden.append(["U1", "某公司", "非公企业"])
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "台账.xlsx")
+    result = _read(tmp_path / "台账.xlsx")
+    assert [n.id for n in result.nodes] == ["O1"]
+    assert [(i.sheet, i.zh, i.severity) for i in result.issues] == [
+        ("单位", "工作表“单位”已隐藏,未读取:取消隐藏后再导入,或删除它", "error")
+    ]
