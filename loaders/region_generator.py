@@ -4,8 +4,10 @@ Why: demos, load tests and the gap reports need data shaped like the real thing 
 buildings, the LEADS chain from district committee to building group, units with and without orgs,
 co-building agreements, and real gaps for every coverage rule in the schema — at sizes no hand-written
 fixture reaches. Proportions follow ``SEED_FIGURES.md`` (Jining, Chengdu, Xianning, a banner). One
-``random.Random(seed)`` drives every draw, so a seed names a region. Records carry no source: the ledger
-loader adds provenance when it reads them back.
+``random.Random(seed)`` drives every draw, so a seed names a region; a second stream, seeded from the same
+seed, draws only the details added later (orgs led from outside the area, cross-appointments, the clerk's
+own words for categories), so adding them left every earlier draw where it was. Records carry no source:
+the ledger loader adds provenance when it reads them back.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from loaders import chinese_names as cn
 from orggraph.credit_code import ALPHABET, with_check
 from orggraph.errors import ConfigError
 from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.schema import load_schema
 
 SCALES = ("street", "district", "city", "province")
 TODAY = dt.date(2026, 11, 22)  # the snapshot date terms, expiries and lapses are judged against
@@ -71,7 +74,7 @@ def generate_region(scale: str, seed: int = 1) -> tuple[list[NodeRecord], list[E
             f"unknown scale {scale!r}; valid: {', '.join(SCALES)}",
         )
         raise ConfigError(zh, en)
-    plan, b = _PLANS[scale], _Builder(random.Random(seed))
+    plan, b = _PLANS[scale], _Builder(random.Random(seed), random.Random(f"details:{seed}"))
     provinces = [p for p in cn.PROVINCES if len(p.cities) >= plan.cities]
     province = provinces[b.rng.randrange(len(provinces))]
     for city in b.rng.sample(province.cities, plan.cities):
@@ -90,8 +93,9 @@ class _Unit(NamedTuple):
 class _Builder:
     """One region's records in the making: the random stream, the lists, id counters, the credit-code serial."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, side: random.Random | None = None) -> None:
         self.rng = rng
+        self.side = side or random.Random(0)  # later details only: draws here leave ``rng`` untouched
         self.nodes: list[NodeRecord] = []
         self.edges: list[EdgeRecord] = []
         self._counts = dict.fromkeys(_PREFIX, 0)
@@ -125,10 +129,13 @@ class _Builder:
         return ref
 
     def org(self, kind: str, name: str, superior: Ref | None, covers: tuple[Ref, ...] = (), full: int | None = None,
-            prob: int = 0, leader: Ref | None = None, post: str = "书记", works_at: Ref | None = None
-            ) -> tuple[Ref, Ref | None]:  # fmt: skip
-        """A party org with its LEADS and COVERS edges and its leader (now and then a vacant secretary post)."""
+            prob: int = 0, leader: Ref | None = None, post: str = "书记", works_at: Ref | None = None,
+            outside: tuple[str, str] | None = None) -> tuple[Ref, Ref | None]:  # fmt: skip
+        """A party org with its LEADS and COVERS edges and its leader (now and then a vacant secretary post);
+        ``outside`` names a superior outside the area (name, level) for an org led by its own system."""
         props: dict[str, Any] = {"name": name, "kind": kind}
+        if outside is not None:
+            props.update(external_superior=outside[0], external_superior_level=outside[1])
         if full is not None:
             props.update(members=full + prob, full_members=full)
         if kind != "楼栋党小组":  # a 党小组 elects no committee and has no term
@@ -322,7 +329,10 @@ def _stationed_units(b: _Builder, st: _Street) -> None:
         unit = b.unit(kind, name, area.code, int(lo * (hi / lo) ** rng.random()), stationed=True)  # log-uniform
         okind = _form(rng, unit.full + unit.prob, _UNIT_FORMS)
         boss = {"district": area.org, "street": st.org}.get(_weighted(rng, {"district": 70, "street": 25, "-": 5}))
-        org, _ = b.org(okind, unit.name + cn.ORG_SUFFIX[okind], boss, (), unit.full, unit.prob, works_at=unit.ref)
+        outside = _outside_superior(b, kind, name, area, boss is None)
+        boss = None if outside else boss
+        org, _ = b.org(okind, unit.name + cn.ORG_SUFFIX[okind], boss, (), unit.full, unit.prob, works_at=unit.ref,
+                       outside=outside)  # fmt: skip
         b.edge("HAS_ORG", unit.ref, org)
         st.stationed.append(unit := unit._replace(org=org))
         for _ in range(rng.randint(1, 2)):
@@ -332,6 +342,36 @@ def _stationed_units(b: _Builder, st: _Street) -> None:
             b.edge("OFFERED_BY", res, unit.ref if rng.random() < 0.8 else org)
             st.resources.setdefault(cat, []).append((res, unit))
     _part_time(b, st.org, rng.randint(4, 6), st.stationed)
+
+
+# 条条管理: stationed units led by their own system from outside the area, by name → that system's committee.
+_VERTICAL = (
+    ("供电", "国网{province}电力有限公司党委", "省级"),
+    ("税务", "国家税务总局{city}市税务局党委", "市级"),
+    ("银行", "{bank}{province}分行党委", "省级"),
+    ("人民法院", "{city}市中级人民法院党组", "市级"),
+    ("消防", "{city}市消防救援支队党委", "市级"),
+    ("医院", "{city}市卫生健康委员会党组", "市级"),
+    ("中国移动", "中国移动{province}有限公司党委", "省级"),
+    ("中国联通", "中国联通{province}分公司党委", "省级"),
+    ("中国电信", "中国电信{province}分公司党委", "省级"),
+    ("中国邮政", "中国邮政集团{province}分公司党委", "省级"),
+    ("中国石化", "中国石化{province}石油分公司党委", "省级"),
+)
+_WORDS = {group: tuple(words) for group, words in load_schema().synonyms["category"].items()}
+_FALLBACK = {"机关": ("{city}市直机关工委", "市级"), "事业单位": ("{city}市教育和体育局党组", "市级"),
+             "国有企业": ("{city}市国资委党委", "市级")}  # fmt: skip
+
+
+def _outside_superior(b: _Builder, kind: str, name: str, area: _Area, orphan: bool) -> tuple[str, str] | None:
+    """For a stationed unit's org, now and then a superior outside the area (name, level): most that the ledgers
+    leave without a superior, and a quarter of those of a vertical system (power, tax, banks, courts…)."""
+    found = next(((t, lvl) for key, t, lvl in _VERTICAL if key in name), None)
+    if b.side.random() >= (0.7 if orphan else 0.25 if found else 0.0):
+        return None
+    template, level = found or _FALLBACK[kind]
+    bank = name[: name.index("银行") + 2] if "银行" in name else ""
+    return template.format(province=area.province.short, city=area.city, bank=bank), level
 
 
 def _part_time(b: _Builder, org: Ref, n: int, pool: list[_Unit]) -> None:
@@ -484,7 +524,7 @@ def _compound(b: _Builder, st: _Street, cm: _Community, parent: Ref, superior: R
     cm.places.append((ref, name, branch))
     _manage(b, st, ref, kind, secretary)
     if rng.random() < {"商品房小区": 0.45, "安置小区": 0.2}.get(kind, 0.0):
-        _owners_committee(b, ref, name, secretary)
+        _owners_committee(b, ref, name, secretary, branch)
 
 
 def _building_groups(b: _Builder, superior: Ref, buildings: list[tuple[Ref, str]], most: int) -> None:
@@ -507,15 +547,19 @@ def _manage(b: _Builder, st: _Street, compound: Ref, kind: str, secretary: Ref |
         st.guided.add(co.ref[1])
 
 
-def _owners_committee(b: _Builder, compound: Ref, name: str, secretary: Ref | None) -> None:
-    """An owners' committee; often its director is the compound-branch secretary (一肩挑)."""
+def _owners_committee(b: _Builder, compound: Ref, name: str, secretary: Ref | None, branch: Ref | None) -> None:
+    """An owners' committee; often its director is the compound-branch secretary (一肩挑), and now and then
+    another director, a party member, sits on the branch committee as a 委员 (交叉任职)."""
     start = b.ago(30, 5 * 365 + 300)
     end = _years_after(start, 5)
     ref = b.node("OwnersCommittee", {"name": name + "业主委员会", "term_start": start, "term_end": end})
     b.edge("REPRESENTS", ref, compound)
     one = secretary is not None and b.rng.random() < 0.6
-    chair = secretary if one else b.person(party_member=b.rng.random() < 0.5)
+    member = one or b.rng.random() < 0.5
+    chair = secretary if one else b.person(party_member=member)
     b.edge("HOLDS_POST", chair, ref, post="业委会主任", since=start, until=end)
+    if branch is not None and not one and member and b.side.random() < 0.5:
+        b.edge("HOLDS_POST", chair, branch, post="委员", since=start, until=end)
 
 
 def _zone(b: _Builder, st: _Street, comms: list[_Community]) -> None:
@@ -630,7 +674,10 @@ def _needs(b: _Builder, st: _Street, cm: _Community) -> None:
         offers = [(res, cm.partners[s.ref[1]]) for res, s in st.resources.get(cat, ()) if s.ref[1] in cm.partners]
         met = bool(offers) and rng.random() < 0.85
         status = _weighted(rng, {"已认领": 1, "已完成": 1}) if met else "待认领"
-        need = b.node("Need", {"name": name, "category": cat, "raised": b.ago(60, 900), "status": status})
+        props = {"name": name, "category": cat, "raised": b.ago(60, 900), "status": status}
+        if b.side.random() < 0.2:  # the clerk wrote their own word (类别原文), mapped to its group
+            props["category_text"] = cn.pick(b.side, _WORDS[cat])
+        need = b.node("Need", props)
         b.edge("RAISED_BY", need, raiser)
         if met:
             start = b.ago(10, 700)

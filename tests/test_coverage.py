@@ -112,7 +112,7 @@ def test_cli_gaps_in_every_format(region, cli_env, tmp_path):
     header = csv_text.lstrip("\ufeff").splitlines()[0]
     assert header.startswith("规则 rule,规则名称,编号 id,名称 name,区县旗 district")
     out = tmp_path / "gaps.xlsx"
-    result = invoke(["gaps", "--format", "xlsx", "--out", str(out)], cli_env)
+    result = invoke(["gaps", "--format", "xlsx", "--out", str(out), "--as-of", "2026-11-22"], cli_env)
     assert result.exit_code == 0, result.output
     wb = load_workbook(io.BytesIO(out.read_bytes()), read_only=True)
     assert wb.sheetnames == ["汇总 summary", "分区 areas", "缺口 gaps"]
@@ -162,7 +162,10 @@ def test_what_if_closes_the_gaps_a_proposal_addresses_and_writes_nothing(region,
     assert compound.id in changes["compound_org"]["closed"]
     assert community.id in changes["community_agreement"]["closed"]
     assert small and changes["unit_org"]["closed"] == sorted(small)
-    assert changes["org_form"]["opened"] == (["P-J1"] if len(small) > 5 else [])  # a joint branch of 6 units
+    assert changes["org_form"]["opened"] == ["P-B1", "P-J1"]
+    form = {g.id: g.reason for o in result.after.outcomes if o.rule.id == "org_form" for g in o.gaps}
+    assert form["P-B1"] == "committee_not_recorded"  # 8 members; the proposal says nothing of a committee
+    assert form["P-J1"] == ("joint_over_5" if len(small) > 5 else "members_not_recorded")  # no member count
     assert "P-B1" in changes["org_secretary"]["opened"]  # the proposed branch has no secretary yet
     assert changes["compound_org"]["after"][0] == changes["compound_org"]["before"][0] + 1
     assert {n.id for n in export_records(region)[0]} == before  # rolled back: the graph is as it was

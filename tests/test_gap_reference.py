@@ -226,3 +226,25 @@ def test_minimal_case_reference_gives_the_intended_row(rule, nodes, edges, as_of
 def test_minimal_case_server_gives_the_intended_row(clean_store: BoltStore, rule, nodes, edges, as_of, row) -> None:
     ingest_records(clean_store, *_case(nodes, edges))
     assert server_rows(clean_store, rule, as_of) == {nodes[0][1]: row}
+
+
+def test_generated_district_shows_cross_appointments_and_superiors_outside_the_area() -> None:
+    """The demo has what the newer rules look for: cross-appointments (一肩挑 and 交叉任职) in some but not all
+    compounds with an owners' committee, orgs led from outside the area, needs in the clerk's own words."""
+    from loaders.region_generator import generate_region
+
+    nodes, edges = generate_region("district", seed=2)
+    graph = build_graph(nodes, edges)
+    cross = reference_rule(graph, "cross_appointment", dt.date(2026, 11, 22))
+    rate = sum(r.covered for r in cross.values()) / len(cross)
+    assert 0.2 < rate < 0.8, rate
+    assert {r.detail for r in cross.values() if r.covered} == {"一肩挑", "交叉任职"}
+    assert {r.reason for r in cross.values()} >= {None, "no_compound_org", "no_cross_post"}
+    outside = [n for n in nodes if n.label == "PartyOrg" and "external_superior" in n.props]
+    assert outside and all(n.props["external_superior_level"] in ("省级", "市级") for n in outside)
+    led = {e.dst_id for e in edges if e.type == "LEADS"}
+    assert any(n.id not in led for n in outside), "some are led only from outside the area"
+    superior = reference_rule(graph, "org_superior", dt.date(2026, 11, 22))
+    assert all(superior[n.id].covered for n in outside) and any(not r.covered for r in superior.values())
+    words = [n for n in nodes if n.label == "Need" and "category_text" in n.props]
+    assert 0 < len(words) < 0.5 * sum(n.label == "Need" for n in nodes)
