@@ -158,7 +158,7 @@ def report_json(report: GapReport) -> str:
 
 def rows_csv(rows: list[dict[str, Any]]) -> str:
     """CSV text with a UTF-8 BOM so that Excel on a Chinese Windows opens it without mangling; a text that a
-    spreadsheet would run as a formula is written behind an apostrophe.
+    spreadsheet would run as a formula (a header too) is written behind an apostrophe.
 
     >>> rows_csv([{"名称 name": "@SUM(1+1)", "缺口 gaps": -1}]).splitlines()[1]
     "'@SUM(1+1),-1"
@@ -166,8 +166,8 @@ def rows_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     if rows:
+        csv.writer(out, lineterminator="\r\n").writerow([neutralise(k) for k in rows[0]])  # a query's own aliases
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
         writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 

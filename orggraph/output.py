@@ -37,20 +37,6 @@ def _csv_text(value: Any) -> str:
     return neutralise(value) if isinstance(value, str) else _text(value)
 
 
-def frame_csv(frame) -> bytes:
-    """A pandas frame as a CSV download that cannot run in a spreadsheet: UTF-8 with a BOM (Excel on a Chinese
-    Windows), texts that would run as formulas — headers too — behind an apostrophe (``orggraph.inert_cells``).
-
-    >>> import pandas as pd
-    >>> frame_csv(pd.DataFrame({"名称": ["=1+1", "太白社区"], "n": [-5, 3]})).decode("utf-8-sig").splitlines()
-    ['名称,n', "'=1+1,-5", '太白社区,3']
-    """
-    inert = frame.map(neutralise).rename(columns=neutralise)
-    # CRLF as Excel writes it; it also makes the csv module quote a text holding a lone CR, which pandas' default
-    # "\n" would leave bare (a spreadsheet then breaks the row there)
-    return inert.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
 def render(rows: list[dict], fmt: str, console: Console, title: str | None = None) -> None:
     """Print rows in the asked format; columns in the order of the first row."""
     columns = list(rows[0]) if rows else []

@@ -111,15 +111,11 @@ def test_render_csv_is_inert(capsys):
     assert out.splitlines()[1] == "'=1+1,-5,'@x"
 
 
-def test_frame_csv_for_page_downloads_is_inert():
-    import pandas as pd
-
-    from orggraph.output import frame_csv
-
-    frame = pd.DataFrame({"名称 name": HOSTILE, "=col": [1.5, None, -2, 3, 4, 5]})
-    text = frame_csv(frame).decode("utf-8-sig")
-    assert assert_inert_csv(text) == len(HOSTILE) + 1
-    assert [r[0] for r in csv.reader(io.StringIO(text))][1:3] == ["'" + HOSTILE[0], "'" + HOSTILE[1]]
+def test_rows_csv_neutralises_headers_too():
+    """The query page's columns are the user's own aliases (RETURN 1 AS `=x`)."""
+    text = rows_csv([{"=cmd|x": HOSTILE[4], "n": -1}])
+    assert assert_inert_csv(text) == 2
+    assert text.lstrip("\ufeff").splitlines()[0] == "'=cmd|x,n"
 
 
 def test_cli_export_and_gaps_write_inert_files(clean_store, cli_env, tmp_path):
