@@ -44,7 +44,7 @@ def render(rows: list[dict], fmt: str, console: Console, title: str | None = Non
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_text) + "\n")
     elif fmt == "csv":  # inert: a text a spreadsheet would run as a formula goes behind an apostrophe
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([_csv_text(c) for c in columns])  # a saved query's own column aliases too
         writer.writerows([[_csv_text(r.get(c)) for c in columns] for r in rows])
     else:
         table = Table(title=title, show_lines=False)
