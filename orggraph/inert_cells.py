@@ -9,8 +9,8 @@ string cell, never a formula. The ledger reader undoes the CSV prefix, so an exp
 '\\'=HYPERLINK("http://x")'
 >>> neutralise("-5"), neutralise(-5), neutralise("太白社区")
 ("'-5", -5, '太白社区')
->>> restore(neutralise("@SUM(A1)"))
-'@SUM(A1)'
+>>> restore(neutralise("@SUM(A1)")), restore(neutralise("'=x"))
+('@SUM(A1)', "'=x")
 """
 
 from __future__ import annotations
@@ -29,13 +29,16 @@ def neutralise(value: object) -> object:
 
     Numbers, dates and other non-text values are returned as they are (a negative number is a number, not a
     formula)."""
-    if isinstance(value, str) and value.startswith(TRIGGERS):
-        return PREFIX + value
+    if isinstance(value, str) and (
+        value.startswith(TRIGGERS) or (value.startswith(PREFIX) and restore(value) != value)
+    ):
+        return PREFIX + value  # the second case: a text that already reads like a neutralised one keeps its apostrophe
     return value
 
 
 def restore(text: str) -> str:
-    """The inverse of :func:`neutralise` for a CSV cell read back: one apostrophe before a trigger is dropped."""
-    if text.startswith(PREFIX) and text[1:2] and text[1:].startswith(TRIGGERS):
+    """The inverse of :func:`neutralise` for a CSV cell read back: one apostrophe is dropped from apostrophes that
+    lead to a trigger."""
+    if text.startswith(PREFIX) and text[1:].lstrip(PREFIX).startswith(TRIGGERS):
         return text[1:]
     return text
