@@ -9,9 +9,8 @@ WHERE o.kind <> '区县党委'
 WITH o, [(o)-[:COVERS]->(x) | x.id] AS covers
 WITH o, CASE WHEN size(covers) > 0 THEN covers
              ELSE [(o)<-[:HAS_ORG|COVERED_BY]-(:Unit)-[:LOCATED_IN]->(y) | y.id] END AS places
-WITH o, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
-OPTIONAL MATCH (o)<-[:LEADS]-(s:PartyOrg)
-WITH o, place, count(s) > 0 OR o.external_superior IS NOT NULL AS led
+WITH o, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place,
+     o.external_superior IS NOT NULL OR size([(o)<-[:LEADS]-(s:PartyOrg) | s.id]) > 0 AS led
 RETURN o.id AS id, o.name AS name, place, led AS covered, CASE WHEN NOT led THEN 'orphan' END AS reason,
        o.kind AS detail
 ORDER BY id;
