@@ -6,12 +6,9 @@
 
 MATCH (u:Unit)
 WHERE u.party_members IS NULL OR u.party_members >= 1
-OPTIONAL MATCH (u)-[:HAS_ORG]->(own:PartyOrg)
-WITH u, count(own) AS own
-OPTIONAL MATCH (u)-[:COVERED_BY]->(j:PartyOrg)
-WITH u, own, count(j) AS joint
-OPTIONAL MATCH (u)-[:LOCATED_IN]->(p)
-WITH u, own, joint, min(p.id) AS place
+WITH u, size([(u)-[:HAS_ORG]->(o:PartyOrg) | o.id]) AS own, size([(u)-[:COVERED_BY]->(j:PartyOrg) | j.id]) AS joint,
+     [(u)-[:LOCATED_IN]->(p) | p.id] AS places
+WITH u, own, joint, reduce(m = null, i IN places | CASE WHEN m IS NULL OR i < m THEN i ELSE m END) AS place
 WITH u, place, own, joint,
      CASE WHEN u.party_members >= 3 OR u.party_members IS NULL THEN own > 0 ELSE own + joint > 0 END AS covered
 RETURN u.id AS id, u.name AS name, place, covered,
