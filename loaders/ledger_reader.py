@@ -11,7 +11,8 @@ the file, sheet, row and column. Values stay raw here; ``ledger_validation`` typ
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -263,7 +264,7 @@ def _nothing(path: Path, csv_file: bool) -> Issue:
     )
 
 
-def _header_only(sheets: list[SheetData], sets: dict[str, str]) -> list[Issue]:
+def _header_only(sheets: list, sets: dict[str, str]) -> list[Issue]:
     """A ledger set — one workbook, or all the CSV files read together — whose sheets have headers but no data row
     at all: an error for each such sheet (a wrong export, or a blank template). A sheet with only its header beside
     sheets with data is an empty record kind, as a partly filled template or an export of a graph without that kind
@@ -282,12 +283,40 @@ def read_ledgers(
     """Locate every sheet of every file; sheets that match no record kind are reported, not guessed.
 
     ``limits`` caps each file before it is parsed (defaults: :class:`LedgerLimits`)."""
-    layout = layout or load_layout()
-    limits = limits or LedgerLimits()
-    sheets, issues, sets = [], [], {}
-    for path in paths:
-        found, problems = _read_file(path, layout, limits)
-        sheets += found
-        issues += problems
-        sets[path.name] = CSV_SUFFIX if path.suffix.lower() == CSV_SUFFIX else path.name
-    return sheets, issues + _header_only(sheets, sets)
+    stream = LedgerStream(paths, layout, limits)
+    sheets = list(stream)
+    return sheets, stream.issues
+
+
+class LedgerStream:
+    """The sheets of the ledgers, file by file, as an iterator: a validator that takes each sheet as it comes (and
+    lets it go) never holds more than one file's cells (a province's are ~1 GB together; its largest file ~0.25 GB).
+    ``issues`` is complete once the iteration is."""
+
+    def __init__(self, paths: Iterable[Path], layout: Layout | None = None, limits: LedgerLimits | None = None):
+        self.paths, self.layout, self.limits = list(paths), layout or load_layout(), limits or LedgerLimits()
+        self.issues: list[Issue] = []
+        self.seconds = 0.0  # spent reading files (the rest of a validation's time is the checks')
+
+    def __iter__(self) -> Iterator[SheetData]:
+        seen, sets = [], {}
+        for path in self.paths:
+            started = time.perf_counter()
+            found, problems = _read_file(path, self.layout, self.limits)
+            self.seconds += time.perf_counter() - started
+            self.issues += problems
+            sets[path.name] = CSV_SUFFIX if path.suffix.lower() == CSV_SUFFIX else path.name
+            seen += [_Seen(s.file, s.sheet, bool(s.rows)) for s in found]
+            found.reverse()
+            while found:  # handed over one by one: a sheet the consumer has finished with is not kept here
+                yield found.pop()
+        self.issues += _header_only(seen, sets)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the header-only check needs of a sheet once its cells are gone."""
+
+    file: str
+    sheet: str
+    rows: bool

@@ -41,16 +41,16 @@ def cycle_issues(located: list) -> list[tuple]:
     """One issue per edge on a cycle of a chain relationship (located: ``Located`` edges)."""
     out = []
     for rel_type in CHAIN_TYPES:
-        chain = [x for x in located if x.edge.type == rel_type]
-        suspects = _on_cycles([(x.edge.src_id, x.edge.dst_id) for x in chain])
+        chain = [x for x in located if x.type == rel_type]
+        suspects = _on_cycles([(x.src_id, x.dst_id) for x in chain])
         if not suspects:
             continue
         import networkx as nx  # only when there is a cycle to name: ~0.1 s to import
 
         graph = nx.DiGraph()
         for x in chain:
-            if x.edge.src_id in suspects and x.edge.dst_id in suspects:
-                graph.add_edge(x.edge.src_id, x.edge.dst_id, cell=x)
+            if x.src_id in suspects and x.dst_id in suspects:
+                graph.add_edge(x.src_id, x.dst_id, cell=x)
         for cycle in sorted(_rotated(c) for c in nx.simple_cycles(graph)):
             ring = " → ".join([*cycle, cycle[0]])
             for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
@@ -73,9 +73,9 @@ def level_issues(located: list, known: dict[str, tuple]) -> list[tuple]:
     levels = load_schema().org_levels
     out = []
     for x in located:
-        if x.edge.type != "LEADS":
+        if x.type != "LEADS":
             continue
-        upper, lower = (known.get(i, (None, None))[1] for i in (x.edge.src_id, x.edge.dst_id))
+        upper, lower = (known.get(i, (None, None))[1] for i in (x.src_id, x.dst_id))
         if upper in levels and lower in levels and levels[upper] >= levels[lower]:
             out.append(
                 (

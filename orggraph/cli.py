@@ -268,9 +268,9 @@ def validate_cmd(
     limits = _limits(ctx, max_file_mb, max_unzipped_mb, max_rows_per_sheet)
     if against_graph:
         with backends.open_store(settings_of(ctx)) as store:
-            result, files, _ = ingest.read_and_validate(path, store, load_id="validate", limits=limits)
+            result, files, _ = ingest.read_and_validate(path, store, "validate", limits=limits, keep_props=False)
     else:
-        result, files, _ = ingest.read_and_validate(path, None, load_id="validate", limits=limits)
+        result, files, _ = ingest.read_and_validate(path, None, "validate", limits=limits, keep_props=False)
     _show_issues(result.issues, fmt)
     errors = len(result.errors)
     err_console.print(
