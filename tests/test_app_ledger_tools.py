@@ -296,7 +296,7 @@ def test_import_shows_every_problem_and_loads_only_when_told_to_skip(app_env, tm
         "类别",
         "环境卫生",
     )
-    assert issues.loc["broken.xlsx", "问题"].startswith("无法读取文件")
+    assert issues.loc["broken.xlsx", "问题"].startswith("不是有效的 .xlsx 工作簿")
     assert "发现 3 处错误" in _texts(at, "error")
     assert at.button(key="import_load").disabled
     at.checkbox(key="import_skip").check()
