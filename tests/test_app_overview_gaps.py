@@ -102,9 +102,9 @@ def test_overview_headline_and_rates_per_rule(expected, demo_store):
     at = overview()
     shown = metrics(at)
     n_gaps = sum(len(o.gaps) for o in expected.outcomes)
-    assert n_gaps == 43  # the demo region's hand-checked total
+    assert n_gaps == 44  # the demo region's hand-checked total (43, and the county committee O00 with no term start)
     assert shown["覆盖缺口"] == str(n_gaps)
-    assert shown["未达标规则"] == f"{sum(o.covered < o.total for o in expected.outcomes)} / 15" == "14 / 15"
+    assert shown["未达标规则"] == f"{sum(o.covered < o.total for o in expected.outcomes)} / 16" == "14 / 16"
     assert shown["共建协议"] == "2" and shown["党组织"] == "15"
     expires = [r["e"] for r in demo_store.read("MATCH (a:Agreement) RETURN a.expires AS e")]
     soon = sum(TODAY <= e <= TODAY + dt.timedelta(days=90) for e in expires)
@@ -203,7 +203,7 @@ def test_gaps_page_defaults_every_rule_everywhere(expected):
     at = gaps_page()
     assert at.title[0].value == "覆盖缺口"
     shown = metrics(at)
-    assert shown["所选规则"] == "15" and shown["缺口"] == "43"
+    assert shown["所选规则"] == "16" and shown["缺口"] == "44"
     worst = min((o for o in expected.outcomes if o.total), key=lambda o: (o.rate, o.rule.id))
     assert shown["最低覆盖率"] == f"{worst.rate:.1%}" == "0.0%"
     per_rule, per_street = chart_frames(at)
@@ -218,7 +218,7 @@ def test_gaps_page_defaults_every_rule_everywhere(expected):
     )
     table = table_with(at, "建议")
     assert list(table.columns) == ["规则", "编号", "名称", "所在区域", "原因", "建议"]
-    assert len(table) == 43
+    assert len(table) == 44
     first = expected.outcomes[0].gaps[0]
     assert table.iloc[0].to_dict() == {
         "规则": "小区党组织覆盖",
@@ -229,7 +229,7 @@ def test_gaps_page_defaults_every_rule_everywhere(expected):
         "建议": first.action_zh,
     }
     labels = [b.label for b in at.download_button]
-    assert labels == ["下载 Excel(汇总、分区、缺口)", "下载 CSV(当前 43 条)"]
+    assert labels == ["下载 Excel(汇总、分区、缺口)", "下载 CSV(当前 44 条)"]
 
 
 def test_gaps_page_area_rules_and_date(app_env, demo_store):
@@ -273,7 +273,7 @@ def test_gaps_page_text_and_reason_filters(expected):
     secretaries = [g.id for g in expected.gaps() if g.rule_id == "org_secretary"]
     assert gap_ids(at) == secretaries and len(secretaries) == 13
     assert at.multiselect(key="gaps_reasons").format_func("org_secretary:no_secretary") == "班子健全(书记) · 无在任书记"
-    assert any(c.value.startswith("显示 13 / 43 条") for c in at.caption)
+    assert any(c.value.startswith("显示 13 / 44 条") for c in at.caption)
     at.text_input(key="gaps_filter").input("没有这个名字")
     rerun(at)
     assert [i.value for i in at.info] == ["没有符合筛选条件的缺口。"]
@@ -327,7 +327,7 @@ def test_gaps_page_unknown_area_from_another_page_is_a_message(app_env):
     at.session_state["gaps_area"] = "NO_SUCH_AREA"
     rerun(at)
     assert [w.value for w in at.warning] == ["没有编号为 NO_SUCH_AREA 的区域,显示全部区域。"]
-    assert metrics(at)["缺口"] == "43"
+    assert metrics(at)["缺口"] == "44"
 
 
 def test_gaps_page_in_english(expected):
@@ -335,7 +335,7 @@ def test_gaps_page_in_english(expected):
     at.sidebar.radio[0].set_value("en")
     rerun(at)
     assert at.title[0].value == "Coverage gaps"
-    assert metrics(at)["Gaps"] == "43"
+    assert metrics(at)["Gaps"] == "44"
     table = table_with(at, "Suggested action")
     assert list(table.columns) == ["Rule", "Id", "Name", "Area", "Why", "Suggested action"]
     first = expected.outcomes[0].gaps[0]
@@ -398,6 +398,6 @@ def test_overview_in_english(expected):
         "Areas with the most gaps",
         "Agreements lapsing within 90 days",
     ]
-    assert metrics(at)["Coverage gaps"] == "43"
+    assert metrics(at)["Coverage gaps"] == "44"
     assert list(table_with(at, "Rate")["Rule"]) == [o.rule.en for o in expected.outcomes]
     assert list(table_with(at, "To cover")["Area"]) == ["太白街道", "古槐街道"]
