@@ -86,7 +86,8 @@ def build_network(nodes: Iterable[dict], edges: Iterable[dict]) -> nx.Graph:
 
     Nodes and edges are added in sorted order so that anything order-dependent (sampled betweenness)
     gives the same answer on every run; a pair joined by several relationships gets one edge whose
-    ``types`` lists them all. ``stationed`` is True only for units marked stationed. Ids are unique
+    ``types`` lists them all. ``stationed`` is True only for units marked stationed (the query derives a blank
+    驻区单位 as the gap rules do: stationed when the unit has its own org and a place). Ids are unique
     within a label in the store; the network needs them unique across its four labels, and an id
     under two labels, or an edge to a node not listed, is a :class:`QueryError`.
 

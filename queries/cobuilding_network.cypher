@@ -25,7 +25,11 @@ CALL () {
     MATCH (n:PartyOrg)-[:MEMBER_OF]-(:PartyOrg) RETURN n
   }
   WITH collect(DISTINCT n) AS members
-  RETURN [n IN members | {id: n.id, label: head(labels(n)), name: n.name, kind: n.kind, stationed: n.stationed}] AS nodes
+  // 驻区单位 left blank: stationed when the unit has its own org and a place (the rules' stated derivation)
+  RETURN [n IN members | {id: n.id, label: head(labels(n)), name: n.name, kind: n.kind,
+          stationed: CASE WHEN n:Unit AND n.stationed IS NULL
+                          THEN size([(n)-[:HAS_ORG]->(o) | o]) > 0 AND size([(n)-[:LOCATED_IN]->(p) | p]) > 0
+                          ELSE n.stationed END}] AS nodes
 }
 // Edges in their stored direction; a unit located in a grid, compound, building or commercial building
 // is tied to the community above it (PART_OF climbed up to 3 steps).

@@ -320,3 +320,22 @@ def test_the_demo_network_by_hand(demo_store):
     ]
     before = fetch_network(demo_store, dt.date(2024, 6, 1))
     assert before.edges["A02", "O11"]["types"] == ("SIGNED_BY",) and "A01" not in before
+
+
+def test_a_unit_whose_stationed_cell_is_blank_is_derived_as_the_rules_do(demo_store):
+    """驻区单位 left blank: stationed when the unit has its own org and a place; an explicit 否 stays not stationed."""
+    demo_store.write(
+        "MATCH (u:Unit) WHERE (u)-[:HAS_ORG]->() AND (u)-[:LOCATED_IN]->() "
+        "WITH u ORDER BY u.id LIMIT 1 REMOVE u.stationed"
+    )
+    demo_store.write("MATCH (u:Unit) WHERE NOT (u)-[:HAS_ORG]->() WITH u ORDER BY u.id LIMIT 1 REMOVE u.stationed")
+    rows = demo_store.read(
+        "MATCH (u:Unit) RETURN u.id AS id, u.stationed AS s, size([(u)-[:HAS_ORG]->(o) | o]) > 0 AS org"
+    )
+    g = fetch_network(demo_store, dt.date(2026, 6, 15))
+    blank_with_org = [r["id"] for r in rows if r["s"] is None and r["org"]]
+    blank_without = [r["id"] for r in rows if r["s"] is None and not r["org"]]
+    assert blank_with_org and blank_without
+    assert all(g.nodes[u]["stationed"] for u in blank_with_org)
+    assert not any(g.nodes[u]["stationed"] for u in blank_without)
+    assert not any(g.nodes[r["id"]]["stationed"] for r in rows if r["s"] is False)
