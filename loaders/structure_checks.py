@@ -92,7 +92,9 @@ def level_issues(located: list, known: dict[str, tuple]) -> list[tuple]:
 # Posts that one body fills with one person at a time (a 党委 may have several 副书记 and 委员; a 党小组 has
 # one 组长, a community one 第一书记, a residents' or owners' committee one 主任). Two rows of one of these
 # whose terms overlap are a warning: a handover not yet entered, or a mistyped date.
-SINGLE_POSTS = ("书记", "第一书记", "组长", "主任", "业委会主任")
+def single_posts() -> tuple[str, ...]:
+    """The posts one body has one holder of at a time (the schema's ``single_holder`` of HOLDS_POST.post)."""
+    return load_schema().relationship("HOLDS_POST").property("post").single_holder
 
 
 def _row_ref(first, where) -> tuple[str, str]:
@@ -151,10 +153,11 @@ def _overlap(a: dict, b: dict) -> bool:
 
 def overlapping_terms(ties: list, bad_rows: set) -> list[tuple]:
     """One warning per pair of 任职 rows that put two people in the same single post of one body at once
-    (:data:`SINGLE_POSTS`), on the later row, naming the earlier (``ties`` as for :func:`duplicate_ties`)."""
+    (:func:`single_posts`), on the later row, naming the earlier (``ties`` as for :func:`duplicate_ties`)."""
     by_post: dict[tuple[str, str], list] = {}
+    posts = single_posts()
     for tie in ties:
-        single = tie.type == "HOLDS_POST" and tie.props.get("post") in SINGLE_POSTS
+        single = tie.type == "HOLDS_POST" and tie.props.get("post") in posts
         if single and not (bad_rows and tie.where in bad_rows):
             by_post.setdefault((tie.dst_id, tie.props["post"]), []).append(tie)
     out = []

@@ -38,6 +38,13 @@ class PropertySpec(Frozen):
     sensitive: bool = False
     synonyms: str | None = None  # a table in the schema's `synonyms`: the clerk's words for the enum's groups
     max_length: int | None = Field(default=None, gt=0)  # characters a cell may hold; set from text_limits on load
+    single_holder: tuple[str, ...] = ()  # values one body has one holder of at a time (a post: 书记); overlaps warned
+
+    @model_validator(mode="after")
+    def _single_holder_in_enum(self) -> PropertySpec:
+        if self.single_holder and not set(self.single_holder) <= set(self.enum or ()):
+            raise ValueError(f"{self.name}: single_holder values must be in its enum")
+        return self
 
 
 class NodeSpec(Frozen):
