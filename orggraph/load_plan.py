@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from loaders.layout import load_layout
 from orggraph import statements
-from orggraph.load_removals import LedgerSide, Removals, find_removals
+from orggraph.load_removals import LedgerSide, Removals, find_removals, tie_key
 from orggraph.records import EdgeRecord, NodeRecord
 from orggraph.schema import load_schema
 from orggraph.store import BoltStore
@@ -77,11 +77,6 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK):
 def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, dict]:
     query = statements.fetch_nodes(store.schema, label)
     return {r["id"]: r["props"] for chunk in _chunks(ids) for r in store.read(query, {"ids": chunk})}
-
-
-def tie_key(rel_key: tuple[str, ...], src: str, dst: str, props: dict) -> tuple:
-    """What tells two ties of one type apart: their ends and the type's key properties."""
-    return (src, dst, *(props.get(k) for k in rel_key))
 
 
 def existing_edges(store: BoltStore, key: tuple[str, str, str], pairs: list[dict]) -> dict[tuple, dict]:
@@ -160,7 +155,7 @@ def plan_load(
     _plan_edges(plan, compare, edges)
     cleared = plan_owned_edges(compare, plan, owned, edges) if owned and compare is not None else []
     if sheets is not None and compare is not None:
-        plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, cleared), tie_key)
+        plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, cleared))
         if sync:
             for label, ids in plan.removals.nodes.items():
                 plan.counts[label].deleted += len(ids)

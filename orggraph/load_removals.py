@@ -156,11 +156,16 @@ class LedgerSide:
         return {i for e in self.edges for i in (e.src_id, e.dst_id)}
 
 
-def find_removals(store: BoltStore, ledger: LedgerSide, tie_key, layout: Layout | None = None) -> Removals:
+def tie_key(rel_key: tuple[str, ...], src: str, dst: str, props: dict) -> tuple:
+    """What tells two ties of one type apart: their ends and the type's key properties."""
+    return (src, dst, *(props.get(k) for k in rel_key))
+
+
+def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = None) -> Removals:
     """Candidates first (cheap: ids per label present); streets are only worked out when there are some."""
     layout, schema = layout or load_layout(), store.schema
     node_candidates = _node_candidates(store, ledger, layout)
-    tie_candidates = _tie_candidates(store, ledger, layout, tie_key)
+    tie_candidates = _tie_candidates(store, ledger, layout)
     out = Removals()
     if not (node_candidates or tie_candidates or ledger.cleared):
         return out
@@ -210,7 +215,7 @@ def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> li
     return out
 
 
-def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout, tie_key) -> list[tuple[str, tuple, dict]]:
+def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, tuple, dict]]:
     """(sheet, (type, src label, dst label), row) of ties of the edge sheets present that the ledger no longer
     lists (a tie's identity: its ends and its type's key properties)."""
     schema, out = store.schema, []
