@@ -53,7 +53,7 @@ def _gap_figures(store, ref_graph) -> list[Figure]:
     bare = _median_ms(lambda: fetch_rule_rows(store.read, load_rules().rule(worst), AS_OF))
     return [
         Figure(
-            "full gap report, all 15 rules (geography fetched: cold)",
+            f"full gap report, all {len(rules)} rules (geography fetched: cold)",
             cold,
             "ms",
             reference,
@@ -70,7 +70,7 @@ def _gap_figures(store, ref_graph) -> list[Figure]:
             higher_is_better=False,
         ),
         Figure(
-            "  one rule, one street: median over the 15 rules",
+            f"  one rule, one street: median over the {len(rules)} rules",
             statistics.median(one.values()),
             "ms",
             higher_is_better=False,
