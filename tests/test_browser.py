@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from fixed_date import TODAY
 
 from orggraph.embedded_server import free_port
 from orggraph.serve import streamlit_command
@@ -54,7 +55,12 @@ def app_url(settings, session_store) -> Iterator[str]:
     session_store.clear()
     load_demo_fixture(session_store)
     port = free_port()
-    env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded"}
+    env = {
+        **os.environ,
+        "ORGGRAPH_DATA_DIR": str(settings.data_dir),
+        "ORGGRAPH_BACKEND": "embedded",
+        "ORGGRAPH_TODAY": TODAY.isoformat(),  # the page judges by the tests' date, not the calendar's
+    }
     proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -163,4 +169,37 @@ def test_a_path_search_in_the_browser(app_url, browser_page):
     _shot(page, "paths_国网济宁供电公司党委_金城小区")
     text = page.inner_text("[data-testid='stMain']")
     assert "国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 ←隶属— 金城小区" in text
+    assert blocked == []
+
+
+def test_an_import_with_an_error_and_one_with_a_removal_in_the_browser(app_url, browser_page, tmp_path):
+    """A clerk's two imports: a ledger with a wrong org kind (the problem named down to the cell), then the units
+    ledger less one unit (shown as no longer in the ledger, kept unless removal is ticked and confirmed)."""
+    from loaders.fixture import read_fixture
+    from loaders.ledger_writer import write_ledgers
+    from orggraph.ingest import DEMO_FIXTURE
+
+    page, blocked = browser_page
+    _open(page, f"{app_url}/import")
+    bad = Path(__file__).resolve().parent / "data" / "bad" / "07_bad_enum_org_kind.xlsx"
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    page.wait_for_selector("text=问题清单", timeout=60_000)
+    _settle(page)
+    _shot(page, "import_with_an_error")
+    text = page.inner_text("[data-testid='stMain']")
+    assert "发现 1 处错误" in text and "Traceback" not in text
+    nodes, edges = read_fixture(DEMO_FIXTURE)
+    units = [n for n in nodes if n.label == "Unit" and n.id != "U05"]
+    (workbook,) = write_ledgers(units, [e for e in edges if e.src_id in {u.id for u in units}], tmp_path)
+    page.locator("[data-testid='stFileChipDeleteBtn']").first.click()
+    _settle(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(workbook))
+    page.wait_for_selector("text=台账中已无", timeout=60_000)
+    _settle(page)
+    page.get_by_text("同步删除台账中已无的 1 项").click()
+    _settle(page)
+    _shot(page, "import_with_a_removal")
+    text = page.inner_text("[data-testid='stMain']")
+    assert "我已核对,确认删除这 1 项" in text and "Traceback" not in text
+    assert page.get_by_role("button", name="导入图谱").is_disabled()
     assert blocked == []

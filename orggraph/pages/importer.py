@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from loaders.layout import load_layout
 from loaders.ledger_limits import LedgerLimits
 from orggraph.config import load_settings
 from orggraph.errors import Issue, OrgGraphError, ValidationError
@@ -68,6 +69,7 @@ def ledger_limits() -> LedgerLimits:
 def check_folder(folder: Path) -> dict:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
     result, files, _ = read_and_validate(folder, store(), "preview", limits=ledger_limits())
+    names = {sheet.id: sheet.zh for sheet in load_layout().sheets}
     plan = plan_load(
         store(),
         result.nodes,
@@ -86,7 +88,7 @@ def check_folder(folder: Path) -> dict:
         "removals": removal_rows(plan),
         "removable": plan.removals.size,
         "shown": [
-            {"台账 sheet": sheet, "编号 id": r["id"], "名称 name": r["name"]}
+            {"台账 sheet": names[sheet], "编号 id": r["id"], "名称 name": r["name"]}
             for sheet, rows in plan.removals.shown.items()
             for r in rows
         ],
@@ -191,8 +193,10 @@ def _show_check(check: dict) -> None:
                 "streets the ledgers cover is touched.",
             )
         )
-        st.dataframe(pd.DataFrame(check["removals"]), hide_index=True, width="stretch")
-        st.dataframe(pd.DataFrame(check["shown"]), hide_index=True, width="stretch", height=240)
+        counts = pd.DataFrame(check["removals"]).drop(columns=["处理 action"])  # the CLI's words (--sync)
+        st.dataframe(counts, hide_index=True, width="stretch")
+        shown = pd.DataFrame(check["shown"])
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 2, 400))
 
 
 def _load_controls(check: dict) -> None:
@@ -204,7 +208,9 @@ def _load_controls(check: dict) -> None:
         )
     blocked = bool(check["errors"]) and not skip
     sync = _sync_controls(check) if not check["errors"] else False
-    if not check["changes"] and not sync:
+    if sync is None:
+        st.warning(t("勾选“我已核对”后才能导入", "Tick “I have checked them” to load"))
+    elif not check["changes"] and not sync:
         st.info(t("图谱已与这些台账一致,无需导入", "The graph already matches these ledgers: nothing to load"))
     if st.button(
         t("导入图谱", "Load into the graph"),
