@@ -242,3 +242,28 @@ def _(s):
     t = s["小区"]
     address = "太白路" * 667
     return Where(t.title, t.set(t.row_of("K02"), "地址", address), "地址", address[:20] + "…")
+
+
+@case(
+    "hidden_ledger_sheet",
+    "名为台账的工作表被隐藏 / a sheet named like a ledger is hidden",
+    "党组织 社区",
+    "工作表“社区”已隐藏,未读取:取消隐藏后再导入,或删除它",
+    "sheet '社区' is hidden and was not read: unhide it to load it, or delete it",
+)
+def _(s):
+    s["社区"].ws.sheet_state = "hidden"
+    return Where("社区", None, None)
+
+
+@case(
+    "remarks_column_not_in_the_template",
+    "多出一列“备注”(模板中没有)/ an extra 备注 column the template does not have",
+    "单位",
+    "未知列“备注”",
+    "unknown column '备注'",
+)
+def _(s):
+    t = s["单位"]
+    t.add_col("备注", {t.row_of("U02"): "已联系"})
+    return Where(t.title, 1, "备注", "备注")
