@@ -19,7 +19,9 @@ from rich.table import Table
 from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph import (
+    audit,
     backends,
+    cli_accounts,  # noqa: F401  (registers user add|list|passwd|disable, audit)
     cli_analysis,  # noqa: F401  (registers gaps, path, reach, network, whatif)
     graph_export,
     ingest,
@@ -132,6 +134,7 @@ def query(
     values = query_catalogue.bind(q, _parse_params(param or []), settings_of(ctx).current_date())
     with backends.open_store(settings_of(ctx)) as store:
         rows = query_catalogue.run_query(store, q, values)
+    audit.by_cli(settings_of(ctx).resolved_data_dir(), "query", **audit.query_detail(q.name, values, len(rows)))
     render(rows, fmt, console, title=f"{q.zh} / {q.en}")
 
 
@@ -194,6 +197,9 @@ def demo(
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="端口 / port")] = 8501,
+    host: Annotated[
+        str, typer.Option(help="监听地址;非本机地址需先有管理员账号 / address; beyond loopback needs an admin")
+    ] = "127.0.0.1",
     demo_if_empty: Annotated[bool, typer.Option(help="空图谱时导入演示 / load the demo if empty")] = True,
     demo_scale: Annotated[str, typer.Option(help="演示区域规模 / demo region size")] = "city",
 ) -> None:
@@ -202,7 +208,7 @@ def serve(
     示例 Example: orggraph serve --port 8501
     """
     demo_scale = demo_scale if demo_if_empty else None
-    serve_mod.serve(settings_of(ctx), port=port, demo_scale=demo_scale, say=console.print)
+    serve_mod.serve(settings_of(ctx), port=port, demo_scale=demo_scale, say=console.print, host=host)
 
 
 @app.command()
@@ -324,6 +330,7 @@ def load_cmd(
             bar.stop()
             _show_issues(exc.issues, fmt)
             raise
+    audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
     if fmt == "json":
         data = {
             "load_id": report.load_id,
@@ -389,6 +396,7 @@ def export(
             paths = graph_export.write_neo4j_admin(store, out)
         else:
             paths = write_ledgers(*graph_export.export_records(store), out, fmt, encoding)
+    audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from orggraph import backends
+from orggraph import audit, backends
 from orggraph.cli_common import app, console, edge, settings_of
 from orggraph.coverage import gap_report
 from orggraph.entities import resolve_entity
@@ -155,6 +155,7 @@ def whatif(
         result = what_if(
             store, Proposal.from_yaml(proposal), rule, area, _date(as_of) or settings_of(ctx).current_date()
         )
+    audit.by_cli(settings_of(ctx).resolved_data_dir(), "whatif", **audit.whatif_detail(result.changes(), area))
     rows = [
         {
             "规则 rule": c["rule"].id,

@@ -34,6 +34,7 @@ ENVIRONMENT = {
     "ORGGRAPH_MAX_FILE_MB": "max_file_mb",
     "ORGGRAPH_MAX_UNZIPPED_MB": "max_unzipped_mb",
     "ORGGRAPH_MAX_ROWS_PER_SHEET": "max_rows_per_sheet",
+    "ORGGRAPH_SESSION_IDLE_MINUTES": "session_idle_minutes",
 }
 
 
@@ -61,6 +62,11 @@ class Settings(BaseModel):
     max_file_mb: float = Field(default=200.0, gt=0)
     max_unzipped_mb: float = Field(default=1024.0, gt=0)
     max_rows_per_sheet: int = Field(default=2_000_000, gt=0)
+    # accounts (orggraph.accounts): an app session ends after this long without a click; this many failed logins
+    # in a row lock an account for lockout_minutes (counted in users.json, so a restart does not reset them)
+    session_idle_minutes: float = Field(default=480.0, gt=0)
+    lockout_failures: int = Field(default=5, gt=0)
+    lockout_minutes: float = Field(default=15.0, gt=0)
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from orggraph.accounts import AccountStore, check_can_serve
 from orggraph.backends import open_store
 from orggraph.config import Settings
 from orggraph.embedded_server import EmbeddedServer, check_port_free
@@ -39,7 +40,7 @@ def _environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def streamlit_command(port: int) -> list[str]:
+def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -47,7 +48,7 @@ def streamlit_command(port: int) -> list[str]:
         "run",
         str(APP_SERVER),
         "--server.address",
-        "127.0.0.1",
+        host,
         "--server.port",
         str(port),
         "--server.headless",
@@ -59,7 +60,10 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[str], None]) -> None:
+def serve(
+    settings: Settings, port: int, demo_scale: str | None, say: Callable[[str], None], host: str = "127.0.0.1"
+) -> None:
+    check_can_serve(host, AccountStore(settings.resolved_data_dir()))  # before anything starts
     check_port_free(port, "应用 / the app")
     server = EmbeddedServer(settings) if settings.backend == "embedded" else None
     started = server.start(owner_pid=os.getpid())[1] if server else False
@@ -72,8 +76,8 @@ def serve(settings: Settings, port: int, demo_scale: str | None, say: Callable[[
                     store, demo_scale, 1, settings.resolved_data_dir() / "demo" / f"{demo_scale}-1"
                 )
                 say(f"演示区域已导入 / demo loaded: {report.written} rows in {sum(report.timings.values()):.0f} s")
-        say(f"应用地址 app: http://127.0.0.1:{port}  (Ctrl-C 停止 / to stop)")
-        proc = subprocess.Popen(streamlit_command(port), env=_environment(settings), cwd=APP.parent)
+        say(f"应用地址 app: http://{host}:{port}  (Ctrl-C 停止 / to stop)")
+        proc = subprocess.Popen(streamlit_command(port, host), env=_environment(settings), cwd=APP.parent)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the app and the server like Ctrl-C does
         try:
             proc.wait()
