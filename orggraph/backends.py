@@ -11,7 +11,8 @@ from collections.abc import Callable
 from orggraph import load_runs
 from orggraph.config import BACKENDS, Settings
 from orggraph.embedded_server import EmbeddedServer
-from orggraph.errors import ConfigError, StoreUnavailable
+from orggraph.embedded_server_users import READER
+from orggraph.errors import AuthFailed, ConfigError, StoreUnavailable
 from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
@@ -34,7 +35,7 @@ def _connect_embedded(
     settings: Settings, server: EmbeddedServer, state, on_close: Callable[[], object] | None = None
 ) -> BoltStore:
     try:
-        return BoltStore.connect(
+        store = BoltStore.connect(
             state.uri,
             ("root", server.password()),
             settings.database,
@@ -47,6 +48,29 @@ def _connect_embedded(
         if on_close:
             on_close()
         raise
+    try:
+        store.reader = _connect_reader(settings, server, state)
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+def _connect_reader(settings: Settings, server: EmbeddedServer, state) -> BoltStore:
+    """The same graph as the read-only database user; created on demand when a server started before it
+    existed refuses the credentials (every start creates it)."""
+
+    def connect() -> BoltStore:
+        auth = (READER, server.reader_password())
+        return BoltStore.connect(
+            state.uri, auth, settings.database, load_schema(), backend="embedded", timeout_s=settings.connect_timeout_s
+        )
+
+    try:
+        return connect()
+    except AuthFailed:
+        server.ensure_reader(state)
+    return connect()
 
 
 def _open_neo4j(settings: Settings, start: bool, owner_pid: int) -> BoltStore:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orggraph.config import Settings
-from orggraph.embedded_server_files import ServerFiles, lock_holder, pid_alive
+from orggraph.embedded_server_files import ServerFiles, lock_holder, open_private, pid_alive
+from orggraph.embedded_server_users import ensure_reader
 from orggraph.errors import ServerError
 
 
@@ -63,6 +64,15 @@ class EmbeddedServer:
 
     def password(self) -> str:
         return self.files.password()
+
+    def reader_password(self) -> str:
+        """The password of the read-only database user (``embedded_server_users.READER``)."""
+        return self.files.reader_password()
+
+    def ensure_reader(self, state: ServerState) -> None:
+        """Create or refresh the read-only database user on a running server (every start does it too;
+        this is for a server started before the user existed)."""
+        ensure_reader(state.http_port, self.password(), state.database, self.reader_password())
 
     def status(self) -> ServerState | None:
         """The live server of this data dir, or None; stale state from a dead server is cleared."""
@@ -118,7 +128,7 @@ class EmbeddedServer:
             "--owner-pid",
             str(owner_pid),
         ]
-        with self.files.output.open("ab") as out:
+        with os.fdopen(open_private(self.files.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "ab") as out:
             proc = subprocess.Popen(
                 cmd,
                 stdout=out,

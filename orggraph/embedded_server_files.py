@@ -2,7 +2,13 @@
 
 ``server.json`` (ports, pid; present only while the server answers), ``server.lock`` (held by the
 live server), ``server.stop`` (a stop request), ``server.error`` (why a start failed),
-``root_password`` (0600) and ``server.out`` (the JVM's own output).
+``root_password`` and ``reader_password`` (the read-only database user's) and ``log/server.out`` (the
+JVM's own output).
+
+Everything under the data dir is the owner's alone: folders 0700, files 0600. The server process sets
+umask 077 before the JVM starts (so ArcadeDB's databases, WAL and logs are created 0600/0700) and
+:func:`restrict` tightens a data dir written before that rule; files orggraph writes itself are opened
+with mode 0600 whatever the caller's umask.
 """
 
 from __future__ import annotations
@@ -52,18 +58,30 @@ class ServerFiles:
     def password_file(self) -> Path:
         return self.data_dir / "root_password"
 
+    @property
+    def reader_password_file(self) -> Path:
+        return self.data_dir / "reader_password"
+
     def prepare(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_dir.mkdir(exist_ok=True)
+        for folder in (self.data_dir, self.log_dir):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.chmod(0o700)
 
     def password(self) -> str:
         """The root password, generated on first use and kept readable by the owner only."""
-        if not self.password_file.exists():
+        return self._secret(self.password_file)
+
+    def reader_password(self) -> str:
+        """The read-only database user's password, generated on first use, readable by the owner only."""
+        return self._secret(self.reader_password_file)
+
+    def _secret(self, path: Path) -> str:
+        if not path.exists():
             self.prepare()
-            fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(24))
-        return self.password_file.read_text().strip()
+        return path.read_text().strip()
 
     def read_state(self) -> dict[str, Any] | None:
         try:
@@ -81,15 +99,36 @@ class ServerFiles:
             return None
 
 
+def restrict(root: Path) -> None:
+    """Every folder under ``root`` (itself included) 0700 and every file at most 0600 (never widened)."""
+    root.chmod(0o700)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o700)
+        for name in files:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            if not os.path.islink(path) and mode & 0o177:
+                os.chmod(path, mode & 0o600)
+
+
+def open_private(path: Path, flags: int = os.O_WRONLY | os.O_CREAT | os.O_TRUNC) -> int:
+    """A file descriptor on ``path``, created 0600 whatever the umask (an existing file is tightened too)."""
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False))
+    with os.fdopen(open_private(tmp), "w") as fh:
+        fh.write(json.dumps(data, ensure_ascii=False))
     os.replace(tmp, path)
 
 
 def hold_lock(path: Path) -> IO[str] | None:
     """Take the exclusive lock on ``path``; None when another process holds it."""
-    fh = path.open("a+")
+    fh = os.fdopen(open_private(path, os.O_RDWR | os.O_CREAT), "a+")
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

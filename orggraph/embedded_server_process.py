@@ -5,6 +5,10 @@ and ignored SIGINT when measured. This process holds an exclusive lock on the da
 life, announces its ports in ``server.json`` once the database answers, and stops cleanly when it
 sees a stop request file, gets SIGTERM/SIGINT (the JVM runs with ``-Xrs`` so Python keeps those
 signals), or when the process that owns it has gone.
+
+It sets umask 077 before anything is written and tightens a data dir left by an older version, so the
+databases, WAL, security files and logs are the owner's alone (folders 0700, files 0600), and it
+creates or refreshes the read-only database user before it announces itself ready.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-from orggraph.embedded_server_files import ServerFiles, hold_lock, pid_alive, write_json_atomic
+from orggraph.embedded_server_files import ServerFiles, hold_lock, pid_alive, restrict, write_json_atomic
+from orggraph.embedded_server_users import ensure_reader
 
 POLL_S = 0.3
 
@@ -53,6 +58,7 @@ def _start_arcadedb(files: ServerFiles, args: argparse.Namespace):
     server.start()
     if not server._java_server.existsDatabase(args.database):
         server.create_database(args.database)
+    ensure_reader(args.http_port, files.password(), args.database, files.reader_password())
     return server
 
 
@@ -67,6 +73,7 @@ def _wait_for_stop(files: ServerFiles, owner_pid: int, stop: threading.Event) ->
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(sys.argv[1:] if argv is None else argv)
+    os.umask(0o077)  # the JVM runs in this process: ArcadeDB's files are created 0600 in 0700 folders
     files = ServerFiles(args.data_dir)
     files.prepare()
     os.chdir(files.data_dir)  # ArcadeDB writes ./log relative to the working directory
@@ -74,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if lock is None:
         files.write_error("数据目录已被另一个服务器进程占用", "the data dir is held by another server process")
         return 3
+    restrict(files.data_dir)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())

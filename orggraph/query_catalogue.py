@@ -179,6 +179,7 @@ def bind(query: Query, given: dict[str, Any], today: dt.date | None = None) -> d
 def run_query(
     store: BoltStore, query: Query, given: dict[str, Any] | None = None, today: dt.date | None = None
 ) -> list[dict]:
-    """Run a catalogue query read-only with typed parameters; rows of plain values."""
+    """Run a catalogue query read-only (checked, then on the session the server keeps from writing) with typed
+    parameters; rows of plain values."""
     ensure_read_only(query.text, query.name)
-    return store.read(query.text, bind(query, given or {}, today), name=query.name)
+    return store.read_only(query.text, bind(query, given or {}, today), name=query.name)

@@ -19,7 +19,7 @@ from neo4j import exceptions as neo4j_errors
 
 from orggraph import statements
 from orggraph.cypher_text import ensure_read_only
-from orggraph.errors import AuthFailed, OrgGraphError, QueryError, SchemaError, StoreUnavailable
+from orggraph.errors import AuthFailed, OrgGraphError, QueryError, ReadOnlyViolation, SchemaError, StoreUnavailable
 from orggraph.records import EdgeRecord, NodeRecord
 from orggraph.schema import Schema
 
@@ -65,6 +65,10 @@ def translate(exc: Exception, where: str) -> OrgGraphError:
         return StoreUnavailable(f"无法连接图数据库 {where}:{exc}", f"cannot reach the graph server at {where}: {exc}")
     if isinstance(exc, neo4j_errors.Neo4jError):
         msg = (exc.message or str(exc)).splitlines()[0]
+        if isinstance(exc, neo4j_errors.Forbidden) or exc.code == "Neo.ClientError.Statement.AccessMode":
+            return ReadOnlyViolation(
+                f"图数据库拒绝了只读会话中的写操作:{msg}", f"the server refused a write on a read-only session: {msg}"
+            )
         return QueryError(f"图数据库拒绝执行语句:{msg}", f"the graph server rejected the statement: {msg}")
     return StoreUnavailable(f"图数据库出错({where}):{exc}", f"graph server error ({where}): {exc}")
 
@@ -82,6 +86,7 @@ class BoltStore:
     ) -> None:
         self.driver, self.database, self.schema, self.backend = driver, database, schema, backend
         self._on_close = on_close
+        self.reader: BoltStore | None = None  # the same graph as a user the server keeps from writing
 
     @classmethod
     def connect(
@@ -113,6 +118,8 @@ class BoltStore:
         return store
 
     def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
         self.driver.close()
         if self._on_close:
             self._on_close()
@@ -141,6 +148,22 @@ class BoltStore:
         """Run a read-only statement (checked before sending) and return rows of plain values."""
         ensure_read_only(statement, name)
         return self._execute(statement, params or {}, RoutingControl.READ)
+
+    def read_only(
+        self, statement: str, params: dict[str, Any] | None = None, name: str = "", check: bool = True
+    ) -> list[dict]:
+        """A user-written or catalogue statement, on a session the server itself keeps from writing.
+
+        On the embedded server that is the read-only database user (``embedded_server_users``), whose rights
+        ArcadeDB enforces; on Neo4j, READ access mode (``routing_=READ``), which Neo4j enforces. The statement
+        check runs first unless ``check`` is False (for tests proving the server's own refusal).
+        """
+        target = self.reader or self
+        if self.reader is not None:
+            self.reader.gate = getattr(self, "gate", None)  # the reader answers under this store's load gate
+        if not check:
+            return target._execute(statement, params or {}, RoutingControl.READ)
+        return target.read(statement, params, name)
 
     def ping(self) -> None:
         self._execute(statements.PING, {}, RoutingControl.READ)
