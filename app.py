@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from orggraph.pages import common, cypher, gaps, hierarchy, importer, ledger, overview, paths, whatif
+from orggraph.pages import admin, common, cypher, gaps, hierarchy, importer, ledger, login, overview, paths, whatif
 
 st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
 common.sidebar()
+user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
 t = common.t
 page = st.navigation(
     [
@@ -14,9 +15,10 @@ page = st.navigation(
         st.Page(gaps.render, title=t("覆盖缺口", "Coverage gaps"), url_path="gaps"),
         st.Page(paths.render, title=t("联结路径", "Linkage paths"), url_path="paths"),
         st.Page(ledger.render, title=t("共建台账", "Co-building ledger"), url_path="ledger"),
-        st.Page(whatif.render, title=t("假设分析", "What-if"), url_path="whatif"),
+        *([st.Page(whatif.render, title=t("假设分析", "What-if"), url_path="whatif")] if user.may("whatif") else []),
         st.Page(cypher.render, title=t("Cypher 查询", "Cypher queries"), url_path="cypher"),
-        st.Page(importer.render, title=t("数据导入", "Import"), url_path="import"),
+        *([st.Page(importer.render, title=t("数据导入", "Import"), url_path="import")] if user.may("import") else []),
+        *([st.Page(admin.render, title=t("用户审计", "Users & audit"), url_path="admin")] if user.may("admin") else []),
     ]
 )
 page.run()

@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from orggraph.audit import query_detail
 from orggraph.errors import OrgGraphError
-from orggraph.pages import common
+from orggraph.pages import common, session
 from orggraph.pages.common import lang, person, query, t, today
 from orggraph.query_catalogue import TODAY, Parameter, Query, load_catalogue
 
@@ -127,6 +128,9 @@ def _results(q: Query) -> None:
     except OrgGraphError as exc:
         _error(exc)
         return
+    if not run.get("logged"):
+        session.record("query", **query_detail(q.name, run["params"], len(rows)))
+        run["logged"] = True
     if not rows:
         st.info(t("查询没有返回结果", "The query returned no rows"))
         return

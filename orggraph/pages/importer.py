@@ -23,7 +23,7 @@ from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.ingest import LoadReport, graph_is_empty, load_ledgers, read_and_validate
 from orggraph.load_plan import plan_load
 from orggraph.output import issue_rows, removal_rows, summary_rows
-from orggraph.pages import common
+from orggraph.pages import common, session
 from orggraph.pages.common import store, t
 
 TYPES = ["xlsx", "xlsm", "csv", "xls"]  # .xls is taken so that the loader can say to save it as .xlsx
@@ -68,6 +68,7 @@ def ledger_limits() -> LedgerLimits:
 
 def check_folder(folder: Path) -> dict:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
+    session.require("import")
     result, files, _ = read_and_validate(folder, store(), "preview", limits=ledger_limits())
     names = {sheet.id: sheet.zh for sheet in load_layout().sheets}
     plan = plan_load(
@@ -98,9 +99,11 @@ def check_folder(folder: Path) -> dict:
 def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = False) -> dict:
     """Load the ledgers in ``folder`` (all or nothing, unless ``skip_invalid``; with ``sync`` what they no longer
     list is removed too); the summary of what was done."""
+    session.require("import")
     report = load_ledgers(
         store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync, limits=ledger_limits()
     )
+    session.record_load(report)
     common.graph_version.clear()  # every page's caches are keyed by the graph's state: let them see the load
     return {
         "load_id": report.load_id,

@@ -12,8 +12,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from orggraph.audit import whatif_detail
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError, ValidationError
+from orggraph.pages import session
 from orggraph.pages.common import area_picker, coverage_index, report, store, t, today, version_key
 from orggraph.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.whatif import Proposal, WhatIf, what_if
@@ -116,10 +118,12 @@ def _compare(area: str | None) -> None:
     ):
         proposal, tie_item = build_proposal(items)
         try:
+            session.require("whatif")
             with st.spinner(t("正在计算(不写入图谱)…", "Comparing (nothing is written)…")):
                 rules = _rules(items)
                 before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
                 result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
+            session.record("whatif", **whatif_detail(result.changes(), area))
             st.session_state["whatif_result"] = {"rows": change_rows(result), "problems": None}
         except ValidationError as exc:
             st.session_state["whatif_result"] = {"rows": None, "problems": problem_rows(exc, items, tie_item)}
