@@ -29,7 +29,17 @@ from orggraph import (
     readme_sections,
 )
 from orggraph import serve as serve_mod
-from orggraph.cli_common import EXIT_ERROR, app, console, db_app, edge, err_console, fail, settings_of
+from orggraph.cli_common import (
+    EXIT_ERROR,
+    app,
+    console,
+    db_app,
+    edge,
+    err_console,
+    fail,
+    names_allowed,
+    settings_of,
+)
 from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer
 from orggraph.errors import ConfigError, QueryError, ValidationError
@@ -121,8 +131,11 @@ def query(
     name: Annotated[str, typer.Argument(help="查询名或 .cypher 文件 / query name or .cypher file")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="参数 k=v / parameter")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+    with_names: Annotated[bool, typer.Option("--with-names", help="显示人员姓名 / show person names")] = False,
 ) -> None:
     """运行只读查询(目录中的或文件)/ run a read-only query from the catalogue or a file.
+
+    人员姓名默认隐去(张**),--with-names 显示 / person names are masked unless --with-names.
 
     示例 Example: orggraph query find_by_name -p q=太白 --format json
     """
@@ -133,7 +146,7 @@ def query(
     q = query_catalogue.find_query(name)
     values = query_catalogue.bind(q, _parse_params(param or []), settings_of(ctx).current_date())
     with backends.open_store(settings_of(ctx)) as store:
-        rows = query_catalogue.run_query(store, q, values)
+        rows = query_catalogue.run_query(store, q, values, names=names_allowed(ctx, with_names))
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "query", **audit.query_detail(q.name, values, len(rows)))
     render(rows, fmt, console, title=f"{q.zh} / {q.en}")
 
@@ -386,16 +399,20 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="xlsx|csv")] = "xlsx",
     encoding: Annotated[str, typer.Option(help="CSV 编码 utf-8|gb18030")] = "utf-8",
     neo4j_admin: Annotated[bool, typer.Option(help="写出 neo4j-admin import CSV")] = False,
+    with_names: Annotated[bool, typer.Option("--with-names", help="含人员姓名 / include person names")] = False,
 ) -> None:
     """导出图谱为台账或 neo4j-admin 导入文件 / export the graph as ledgers or neo4j-admin CSVs.
 
+    人员只有化名编号,姓名留空,除非 --with-names / persons by pseudonymous id, names blank unless --with-names.
+
     示例 Example: orggraph export 导出/ --neo4j-admin
     """
+    names = names_allowed(ctx, with_names)
     with backends.open_store(settings_of(ctx)) as store:
         if neo4j_admin:
-            paths = graph_export.write_neo4j_admin(store, out)
+            paths = graph_export.write_neo4j_admin(store, out, names=names)
         else:
-            paths = write_ledgers(*graph_export.export_records(store), out, fmt, encoding)
+            paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding)
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)
 

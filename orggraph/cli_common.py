@@ -51,3 +51,10 @@ def edge(fn: Callable) -> Callable:
 
 def settings_of(ctx: typer.Context) -> Settings:
     return ctx.obj["settings"]
+
+
+def names_allowed(ctx: typer.Context, asked: bool) -> bool:
+    """Whether this run shows person names: only when asked (``--with-names``) and allowed. The hook for
+    accounts: today every CLI user is the machine's own admin, so asking is enough; once users have roles,
+    ``--with-names`` by anyone but an admin must raise here (never fall back to showing names)."""
+    return asked

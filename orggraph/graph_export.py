@@ -16,14 +16,18 @@ from orggraph.store import BoltStore
 ADMIN_TYPES = {"string": "string", "integer": "long", "float": "double", "boolean": "boolean", "date": "date"}
 
 
-def export_records(store: BoltStore, with_provenance: bool = False) -> tuple[list[NodeRecord], list[EdgeRecord]]:
-    """Every node and relationship of the schema's kinds (the load history aside)."""
+def export_records(
+    store: BoltStore, with_provenance: bool = False, names: bool = True
+) -> tuple[list[NodeRecord], list[EdgeRecord]]:
+    """Every node and relationship of the schema's kinds (the load history aside); without ``names``, no
+    sensitive property (a person's name) at all: the person stays, by its pseudonymous id."""
     schema = store.schema
     drop = set() if with_provenance else {p.name for p in schema.provenance}
     nodes = [
-        NodeRecord(label, r["id"], {k: v for k, v in r["props"].items() if k != "id" and k not in drop})
+        NodeRecord(label, r["id"], {k: v for k, v in r["props"].items() if k != "id" and k not in drop | hidden})
         for label in schema.nodes
         if label != "LoadRun"
+        for hidden in [set() if names else {p.name for p in schema.nodes[label].properties if p.sensitive}]
         for r in store.read(statements.export_nodes(schema, label))
     ]
     edges = [
@@ -45,15 +49,15 @@ def _value(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def write_neo4j_admin(store: BoltStore, out: Path) -> list[Path]:
+def write_neo4j_admin(store: BoltStore, out: Path, names: bool = False) -> list[Path]:
     """One nodes file per label and one relationships file per type, with typed neo4j-admin headers.
 
     These CSVs are not neutralised against formulas (``orggraph.inert_cells``), unlike every other CSV we write:
     they are machine input for ``neo4j-admin database import``, which stores each cell verbatim, so an apostrophe
     in front of ``=HYPERLINK(…)`` would become part of the value in Neo4j. They are not meant to be opened in a
-    spreadsheet; the ledgers from ``orggraph export`` are."""
+    spreadsheet; the ledgers from ``orggraph export`` are. Person names are left blank unless ``names``."""
     schema = store.schema
-    nodes, edges = export_records(store, with_provenance=True)
+    nodes, edges = export_records(store, with_provenance=True, names=names)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for label, spec in schema.nodes.items():

@@ -4,6 +4,11 @@ A script is runnable unchanged in cypher-shell (``cypher-shell -f``) and Neo4j B
 ``//`` comments (name, 中文/English description, typed parameters) and the defaults are ``:param``
 lines, which those tools execute and orggraph reads. A parameter without a ``:param`` default is
 required.
+
+A ``// person:`` line lists where the result holds a person's name: columns, or places inside nested values
+(``orgs[*][7][*][1]``, see ``privacy.parse_name_path``). :func:`run_query` masks them unless asked for names;
+a test fails when a catalogue query returns a name it does not declare. A script from outside the catalogue
+(a user's own file) cannot be trusted to declare, so every known person's name in any of its strings is masked.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orggraph import statements
 from orggraph.cypher_text import ensure_read_only
 from orggraph.errors import QueryError
+from orggraph.privacy import KnownNames, mask_known, mask_paths, parse_name_path
 from orggraph.store import BoltStore
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 TYPES = ("string", "integer", "float", "boolean", "date")
-_HEADER = re.compile(r"^//\s*(name|zh|en|param):\s*(.*)$")
+_HEADER = re.compile(r"^//\s*(name|zh|en|param|person):\s*(.*)$")
 _PARAM_DOC = re.compile(r"^(\w+)\s+(\w+)\s*(?:--\s*(.*))?$")
 _PARAM_DEFAULT = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?);?\s*$")
 _TRUE, _FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
@@ -53,6 +60,12 @@ class Query:
     parameters: tuple[Parameter, ...]
     text: str
     path: Path
+    person: tuple[str, ...] = ()  # where the result holds a person's name (``// person:``)
+
+    @property
+    def in_catalogue(self) -> bool:
+        """A saved query of ``queries/`` (its names declared and tested), not a user's own file."""
+        return self.path.resolve().parent == QUERIES_DIR
 
 
 def _literal(text: str, where: str) -> Any:
@@ -79,6 +92,7 @@ def parse_query(path: Path) -> Query:
     header: dict[str, str] = {}
     params: list[tuple[str, str, str]] = []
     defaults: dict[str, Any] = {}
+    person: list[str] = []
     body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
@@ -92,6 +106,9 @@ def parse_query(path: Path) -> Query:
                         f"{path.name}: malformed parameter declaration: {value} (types: {', '.join(TYPES)})",
                     )
                 params.append((doc.group(1), doc.group(2), doc.group(3) or ""))
+            elif key == "person":
+                declared = [p.strip() for p in value.split(",") if p.strip()]
+                person += [p for p in declared if parse_name_path(p)]  # malformed: an error naming the path
             else:
                 header[key] = value.strip()
         elif m := _PARAM_DEFAULT.match(stripped):
@@ -105,7 +122,7 @@ def parse_query(path: Path) -> Query:
         )
     text = "\n".join(body).strip().rstrip(";").strip()
     parameters = tuple(Parameter(n, t, d, defaults.get(n), n not in defaults) for n, t, d in params)
-    return Query(header["name"], header["zh"], header["en"], parameters, text, path)
+    return Query(header["name"], header["zh"], header["en"], parameters, text, path, tuple(person))
 
 
 def load_catalogue(directory: Path = QUERIES_DIR) -> dict[str, Query]:
@@ -177,9 +194,26 @@ def bind(query: Query, given: dict[str, Any], today: dt.date | None = None) -> d
 
 
 def run_query(
-    store: BoltStore, query: Query, given: dict[str, Any] | None = None, today: dt.date | None = None
+    store: BoltStore,
+    query: Query,
+    given: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    *,
+    names: bool = False,
 ) -> list[dict]:
     """Run a catalogue query read-only (checked, then on the session the server keeps from writing) with typed
-    parameters; rows of plain values."""
+    parameters; rows of plain values, person names masked (declared ones; in a user's own file, every known
+    one) unless ``names`` (the caller checked the user may)."""
     ensure_read_only(query.text, query.name)
-    return store.read_only(query.text, bind(query, given or {}, today), name=query.name)
+    rows = store.read_only(query.text, bind(query, given or {}, today), name=query.name)
+    return rows if names else mask_names(store, query, rows)
+
+
+def mask_names(store: BoltStore, query: Query, rows: list[dict]) -> list[dict]:
+    """The rows with the names the query declares masked; for a script outside the catalogue, every known
+    person's name found in any string (the names fetched once per run)."""
+    rows = mask_paths(rows, [parse_name_path(p) for p in query.person])
+    if query.in_catalogue or not rows:
+        return rows
+    known = KnownNames(r["name"] for r in store.read(statements.person_names(store.schema), name="person_names"))
+    return mask_known(rows, known)

@@ -2,6 +2,7 @@
 // zh: 全部党组织及其上级、所在地、党员数和在任书记(一行,列表形式),用于按区域显示组织架构树;书记姓名为敏感信息,应用中默认隐去
 // en: Every party org with its superiors, places, members and serving secretary (one row of lists), for the hierarchy tree of an area; secretary names are sensitive and masked in the app by default
 // param: as_of date -- 截至日期(书记任期按此日判断)/ as-of date (secretaries' terms are judged on it)
+// person: orgs[*][7][*][1]
 :param as_of => date()
 
 // places: what the org covers, else where its unit (own or joint branch) is located.

@@ -73,3 +73,18 @@ def test_a_script_without_header_is_rejected(tmp_path: Path):
     script.write_text("MATCH (n) RETURN n\n", encoding="utf-8")
     with pytest.raises(QueryError, match="header lacks name"):
         parse_query(script)
+
+
+def test_person_header_declares_where_names_sit(tmp_path: Path):
+    """``// person:`` lists result columns or nested places (comma-separated, several lines allowed) holding a
+    person's name; tests/test_name_masking.py fails when a catalogue query returns a name it does not declare."""
+    script = tmp_path / "names.cypher"
+    script.write_text(
+        "// name: names\n// zh: 姓名\n// en: names\n// person: secretary, members[*]\n// person: orgs[*][7][*][1]\n"
+        "MATCH (p:Person) RETURN p.name AS secretary\n",
+        encoding="utf-8",
+    )
+    assert parse_query(script).person == ("secretary", "members[*]", "orgs[*][7][*][1]")
+    assert not parse_query(script).in_catalogue  # a user's own file: every known name is masked besides
+    assert CATALOGUE["org_tree"].person == ("orgs[*][7][*][1]",) and CATALOGUE["org_tree"].in_catalogue
+    assert [q.name for q in CATALOGUE.values() if q.person] == ["org_tree"]

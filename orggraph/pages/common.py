@@ -67,13 +67,20 @@ def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date 
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_query(name: str, params: tuple, version: str, day: dt.date) -> list[dict]:
-    return run_query(store(), find_query(name), dict(params), day)
+def cached_query(name: str, params: tuple, version: str, day: dt.date, names: bool = False) -> list[dict]:
+    return run_query(store(), find_query(name), dict(params), day, names=names)
+
+
+def names_shown() -> bool:
+    """Whether this viewer sees person names: they turned the sidebar's switch on. The hook for accounts:
+    also require that their role may (an admin), never show names on the switch alone."""
+    return bool(st.session_state.get("show_names"))
 
 
 def query(name: str, **params) -> list[dict]:
-    """A catalogue query's rows for the current graph (cached until the graph changes)."""
-    return cached_query(name, tuple(sorted(params.items())), version_key(), today())
+    """A catalogue query's rows for the current graph (cached until the graph changes), the person names it
+    declares masked unless this viewer sees names (:func:`names_shown`)."""
+    return cached_query(name, tuple(sorted(params.items())), version_key(), today(), names_shown())
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,7 +100,7 @@ def t(zh: str, en: str) -> str:
 
 def person(name: str | None) -> str:
     """A person's name as this viewer may see it: masked unless they turned masking off."""
-    return name or "" if st.session_state.get("show_names") else mask_name(name)
+    return name or "" if names_shown() else mask_name(name)
 
 
 def sidebar() -> None:

@@ -18,7 +18,7 @@ import streamlit as st
 from orggraph.audit import query_detail
 from orggraph.errors import OrgGraphError
 from orggraph.pages import common, session
-from orggraph.pages.common import lang, person, query, t, today
+from orggraph.pages.common import lang, query, t, today
 from orggraph.query_catalogue import TODAY, Parameter, Query, load_catalogue
 
 MAX_SHOWN = 10_000  # rows drawn in the table; the CSV holds them all
@@ -83,14 +83,9 @@ def _cell(value: Any) -> Any:
 
 
 def result_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows as a table: nested values as JSON text, a person's name masked for this viewer, and a column
-    holding values of several types as text (so every column has one type)."""
-    shown = []
-    for r in rows:
-        row = {k: _cell(v) for k, v in r.items()}
-        if r.get("label") == "Person" and "name" in row:
-            row["name"] = person(r["name"])
-        shown.append(row)
+    """Rows as a table: nested values as JSON text, and a column holding values of several types as text (so
+    every column has one type). The person names the query declares come masked from ``common.query``."""
+    shown = [{k: _cell(v) for k, v in r.items()} for r in rows]
     frame = pd.DataFrame(shown, columns=list(rows[0]) if rows else None)
     for col in frame.columns:
         kinds = {type(v) for v in frame[col] if v is not None and not (isinstance(v, float) and pd.isna(v))}

@@ -48,9 +48,9 @@ def _district_summary(version: str) -> list[dict]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _area_tree(area: str, as_of: dt.date, version: str) -> list[dict]:
+def _area_tree(area: str, as_of: dt.date, version: str, names: bool) -> list[dict]:
     """The orgs placed in the area, depth first along 领导 (or 成员单位) ties: id, name, kind, members,
-    leaders ([person id, name]), depth, tie to the parent, number of subordinates shown."""
+    leaders ([person id, name], the name masked unless ``names``: the viewer's switch, part of the cache key)."""
     orgs = common.query("org_tree", as_of=as_of)[0]["orgs"]
     geography = common.coverage_index(version).geography
     inside = {r[_ID]: r for r in orgs if any(geography.within(p, area) for p in r[_PLACES])}
@@ -168,7 +168,7 @@ def _show_region() -> None:
 
 
 def _show_tree(area: str) -> None:
-    rows = _area_tree(area, common.today(), common.version_key())
+    rows = _area_tree(area, common.today(), common.version_key(), common.names_shown())
     st.subheader(t("党组织架构", "Party organizations"))
     if not rows:
         st.warning(t("该区域内没有党组织覆盖的记录。", "No party organization is placed in this area."))
