@@ -117,3 +117,23 @@ def test_an_import_from_the_app_is_recorded_with_its_load_id_and_counts(app_env,
     load_id = at.markdown[0].value
     (event,) = audit.read_events(settings.resolved_data_dir(), audit.AuditFilter(action="import"))[:1]
     assert event["load_id"] == load_id and event["user"] == "本机模式" and event["written"] >= 2
+
+
+def _draw_a_download() -> None:  # runs inside AppTest
+    import streamlit as st
+
+    from orggraph.pages import session
+
+    st.session_state["make"] = session.recorded_download("test:download", lambda: b"a,b\r\n1,2\r\n", rows=1)
+
+
+def test_a_download_is_recorded_when_clicked_by_the_user_who_drew_it(app_env, settings):
+    """Streamlit makes a deferred download outside any script run: the user is the one taken when drawn."""
+    at = AppTest.from_function(_draw_a_download, default_timeout=60).run()
+    assert not at.exception, at.exception
+    keep = audit.AuditFilter(action="export")
+    before = [e for e in audit.read_events(settings.resolved_data_dir(), keep) if e.get("what") == "test:download"]
+    assert at.session_state["make"]() == b"a,b\r\n1,2\r\n"  # the click, outside the script run
+    after = [e for e in audit.read_events(settings.resolved_data_dir(), keep) if e.get("what") == "test:download"]
+    assert len(after) == len(before) + 1
+    assert after[0]["user"] == "本机模式" and after[0]["rows"] == 1 and after[0]["bytes"] == 10

@@ -139,7 +139,7 @@ def _results(q: Query) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="—")
     st.download_button(
         t("下载 CSV", "Download CSV"),
-        lambda: common.csv_bytes(frame),  # made when clicked, not on every run
+        session.recorded_download(f"cypher:{q.name}", lambda: common.csv_bytes(frame), len(frame)),  # made on a click
         file_name=f"{q.name}.csv",
         mime="text/csv",
         key="cypher_download",

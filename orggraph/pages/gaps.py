@@ -20,6 +20,7 @@ from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import gap_rows, report_xlsx, rows_csv
 from orggraph.geography import AREA_LEVELS, Geography, Place
+from orggraph.pages import session
 from orggraph.pages.common import area_picker, coverage_index, lang, report, store, t, today, version_key
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
@@ -314,7 +315,7 @@ def _downloads(rep: GapReport, gaps: list[Gap], area: Place | None) -> None:
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         t("下载 Excel(汇总、分区、缺口)", "Download Excel (summary, areas, gaps)"),
-        data=lambda: report_xlsx(rep),
+        data=session.recorded_download("gaps:xlsx", lambda: report_xlsx(rep), sum(len(o.gaps) for o in rep.outcomes)),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -322,7 +323,7 @@ def _downloads(rep: GapReport, gaps: list[Gap], area: Place | None) -> None:
     )
     right.download_button(
         t(f"下载 CSV(当前 {len(gaps):,} 条)", f"Download CSV ({len(gaps):,} shown)"),
-        data=lambda: rows_csv(gap_rows(_shown(rep, gaps))),
+        data=session.recorded_download("gaps:csv", lambda: rows_csv(gap_rows(_shown(rep, gaps))), len(gaps)),
         file_name=f"{stem}.csv",
         mime="text/csv",
         on_click="ignore",

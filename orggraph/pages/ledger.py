@@ -24,7 +24,7 @@ from orggraph.network import (
     fetch_network,
     isolated_communities,
 )
-from orggraph.pages import common
+from orggraph.pages import common, session
 from orggraph.pages.common import query, store, t, today, version_key
 from orggraph.schema import load_schema
 
@@ -82,7 +82,7 @@ def _table(rows: list[dict], columns: list[tuple[str, str, str]], key: str, heig
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", placeholder="—")
     st.download_button(
         t("下载 CSV", "Download CSV"),
-        lambda: common.csv_bytes(frame),  # made when clicked, not on every run
+        session.recorded_download(f"ledger:{key}", lambda: common.csv_bytes(frame), len(frame)),  # made on a click
         file_name=f"{key}.csv",
         mime="text/csv",
         key=f"ledger_dl_{key}",

@@ -9,6 +9,7 @@ disabled user is out at their next click. A reload of the browser tab starts a n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -96,3 +97,17 @@ def record(action: str, **detail: Any) -> None:
 def record_load(report: Any) -> None:
     """An import from the app (an ``ingest.LoadReport``), with its removals."""
     audit.record_load(_data_dir(), user_name(), report, dry_run=False)
+
+
+def recorded_download(what: str, make: Callable[[], bytes], rows: int) -> Callable[[], bytes]:
+    """A download's deferred ``data`` that records an ``export`` when it runs. Streamlit runs it on a click, outside
+    any script run (no session state there), so the user and the data dir are taken now, when the button is drawn.
+    ``what`` names the table (a page and a query or rule name), ``rows`` how many rows it holds."""
+    who, data_dir = user_name(), _data_dir()
+
+    def make_and_record() -> bytes:
+        data = make()
+        audit.record(data_dir, who, "export", what=what, rows=rows, bytes=len(data))
+        return data
+
+    return make_and_record
