@@ -21,4 +21,5 @@ page = st.navigation(
         *([st.Page(admin.render, title=t("用户审计", "Users & audit"), url_path="admin")] if user.may("admin") else []),
     ]
 )
-page.run()
+with common.load_notice():  # a journaled load open: its message instead of the page's data
+    page.run()

@@ -102,6 +102,7 @@ def open_store(settings: Settings, start: bool = True, owner_pid: int | None = N
         )
     owner = owner_pid if owner_pid is not None else int(os.environ.get("ORGGRAPH_OWNER_PID", 0))
     store = opener(settings, start, owner)
+    store.gate = load_runs.ReadGate(store, settings.load_stale_after_s)  # no read answers on a half-written load
     try:
         load_runs.recover(store)  # a cut-off load is rolled back before anyone reads
     except Exception:

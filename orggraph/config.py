@@ -34,6 +34,7 @@ ENVIRONMENT = {
     "ORGGRAPH_MAX_FILE_MB": "max_file_mb",
     "ORGGRAPH_MAX_UNZIPPED_MB": "max_unzipped_mb",
     "ORGGRAPH_MAX_ROWS_PER_SHEET": "max_rows_per_sheet",
+    "ORGGRAPH_LOAD_STALE_AFTER_S": "load_stale_after_s",
     "ORGGRAPH_SESSION_IDLE_MINUTES": "session_idle_minutes",
 }
 
@@ -62,6 +63,9 @@ class Settings(BaseModel):
     max_file_mb: float = Field(default=200.0, gt=0)
     max_unzipped_mb: float = Field(default=1024.0, gt=0)
     max_rows_per_sheet: int = Field(default=2_000_000, gt=0)
+    # a journaled load whose heartbeat (every few seconds) is older than this is taken as cut off and rolled back by
+    # the next reader (a load on this host whose process is gone is cut off at once)
+    load_stale_after_s: float = Field(default=120.0, gt=0)
     # accounts (orggraph.accounts): an app session ends after this long without a click; this many failed logins
     # in a row lock an account for lockout_minutes (counted in users.json, so a restart does not reset them)
     session_idle_minutes: float = Field(default=480.0, gt=0)

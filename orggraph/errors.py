@@ -51,6 +51,19 @@ class ReadOnlyViolation(QueryError):
     """A statement that would write was sent where only reads are allowed."""
 
 
+class LoadInProgress(OrgGraphError):
+    """A load written in batches (journaled) is open: the graph holds part of it, so no read is answered
+    on it until it is committed (or, cut off, rolled back)."""
+
+    def __init__(self, percent: int | None = None, load_id: str = "") -> None:
+        self.percent, self.load_id = percent, load_id
+        shown = "" if percent is None else f" ({percent}%)"
+        super().__init__(
+            f"正在导入{shown}:数据尚不完整,导入结束后再查看",
+            f"load in progress{shown}: the graph is incomplete until it ends; no report on partial data",
+        )
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in input data, located down to the cell."""

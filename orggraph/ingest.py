@@ -28,7 +28,7 @@ from orggraph.store import BoltStore
 
 DEMO_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_small.yaml"
 SINGLE_TRANSACTION_LIMIT = 50_000  # rows; a bigger first load is journaled: batches run ~1.4× faster (measured)
-HEARTBEAT_S = 10.0
+HEARTBEAT_S = 2.0  # a journaled load's heartbeat, with the rows written so far (readers show the share)
 Progress = Callable[[str, int, int | None], None]  # phase, advance, total
 
 
@@ -139,19 +139,21 @@ def _write(store: BoltStore, report: LoadReport, progress: Progress | None, batc
     plan, work = report.plan, report.plan.work(store)
     nodes = sum(map(len, plan.node_rows.values()))
     counts = {"nodes_written": nodes, "relationships_written": plan.size - nodes}
-    run = load_runs.new_run(report.load_id, report.mode, report.files)
+    run = load_runs.new_run(report.load_id, report.mode, report.files, plan.size)
     tick = (lambda n: progress("write", n, plan.size)) if progress else None
     if report.mode == "transaction":
         done = {**run, **counts, "status": "committed", "finished": load_runs.now()}
         return store.write_atomically([*work, (statements.LOAD_RUN_CREATE, [done])], batch_size, tick) - 1
     load_runs.begin(store, run)
-    last_beat = [time.monotonic()]
+    time.sleep(load_runs.GRACE_S)  # outlast every reader's "no load open" answer before the first batch
+    last_beat, written = [time.monotonic()], [0]
 
     def tick_and_beat(n: int) -> None:
+        written[0] += n
         if tick:
             tick(n)
         if time.monotonic() - last_beat[0] > HEARTBEAT_S:
-            load_runs.beat(store, report.load_id)
+            load_runs.beat(store, report.load_id, written[0])
             last_beat[0] = time.monotonic()
 
     written = store.write_batched(work, batch_size, tick_and_beat)

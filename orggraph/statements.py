@@ -216,12 +216,14 @@ def export_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
 LOAD_RUN_CREATE = "UNWIND $rows AS row CREATE (l:LoadRun) SET l = row"
 LOAD_RUN_UPDATE = "MATCH (l:LoadRun {id: $id}) SET l += $props"
 LOAD_RUNS_RUNNING = "MATCH (l:LoadRun) WHERE l.status = 'running' RETURN properties(l) AS run"
+LOAD_RUNS_COUNT = "MATCH (l:LoadRun) RETURN count(l) AS loads"
 LOAD_RUNS_RECENT = "MATCH (l:LoadRun) RETURN properties(l) AS run ORDER BY l.started DESC LIMIT $limit"
 DELETE_DATA_BATCH = "MATCH (n) WHERE NOT n:LoadRun WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 BOOKKEEPING = {
     "load_run_create": LOAD_RUN_CREATE,
     "load_run_update": LOAD_RUN_UPDATE,
     "load_runs_running": LOAD_RUNS_RUNNING,
+    "load_runs_count": LOAD_RUNS_COUNT,
     "load_runs_recent": LOAD_RUNS_RECENT,
     "delete_data_batch": DELETE_DATA_BATCH,
 }

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -19,7 +19,15 @@ from neo4j import exceptions as neo4j_errors
 
 from orggraph import statements
 from orggraph.cypher_text import ensure_read_only
-from orggraph.errors import AuthFailed, OrgGraphError, QueryError, ReadOnlyViolation, SchemaError, StoreUnavailable
+from orggraph.errors import (
+    AuthFailed,
+    LoadInProgress,
+    OrgGraphError,
+    QueryError,
+    ReadOnlyViolation,
+    SchemaError,
+    StoreUnavailable,
+)
 from orggraph.records import EdgeRecord, NodeRecord
 from orggraph.schema import Schema
 
@@ -73,8 +81,17 @@ def translate(exc: Exception, where: str) -> OrgGraphError:
     return StoreUnavailable(f"图数据库出错({where}):{exc}", f"graph server error ({where}): {exc}")
 
 
+class ReadGate(Protocol):
+    """What stands before every read (``orggraph.load_runs.ReadGate``): no answer on half a load."""
+
+    def before(self) -> int: ...
+
+    def after(self, token: int) -> bool: ...
+
+
 class BoltStore:
-    """A graph behind Bolt. Build it with :func:`orggraph.backends.open_store`."""
+    """A graph behind Bolt. Build it with :func:`orggraph.backends.open_store`, which sets its read gate: every
+    read (``read``, the counts, ``scratch``) passes it, so none answers on a load that is half written."""
 
     def __init__(
         self,
@@ -87,6 +104,7 @@ class BoltStore:
         self.driver, self.database, self.schema, self.backend = driver, database, schema, backend
         self._on_close = on_close
         self.reader: BoltStore | None = None  # the same graph as a user the server keeps from writing
+        self.gate: ReadGate | None = None
 
     @classmethod
     def connect(
@@ -147,7 +165,28 @@ class BoltStore:
     def read(self, statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict]:
         """Run a read-only statement (checked before sending) and return rows of plain values."""
         ensure_read_only(statement, name)
+        return self._gated(statement, params or {})
+
+    def load_token(self) -> int:
+        """How many loads the graph has seen (1 s old at most); raises LoadInProgress while a journaled load is
+        open. Part of a cache key that changes when a load starts (it raises) and when it ends (one more)."""
+        return self.gate.before() if self.gate else 0
+
+    def read_ungated(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
+        """A read of the load history itself (``LoadRun``), which the gate consults: never gated."""
+        ensure_read_only(statement, "load_runs")
         return self._execute(statement, params or {}, RoutingControl.READ)
+
+    def _gated(self, statement: str, params: dict[str, Any]) -> list[dict]:
+        """A read between the gate's two checks; read again if a load began and ended while it ran."""
+        if self.gate is None:
+            return self._execute(statement, params, RoutingControl.READ)
+        for _ in range(3):
+            token = self.gate.before()
+            rows = self._execute(statement, params, RoutingControl.READ)
+            if self.gate.after(token):
+                return rows
+        raise LoadInProgress()
 
     def read_only(
         self, statement: str, params: dict[str, Any] | None = None, name: str = "", check: bool = True
@@ -182,13 +221,12 @@ class BoltStore:
     def node_counts(self) -> dict[str, int]:
         """Nodes per schema label (every label, zeros included)."""
         return {
-            label: self._execute(statements.count_nodes(self.schema, label), {}, RoutingControl.READ)[0]["n"]
-            for label in self.schema.nodes
+            label: self._gated(statements.count_nodes(self.schema, label), {})[0]["n"] for label in self.schema.nodes
         }
 
     def relationship_counts(self) -> dict[str, int]:
         return {
-            t: self._execute(statements.count_relationships(self.schema, t), {}, RoutingControl.READ)[0]["n"]
+            t: self._gated(statements.count_relationships(self.schema, t), {})[0]["n"]
             for t in self.schema.relationships
         }
 
@@ -261,6 +299,7 @@ class BoltStore:
     def scratch(self, work: list[tuple[str, list[dict]]]) -> Iterator[Callable[..., list[dict]]]:
         """Apply some writes in a transaction that is always rolled back and yield a read function that
         sees them: what-if questions get the real queries' answers, and nothing is ever committed."""
+        token = self.gate.before() if self.gate else 0
         with self._translated(), self.driver.session(database=self.database) as session:
             tx = session.begin_transaction()
             try:
@@ -271,7 +310,10 @@ class BoltStore:
                     ensure_read_only(statement, name)
                     result = tx.run(statement, params or {})
                     keys = result.keys()
-                    return [{k: plain(v) for k, v in zip(keys, r.values(), strict=True)} for r in result]
+                    rows = [{k: plain(v) for k, v in zip(keys, r.values(), strict=True)} for r in result]
+                    if self.gate and not self.gate.after(token):
+                        raise LoadInProgress()
+                    return rows
 
                 yield read
             finally:

@@ -4,12 +4,15 @@ switches, and the sidebar (backend in use, when the data was loaded)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
+from orggraph.errors import LoadInProgress
 from orggraph.gap_output import rows_csv
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
@@ -41,8 +44,20 @@ def graph_version() -> dict:
 
 
 def version_key() -> str:
+    """The key of every cache below. The store's load token (1 s old at most) makes it change as soon as a load
+    starts (it raises LoadInProgress: no key, no page on half a load) and ends (one load more)."""
     v = graph_version()
-    return f"{v['loaded']}|{v['loads']}|{v['nodes']}"
+    return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{store().load_token()}"
+
+
+@contextmanager
+def load_notice() -> Iterator[None]:
+    """The one place a page meets a load in progress (app.py runs every page in it): the message, with the share
+    written so far, instead of the page's data."""
+    try:
+        yield
+    except LoadInProgress as exc:
+        st.info(t(exc.zh, exc.en), icon="⏳")
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -114,7 +129,11 @@ def sidebar() -> None:
     st.sidebar.toggle(t("显示人员姓名", "Show person names"), key="show_names", value=False)
     info = server_info()
     st.sidebar.caption(f"{t('后端', 'Backend')}: {info['backend']} · {info['agent']}")
-    loaded = graph_version()["loaded"]
+    try:
+        loaded = graph_version()["loaded"]
+    except LoadInProgress as exc:
+        st.sidebar.caption(t(exc.zh, exc.en))
+        return
     st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {loaded or t('未记录', 'not recorded')}")
 
 

@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from orggraph.coverage import GapReport
 from orggraph.coverage_rules import load_rules
-from orggraph.errors import OrgGraphError
+from orggraph.errors import LoadInProgress, OrgGraphError
 from orggraph.gap_output import worst_areas
 from orggraph.pages import gaps
 from orggraph.pages.common import graph_version, lang, query, report, t, today
@@ -77,6 +77,8 @@ def render() -> None:
     day = today()
     try:
         counts, expiring, rep = _fetch_alongside_report(day)
+    except LoadInProgress:
+        raise  # app.py's notice says so
     except OrgGraphError as exc:
         st.error(t(exc.zh, exc.en))
         return

@@ -1,0 +1,147 @@
+"""No read answers on half a load: while a journaled first load is written, every read through a store (counts,
+a gap report, a catalogue query) gives the graph as it was before, or raises LoadInProgress; a store already
+open notices a cut-off load and has it rolled back, without a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fixed_date import TODAY
+from ledger_factory import write_tree_ledgers
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from orggraph import load_runs
+from orggraph.backends import open_store
+from orggraph.cli import app
+from orggraph.coverage import gap_report
+from orggraph.errors import LoadInProgress
+from orggraph.ingest import load_ledgers, write_demo_ledgers
+from orggraph.query_catalogue import find_query, run_query
+
+pytestmark = pytest.mark.slow
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def snapshot(store) -> tuple:
+    """What a reader sees: every count (but the load history's), the gap report's rows, a catalogue query's rows."""
+    nodes = {label: n for label, n in store.node_counts().items() if label != "LoadRun"}
+    counts = (nodes, store.relationship_counts())
+    gaps = sorted((g.rule_id, g.id, g.reason) for g in gap_report(store, as_of=TODAY).gaps())
+    tree = run_query(store, find_query("geography_tree"), {}, TODAY)
+    return counts, gaps, sorted(map(repr, tree))
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("district")
+    write_demo_ledgers("district", 1, out)
+    return out
+
+
+def test_readers_never_see_a_journaled_first_load_half_written(settings, clean_store, district):
+    with open_store(settings, start=False) as reader, open_store(settings, start=False) as writer:
+        before = snapshot(reader)
+        assert sum(before[0][0].values()) == 0
+        loader = threading.Thread(
+            target=load_ledgers, args=(writer, district), kwargs={"batch_size": 500, "single_transaction_limit": 5_000}
+        )
+        outcomes: list[object] = []
+        percents: list[int | None] = []
+        loader.start()
+        while loader.is_alive():
+            try:
+                seen = snapshot(reader)
+            except LoadInProgress as exc:
+                outcomes.append("in progress")
+                percents.append(exc.percent)
+                continue
+            outcomes.append(seen)  # judged once the load is over
+        loader.join()
+        time.sleep(load_runs.CHECK_TTL_S)  # the reader trusts "a load is open" this long
+        after = snapshot(reader)
+        assert load_runs.recent(reader, 1)[0]["mode"] == "journaled"
+    outcomes = [
+        o if isinstance(o, str) else "before" if o == before else "after" if o == after else "partial" for o in outcomes
+    ]
+    print(f"{len(outcomes)} reads during the load:", {o: outcomes.count(o) for o in set(outcomes)})
+    assert "partial" not in outcomes, outcomes
+    assert outcomes.count("in progress") >= 3, outcomes
+    assert any(p and p > 0 for p in percents), percents
+    assert sum(after[0][0].values()) > 15_000 and after[1], "the loaded graph is read in full"
+
+
+def start_load(env: dict[str, str], ledgers: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "orggraph", "load", str(ledgers), "--max-transaction-rows", "1000"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_store_already_open_notices_a_cut_off_load_and_rolls_it_back(settings, clean_store, cli_env, tmp_path):
+    ledgers = write_tree_ledgers(tmp_path, streets=3, communities=8, grids=5, compounds=8, buildings=10)
+    with open_store(settings, start=False) as reader:
+        before = snapshot(reader)
+        proc = start_load(cli_env, ledgers)
+        deadline = time.monotonic() + 120
+        while not load_runs.running(reader) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert load_runs.running(reader), "the load never began its journaled write"
+        time.sleep(load_runs.GRACE_S + 0.3)  # into the batches
+        with pytest.raises(LoadInProgress):
+            reader.node_counts()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        time.sleep(load_runs.CHECK_TTL_S)
+        assert snapshot(reader) == before  # the next read rolls it back: the loader's process is gone
+        assert load_runs.recent(reader, 1)[0]["status"] == "rolled_back"
+
+
+def test_a_load_on_another_host_whose_heartbeat_stopped_is_rolled_back_after_the_stale_limit(settings, clean_store):
+    stale = settings.model_copy(update={"load_stale_after_s": 2.0})
+    with open_store(stale, start=False) as reader:
+        run = {**load_runs.new_run("Lelsewhere", "journaled", ["a.csv"], 100), "host": f"not-{socket.gethostname()}"}
+        load_runs.begin(reader, run)
+        reader.write("CREATE (:Street {id: 'S-half', name: '写了一半'})")
+        time.sleep(load_runs.CHECK_TTL_S)
+        with pytest.raises(LoadInProgress, match=r"正在导入 \(0%\)"):
+            reader.node_counts()
+        time.sleep(2.0)
+        assert reader.node_counts()["Street"] == 0  # the half-written street is gone
+        assert load_runs.recent(reader, 1)[0]["status"] == "rolled_back"
+
+
+@pytest.fixture
+def open_load(settings, demo_store):
+    """A journaled load open on another host, a quarter written, its heartbeat fresh: every reader waits for it."""
+    run = {**load_runs.new_run("Lopen", "journaled", ["a.csv"], 200), "host": "elsewhere", "rows_written": 50}
+    load_runs.begin(demo_store, run)
+    time.sleep(load_runs.CHECK_TTL_S)
+    yield
+    demo_store.write("MATCH (l:LoadRun {id: 'Lopen'}) DETACH DELETE l")
+
+
+@pytest.mark.parametrize("args", [["status"], ["gaps"], ["query", "agreements_expiring"], ["export", "OUT"]])
+def test_the_cli_reports_nothing_while_a_load_is_open(open_load, cli_env, args, tmp_path):
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = CliRunner().invoke(app, args, env=cli_env, catch_exceptions=False)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "正在导入 (25%)" in result.stderr and "load in progress (25%)" in result.stderr
+
+
+def test_the_app_shows_the_load_in_progress_instead_of_a_page(open_load, app_env):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error, (at.exception, at.error)
+    assert any("正在导入 (25%)" in i.value for i in at.info), [i.value for i in at.info]
