@@ -7,7 +7,6 @@ about Neo4j; this runs ``@neo4j-cypher/language-support`` (tools/cypher-lint) ov
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from orggraph import coverage, linkage
-from orggraph.cypher_text import READ_PROCEDURES, strip_literals
+from orggraph.cypher_text import READ_PROCEDURES, procedure_calls
 from orggraph.query_catalogue import load_catalogue
 from orggraph.schema import load_schema
 from orggraph.statements import all_statements
@@ -67,9 +66,5 @@ def test_the_parser_really_rejects_what_neo4j_rejects():
 
 
 def test_no_procedure_outside_neo4j_builtins():
-    calls = {
-        m.group(1).lower()
-        for text in _every_statement().values()
-        for m in re.finditer(r"CALL\s+([A-Za-z_][\w.]*)", strip_literals(text), re.IGNORECASE)
-    }
+    calls = {name.lower() for text in _every_statement().values() for name in procedure_calls(text)}
     assert calls <= READ_PROCEDURES

@@ -16,6 +16,13 @@ READS = [
     "MATCH (n) CALL { WITH n RETURN count(*) AS c } RETURN c",
     "MATCH (n) WHERE n.`merge` = $create RETURN n",
     "SHOW CONSTRAINTS",
+    "RETURN {create: 1, `delete`: 2, merge : 3} AS m",
+    "MATCH (n:Create)-[r:MERGE]->(m) RETURN n.set, r.remove, $delete",
+    "MATCH (n) WHERE n.name = 'it\\'s a \\\\ CREATE' RETURN n;",
+    'MATCH (n) WHERE n.name = "say \\"SET\\" " RETURN n // trailing ; DELETE',
+    "MATCH (n)\u00a0RETURN\u3000n.id AS `set`",
+    "RETURN duration.between(date('2026-01-01'), date()) AS d, date.truncate('month', date()) AS m",
+    "CALL dbms.components() YIELD name RETURN name",
 ]
 WRITES = [
     ("CREATE (n:X)", "CREATE"),
@@ -28,6 +35,15 @@ WRITES = [
     ("MATCH (n) FOREACH (x IN [1] | SET n.y = x)", "FOREACH"),
     ("CALL apoc.create.node(['X'], {})", "CALL apoc.create.node"),
     ("UNWIND [1] AS i CALL { CREATE (:X) } IN TRANSACTIONS", "IN TRANSACTIONS"),
+    ("CALL `apoc.do.when`(true, 'MATCH (n) DETACH DELETE n', '', {})", "CALL apoc.do.when"),
+    ("CALL `apoc`.`merge`.`node`(['X'], {})", "CALL apoc.merge.node"),
+    ("RETURN apoc.create.node(['X'], {}) AS n", "apoc.create.node()"),
+    ("MATCH (n) RETURN n; MATCH (m) RETURN m", "; 多条语句 several statements"),
+    ("MATCH (n)\u3000SET\u00a0n.x = 1", "SET"),
+    ("MATCH (n) /* RETURN */ DETACH DELETE n", "DELETE"),
+    ("MATCH (n) WHERE n.x = 'a\\'' DELETE n", "DELETE"),
+    ("MATCH (n) DEL\u200bETE n", "DELETE"),
+    ("CALL db.createLabel('X')", "CALL db.createLabel"),
 ]
 
 
