@@ -4,6 +4,7 @@ of the app, searched for the demo's person names — none with masking on, and t
 
 from __future__ import annotations
 
+import doctest
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from loaders.fixture import read_fixture
 from loaders.region_generator import generate_region
+from orggraph import privacy
 from orggraph.cli import app
 from orggraph.errors import QueryError
 from orggraph.graph_export import export_records
@@ -62,6 +64,10 @@ def test_a_malformed_person_header_is_an_error_naming_the_file(tmp_path):
     bad.write_text("// name: bad\n// zh: 坏\n// en: bad\n// person: a[", encoding="utf-8")
     with pytest.raises(QueryError, match="name path"):
         parse_query(bad)
+
+
+def test_the_privacy_examples_hold():
+    assert doctest.testmod(privacy).failed == 0
 
 
 def test_known_names_are_masked_anywhere_in_any_string():
@@ -117,6 +123,17 @@ def test_cli_query_masks_every_catalogue_query_unless_with_names(demo_store, cli
         assert not _found(out, DEMO_NAMES), name
     out = _cli(["query", "org_tree", "--format", "json", "--with-names"], cli_env)
     assert _found(out, DEMO_NAMES) == {"刘晓燕", "张志强"}
+
+
+def test_the_other_cli_reports_show_no_names(demo_store, cli_env):
+    """gaps, path, reach and network name people by their pseudonymous id only."""
+    outputs = [
+        _cli(["gaps", "--format", "json"], cli_env),
+        _cli(["path", "金城小区党支部", "金城小区业主委员会", "--max-hops", "6"], cli_env),
+        _cli(["reach", "金城小区党支部", "--hops", "3"], cli_env),
+        _cli(["network", "--top", "50"], cli_env),
+    ]
+    assert not _found("\n".join(outputs), DEMO_NAMES)
 
 
 def test_cli_query_from_a_users_file_masks_every_known_name(demo_store, cli_env, tmp_path):
