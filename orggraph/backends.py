@@ -74,14 +74,27 @@ def _connect_reader(settings: Settings, server: EmbeddedServer, state) -> BoltSt
 
 
 def _open_neo4j(settings: Settings, start: bool, owner_pid: int) -> BoltStore:
-    return BoltStore.connect(
-        settings.neo4j_uri,
-        (settings.neo4j_user, settings.neo4j_password),
-        settings.database,
-        load_schema(),
-        backend="neo4j",
-        timeout_s=settings.connect_timeout_s,
-    )
+    """The user's Neo4j; saved and user-written queries run in READ access mode (Neo4j refuses a write there)
+    and, when ``neo4j_reader_user`` is set, as that user (the reader role, on editions that have roles)."""
+
+    def connect(user: str, password: str) -> BoltStore:
+        return BoltStore.connect(
+            settings.neo4j_uri,
+            (user, password),
+            settings.database,
+            load_schema(),
+            backend="neo4j",
+            timeout_s=settings.connect_timeout_s,
+        )
+
+    store = connect(settings.neo4j_user, settings.neo4j_password)
+    if settings.neo4j_reader_user:
+        try:
+            store.reader = connect(settings.neo4j_reader_user, settings.neo4j_reader_password)
+        except Exception:
+            store.close()
+            raise
+    return store
 
 
 OPENERS: dict[str, Callable[[Settings, bool, int], BoltStore]] = {"embedded": _open_embedded, "neo4j": _open_neo4j}

@@ -29,6 +29,8 @@ ENVIRONMENT = {
     "NEO4J_URI": "neo4j_uri",
     "NEO4J_USER": "neo4j_user",
     "NEO4J_PASSWORD": "neo4j_password",
+    "NEO4J_READER_USER": "neo4j_reader_user",
+    "NEO4J_READER_PASSWORD": "neo4j_reader_password",
     "NEO4J_DATABASE": "database",
     "ORGGRAPH_TODAY": "today",
     "ORGGRAPH_MAX_FILE_MB": "max_file_mb",
@@ -54,6 +56,10 @@ class Settings(BaseModel):
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
+    # a user holding only the reader role (Neo4j Enterprise): saved and user-written queries run as that user;
+    # empty: they run in READ access mode alone, which Neo4j enforces too
+    neo4j_reader_user: str = ""
+    neo4j_reader_password: str = ""
     connect_timeout_s: float = 5.0
     # the date "today" means for every report, page default and saved query (None: the calendar's); set it to
     # reproduce a report as it stood, and in tests, which judge by a date they fix, never by the clock

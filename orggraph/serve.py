@@ -35,6 +35,8 @@ def _environment(settings: Settings) -> dict[str, str]:
             "NEO4J_URI": settings.neo4j_uri,
             "NEO4J_USER": settings.neo4j_user,
             "NEO4J_PASSWORD": settings.neo4j_password,
+            "NEO4J_READER_USER": settings.neo4j_reader_user,
+            "NEO4J_READER_PASSWORD": settings.neo4j_reader_password,
         }
     )
     return env

@@ -10,7 +10,11 @@ import pytest
 from neo4j import RoutingControl
 from typer.testing import CliRunner
 
+from orggraph.backends import open_store
 from orggraph.cli import app
+from orggraph.config import load_settings
+from orggraph.embedded_server import EmbeddedServer
+from orggraph.embedded_server_users import READER
 from orggraph.errors import ReadOnlyViolation
 
 runner = CliRunner()
@@ -125,3 +129,18 @@ def test_the_read_only_session_reads_and_is_the_reader_user(demo_store):
     assert demo_store.reader is not None and demo_store.reader.driver is not demo_store.driver
     assert demo_store.read_only("MATCH (s:Street) RETURN count(s) AS n", check=False)[0]["n"] > 0
     assert demo_store.read_only("RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_a_neo4j_reader_user_is_used_for_queries_when_configured(demo_store, settings):
+    """The neo4j backend with ``neo4j_reader_user``: queries go to that user (here the embedded server's reader,
+    reached as a plain Bolt server), writes stay with the main user."""
+    server = EmbeddedServer(settings)
+    state = server.status()
+    flags = {"backend": "neo4j", "neo4j_uri": state.uri, "neo4j_user": "root", "neo4j_password": server.password()}
+    flags |= {"neo4j_reader_user": READER, "neo4j_reader_password": server.reader_password()}
+    with open_store(load_settings({**flags, "data_dir": settings.data_dir}, environ={})) as store:
+        assert store.reader is not None and store.backend == "neo4j"
+        assert store.read_only("MATCH (s:Street) RETURN count(s) AS n")[0]["n"] > 0
+        with pytest.raises(ReadOnlyViolation):
+            store.read_only("CREATE (n:Street {id: 'neo4j-reader'})", check=False)
+    assert demo_store.read("MATCH (s:Street {id: 'neo4j-reader'}) RETURN s.id AS id") == []
