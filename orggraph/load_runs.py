@@ -28,8 +28,8 @@ from orggraph.errors import LoadInProgress
 from orggraph.store import BoltStore
 
 STALE_AFTER_S = 120.0  # a running load whose heartbeat is older is cut off (setting load_stale_after_s)
-CHECK_TTL_S = 1.0  # how long a reader trusts "no load open"
-GRACE_S = CHECK_TTL_S + 0.5  # a journaled load's pause between announcing itself and its first batch
+CHECK_TTL_S = 0.25  # how long a reader trusts "no load open" (or "a load is open")
+GRACE_S = 2 * CHECK_TTL_S  # a journaled load waits this long after announcing itself (city load: +5%)
 SETTLE_S = 0.5  # how long a cleared graph must stay empty before a rollback counts as done
 SETTLE_ROUNDS = 20
 
@@ -64,6 +64,8 @@ def beat(store: BoltStore, load_id: str, rows_written: int) -> None:
 
 def finish(store: BoltStore, load_id: str, status: str, counts: dict) -> None:
     store.write(statements.LOAD_RUN_UPDATE, {"id": load_id, "props": {"status": status, "finished": now(), **counts}})
+    if isinstance(store.gate, ReadGate):
+        store.gate.forget()  # the store that ended the load reads the result at once
 
 
 def is_stale(run: dict, stale_after_s: float = STALE_AFTER_S) -> bool:
@@ -137,6 +139,10 @@ class ReadGate:
     @staticmethod
     def _count(store: BoltStore) -> int:
         return store.read_ungated(statements.LOAD_RUNS_COUNT)[0]["loads"]
+
+    def forget(self) -> None:
+        """Ask again at the next read (a plain assignment: safe without the lock, and under it)."""
+        self._checked_at = -float("inf")
 
     def before(self) -> int:
         """Before a read: raises while a load is open; returns a token for :meth:`after`."""

@@ -168,8 +168,8 @@ class BoltStore:
         return self._gated(statement, params or {})
 
     def load_token(self) -> int:
-        """How many loads the graph has seen (1 s old at most); raises LoadInProgress while a journaled load is
-        open. Part of a cache key that changes when a load starts (it raises) and when it ends (one more)."""
+        """How many loads the graph has seen (a quarter second old at most); raises LoadInProgress while a journaled
+        load is open. Part of a cache key that changes when a load starts (it raises) and when it ends (one more)."""
         return self.gate.before() if self.gate else 0
 
     def read_ungated(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:

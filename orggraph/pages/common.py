@@ -44,7 +44,7 @@ def graph_version() -> dict:
 
 
 def version_key() -> str:
-    """The key of every cache below. The store's load token (1 s old at most) makes it change as soon as a load
+    """The key of every cache below. The store's load token (0.25 s old at most) makes it change as soon as a load
     starts (it raises LoadInProgress: no key, no page on half a load) and ends (one load more)."""
     v = graph_version()
     return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{store().load_token()}"
