@@ -15,7 +15,7 @@ backticked); it never needs Node or a server.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from orggraph.errors import ReadOnlyViolation
 
@@ -65,8 +65,7 @@ READ_FUNCTION_NAMESPACES = frozenset(
 READ_FUNCTIONS = frozenset({"db.nameFromElementId".lower()})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # comment string name param number word space punct
     text: str
 
@@ -82,8 +81,8 @@ def tokens(text: str, keep: bool = False) -> list[Token]:
     >>> [t.text for t in tokens("RETURN {create: 1} // DELETE")]
     ['RETURN', '{', 'create', ':', '1', '}']
     """
-    found = (Token(m.lastgroup or "punct", m.group(0)) for m in _TOKEN.finditer(_INVISIBLE.sub("", text)))
-    return [t for t in found if keep or t.kind not in ("comment", "space")]
+    found = [Token(m.lastgroup or "punct", m.group()) for m in _TOKEN.finditer(_INVISIBLE.sub("", text))]
+    return found if keep else [t for t in found if t.kind != "comment" and t.kind != "space"]
 
 
 def strip_literals(text: str) -> str:
@@ -116,7 +115,10 @@ def _dotted_name(toks: list[Token], i: int) -> tuple[str, int]:
 
 def procedure_calls(text: str) -> list[str]:
     """The procedures a statement CALLs, by name as written (``CALL {`` and ``CALL (x) {`` are subqueries)."""
-    toks = tokens(text)
+    return _procedure_calls(tokens(text))
+
+
+def _procedure_calls(toks: list[Token]) -> list[str]:
     calls = []
     for i in range(len(toks) - 1):
         if _is_keyword(toks, i) and toks[i].text.upper() == "CALL" and toks[i + 1].text not in ("{", "("):
@@ -127,7 +129,9 @@ def procedure_calls(text: str) -> list[str]:
 
 def _function_writes(toks: list[Token], i: int) -> str | None:
     """A dotted name invoked like a function that is not known to only read (``apoc.create.node(``)."""
-    if toks[i].kind not in ("word", "name") or (i and toks[i - 1].text in (".", "$")):
+    if i + 1 >= len(toks) or toks[i + 1].text != "." or toks[i].kind not in ("word", "name"):
+        return None
+    if i and toks[i - 1].text in (".", "$"):
         return None
     name, end = _dotted_name(toks, i)
     if "." not in name or end >= len(toks) or toks[end].text != "(":
@@ -148,7 +152,7 @@ def write_clauses(text: str) -> list[str]:
     []
     """
     toks = tokens(text)
-    found = [f"CALL {name}" for name in procedure_calls(text) if name.lower() not in READ_PROCEDURES]
+    found = [f"CALL {name}" for name in _procedure_calls(toks) if name.lower() not in READ_PROCEDURES]
     for i, tok in enumerate(toks):
         if tok.text == ";" and i + 1 < len(toks):
             found.append("; 多条语句 several statements")
