@@ -38,6 +38,7 @@ ENVIRONMENT = {
     "ORGGRAPH_MAX_ROWS_PER_SHEET": "max_rows_per_sheet",
     "ORGGRAPH_LOAD_STALE_AFTER_S": "load_stale_after_s",
     "ORGGRAPH_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "ORGGRAPH_LOGIN_REQUIRED": "login_required",
 }
 
 
@@ -77,6 +78,9 @@ class Settings(BaseModel):
     session_idle_minutes: float = Field(default=480.0, gt=0)
     lockout_failures: int = Field(default=5, gt=0)
     lockout_minutes: float = Field(default=15.0, gt=0)
+    # the app asks for a login even with no account (set by `orggraph serve` on a non-loopback address, so a
+    # users.json removed while serving on the network leaves nobody in, instead of everyone in local mode)
+    login_required: bool = False
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()

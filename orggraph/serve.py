@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from orggraph.accounts import AccountStore, check_can_serve
+from orggraph.accounts import AccountStore, check_can_serve, is_loopback
 from orggraph.backends import open_store
 from orggraph.config import Settings
 from orggraph.embedded_server import EmbeddedServer, check_port_free
@@ -79,7 +79,8 @@ def serve(
                 )
                 say(f"演示区域已导入 / demo loaded: {report.written} rows in {sum(report.timings.values()):.0f} s")
         say(f"应用地址 app: http://{host}:{port}  (Ctrl-C 停止 / to stop)")
-        proc = subprocess.Popen(streamlit_command(port, host), env=_environment(settings), cwd=APP.parent)
+        env = {**_environment(settings), "ORGGRAPH_LOGIN_REQUIRED": "" if is_loopback(host) else "1"}
+        proc = subprocess.Popen(streamlit_command(port, host), env=env, cwd=APP.parent)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the app and the server like Ctrl-C does
         try:
             proc.wait()

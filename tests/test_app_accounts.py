@@ -49,6 +49,14 @@ def test_without_accounts_the_app_runs_in_local_mode(app_env):
     assert any("本机模式" in c.value for c in at.sidebar.caption)
 
 
+def test_served_beyond_loopback_the_app_never_falls_back_to_local_mode(app_env, settings, monkeypatch):
+    """`orggraph serve --host 0.0.0.0` sets login_required: a users.json removed meanwhile lets nobody in."""
+    (settings.resolved_data_dir() / "users.json").unlink(missing_ok=True)
+    monkeypatch.setenv("ORGGRAPH_LOGIN_REQUIRED", "1")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and at.title[0].value == "登录"
+
+
 def test_with_accounts_the_app_asks_to_log_in_and_records_each_attempt(accounts):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.title[0].value == "登录" and not at.metric  # nothing of the graph before a login

@@ -32,10 +32,11 @@ def _now() -> dt.datetime:
 
 
 def current_user() -> User | None:
-    """The user of this session; the local mode when no account exists; None when a login is needed (never
-    logged in, idle longer than ``session_idle_minutes``, or the account disabled or removed)."""
+    """The user of this session; the local mode when no account exists (unless the settings' ``login_required``,
+    set when serving beyond loopback); None when a login is needed (never logged in, idle longer than
+    ``session_idle_minutes``, or the account disabled or removed)."""
     store = account_store()
-    if not store.login_required():
+    if not store.login_required() and not load_settings().login_required:
         return LOCAL_USER
     name = st.session_state.get(USER_KEY)
     if not name:
