@@ -29,7 +29,8 @@ READER = "orggraph_reader"
 READER_GROUP = "orggraph_reader"
 
 
-def _call(port: int, root_password: str, method: str, path: str, body: dict | None, timeout_s: float) -> Any:
+def server_api(port: int, root_password: str, method: str, path: str, body: dict | None, timeout_s: float) -> Any:
+    """One call to the server's HTTP API as root; the JSON answer (an HTTP error status raises HTTPError)."""
     token = base64.b64encode(f"root:{root_password}".encode()).decode()
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
@@ -50,13 +51,13 @@ def ensure_reader(
     group["types"] = {"*": {"access": ["readRecord"]}}
     user = {"password": reader_password, "databases": {database: [READER_GROUP]}}
     try:
-        _call(http_port, root_password, "POST", "/api/v1/server/groups", group, timeout_s)
+        server_api(http_port, root_password, "POST", "/api/v1/server/groups", group, timeout_s)
         try:
-            _call(http_port, root_password, "POST", "/api/v1/server/users", {"name": READER, **user}, timeout_s)
+            server_api(http_port, root_password, "POST", "/api/v1/server/users", {"name": READER, **user}, timeout_s)
         except urllib.error.HTTPError as exc:
             if exc.code != 409:  # 409: the user exists; its password and rights are set below
                 raise
-            _call(http_port, root_password, "PUT", f"/api/v1/server/users?name={READER}", user, timeout_s)
+            server_api(http_port, root_password, "PUT", f"/api/v1/server/users?name={READER}", user, timeout_s)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         detail = exc.read().decode(errors="replace")[:300] if isinstance(exc, urllib.error.HTTPError) else str(exc)
         raise ServerError(

@@ -14,7 +14,7 @@ from orggraph.backends import open_store
 from orggraph.cli import app
 from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer
-from orggraph.embedded_server_users import READER
+from orggraph.embedded_server_users import READER, server_api
 from orggraph.errors import ReadOnlyViolation
 
 runner = CliRunner()
@@ -144,3 +144,20 @@ def test_a_neo4j_reader_user_is_used_for_queries_when_configured(demo_store, set
         with pytest.raises(ReadOnlyViolation):
             store.read_only("CREATE (n:Street {id: 'neo4j-reader'})", check=False)
     assert demo_store.read("MATCH (s:Street {id: 'neo4j-reader'}) RETURN s.id AS id") == []
+
+
+def test_a_missing_reader_user_is_created_on_demand(demo_store, settings):
+    """A server started before the reader existed (or whose users file lost it): opening a store creates it."""
+    server = EmbeddedServer(settings)
+    state = server.status()
+    server_api(state.http_port, server.password(), "DELETE", f"/api/v1/server/users?name={READER}", None, 15.0)
+    users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
+    assert READER not in {u["name"] for u in users}
+    with open_store(settings, start=False) as store:
+        assert store.read_only("MATCH (s:Street) RETURN count(s) AS n")[0]["n"] > 0
+        with pytest.raises(ReadOnlyViolation):
+            store.read_only("CREATE (n:Street {id: 'on-demand'})", check=False)
+    users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
+    assert {READER: {settings.database: ["orggraph_reader"]}} == {
+        u["name"]: u["databases"] for u in users if u["name"] == READER
+    }
