@@ -32,6 +32,7 @@ PAGES = {
     "whatif": "假设分析",
     "cypher": "Cypher",
     "import": "数据导入",
+    "admin": "用户审计",  # local mode is admin
 }
 REMOTE_ATTRS = """() => {
   const frames = [...document.querySelectorAll('iframe')].map(f => f.contentDocument).filter(Boolean);
