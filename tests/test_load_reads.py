@@ -146,3 +146,29 @@ def test_the_app_shows_the_load_in_progress_instead_of_a_page(open_load, app_env
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error, (at.exception, at.error)
     assert any("正在导入 (25%)" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_a_read_that_outlives_its_answer_asks_again_when_it_ends(settings, clean_store):
+    """A load that announces itself while a long read runs: the read's answer is not given (it may hold the
+    load's first rows)."""
+    slow = "UNWIND range(1, $n) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS n"
+    with open_store(settings, start=False) as reader:
+        started = time.monotonic()
+        reader.read(slow, {"n": 3_000_000})
+        took = time.monotonic() - started
+        assert took > 2 * load_runs.CHECK_TTL_S, f"the statement is too quick to test with ({took:.2f} s)"
+        failed: list[BaseException] = []
+
+        def long_read() -> None:
+            try:
+                reader.read(slow, {"n": 3_000_000})
+            except LoadInProgress as exc:
+                failed.append(exc)
+
+        worker = threading.Thread(target=long_read)
+        worker.start()
+        time.sleep(took / 4)
+        load_runs.begin(clean_store, {**load_runs.new_run("Llate", "journaled", ["a.csv"], 10), "host": "elsewhere"})
+        worker.join()
+    clean_store.write("MATCH (l:LoadRun {id: 'Llate'}) DETACH DELETE l")
+    assert failed, "the read began before the load and ended while it was open: it must not answer"
