@@ -5,8 +5,8 @@ import streamlit as st
 from orggraph.pages import admin, common, cypher, gaps, hierarchy, importer, ledger, login, overview, paths, whatif
 
 st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
-common.sidebar()
 user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
+common.sidebar()
 t = common.t
 page = st.navigation(
     [

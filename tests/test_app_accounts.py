@@ -60,6 +60,7 @@ def test_served_beyond_loopback_the_app_never_falls_back_to_local_mode(app_env, 
 def test_with_accounts_the_app_asks_to_log_in_and_records_each_attempt(accounts):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.title[0].value == "登录" and not at.metric  # nothing of the graph before a login
+    assert not any("后端" in c.value or "数据导入时间" in c.value for c in at.sidebar.caption)
     before = len(_events(accounts, "boss", "login_failed"))
     _log_in(at, "boss", "not the password")
     assert at.error[0].value == "用户名或密码错误" and at.title[0].value == "登录"
@@ -77,6 +78,8 @@ def test_the_login_page_in_english(accounts):
     assert at.title[0].value == "Log in"
     _log_in(at, "vi", "wrong password")
     assert at.error[0].value == "wrong user name or password"
+    _log_in(at, "vi", PASSWORD)
+    assert at.title[0].value == "Grassroots party organizations · Overview"  # the choice carried over
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(accounts):

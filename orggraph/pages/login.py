@@ -18,13 +18,27 @@ NOTICES = {
 
 
 def gate() -> User:
-    """The current user; when a login is needed, the login page alone is shown and the run stops here."""
+    """The current user; when a login is needed, the login page alone is shown (with the language switch and
+    nothing of the graph: no query runs for a visitor who has not logged in) and the run stops here."""
     user = session.current_user()
     if user is None:
+        _language_switch()
         st.navigation([st.Page(render, title=t("登录", "Log in"), url_path="login", default=True)]).run()
         st.stop()
     _sidebar(user)
     return user
+
+
+def _language_switch() -> None:
+    """The sidebar's language switch exactly as ``common.sidebar`` draws it (same widget, so the choice carries
+    over once logged in)."""
+    st.sidebar.radio(
+        "语言 / Language",
+        ["zh", "en"],
+        key="lang",
+        format_func=lambda v: "中文" if v == "zh" else "English",
+        horizontal=True,
+    )
 
 
 def _sidebar(user: User) -> None:
