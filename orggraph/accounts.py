@@ -7,8 +7,8 @@ argon2id hashes (``argon2-cffi``); failed logins are counted in the same file, s
 restart of the app. Every function takes the time it means (``now``), so tests fix it.
 
 A role is a set of rights: ``viewer`` reads, ``editor`` also imports and runs what-ifs, ``admin`` also manages
-users and reads the audit log. ``area`` (a street or other area id, None = the whole region) is carried for
-the area scope that later code enforces.
+users, reads the audit log and may see person names (masked for everyone else). ``area`` (a street or other area
+id, None = the whole region) is carried for the area scope that later code enforces.
 """
 
 from __future__ import annotations
@@ -34,10 +34,11 @@ ROLES = ("viewer", "editor", "admin")
 RIGHTS = {
     "viewer": frozenset({"read"}),
     "editor": frozenset({"read", "import", "whatif"}),
-    "admin": frozenset({"read", "import", "whatif", "admin"}),
+    "admin": frozenset({"read", "import", "whatif", "admin", "names"}),
 }
 RIGHT_NAMES = {"read": ("查看", "read"), "import": ("导入", "import"), "whatif": ("假设分析", "what-if"),
-               "admin": ("管理", "administer")}  # fmt: skip
+               "admin": ("管理", "administer"),
+               "names": ("查看人员姓名", "see person names")}  # fmt: skip
 LOCAL_NAME = "本机模式"
 MIN_PASSWORD = 8
 NAME_PATTERN = re.compile(r"^[\w.\-@\u4e00-\u9fff]{1,64}$")

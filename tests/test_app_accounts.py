@@ -169,3 +169,25 @@ def _admin_page() -> None:  # runs inside AppTest
 def test_the_admin_page_refuses_without_a_login(accounts):
     at = open_page("admin")  # no one logged in: refused below the navigation too
     assert at.error and "登录" in at.error[0].value
+
+
+def _names_switch(name: str) -> None:  # runs inside AppTest
+    import streamlit as st
+
+    from orggraph.pages import common
+
+    st.session_state.update(auth_user=name, auth_seen=9e18, show_names=True)
+    st.write(f"names shown: {common.names_shown()}")
+
+
+@pytest.mark.parametrize(("name", "shown"), [("vi", False), ("ed", False), ("boss", True)])
+def test_person_names_only_for_an_admin_even_with_the_switch_on(accounts, name, shown):
+    at = AppTest.from_function(_names_switch, args=(name,), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.markdown[0].value == f"names shown: {shown}"
+
+
+def test_the_names_switch_is_disabled_for_a_viewer(accounts):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _log_in(at, "vi", PASSWORD)
+    assert at.sidebar.toggle(key="show_names").disabled

@@ -14,6 +14,7 @@ from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
 from orggraph.errors import LoadInProgress
 from orggraph.gap_output import rows_csv
+from orggraph.pages import session
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
 from orggraph.schema import load_schema
@@ -87,9 +88,9 @@ def cached_query(name: str, params: tuple, version: str, day: dt.date, names: bo
 
 
 def names_shown() -> bool:
-    """Whether this viewer sees person names: they turned the sidebar's switch on. The hook for accounts:
-    also require that their role may (an admin), never show names on the switch alone."""
-    return bool(st.session_state.get("show_names"))
+    """Whether this viewer sees person names: they turned the sidebar's switch on and their role may (an admin,
+    or the local mode); never on the switch alone."""
+    return bool(st.session_state.get("show_names")) and session.may("names")
 
 
 def query(name: str, **params) -> list[dict]:
@@ -126,7 +127,9 @@ def sidebar() -> None:
         format_func=lambda v: "中文" if v == "zh" else "English",
         horizontal=True,
     )
-    st.sidebar.toggle(t("显示人员姓名", "Show person names"), key="show_names", value=False)
+    st.sidebar.toggle(
+        t("显示人员姓名", "Show person names"), key="show_names", value=False, disabled=not session.may("names")
+    )
     info = server_info()
     st.sidebar.caption(f"{t('后端', 'Backend')}: {info['backend']} · {info['agent']}")
     try:

@@ -81,6 +81,12 @@ def require(right: str) -> User:
     return user
 
 
+def may(right: str) -> bool:
+    """Whether this session's user has ``right`` (False when nobody is logged in)."""
+    user = current_user()
+    return user is not None and user.may(right)
+
+
 def _data_dir():
     return load_settings().resolved_data_dir()
 
