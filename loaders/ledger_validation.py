@@ -71,6 +71,9 @@ class ValidationResult:
     # (label, type, reverse, target labels) → ids of nodes whose row holds that edge column: in the graph,
     # those nodes' ties of that kind are exactly what the ledger now says (a cleared cell removes the tie)
     owned: dict[tuple, list[str]] = field(default_factory=dict)
+    # (file, sheet) → the properties its columns hold: a property whose column a sheet does not have is not the
+    # sheet's to change (a load keeps the stored value), as a sheet absent from a load removes nothing
+    covered: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def sheets_with_rows(self) -> set[str]:
         """The sheet kinds that hold at least one data row: an empty sheet (a template's leftover) says nothing,
@@ -292,8 +295,10 @@ def validate(
         v.unchecked = {}
     rows: dict[str, int] = {}
     kinds: dict[tuple[str, str], str] = {}
+    covered: dict[tuple[str, str], frozenset[str]] = {}
     for sheet in _each(sheets, consume):
         kinds[(sheet.file, sheet.sheet)] = sheet.kind.id
+        covered[(sheet.file, sheet.sheet)] = frozenset(c.prop for _, c, _ in sheet.columns if c.prop)
         rows[sheet.kind.id] = rows.get(sheet.kind.id, 0) + len(sheet.rows)
         handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
         for row_no, row in sheet.rows:
@@ -319,7 +324,9 @@ def validate(
         )
     for where, column, value, zh, en in cycle_issues(located) + level_issues(located, v.known):
         v.issue(where, column, value, zh, en)
-    return _result(v, located, rows, kinds)
+    result = _result(v, located, rows, kinds)
+    result.covered = covered
+    return result
 
 
 def _each(sheets: Iterable[SheetData], consume: bool) -> Iterator[SheetData]:

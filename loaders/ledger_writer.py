@@ -133,11 +133,37 @@ def write_csv_dir(directory: Path, sheets: dict[Sheet, list[list[object]]], enco
     return paths
 
 
+def without_columns(omit: Iterable[tuple[str, str]], layout: Layout | None = None) -> Layout:
+    """The layout less some (label, property) columns: a ledger that does not have a column leaves that property
+    as the graph holds it when loaded (an export without names keeps the names in the graph)."""
+    layout, omit = layout or load_layout(), set(omit)
+    return Layout(
+        sheets=tuple(
+            Sheet(
+                id=s.id,
+                zh=s.zh,
+                en=s.en,
+                label=s.label,
+                edge_sheet=s.edge_sheet,
+                columns=tuple(c for c in s.columns if (s.label, c.prop) not in omit),
+            )
+            for s in layout.sheets
+        ),
+        row_number_headers=layout.row_number_headers,
+    )
+
+
 def write_ledgers(
-    nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord], out: Path, fmt: str = "xlsx", encoding: str = "utf-8"
+    nodes: Iterable[NodeRecord],
+    edges: Iterable[EdgeRecord],
+    out: Path,
+    fmt: str = "xlsx",
+    encoding: str = "utf-8",
+    omit: Iterable[tuple[str, str]] = (),
 ) -> list[Path]:
-    """Write every sheet (empty ones too) as one workbook or one CSV per sheet; returns the files."""
-    sheets = all_sheet_rows(nodes, edges)
+    """Write every sheet (empty ones too) as one workbook or one CSV per sheet; returns the files. ``omit``: the
+    (label, property) columns left out altogether (not written blank)."""
+    sheets = all_sheet_rows(nodes, edges, without_columns(omit) if omit else None)
     if fmt == "xlsx":
         return [write_xlsx(out / WORKBOOK, sheets)]
     return write_csv_dir(out, sheets, encoding)

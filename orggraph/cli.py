@@ -412,7 +412,9 @@ def export(
         if neo4j_admin:
             paths = graph_export.write_neo4j_admin(store, out, names=names)
         else:
-            paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding)
+            # without names the column is left out, not written blank: loading such an export keeps the names
+            hidden = () if names else graph_export.sensitive_columns(store.schema)
+            paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding, hidden)
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)
 

@@ -49,6 +49,11 @@ def _value(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def sensitive_columns(schema) -> tuple[tuple[str, str], ...]:
+    """(label, property) of every property the schema marks sensitive (a person's name)."""
+    return tuple((label, p.name) for label, node in schema.nodes.items() for p in node.properties if p.sensitive)
+
+
 def write_neo4j_admin(store: BoltStore, out: Path, names: bool = False) -> list[Path]:
     """One nodes file per label and one relationships file per type, with typed neo4j-admin headers.
 

@@ -123,6 +123,7 @@ def load_ledgers(
             owned=result.owned,
             sheets=None if result.errors else result.sheets_with_rows(),  # a rejected row would look removed
             sync=sync and not result.errors,
+            covered=result.covered,
         )
     timings["plan"] = time.perf_counter() - t0
     if dry_run or report.plan.size == 0:

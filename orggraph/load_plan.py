@@ -144,14 +144,16 @@ def plan_load(
     owned: dict[tuple, list[str]] | None = None,
     sheets: set[str] | None = None,
     sync: bool = False,
+    covered: dict[tuple[str, str], frozenset[str]] | None = None,
 ) -> LoadPlan:
     """Compare with the graph (skipped when it is empty or absent); counts are per label and per type.
 
     ``sheets`` (the ids of the ledger sheets present) turns on the removal check: what the graph holds and the
-    ledger no longer lists, within its scope; ``sync`` writes those removals too."""
+    ledger no longer lists, within its scope; ``sync`` writes those removals too. ``covered`` ((file, sheet) → the
+    properties its columns hold) keeps a stored property whose column a sheet lacks."""
     plan = LoadPlan(into_empty_graph=empty_graph and store is not None, sync=sync)
     compare = None if empty_graph or store is None else store
-    _plan_nodes(plan, compare, nodes)
+    _plan_nodes(plan, compare, nodes, covered)
     _plan_edges(plan, compare, edges)
     cleared = plan_owned_edges(compare, plan, owned, edges) if owned and compare is not None else []
     if sheets is not None and compare is not None:
@@ -164,7 +166,17 @@ def plan_load(
     return plan
 
 
-def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord]) -> None:
+def _kept(props: dict, old: dict | None, covered: frozenset[str] | None) -> dict:
+    """A row's properties, plus the stored ones its sheet has no column for (they are not the sheet's to clear:
+    an older template without 区域外上级党组织, an export without names). Provenance is the row's own."""
+    if old is None or covered is None:
+        return props
+    stays = {k: v for k, v in old.items() if k not in covered and k not in props and k != "id"}
+    return {**{k: v for k, v in stays.items() if k not in _provenance()}, **props}
+
+
+def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord], covered: dict | None = None) -> None:
+    covered = covered or {}
     by_label: dict[str, list[NodeRecord]] = defaultdict(list)
     for n in nodes:
         by_label[n.label].append(n)
@@ -180,7 +192,9 @@ def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord]
             continue
         old = existing_nodes(store, label, [n.id for n in recs])
         for n in recs:
-            props = n.properties()
+            props = _kept(
+                n.properties(), old.get(n.id), covered.get((n.source.file, n.source.sheet)) if n.source else None
+            )
             if _changed(plan.counts[label], props, old.get(n.id), provenance):
                 rows.append({"id": n.id, "props": {**props, "id": n.id}})
 

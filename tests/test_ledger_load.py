@@ -124,3 +124,18 @@ def test_two_posts_in_one_body_are_two_ties(clean_store, tmp_path):
     posts = clean_store.read("MATCH (:Person {id: 'PS001'})-[r:HOLDS_POST]->(o) RETURN r.post AS post ORDER BY post")
     assert [p["post"] for p in posts] == ["书记", "委员"]
     assert load_ledgers(clean_store, tmp_path).written == 0
+
+
+def test_a_sheet_without_a_column_leaves_that_property_as_stored(clean_store, ledgers):
+    """An older template without a column (here 党员数) is not a clerk clearing every cell of it: the stored
+    values stay, nothing is written; a blank cell in a column that is there still clears its property."""
+    load_ledgers(clean_store, ledgers)
+    wb = load_workbook(ledgers)
+    ws = wb["党组织"]
+    col = [c.value for c in ws[1]].index("党员数") + 1
+    ws.delete_cols(col)
+    wb.save(ledgers)
+    again = load_ledgers(clean_store, ledgers)
+    assert again.written == 0 and again.plan.counts["PartyOrg"].unchanged == 15
+    members = clean_store.read("MATCH (o:PartyOrg {id: 'O03'}) RETURN o.members AS m")
+    assert members == [{"m": 132}]

@@ -193,6 +193,22 @@ def test_an_export_without_names_loads_back_to_the_graph_without_names(demo_stor
     assert after_nodes == unnamed
 
 
+def test_an_export_without_names_loaded_back_over_the_graph_keeps_the_names(demo_store, cli_env, tmp_path):
+    """The nameless export leaves the 姓名 column out (not blank): a sheet without a column does not touch that
+    property, so loading the export over the graph writes nothing and the names stay."""
+    from openpyxl import load_workbook
+
+    before = _graph(demo_store)
+    _cli(["export", str(tmp_path / "out")], cli_env)
+    header = [c.value for c in load_workbook(tmp_path / "out" / "台账.xlsx")["人员"][1]]
+    assert header and not any("姓名" in str(h) for h in header)
+    report = load_ledgers(demo_store, tmp_path / "out")
+    assert report.plan.counts["Person"].updated == 0
+    names = {r["name"] for r in demo_store.read("MATCH (p:Person) RETURN p.name AS name")}
+    assert None not in names and len(names) == 4
+    assert report.written == 0 and _graph(demo_store) == before
+
+
 # --- every page of the app ------------------------------------------------------------------------------
 @pytest.fixture
 def downloads(monkeypatch) -> list:

@@ -78,6 +78,7 @@ def check_folder(folder: Path) -> dict:
         empty_graph=graph_is_empty(store()),
         owned=result.owned,
         sheets=None if result.errors else result.sheets_with_rows(),
+        covered=result.covered,
     )
     return {
         "files": files,
