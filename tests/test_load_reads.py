@@ -24,7 +24,7 @@ from orggraph.backends import open_store
 from orggraph.cli import app
 from orggraph.coverage import gap_report
 from orggraph.errors import LoadInProgress
-from orggraph.ingest import load_ledgers, write_demo_ledgers
+from orggraph.ingest import HEARTBEAT_S, load_ledgers, write_demo_ledgers
 from orggraph.query_catalogue import find_query, run_query
 
 pytestmark = pytest.mark.slow
@@ -56,6 +56,7 @@ def test_readers_never_see_a_journaled_first_load_half_written(settings, clean_s
         )
         outcomes: list[object] = []
         percents: list[int | None] = []
+        started = time.monotonic()
         loader.start()
         while loader.is_alive():
             try:
@@ -67,6 +68,7 @@ def test_readers_never_see_a_journaled_first_load_half_written(settings, clean_s
                 continue
             outcomes.append(seen)  # judged once the load is over
         loader.join()
+        took = time.monotonic() - started
         time.sleep(load_runs.CHECK_TTL_S)  # the reader trusts "a load is open" this long
         after = snapshot(reader)
         assert load_runs.recent(reader, 1)[0]["mode"] == "journaled"
@@ -76,7 +78,9 @@ def test_readers_never_see_a_journaled_first_load_half_written(settings, clean_s
     print(f"{len(outcomes)} reads during the load:", {o: outcomes.count(o) for o in set(outcomes)})
     assert "partial" not in outcomes, outcomes
     assert outcomes.count("in progress") >= 3, outcomes
-    assert any(p and p > 0 for p in percents), percents
+    assert all(p is None or 0 <= p <= 100 for p in percents), percents
+    if took > 3 * HEARTBEAT_S:  # the share written is updated at each heartbeat: a quick load may show only 0 %
+        assert any(p and p > 0 for p in percents), (took, percents)
     assert sum(after[0][0].values()) > 15_000 and after[1], "the loaded graph is read in full"
 
 

@@ -5,6 +5,7 @@ read-only session when the check is bypassed (the embedded server's read-only da
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from neo4j import RoutingControl
@@ -146,18 +147,25 @@ def test_a_neo4j_reader_user_is_used_for_queries_when_configured(demo_store, set
     assert demo_store.read("MATCH (s:Street {id: 'neo4j-reader'}) RETURN s.id AS id") == []
 
 
-def test_a_missing_reader_user_is_created_on_demand(demo_store, settings):
-    """A server started before the reader existed (or whose users file lost it): opening a store creates it."""
+def test_a_missing_reader_user_is_created_on_demand(tmp_path):
+    """A server started before the reader existed (or whose users file lost it): opening a store creates it. On a
+    server of its own: deleting the reader ends every open reader connection (the session's too)."""
+    settings = load_settings({"data_dir": tmp_path / "data", "heap": "512m"}, environ={})
     server = EmbeddedServer(settings)
-    state = server.status()
-    server_api(state.http_port, server.password(), "DELETE", f"/api/v1/server/users?name={READER}", None, 15.0)
-    users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
-    assert READER not in {u["name"] for u in users}
-    with open_store(settings, start=False) as store:
-        assert store.read_only("MATCH (s:Street) RETURN count(s) AS n")[0]["n"] > 0
-        with pytest.raises(ReadOnlyViolation):
-            store.read_only("CREATE (n:Street {id: 'on-demand'})", check=False)
-    users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
-    assert {READER: {settings.database: ["orggraph_reader"]}} == {
-        u["name"]: u["databases"] for u in users if u["name"] == READER
-    }
+    state, _ = server.start(owner_pid=os.getpid())
+    try:
+        server_api(state.http_port, server.password(), "DELETE", f"/api/v1/server/users?name={READER}", None, 15.0)
+        users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
+        assert READER not in {u["name"] for u in users}
+        with open_store(settings, start=False) as store:
+            store.ensure_schema()
+            assert store.read_only("MATCH (s:Street) RETURN count(s) AS n")[0]["n"] == 0
+            with pytest.raises(ReadOnlyViolation):
+                store.read_only("CREATE (n:Street {id: 'on-demand'})", check=False)
+            assert store.read("MATCH (s:Street {id: 'on-demand'}) RETURN s.id AS id") == []
+        users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
+        assert {READER: {settings.database: ["orggraph_reader"]}} == {
+            u["name"]: u["databases"] for u in users if u["name"] == READER
+        }
+    finally:
+        server.stop()
