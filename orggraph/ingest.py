@@ -89,6 +89,21 @@ def read_and_validate(
     return result, [f.name for f in files], {"read": t1 - t0, "validate": time.perf_counter() - t1}
 
 
+def plan_ledgers(store: BoltStore, result: ValidationResult, empty_graph: bool, sync: bool = False) -> LoadPlan:
+    """What loading validated ledgers would change (the import page's preview and the load itself): with any
+    error the removal check is off, since a rejected row would look removed."""
+    return plan_load(
+        store,
+        result.nodes,
+        result.edges,
+        empty_graph=empty_graph,
+        owned=result.owned,
+        sheets=None if result.errors else result.sheets_with_rows(),
+        sync=sync and not result.errors,
+        covered=result.covered,
+    )
+
+
 def load_ledgers(
     store: BoltStore,
     path: Path,
@@ -115,16 +130,7 @@ def load_ledgers(
     t0 = time.perf_counter()
     empty = graph_is_empty(store)
     with cyclic_gc_paused():
-        report.plan = plan_load(
-            store,
-            result.nodes,
-            result.edges,
-            empty_graph=empty,
-            owned=result.owned,
-            sheets=None if result.errors else result.sheets_with_rows(),  # a rejected row would look removed
-            sync=sync and not result.errors,
-            covered=result.covered,
-        )
+        report.plan = plan_ledgers(store, result, empty, sync)
     timings["plan"] = time.perf_counter() - t0
     if dry_run or report.plan.size == 0:
         return report

@@ -166,13 +166,13 @@ def plan_load(
     return plan
 
 
-def _kept(props: dict, old: dict | None, covered: frozenset[str] | None) -> dict:
+def _kept(props: dict, old: dict | None, covered: frozenset[str] | None, provenance: frozenset[str]) -> dict:
     """A row's properties, plus the stored ones its sheet has no column for (they are not the sheet's to clear:
     an older template without 区域外上级党组织, an export without names). Provenance is the row's own."""
     if old is None or covered is None:
         return props
-    stays = {k: v for k, v in old.items() if k not in covered and k not in props and k != "id"}
-    return {**{k: v for k, v in stays.items() if k not in _provenance()}, **props}
+    stays = {k: v for k, v in old.items() if k not in covered and k not in props and k != "id" and k not in provenance}
+    return {**stays, **props}
 
 
 def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord], covered: dict | None = None) -> None:
@@ -192,9 +192,8 @@ def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord]
             continue
         old = existing_nodes(store, label, [n.id for n in recs])
         for n in recs:
-            props = _kept(
-                n.properties(), old.get(n.id), covered.get((n.source.file, n.source.sheet)) if n.source else None
-            )
+            sheet = covered.get((n.source.file, n.source.sheet)) if n.source else None
+            props = _kept(n.properties(), old.get(n.id), sheet, provenance)
             if _changed(plan.counts[label], props, old.get(n.id), provenance):
                 rows.append({"id": n.id, "props": {**props, "id": n.id}})
 

@@ -27,7 +27,7 @@ import yaml
 from loaders.layout import Layout, load_layout
 from orggraph import statements
 from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.schema import Schema, load_schema
+from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
 SHOWN = 20  # removals listed by name per sheet (the counts are complete)
@@ -184,11 +184,10 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
         reached = frozenset().union(*(homes.of(i) for i in ids))
         return bool(reached) and reached <= scope
 
-    names = _names(store, schema, node_candidates)
-    for sheet, label, node_id in node_candidates:
+    for sheet, label, node_id, name in node_candidates:
         if in_scope(node_id):
             out.nodes[label].append(node_id)
-            out.add(sheet, {"id": node_id, "name": names.get(node_id, "")})
+            out.add(sheet, {"id": node_id, "name": name})
         else:
             out.out_of_scope[sheet] += 1
     for sheet, key, row in tie_candidates:
@@ -203,15 +202,18 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
     return out
 
 
-def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, str, str]]:
-    """(sheet, label, id) of records of the sheets present that the ledger neither lists nor refers to."""
+def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, str, str, str]]:
+    """(sheet, label, id, name) of records of the sheets present that the ledger neither lists nor refers to; a
+    name the schema marks sensitive (a person's) is not shown."""
     keep = ledger.ids | ledger.referenced
     out = []
     for sheet in layout.sheets:
         if sheet.id in ledger.sheets and sheet.label:
+            spec = store.schema.node(sheet.label).property("name")
+            shown = spec is not None and not spec.sensitive
             for r in store.read(statements.node_ids(store.schema, sheet.label), name="sync"):
                 if r["id"] not in keep:
-                    out.append((sheet.id, sheet.label, r["id"]))
+                    out.append((sheet.id, sheet.label, r["id"], (r["name"] or "") if shown else ""))
     return out
 
 
@@ -233,14 +235,3 @@ def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> lis
                     if (rel.type, *tie_key(rel.key, r["src"], r["dst"], r["props"])) not in listed:
                         out.append((sheet.id, (rel.type, src, dst), r))
     return out
-
-
-def _names(store: BoltStore, schema: Schema, candidates: list[tuple[str, str, str]]) -> dict[str, str]:
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for _, label, node_id in candidates:
-        by_label[label].append(node_id)
-    names = {}
-    for label, ids in by_label.items():
-        for r in store.read(statements.fetch_nodes(schema, label), {"ids": ids}, name="sync"):
-            names[r["id"]] = r["props"].get("name", "")
-    return names

@@ -169,7 +169,8 @@ def delete_nodes(schema: Schema, label: str) -> str:
 
 
 def node_ids(schema: Schema, label: str) -> str:
-    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id"
+    """Every record of a label, by id and name (what a removal report shows)."""
+    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, n.name AS name"
 
 
 def pair_ids(schema: Schema, rel_type: str, src: str, dst: str) -> str:

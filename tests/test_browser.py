@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from fixed_date import TODAY
-
-from orggraph.embedded_server import free_port
-from orggraph.serve import streamlit_command
+from streamlit_process import streamlit_app
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -55,28 +51,14 @@ def app_url(settings, session_store) -> Iterator[str]:
 
     session_store.clear()
     load_demo_fixture(session_store)
-    port = free_port()
     env = {
         **os.environ,
         "ORGGRAPH_DATA_DIR": str(settings.data_dir),
         "ORGGRAPH_BACKEND": "embedded",
         "ORGGRAPH_TODAY": TODAY.isoformat(),  # the page judges by the tests' date, not the calendar's
     }
-    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-                time.sleep(0.3)
+    with streamlit_app(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from fixed_date import TODAY
+from streamlit_process import streamlit_app
 from test_browser import _chromium, _open, _settle
 
 from orggraph import audit
 from orggraph.accounts import AccountStore
-from orggraph.embedded_server import free_port
-from orggraph.serve import streamlit_command
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse 1"
@@ -34,24 +30,12 @@ def login_app(settings, session_store) -> Iterator[str]:
     accounts.path.unlink(missing_ok=True)
     accounts.add("boss", "admin", PASSWORD)
     accounts.add("ed", "editor", PASSWORD, area="S0009")
-    port = free_port()
     env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded",
            "ORGGRAPH_TODAY": TODAY.isoformat()}  # fmt: skip
-    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-                time.sleep(0.3)
-        yield url
+        with streamlit_app(env) as url:
+            yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         accounts.path.unlink(missing_ok=True)
 
 

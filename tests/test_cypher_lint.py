@@ -7,19 +7,15 @@ about Neo4j; this runs ``@neo4j-cypher/language-support`` (tools/cypher-lint) ov
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
+from cypher_parser import run_parser
 
 from orggraph import coverage, linkage
 from orggraph.cypher_text import READ_PROCEDURES, procedure_calls
 from orggraph.query_catalogue import load_catalogue
 from orggraph.schema import load_schema
 from orggraph.statements import all_statements
-
-LINTER = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"
 
 
 def _every_statement() -> dict[str, str]:
@@ -31,14 +27,7 @@ def _every_statement() -> dict[str, str]:
 
 
 def _lint(texts: dict[str, str]) -> list[dict]:
-    if not (LINTER / "node_modules").exists():
-        pytest.fail("tools/cypher-lint is not installed: run `npm ci --prefix tools/cypher-lint` (make test does)")
-    node = shutil.which("node")
-    assert node, "Node.js is needed for Neo4j's Cypher parser"
-    payload = json.dumps([{"id": k, "text": v} for k, v in texts.items()], ensure_ascii=False)
-    result = subprocess.run(
-        [node, str(LINTER / "lint.mjs")], input=payload, capture_output=True, text=True, timeout=600
-    )
+    result = run_parser("lint.mjs", texts)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
 

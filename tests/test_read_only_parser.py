@@ -5,18 +5,14 @@ finds, and a statement writes by Neo4j's reading exactly when ``write_clauses`` 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
-import pytest
 import test_cypher_text
 import test_read_only
+from cypher_parser import run_parser
 
 from orggraph.cypher_text import READ_FUNCTION_NAMESPACES, READ_FUNCTIONS, READ_PROCEDURES, write_clauses
 from orggraph.query_catalogue import load_catalogue
 
-LINTER = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"
 WRITE_RULES = frozenset(
     {"createClause", "insertClause", "mergeClause", "setClause", "removeClause", "deleteClause", "foreachClause"}
     | {"loadCSVClause", "subqueryInTransactionsParameters", "useClause", "createCommand", "alterCommand"}
@@ -26,14 +22,8 @@ WRITE_RULES = frozenset(
 
 
 def _classify(texts: dict[str, str]) -> dict[str, dict]:
-    if not (LINTER / "node_modules").exists():
-        pytest.fail("tools/cypher-lint is not installed: run `npm ci --prefix tools/cypher-lint` (make test does)")
-    node = shutil.which("node")
-    assert node, "Node.js is needed for Neo4j's Cypher parser"
-    payload = json.dumps([{"id": k, "text": v} for k, v in texts.items()], ensure_ascii=False)
-    result = subprocess.run(
-        [node, str(LINTER / "classify.mjs")], input=payload, capture_output=True, text=True, timeout=300, check=True
-    )
+    result = run_parser("classify.mjs", texts, timeout=300)
+    assert result.returncode == 0, result.stderr
     return {r["id"]: r for r in json.loads(result.stdout)}
 
 

@@ -119,7 +119,8 @@ def person(name: str | None) -> str:
     return name or "" if names_shown() else mask_name(name)
 
 
-def sidebar() -> None:
+def language_switch() -> None:
+    """The sidebar's 中文/English switch (one widget key, so a choice made on the login page carries over)."""
     st.sidebar.radio(
         "语言 / Language",
         ["zh", "en"],
@@ -127,6 +128,10 @@ def sidebar() -> None:
         format_func=lambda v: "中文" if v == "zh" else "English",
         horizontal=True,
     )
+
+
+def sidebar() -> None:
+    language_switch()
     st.sidebar.toggle(
         t("显示人员姓名", "Show person names"), key="show_names", value=False, disabled=not session.may("names")
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from orggraph.accounts import LoginFailed, User
 from orggraph.pages import session
-from orggraph.pages.common import t
+from orggraph.pages.common import language_switch, t
 
 ROLE_NAMES = {"viewer": ("查看", "viewer"), "editor": ("编辑", "editor"), "admin": ("管理员", "admin")}
 NOTICES = {
@@ -22,23 +22,11 @@ def gate() -> User:
     nothing of the graph: no query runs for a visitor who has not logged in) and the run stops here."""
     user = session.current_user()
     if user is None:
-        _language_switch()
+        language_switch()
         st.navigation([st.Page(render, title=t("登录", "Log in"), url_path="login", default=True)]).run()
         st.stop()
     _sidebar(user)
     return user
-
-
-def _language_switch() -> None:
-    """The sidebar's language switch exactly as ``common.sidebar`` draws it (same widget, so the choice carries
-    over once logged in)."""
-    st.sidebar.radio(
-        "语言 / Language",
-        ["zh", "en"],
-        key="lang",
-        format_func=lambda v: "中文" if v == "zh" else "English",
-        horizontal=True,
-    )
 
 
 def _sidebar(user: User) -> None:
