@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orggraph import audit
+from orggraph import audit, backends
 from orggraph.accounts import ROLES, AccountStore, LockoutPolicy, public_rows
+from orggraph.area_scope import area_streets
 from orggraph.cli_common import app, console, edge, settings_of
 from orggraph.config import Settings
 from orggraph.errors import ConfigError
@@ -48,8 +49,22 @@ def user_add(
 
     示例 Example: orggraph user add 李明 --role editor --area S0009
     """
+    if area:
+        _check_area(settings_of(ctx), area)
     user = account_store(settings_of(ctx)).add(name, role, _password(password_stdin), area)
     console.print(f"已添加 added: {user.name} ({user.role}, {user.area or '全区域 whole region'})", highlight=False)
+
+
+def _check_area(settings: Settings, area: str) -> None:
+    """An area is a street of the graph (what ``placement.yaml`` scopes by): anything else would be an account
+    that sees nothing, in silence."""
+    with backends.open_store(settings) as store:
+        streets = area_streets(store)
+    if area not in streets:
+        known = "、".join(f"{i} {n}" for i, n in sorted(streets.items())[:20]) or "无 none"
+        raise ConfigError(
+            f"区域 {area} 不是图中的街道;可选:{known}", f"area {area} is not a street of the graph; streets: {known}"
+        )
 
 
 @user_app.command("list")

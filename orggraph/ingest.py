@@ -20,7 +20,9 @@ from loaders.ledger_validation import ValidationResult, validate
 from loaders.ledger_writer import write_ledgers
 from loaders.region_generator import generate_region
 from orggraph import load_runs, statements
-from orggraph.errors import OrgGraphError, ValidationError
+from orggraph.accounts import PermissionDenied
+from orggraph.area_scope import ScopedStore, outside_rows, removals_outside
+from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.load_plan import LoadPlan, plan_load
 from orggraph.records import EdgeRecord, NodeRecord
@@ -89,6 +91,29 @@ def read_and_validate(
     return result, [f.name for f in files], {"read": t1 - t0, "validate": time.perf_counter() - t1}
 
 
+def whole_graph(store: BoltStore) -> BoltStore:
+    """The graph a load checks references against and plans over: the whole of it, for a user with an area too
+    (a street's ledger names the district committee as a superior); what they may write is checked apart
+    (:func:`area_issues`)."""
+    return store.base if isinstance(store, ScopedStore) else store
+
+
+def area_issues(store: BoltStore, result: ValidationResult) -> list[Issue]:
+    """The rows an import by a user with an area may not write, one issue each (none for the whole region)."""
+    return outside_rows(store, result.nodes, result.edges) if isinstance(store, ScopedStore) else []
+
+
+def preview_ledgers(
+    store: BoltStore, path: Path, limits: LedgerLimits | None = None
+) -> tuple[ValidationResult, list[str], LoadPlan]:
+    """What a load of the ledgers in ``path`` would find and do, nothing written (the import page's check): the
+    area's refusals among the issues, as the load would raise them."""
+    graph = whole_graph(store)
+    result, files, _ = read_and_validate(path, graph, "preview", limits=limits)
+    result.issues.extend(area_issues(store, result))
+    return result, files, plan_ledgers(graph, result, graph_is_empty(graph))
+
+
 def plan_ledgers(store: BoltStore, result: ValidationResult, empty_graph: bool, sync: bool = False) -> LoadPlan:
     """What loading validated ledgers would change (the import page's preview and the load itself): with any
     error the removal check is off, since a rejected row would look removed."""
@@ -120,21 +145,26 @@ def load_ledgers(
     What the graph holds and the ledger no longer lists (within its scope, see ``load_removals``) is reported in
     ``plan.removals``; with ``sync`` it is removed in the same write. A load with rejected rows (``skip_invalid``)
     never removes: a rejected row would look removed."""
-    load_runs.recover(store)
-    store.ensure_schema()
+    graph = whole_graph(store)
+    load_runs.recover(graph)
+    graph.ensure_schema()
     load_id = f"L{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    result, files, timings = read_and_validate(path, store, load_id, load_runs.now(), limits)
+    result, files, timings = read_and_validate(path, graph, load_id, load_runs.now(), limits)
     report = LoadReport(load_id, files, result, timings=timings)
     if result.errors and not skip_invalid:
         raise ValidationError(result.issues)
+    if refused := area_issues(store, result):  # never skipped: a row outside the area is not "invalid", it is not yours
+        raise ValidationError(refused)
     t0 = time.perf_counter()
-    empty = graph_is_empty(store)
+    empty = graph_is_empty(graph)
     with cyclic_gc_paused():
-        report.plan = plan_ledgers(store, result, empty, sync)
+        report.plan = plan_ledgers(graph, result, empty, sync)
     timings["plan"] = time.perf_counter() - t0
     if dry_run or report.plan.size == 0:
         return report
     report.mode = "journaled" if empty and report.plan.size > single_transaction_limit else "transaction"
+    if isinstance(store, ScopedStore):
+        _check_area_write(store, report)
     t0 = time.perf_counter()
     with cyclic_gc_paused():  # the loader holds every record while it writes: no re-scanning them
         report.written = _write(store, report, progress, batch_size)
@@ -142,8 +172,21 @@ def load_ledgers(
     return report
 
 
+def _check_area_write(store: ScopedStore, report: LoadReport) -> None:
+    """A user with an area writes in one transaction (a journaled first load is the whole region's) and removes
+    nothing outside the area."""
+    if report.mode != "transaction":
+        raise PermissionDenied("首次导入整个区域须由管理员进行", "the first load of a region is an administrator's")
+    if report.plan.sync and (outside := removals_outside(store, report.plan.removals)):
+        shown = "、".join(outside[:10])
+        raise PermissionDenied(
+            f"同步将删除您负责区域以外的 {len(outside)} 条记录({shown}),未写入任何数据",
+            f"the sync would remove {len(outside)} record(s) outside your area ({shown}); nothing was written",
+        )
+
+
 def _write(store: BoltStore, report: LoadReport, progress: Progress | None, batch_size: int) -> int:
-    plan, work = report.plan, report.plan.work(store)
+    plan, work = report.plan, report.plan.work(whole_graph(store))
     nodes = sum(map(len, plan.node_rows.values()))
     counts = {"nodes_written": nodes, "relationships_written": plan.size - nodes}
     run = load_runs.new_run(report.load_id, report.mode, report.files, plan.size)

@@ -249,9 +249,16 @@ def linkage_paths(
             f"the start and the end are the same entity ({a.label} {a.id} {a.name})",
         )
     params = {"src": a.id, "dst": b.id, "cap": ALL_SHORTEST_CAP}
-    rows = store.read(shortest_statement(schema, a.label, b.label, types, hops, False), params, name="linkage_path")
+    rows = store.read(
+        shortest_statement(schema, a.label, b.label, types, hops, False), params, name="linkage_path", shape="strict"
+    )
     if rows and k > 1:  # allShortestPaths costs 3× shortestPath when there is no path (measured): ask second
-        rows = store.read(shortest_statement(schema, a.label, b.label, types, hops, True), params, name="linkage_paths")
+        rows = store.read(
+            shortest_statement(schema, a.label, b.label, types, hops, True),
+            params,
+            name="linkage_paths",
+            shape="strict",
+        )
     found = {p.sort_key(): (p, eids) for p, eids in map(_row_path, rows)}
     if found and len(found) < k:
         first, eids = found[min(found)]

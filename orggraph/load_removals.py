@@ -116,7 +116,7 @@ class Homes:
         return self.memo[node_id]
 
 
-def _graph_ties(store: BoltStore, placement: Placement) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+def graph_ties(store: BoltStore, placement: Placement) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Every placing tie in the graph, with the labels of the records at its ends."""
     schema, labels, ties = store.schema, {}, []
     for rel_type in sorted(placement.relationship_types()):
@@ -170,7 +170,7 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
     if not (node_candidates or tie_candidates or ledger.cleared):
         return out
     placement = load_placement()
-    labels, ties = _graph_ties(store, placement)
+    labels, ties = graph_ties(store, placement)
     labels.update({n.id: n.label for n in ledger.nodes})
     ties += [(e.type, e.src_id, e.dst_id) for e in ledger.edges]
     homes = Homes(placement, labels, ties)

@@ -27,7 +27,7 @@ from orggraph.store import BoltStore
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 TYPES = ("string", "integer", "float", "boolean", "date")
-_HEADER = re.compile(r"^//\s*(name|zh|en|param|person):\s*(.*)$")
+_HEADER = re.compile(r"^//\s*(name|zh|en|param|person|scope):\s*(.*)$")
 _PARAM_DOC = re.compile(r"^(\w+)\s+(\w+)\s*(?:--\s*(.*))?$")
 _PARAM_DEFAULT = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?);?\s*$")
 _TRUE, _FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
@@ -61,6 +61,7 @@ class Query:
     text: str
     path: Path
     person: tuple[str, ...] = ()  # where the result holds a person's name (``// person:``)
+    scope: str = ""  # how an area scope cuts the answer (``// scope:``, see ``area_scope``); "" = by records
 
     @property
     def in_catalogue(self) -> bool:
@@ -122,7 +123,13 @@ def parse_query(path: Path) -> Query:
         )
     text = "\n".join(body).strip().rstrip(";").strip()
     parameters = tuple(Parameter(n, t, d, defaults.get(n), n not in defaults) for n, t, d in params)
-    return Query(header["name"], header["zh"], header["en"], parameters, text, path, tuple(person))
+    scope = header.get("scope", "")
+    if scope and not re.fullmatch(r"strict|region|aligned \w+", scope):
+        raise QueryError(
+            f"{path.name}:无法识别的 scope 声明 {scope}",
+            f"{path.name}: unknown scope {scope} (strict, region, aligned COLUMN)",
+        )
+    return Query(header["name"], header["zh"], header["en"], parameters, text, path, tuple(person), scope)
 
 
 def load_catalogue(directory: Path = QUERIES_DIR) -> dict[str, Query]:
@@ -205,7 +212,8 @@ def run_query(
     parameters; rows of plain values, person names masked (declared ones; in a user's own file, every known
     one) unless ``names`` (the caller checked the user may)."""
     ensure_read_only(query.text, query.name)
-    rows = store.read_only(query.text, bind(query, given or {}, today), name=query.name)
+    params = bind(query, given or {}, today)
+    rows = store.read_only(query.text, params, name=query.name, shape=query.scope, catalogue=query.in_catalogue)
     return rows if names else mask_names(store, query, rows)
 
 

@@ -104,6 +104,7 @@ def all_statements(schema: Schema) -> dict[str, str]:
             ("count_nodes", count_nodes),
             ("delete_nodes", delete_nodes),
             ("node_ids", node_ids),
+            ("node_keys", node_keys),
             ("create_nodes", create_nodes),
             ("export_nodes", export_nodes),
         ):
@@ -171,6 +172,11 @@ def delete_nodes(schema: Schema, label: str) -> str:
 def node_ids(schema: Schema, label: str) -> str:
     """Every record of a label, by id and name (what a removal report shows)."""
     return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, n.name AS name"
+
+
+def node_keys(schema: Schema, label: str) -> str:
+    """Every record of a label by id and element id: what an area scope tells inside from outside by."""
+    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, elementId(n) AS eid"
 
 
 def pair_ids(schema: Schema, rel_type: str, src: str, dst: str) -> str:

@@ -162,8 +162,11 @@ class BoltStore:
             records, _, keys = self.driver.execute_query(statement, params, database_=self.database, routing_=routing)
         return [{k: plain(v) for k, v in zip(keys, r.values(), strict=True)} for r in records]
 
-    def read(self, statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict]:
-        """Run a read-only statement (checked before sending) and return rows of plain values."""
+    def read(
+        self, statement: str, params: dict[str, Any] | None = None, name: str = "", *, shape: str = ""
+    ) -> list[dict]:
+        """Run a read-only statement (checked before sending) and return rows of plain values. (``shape``: how an
+        area scope cuts the answer, ``area_scope``; here the whole graph.)"""
         ensure_read_only(statement, name)
         return self._gated(statement, params or {})
 
@@ -189,9 +192,17 @@ class BoltStore:
         raise LoadInProgress()
 
     def read_only(
-        self, statement: str, params: dict[str, Any] | None = None, name: str = "", check: bool = True
+        self,
+        statement: str,
+        params: dict[str, Any] | None = None,
+        name: str = "",
+        check: bool = True,
+        *,
+        shape: str = "",
+        catalogue: bool = False,
     ) -> list[dict]:
-        """A user-written or catalogue statement, on a session the server itself keeps from writing.
+        """A user-written or catalogue statement, on a session the server itself keeps from writing. (``shape``
+        and ``catalogue`` say how an area scope cuts the answer: ``area_scope.ScopedStore``; here the whole graph.)
 
         On the embedded server that is the read-only database user (``embedded_server_users``), whose rights
         ArcadeDB enforces; on Neo4j, READ access mode (``routing_=READ``), which Neo4j enforces. The statement

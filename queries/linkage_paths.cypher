@@ -1,5 +1,6 @@
 // name: linkage_paths
 // zh: 两个对象之间的全部最短联结路径(不分方向,最多8跳),以中文链条显示,箭头为关系的存储方向
+// scope: strict
 // en: Every shortest linkage path between two entities (either direction, at most 8 hops), as a Chinese chain with arrows in the stored direction
 // param: from_id string -- 起点编号 / start id
 // param: to_id string -- 终点编号 / end id

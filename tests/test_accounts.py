@@ -129,16 +129,29 @@ def data_env(tmp_path) -> dict[str, str]:
 
 def test_user_add_prompts_twice_then_list_passwd_disable(data_env, tmp_path):
     twice = f"{PASSWORD}\n{PASSWORD}\n"
-    added = invoke(["user", "add", "李明", "--role", "editor", "--area", "S0009"], data_env, twice)
+    added = invoke(["user", "add", "李明", "--role", "editor"], data_env, twice)
     assert added.exit_code == 0, added.output
     assert PASSWORD not in added.output
     listed = json.loads(invoke(["user", "list", "--format", "json"], data_env).stdout)
-    assert listed == [{"name": "李明", "role": "editor", "area": "S0009", "disabled": False}]
+    assert listed == [{"name": "李明", "role": "editor", "area": None, "disabled": False}]
     assert invoke(["user", "passwd", "李明", "--password-stdin"], data_env, "a new password\n").exit_code == 0
     store = AccountStore(tmp_path / "data")
     assert store.verify("李明", "a new password", T0).role == "editor"
     assert invoke(["user", "disable", "李明"], data_env).exit_code == 0
     assert "停用" in invoke(["user", "list"], data_env).stdout
+
+
+def test_an_accounts_area_must_be_a_street_of_the_graph(cli_env, demo_store, settings):
+    users = AccountStore(settings.resolved_data_dir())
+    users.path.unlink(missing_ok=True)
+    try:
+        ok = invoke(["user", "add", "王芳", "--role", "editor", "--area", "S01", "--password-stdin"], cli_env, "x" * 9)
+        assert ok.exit_code == 0 and "S01" in ok.stdout, ok.output
+        bad = invoke(["user", "add", "赵强", "--area", "C01", "--password-stdin"], cli_env, "x" * 9)
+        assert bad.exit_code == 2 and "不是图中的街道" in bad.stderr and "S01 太白街道" in bad.stderr
+        assert [u.name for u in users.users()] == ["王芳"]
+    finally:
+        users.path.unlink(missing_ok=True)
 
 
 def test_user_add_with_mismatched_prompts_or_a_short_password_fails(data_env):

@@ -29,7 +29,7 @@ def login_app(settings, session_store) -> Iterator[str]:
     accounts = AccountStore(settings.resolved_data_dir())
     accounts.path.unlink(missing_ok=True)
     accounts.add("boss", "admin", PASSWORD)
-    accounts.add("ed", "editor", PASSWORD, area="S0009")
+    accounts.add("ed", "editor", PASSWORD, area="S01")
     env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded",
            "ORGGRAPH_TODAY": TODAY.isoformat()}  # fmt: skip
     try:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from orggraph.area_scope import ScopedStore
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
@@ -28,27 +29,50 @@ def today() -> dt.date:
 
 
 @st.cache_resource
-def store() -> BoltStore:
+def base_store() -> BoltStore:
     """One store (driver pool) per app process, shared by every session."""
     return open_store(load_settings())
 
 
+@st.cache_resource
+def _area_store(area: str) -> ScopedStore:
+    return ScopedStore(base_store(), area)
+
+
+def store_of(area: str | None) -> BoltStore:
+    """The graph as a user of ``area`` sees it: cut to the area (``area_scope``), or whole (None)."""
+    return _area_store(area) if area else base_store()  # type: ignore[return-value]  # same methods
+
+
+def store() -> BoltStore:
+    """The graph as this session's user sees it: every page reads through this, so the area scope holds below
+    the pages."""
+    return store_of(session.area())
+
+
 @st.cache_data(ttl=15, show_spinner=False)
-def graph_version() -> dict:
-    """When the last load finished and how many nodes there are: every cache below is keyed by it, so a
-    load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
+def graph_version(area: str | None = None) -> dict:
+    """When the last load finished and how many nodes there are (in the area): every cache below is keyed by it,
+    so a load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
     label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
     scan of ~70 ms); the counts are kept for the overview's headline."""
-    version = run_query(store(), find_query("graph_version"))[0]
-    counts = store().node_counts()
+    version = run_query(base_store(), find_query("graph_version"))[0]
+    counts = store_of(area).node_counts()
     return {**version, "nodes": sum(counts.values()), "counts": counts}
 
 
 def version_key() -> str:
-    """The key of every cache below. The store's load token (0.25 s old at most) makes it change as soon as a load
-    starts (it raises LoadInProgress: no key, no page on half a load) and ends (one load more)."""
-    v = graph_version()
-    return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{store().load_token()}"
+    """The key of every cache below: the graph's state and the session's area (the last field, which the cached
+    functions read their store from: :func:`store_for`). The store's load token (0.25 s old at most) makes it
+    change as soon as a load starts (it raises LoadInProgress: no key, no page on half a load) and ends."""
+    area = session.area()
+    v = graph_version(area)
+    return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{base_store().load_token()}|{area or ''}"
+
+
+def store_for(version: str) -> BoltStore:
+    """The store a cached function keyed by ``version`` reads (callable from worker threads: no session)."""
+    return store_of(version.rsplit("|", 1)[1] or None)
 
 
 @contextmanager
@@ -64,7 +88,7 @@ def load_notice() -> Iterator[None]:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def coverage_index(version: str) -> CoverageIndex:
     """The geography and suggestion indexes for one state of the graph."""
-    return CoverageIndex.fetch(store())
+    return CoverageIndex.fetch(store_for(version))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -72,7 +96,7 @@ def whole_report(as_of: dt.date, version: str) -> GapReport:
     """Every rule over the whole region for one day and one state of the graph, kept as the object itself
     (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of rules and
     area is cut from it in memory."""
-    return gap_report(store(), None, None, as_of, lambda: coverage_index(version))
+    return gap_report(store_for(version), None, None, as_of, lambda: coverage_index(version))
 
 
 def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
@@ -84,7 +108,7 @@ def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_query(name: str, params: tuple, version: str, day: dt.date, names: bool = False) -> list[dict]:
-    return run_query(store(), find_query(name), dict(params), day, names=names)
+    return run_query(store_for(version), find_query(name), dict(params), day, names=names)
 
 
 def names_shown() -> bool:
@@ -101,7 +125,7 @@ def query(name: str, **params) -> list[dict]:
 
 @st.cache_resource(show_spinner=False)
 def server_info() -> dict[str, str]:
-    return store().server_info()
+    return base_store().server_info()
 
 
 def lang() -> str:
@@ -175,7 +199,7 @@ def area_picker(key: str, levels: int = 4) -> str | None:
 def _search(text: str, version: str) -> list:
     from orggraph.entities import find_entities
 
-    return find_entities(store(), text, limit=20)
+    return find_entities(store_for(version), text, limit=20)
 
 
 def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:

@@ -2,8 +2,8 @@
 column, value, message in Chinese and English) and what a load would change, then load — only when there are
 no errors, or when the viewer chooses to skip the invalid rows — with a progress bar and a summary after.
 
-UI only: the files are saved to a temporary folder and go through the loader itself (``ingest.read_and_validate``
-with the graph for reference checks, ``ingest.plan_ledgers`` for the preview, ``ingest.load_ledgers`` for the
+UI only: the files are saved to a temporary folder and go through the loader itself (``ingest.preview_ledgers``
+with the graph for reference checks and the plan, ``ingest.load_ledgers`` for the
 write). ``check_folder`` and ``load_folder`` take a folder, so they run the same without an upload.
 """
 
@@ -20,7 +20,7 @@ from loaders.layout import load_layout
 from loaders.ledger_limits import LedgerLimits
 from orggraph.config import load_settings
 from orggraph.errors import Issue, OrgGraphError, ValidationError
-from orggraph.ingest import LoadReport, graph_is_empty, load_ledgers, plan_ledgers, read_and_validate
+from orggraph.ingest import LoadReport, load_ledgers, preview_ledgers
 from orggraph.output import issue_rows, removal_rows, summary_rows
 from orggraph.pages import common, session
 from orggraph.pages.common import store, t
@@ -68,9 +68,8 @@ def ledger_limits() -> LedgerLimits:
 def check_folder(folder: Path) -> dict:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
     session.require("import")
-    result, files, _ = read_and_validate(folder, store(), "preview", limits=ledger_limits())
+    result, files, plan = preview_ledgers(store(), folder, limits=ledger_limits())
     names = {sheet.id: sheet.zh for sheet in load_layout().sheets}
-    plan = plan_ledgers(store(), result, graph_is_empty(store()))
     return {
         "files": files,
         "issues": result.issues,

@@ -81,6 +81,13 @@ def require(right: str) -> User:
     return user
 
 
+def area() -> str | None:
+    """The area this session's user answers for (None: the whole region, or nobody logged in, who reads nothing:
+    the login gate stops the run first)."""
+    user = current_user()
+    return user.area if user else None
+
+
 def may(right: str) -> bool:
     """Whether this session's user has ``right`` (False when nobody is logged in)."""
     user = current_user()
