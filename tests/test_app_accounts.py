@@ -20,8 +20,8 @@ PASSWORD = "correct horse 1"
 
 @pytest.fixture
 def accounts(app_env, settings) -> Iterator[AccountStore]:
-    """Accounts in the session's data dir (a boss, an editor of S01 (太白街道), a viewer), removed afterwards so the other
-    app tests run in local mode."""
+    """Accounts in the session's data dir (a boss, an editor of S01 太白街道, a viewer), removed afterwards so the
+    other app tests run in local mode."""
     store = AccountStore(settings.resolved_data_dir())
     store.path.unlink(missing_ok=True)
     store.add("boss", "admin", PASSWORD)
