@@ -342,6 +342,8 @@ def load_cmd(
         except ValidationError as exc:
             bar.stop()
             _show_issues(exc.issues, fmt)
+            audit.record(settings_of(ctx).resolved_data_dir(), audit.cli_user(), "import_refused",
+                         files=[str(path)], rows=len(exc.issues), reason=exc.en)  # fmt: skip
             raise
     audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
     if fmt == "json":

@@ -105,13 +105,14 @@ def area_issues(store: BoltStore, result: ValidationResult) -> list[Issue]:
 
 def preview_ledgers(
     store: BoltStore, path: Path, limits: LedgerLimits | None = None
-) -> tuple[ValidationResult, list[str], LoadPlan]:
+) -> tuple[ValidationResult, list[str], LoadPlan, list[Issue]]:
     """What a load of the ledgers in ``path`` would find and do, nothing written (the import page's check): the
-    area's refusals among the issues, as the load would raise them."""
+    rows outside the user's area among the issues, as the load would raise them, and apart."""
     graph = whole_graph(store)
     result, files, _ = read_and_validate(path, graph, "preview", limits=limits)
-    result.issues.extend(area_issues(store, result))
-    return result, files, plan_ledgers(graph, result, graph_is_empty(graph))
+    refused = area_issues(store, result)
+    result.issues.extend(refused)
+    return result, files, plan_ledgers(graph, result, graph_is_empty(graph)), refused
 
 
 def plan_ledgers(store: BoltStore, result: ValidationResult, empty_graph: bool, sync: bool = False) -> LoadPlan:

@@ -25,3 +25,29 @@ def rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def page_text(at: AppTest, downloads: list) -> str:
+    """Everything the page shows: every element's message (text, charts, drawn networks), every table's
+    cells and every download's data."""
+    from google.protobuf.text_format import MessageToString
+
+    parts = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+            return
+        if type(node).__name__ in ("Dataframe", "Table"):
+            parts.append(node.value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(MessageToString(proto, as_utf8=True))
+
+    walk(at._tree)
+    for data in downloads:
+        data = data() if callable(data) else data
+        parts.append(data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data))
+    return "\n".join(parts)

@@ -76,6 +76,27 @@ def app_env(monkeypatch, cli_env, demo_store) -> BoltStore:
     return demo_store
 
 
+@pytest.fixture
+def downloads(monkeypatch) -> list:
+    """What every download button was handed (the deferred ones as the callables Streamlit would run)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    handed: list = []
+    real_add, real_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def add(self, data, *args, **kwargs):
+        handed.append(data)
+        return real_add(self, data, *args, **kwargs)
+
+    def add_deferred(self, data_callable, *args, **kwargs):
+        handed.append(data_callable)
+        return real_deferred(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return handed
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """No embedded server outlives the test session: one still running under its temp folders fails the run."""
     from stray_servers import servers_under

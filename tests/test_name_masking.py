@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from app_harness import open_page, rerun
+from app_harness import open_page, page_text, rerun
 from fixed_date import TODAY
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
@@ -210,65 +210,18 @@ def test_an_export_without_names_loaded_back_over_the_graph_keeps_the_names(demo
 
 
 # --- every page of the app ------------------------------------------------------------------------------
-@pytest.fixture
-def downloads(monkeypatch) -> list:
-    """What every download button was handed (the deferred ones as the callables Streamlit would run)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    handed: list = []
-    real_add, real_deferred = MediaFileManager.add, MediaFileManager.add_deferred
-
-    def add(self, data, *args, **kwargs):
-        handed.append(data)
-        return real_add(self, data, *args, **kwargs)
-
-    def add_deferred(self, data_callable, *args, **kwargs):
-        handed.append(data_callable)
-        return real_deferred(self, data_callable, *args, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", add)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return handed
-
-
-def _shown(at: AppTest, downloads: list) -> str:
-    """Everything the page shows: every element's message (text, charts, drawn networks), every table's
-    cells and every download's data."""
-    from google.protobuf.text_format import MessageToString
-
-    parts = []
-
-    def walk(node) -> None:
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
-            return
-        if type(node).__name__ in ("Dataframe", "Table"):
-            parts.append(node.value.to_csv())
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(MessageToString(proto, as_utf8=True))
-
-    walk(at._tree)
-    for data in downloads:
-        data = data() if callable(data) else data
-        parts.append(data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data))
-    return "\n".join(parts)
-
-
 def _drive(name: str, at: AppTest, downloads: list) -> str:
     """All a page shows on its way to where it would show people if it ever did: each area of the hierarchy
     chosen in turn, a path asked for."""
-    shown = [_shown(at, downloads)]
+    shown = [page_text(at, downloads)]
     if name == "hierarchy":
         for i, area in enumerate(("D01", "S01", "C02")):
             at.selectbox(key=f"hier_area_{i}").set_value(area)
-            shown.append(_shown(rerun(at), downloads))
+            shown.append(page_text(rerun(at), downloads))
     elif name == "paths":
         at.text_input(key="paths_src_text").set_value("金城小区党支部")
         at.text_input(key="paths_dst_text").set_value("金城小区业主委员会")
-        shown.append(_shown(rerun(at), downloads))
+        shown.append(page_text(rerun(at), downloads))
     return "\n".join(shown)
 
 
@@ -287,8 +240,8 @@ def test_the_hierarchy_shows_names_only_when_the_viewer_turns_them_on(app_env, d
     for i, area in enumerate(("D01", "S01")):
         at.selectbox(key=f"hier_area_{i}").set_value(area)
         rerun(at)
-    assert not _found(_shown(at, downloads), DEMO_NAMES)
-    assert _found(_shown(_names_on(at), downloads), DEMO_NAMES) == {"刘晓燕", "张志强"}
+    assert not _found(page_text(at, downloads), DEMO_NAMES)
+    assert _found(page_text(_names_on(at), downloads), DEMO_NAMES) == {"刘晓燕", "张志强"}
 
 
 def _run_query_on_page(at: AppTest, name: str) -> AppTest:
@@ -305,8 +258,8 @@ def test_every_catalogue_query_on_the_cypher_page_masks_names_in_table_and_csv(a
     for name in CATALOGUE:
         downloads.clear()
         _run_query_on_page(at, name)
-        assert not _found(_shown(at, downloads), DEMO_NAMES), name
+        assert not _found(page_text(at, downloads), DEMO_NAMES), name
     downloads.clear()
     _run_query_on_page(at, "org_tree")
-    shown = _shown(_names_on(at), downloads)
+    shown = page_text(_names_on(at), downloads)
     assert _found(shown, DEMO_NAMES) == {"刘晓燕", "张志强"}

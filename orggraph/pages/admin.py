@@ -19,6 +19,7 @@ ACTION_NAMES = {
     "login": ("登录", "login"),
     "login_failed": ("登录失败", "failed login"),
     "import": ("导入", "import"),
+    "import_refused": ("导入被拒", "import refused"),
     "sync_removal": ("同步删除", "sync removal"),
     "whatif": ("假设分析", "what-if"),
     "query": ("查询", "query"),

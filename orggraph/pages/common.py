@@ -13,7 +13,7 @@ from orggraph.area_scope import ScopedStore
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
-from orggraph.errors import LoadInProgress
+from orggraph.errors import LoadInProgress, OrgGraphError
 from orggraph.gap_output import rows_csv
 from orggraph.pages import session
 from orggraph.privacy import mask_name
@@ -48,6 +48,14 @@ def store() -> BoltStore:
     """The graph as this session's user sees it: every page reads through this, so the area scope holds below
     the pages."""
     return store_of(session.area())
+
+
+def area_label(area: str) -> str:
+    """An area as the sidebar names it: the street's name and id (the id alone while the graph cannot say)."""
+    try:
+        return f"{_area_store(area).scope().name}({area})"
+    except OrgGraphError:
+        return area
 
 
 @st.cache_data(ttl=15, show_spinner=False)
@@ -173,7 +181,10 @@ def area_picker(key: str, levels: int = 4) -> str | None:
     """Cascading pickers 区 → 街道 → 社区 → 网格, each list filtered by the one above; returns the id of
     the deepest area chosen (None: everywhere). ``key`` prefixes the widgets' session keys."""
     geography = coverage_index(version_key()).geography
-    names = [("区县", "District"), ("街道", "Street"), ("社区", "Community"), ("网格", "Grid")][:levels]
+    levels_all = [("区县", "District"), ("街道", "Street"), ("社区", "Community"), ("网格", "Grid")]
+    roots = geography.children(None)  # a user with an area: their street is the top (its district is not theirs)
+    start = next((i for i, (_, en) in enumerate(levels_all) if roots and roots[0].label == en), 0)
+    names = levels_all[start:levels]
     chosen: str | None = None
     cols = st.columns(len(names))
     for i, (col, (zh, en)) in enumerate(zip(cols, names, strict=True)):

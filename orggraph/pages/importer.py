@@ -68,7 +68,9 @@ def ledger_limits() -> LedgerLimits:
 def check_folder(folder: Path) -> dict:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
     session.require("import")
-    result, files, plan = preview_ledgers(store(), folder, limits=ledger_limits())
+    result, files, plan, refused = preview_ledgers(store(), folder, limits=ledger_limits())
+    if refused:
+        session.record("import_refused", files=files, rows=len(refused), reason="outside the area")
     names = {sheet.id: sheet.zh for sheet in load_layout().sheets}
     return {
         "files": files,
@@ -91,9 +93,14 @@ def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = Fa
     """Load the ledgers in ``folder`` (all or nothing, unless ``skip_invalid``; with ``sync`` what they no longer
     list is removed too); the summary of what was done."""
     session.require("import")
-    report = load_ledgers(
-        store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync, limits=ledger_limits()
-    )
+    try:
+        report = load_ledgers(
+            store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync, limits=ledger_limits()
+        )
+    except OrgGraphError as exc:
+        rows = len(getattr(exc, "issues", ()))
+        session.record("import_refused", files=sorted(p.name for p in folder.iterdir()), rows=rows, reason=exc.en[:200])
+        raise
     session.record_load(report)
     common.graph_version.clear()  # every page's caches are keyed by the graph's state: let them see the load
     return {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from orggraph.accounts import LoginFailed, User
-from orggraph.pages import session
+from orggraph.pages import common, session
 from orggraph.pages.common import language_switch, t
 
 ROLE_NAMES = {"viewer": ("查看", "viewer"), "editor": ("编辑", "editor"), "admin": ("管理员", "admin")}
@@ -36,7 +36,7 @@ def _sidebar(user: User) -> None:
         )
         return
     zh, en = ROLE_NAMES[user.role]
-    area = user.area or t("全区域", "whole region")
+    area = common.area_label(user.area) if user.area else t("全区域", "whole region")
     st.sidebar.caption(f"{t('用户', 'User')}: {user.name} · {t(zh, en)} · {area}")
     if st.sidebar.button(t("退出登录", "Log out"), key="auth_logout"):
         session.log_out("logged_out")
