@@ -9,6 +9,8 @@ A ``// person:`` line lists where the result holds a person's name: columns, or 
 (``orgs[*][7][*][1]``, see ``privacy.parse_name_path``). :func:`run_query` masks them unless asked for names;
 a test fails when a catalogue query returns a name it does not declare. A script from outside the catalogue
 (a user's own file) cannot be trusted to declare, so every known person's name in any of its strings is masked.
+A ``// scope:`` line tells an area scope how to cut the answer (``area_scope``): ``strict``, ``aligned COLUMN``,
+``region``.
 """
 
 from __future__ import annotations
