@@ -223,8 +223,8 @@ class AccountStore:
                     error: LoginFailed = AccountLocked(until)
                 else:
                     error = _wrong()
-            elif entry.get("disabled"):
-                error = LoginFailed("账号已停用", "this account is disabled")
+            elif entry.get("disabled"):  # the same words as a wrong password: they would confirm it
+                error = _wrong()
             else:
                 if _HASHER.check_needs_rehash(entry["hash"]):
                     entry["hash"] = _HASHER.hash(password)

@@ -57,8 +57,11 @@ def test_verify_the_right_password_and_refuse_a_wrong_one_or_unknown_name_alike(
 
 def test_a_disabled_user_cannot_log_in_and_may_nothing(accounts):
     accounts.disable("li")
-    with pytest.raises(LoginFailed, match="停用"):
+    with pytest.raises(LoginFailed) as right:  # the right password gets the words of a wrong one: no confirmation
         accounts.verify("li", PASSWORD, T0)
+    with pytest.raises(LoginFailed) as wrong:
+        accounts.verify("li", "not the password", T0)
+    assert right.value.one_line() == wrong.value.one_line() and "停用" not in right.value.one_line()
     assert accounts.get("li").disabled and not accounts.get("li").may("read")
 
 
