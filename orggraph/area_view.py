@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from orggraph.query_catalogue import find_query, run_query
+from orggraph.statements_analysis import AREA_TIES
 from orggraph.store import BoltStore
 
 DEFAULT_LIMIT = 300
@@ -28,12 +29,6 @@ PRIORITY = (
     "Compound",
     "CommercialBuilding",
     "Building",
-)
-TIES_STATEMENT = (
-    "UNWIND $eids AS e\n"
-    "MATCH (n) WHERE elementId(n) = e\n"
-    "MATCH (n)-[r]->(m)\n"
-    "RETURN collect([elementId(n), type(r), elementId(m)]) AS ties"
 )
 
 
@@ -56,13 +51,9 @@ def area_subgraph(
     wanted.sort(key=lambda m: (rank.get(m["label"], len(rank)), m["id"]))
     kept = wanted[:limit]
     by_eid = {m["eid"]: m for m in kept}
-    ties = store.read(TIES_STATEMENT, {"eids": list(by_eid)}, name="area_ties")[0]["ties"] if kept else []
+    ties = store.read(AREA_TIES, {"eids": list(by_eid)}, name="area_ties")[0]["ties"] if kept else []
     edges = sorted(
         {(by_eid[a]["id"], by_eid[b]["id"], t) for a, t, b in ties if a in by_eid and b in by_eid},
     )
     nodes = tuple({k: m[k] for k in ("id", "label", "name", "kind")} for m in kept)
     return Subgraph(nodes, tuple({"src": s, "dst": d, "type": t} for s, d, t in edges), len(wanted), dict(by_label))
-
-
-def lint_statements() -> dict[str, str]:
-    return {"area_view:ties": TIES_STATEMENT}

@@ -21,9 +21,9 @@ from orggraph.coverage_rules import CoverageRule, load_rules
 from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.geography import AREA_LEVELS, Geography, Place
 from orggraph.query_catalogue import bind, find_query
+from orggraph.statements_analysis import rule_rows
 from orggraph.store import BoltStore
 
-ROW_COLUMNS = ("id", "name", "place", "covered", "reason", "detail")
 PARALLEL_QUERIES = 3  # measured on 2 cores: 2–4 workers within noise once the server's JIT is warm
 
 
@@ -97,8 +97,7 @@ class CoverageIndex:
 
 def rule_statement(rule: CoverageRule) -> str:
     """The rule's catalogue query wrapped to return its rows as one collected row."""
-    columns = ", ".join(f"{c}: {c}" for c in ROW_COLUMNS)
-    return f"CALL () {{\n{find_query(rule.query).text}\n}}\nRETURN collect({{{columns}}}) AS rows"
+    return rule_rows(find_query(rule.query).text)
 
 
 def fetch_rule_rows(read: Callable[..., list[dict]], rule: CoverageRule, as_of: dt.date) -> list[dict]:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from orggraph.errors import QueryError
 from orggraph.schema import Schema
+from orggraph.statements_analysis import domain_labels, id_lookup, name_search
 from orggraph.store import BoltStore
 
-HIDDEN_LABELS = ("LoadRun",)  # bookkeeping, not part of the domain
 TIERS_ZH = ("编号", "名称完全相同", "名称开头相同", "名称包含", "名称含全部字符")
 MAX_CANDIDATES_SHOWN = 10
 
@@ -53,46 +53,6 @@ class AmbiguousEntity(QueryError):
         )
         self.text = text
         self.candidates = list(candidates)
-
-
-def domain_labels(schema: Schema) -> list[str]:
-    return [label for label in schema.nodes if label not in HIDDEN_LABELS]
-
-
-def masked_labels(schema: Schema) -> list[str]:
-    """Labels whose ``name`` is sensitive: shown by id instead."""
-    return [label for label, spec in schema.nodes.items() if (p := spec.property("name")) and p.sensitive]
-
-
-def name_expr(schema: Schema, var: str = "n") -> str:
-    """Cypher for a node's display name: its id where the name is sensitive (labels from the schema only)."""
-    masked = [schema.node(label).label for label in masked_labels(schema)]
-    if not masked:
-        return f"{var}.name"
-    test = " OR ".join(f"{var}:{label}" for label in masked)
-    return f"CASE WHEN {test} THEN {var}.id ELSE {var}.name END"
-
-
-def id_lookup_statement(schema: Schema) -> str:
-    """Every label's node with id ``$id``: one index seek per label."""
-    return "\nUNION ALL\n".join(
-        f"MATCH (n:{label} {{id: $id}}) RETURN '{label}' AS label, n.id AS id, {name_expr(schema)} AS name, "
-        "n.kind AS kind, 0 AS tier"
-        for label in domain_labels(schema)
-    )
-
-
-def name_search_statement(schema: Schema) -> str:
-    """Nodes whose name holds the characters of ``$pattern`` in order, ranked by tier on the server."""
-    hidden = ", ".join(f"'{label}'" for label in (*HIDDEN_LABELS, *masked_labels(schema)))
-    return (
-        "MATCH (n) WHERE n.name =~ $pattern AND NOT labels(n)[0] IN [" + hidden + "]\n"
-        "WITH n, toLower(n.name) AS lower\n"
-        "WITH n, CASE WHEN lower = $text THEN 1 WHEN lower STARTS WITH $text THEN 2 "
-        "WHEN lower CONTAINS $text THEN 3 ELSE 4 END AS tier\n"
-        "RETURN labels(n)[0] AS label, n.id AS id, n.name AS name, n.kind AS kind, tier\n"
-        "ORDER BY tier, size(name), name, label, id LIMIT $limit"
-    )
 
 
 def normalise(text: str) -> str:
@@ -131,12 +91,12 @@ def ranked_matches(store: BoltStore, text: str, limit: int = 20) -> list[tuple[E
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise QueryError(f"返回条数上限应为正整数,收到 {limit!r}", f"limit must be a positive integer, got {limit!r}")
     label, key = _split_label(text, store.schema)
-    rows = store.read(id_lookup_statement(store.schema), {"id": key}, name="entity_by_id")
+    rows = store.read(id_lookup(store.schema), {"id": key}, name="entity_by_id")
     hits = [(_row_entity(r), 0) for r in rows if label in (None, r["label"])]
     if hits or label:
         return sorted(hits, key=lambda h: h[0].key())[:limit]
     params = {"pattern": subsequence_pattern(text), "text": text.lower(), "limit": limit}
-    rows = store.read(name_search_statement(store.schema), params, name="entity_by_name")
+    rows = store.read(name_search(store.schema), params, name="entity_by_name")
     return [(_row_entity(r), r["tier"]) for r in rows]
 
 

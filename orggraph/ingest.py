@@ -26,6 +26,7 @@ from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.load_plan import LoadPlan, plan_load
 from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.statements_analysis import GRAPH_HAS_DATA
 from orggraph.store import BoltStore
 
 DEMO_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_small.yaml"
@@ -52,7 +53,7 @@ class LoadReport:
 
 
 def graph_is_empty(store: BoltStore) -> bool:
-    return not store.read("MATCH (n) WHERE NOT n:LoadRun RETURN n.id AS id LIMIT 1")
+    return not store.read(GRAPH_HAS_DATA)
 
 
 def graph_lookup(store: BoltStore) -> Callable[[set[str]], dict[str, dict]]:

@@ -30,16 +30,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from orggraph.entities import (
-    Entity,
-    domain_labels,
-    id_lookup_statement,
-    name_expr,
-    name_search_statement,
-    resolve_entity,
-)
+from orggraph.entities import Entity, resolve_entity
 from orggraph.errors import QueryError
 from orggraph.schema import Schema, load_schema
+from orggraph.statements_analysis import (
+    all_statements,
+    domain_labels,
+    element_id,
+    expand_edges,
+    expand_nodes,
+    node_details,
+    shortest_paths,
+)
 from orggraph.store import BoltStore
 
 MAX_PATH_HOPS = 20
@@ -145,78 +147,11 @@ def check_labels(schema: Schema, labels: Iterable[str]) -> tuple[str, ...]:
     return asked
 
 
-# --- statements (text from validated values only) ---------------------------------------------------
-def _types(schema: Schema, via: tuple[str, ...]) -> str:
-    return ":" + "|".join(schema.relationship(t).type for t in via) if via else ""
-
-
-def _node_fields(schema: Schema, var: str = "n") -> str:
-    return f"[elementId({var}), labels({var})[0], {var}.id, {name_expr(schema, var)}, {var}.kind]"
-
-
-def shortest_statement(
-    schema: Schema, src_label: str, dst_label: str, via: tuple[str, ...], max_hops: int, every: bool
-) -> str:
-    """``shortestPath`` (or ``allShortestPaths`` when ``every``, smallest id sequences first) between two ids."""
-    src, dst = schema.node(src_label).label, schema.node(dst_label).label
-    hops = check_hops(max_hops, MAX_PATH_HOPS, "跳数上限", "max_hops")
-    function = "allShortestPaths" if every else "shortestPath"
-    order = "WITH p ORDER BY [n IN nodes(p) | n.id] LIMIT $cap\n" if every else ""
-    return (
-        f"MATCH (a:{src} {{id: $src}}) MATCH (b:{dst} {{id: $dst}})\n"
-        f"MATCH p = {function}((a)-[{_types(schema, via)}*..{hops}]-(b))\n{order}"
-        f"RETURN [n IN nodes(p) | {_node_fields(schema)}] AS nodes,\n"
-        "       [r IN relationships(p) | [type(r), elementId(startNode(r))]] AS rels"
-    )
-
-
-def expand_edges_statement(schema: Schema, via: tuple[str, ...]) -> str:
-    """Every tie of the frontier's nodes: [from, to, to.id, to's label, type, stored from→to]."""
-    return (
-        "UNWIND $frontier AS e MATCH (n) WHERE elementId(n) = e\n"
-        f"MATCH (n)-[r{_types(schema, via)}]-(m)\n"
-        "RETURN collect([e, elementId(m), m.id, labels(m)[0], type(r), elementId(startNode(r)) = e]) AS found"
-    )
-
-
-def expand_nodes_statement(schema: Schema, via: tuple[str, ...]) -> str:
-    """The frontier's neighbours, distinct, as [element id, label]."""
-    return (
-        "UNWIND $frontier AS e MATCH (n) WHERE elementId(n) = e\n"
-        f"MATCH (n)-[{_types(schema, via)}]-(m)\n"
-        "RETURN collect(DISTINCT [elementId(m), labels(m)[0]]) AS found"
-    )
-
-
-def details_statement(schema: Schema) -> str:
-    return (
-        "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e\n"
-        f"RETURN e AS eid, labels(n)[0] AS label, n.id AS id, {name_expr(schema)} AS name, n.kind AS kind, "
-        "n.stationed AS stationed"
-    )
-
-
-def element_id_statement(schema: Schema, label: str) -> str:
-    return f"MATCH (n:{schema.node(label).label} {{id: $id}}) RETURN elementId(n) AS eid"
-
-
 def linkage_statements(schema: Schema | None = None) -> dict[str, str]:
-    """Every statement text this module and :mod:`orggraph.entities` can send, for representative
-    inputs (the Neo4j-parser check)."""
+    """Every statement this module and :mod:`orggraph.entities` can send, for representative inputs (the Neo4j
+    parser check)."""
     schema = schema or load_schema()
-    via = check_via(schema, ("LEADS", "COVERS", "SIGNED_BY"))
-    out = {"entity_by_id": id_lookup_statement(schema), "entity_by_name": name_search_statement(schema)}
-    for every in (False, True):
-        name = "all_shortest" if every else "shortest"
-        out[f"{name}:PartyOrg->Compound"] = shortest_statement(schema, "PartyOrg", "Compound", (), 8, every)
-        out[f"{name}:Unit->PartyOrg:via"] = shortest_statement(schema, "Unit", "PartyOrg", via, MAX_PATH_HOPS, every)
-        out[f"{name}:Compound->Compound:one"] = shortest_statement(schema, "Compound", "Compound", via[:1], 1, every)
-    for suffix, types in (("", ()), (":via", via)):
-        out["expand_edges" + suffix] = expand_edges_statement(schema, types)
-        out["expand_nodes" + suffix] = expand_nodes_statement(schema, types)
-    out["node_details"] = details_statement(schema)
-    out.update({f"element_id:{label}": element_id_statement(schema, label) for label in domain_labels(schema)})
-    return out
+    return all_statements(schema, check_via(schema, ("LEADS", "COVERS", "SIGNED_BY")), MAX_PATH_HOPS)
 
 
 # --- paths ----------------------------------------------------------------------------------------
@@ -250,11 +185,11 @@ def linkage_paths(
         )
     params = {"src": a.id, "dst": b.id, "cap": ALL_SHORTEST_CAP}
     rows = store.read(
-        shortest_statement(schema, a.label, b.label, types, hops, False), params, name="linkage_path", shape="strict"
+        shortest_paths(schema, a.label, b.label, types, hops, False), params, name="linkage_path", shape="strict"
     )
     if rows and k > 1:  # allShortestPaths costs 3× shortestPath when there is no path (measured): ask second
         rows = store.read(
-            shortest_statement(schema, a.label, b.label, types, hops, True),
+            shortest_paths(schema, a.label, b.label, types, hops, True),
             params,
             name="linkage_paths",
             shape="strict",
@@ -295,7 +230,7 @@ def linkage_path_avoiding(
 
 
 def _element_id(store: BoltStore, entity: Entity) -> str:
-    rows = store.read(element_id_statement(store.schema, entity.label), {"id": entity.id}, name="element_id")
+    rows = store.read(element_id(store.schema, entity.label), {"id": entity.id}, name="element_id")
     if not rows:
         raise QueryError(
             f"图中没有 {entity.label} {entity.id}", f"the graph holds no {entity.label} with id {entity.id}"
@@ -337,7 +272,7 @@ def _avoiding_path(
 ) -> LinkagePath | None:
     """The shortest path (smallest id sequence among equals) between the ends (element ids) not through
     ``avoid``; ``keys`` holds the ends' (id, label) and gathers every node's as it is found."""
-    statement = expand_edges_statement(store.schema, via)
+    statement = expand_edges(store.schema, via)
     fwd, bwd = _Tree(ends[0]), _Tree(ends[1])
     while fwd.frontier and bwd.frontier and fwd.level + bwd.level < max_hops:
         side, other = (fwd, bwd) if len(fwd.frontier) <= len(bwd.frontier) else (bwd, fwd)
@@ -372,7 +307,7 @@ def _smallest_path(
         node = min(bwd.parents[path[-1]], key=keys.__getitem__)
         steps.append(min((t, s) for t, s in bwd.parents[path[-1]][node]))
         path.append(node)
-    details = {r["eid"]: r for r in store.read(details_statement(store.schema), {"ids": path}, name="linkage_nodes")}
+    details = {r["eid"]: r for r in store.read(node_details(store.schema), {"ids": path}, name="linkage_nodes")}
     nodes = tuple(_entity(details[e]) for e in path)
     return LinkagePath(nodes, tuple(Rel(t, not backward) for t, backward in steps))
 
@@ -395,7 +330,7 @@ def reach(
     types, wanted_labels = check_via(schema, via), check_labels(schema, labels)
     hops = check_hops(hops, MAX_REACH_HOPS, "可达跳数", "hops")
     eid = _element_id(store, resolve_entity(store, entity_id))
-    statement = expand_nodes_statement(schema, types)
+    statement = expand_nodes(schema, types)
     dist, frontier, wanted = {eid: 0}, [eid], {}
     for distance in range(1, hops + 1):
         if not frontier:
@@ -408,7 +343,7 @@ def reach(
                 frontier.append(node)
                 if label in wanted_labels:
                     wanted[node] = distance
-    rows = store.read(details_statement(schema), {"ids": list(wanted)}, name="reach_nodes") if wanted else []
+    rows = store.read(node_details(schema), {"ids": list(wanted)}, name="reach_nodes") if wanted else []
     out = [Reached(_entity(r), wanted[r["eid"]], bool(r["stationed"]) if r["label"] == "Unit" else None) for r in rows]
     rank = {label: i for i, label in enumerate(wanted_labels)}
     return sorted(out, key=lambda x: (x.distance, rank[x.entity.label], x.entity.id))

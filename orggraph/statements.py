@@ -1,21 +1,76 @@
-"""Every Cypher statement the store sends, built from the schema and nothing else.
+"""The statement registry: every Cypher statement orggraph sends is built here (and in ``statements_analysis``),
+from the schema and validated values only.
 
-Labels and relationship types are checked against the schema before they are written into a
-statement; values only ever travel as ``$parameters``. Because the statements are generated here
-and only here, :func:`all_statements` can hand the complete list to Neo4j's parser in the tests.
+Labels and relationship types are checked against the schema before they are written into a statement;
+values only ever travel as ``$parameters``. A builder is ``registered`` (a constant is ``static``): each text it
+returns is known, and the store sends a statement from orggraph's own modules only if it is known
+(:func:`vet`), so nothing is sent that the tests did not enumerate. :func:`all_statements` (with
+``statements_analysis.all_statements``, the catalogue and the gap rules' wrappers) hands every shape to Neo4j's
+parser in the tests. A user's own query (``orggraph query FILE``, the Cypher page) is not orggraph's statement:
+it goes through ``BoltStore.read_only``, checked on its tokens and run where the server refuses writes.
 """
 
 from __future__ import annotations
 
-from orggraph.errors import SchemaError
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from orggraph.errors import OrgGraphError, SchemaError
 from orggraph.schema import Schema
 
+_KNOWN: set[str] = set()
+_PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / name) + "/" for name in ("orggraph", "loaders"))
+_RELAYS = ("/orggraph/store.py", "/orggraph/area_scope.py", "/contextlib.py")  # pass a caller's statement on
+
+
+class UnregisteredStatement(OrgGraphError):
+    """A module of orggraph sent a statement the registry did not build: a defect, caught by the tests."""
+
+
+def registered(build: Callable[..., Any]) -> Callable[..., Any]:
+    """A statement builder: every text it returns (or each of a list) is known to the registry."""
+
+    @functools.wraps(build)
+    def known_build(*args: Any, **kwargs: Any) -> Any:
+        built = build(*args, **kwargs)
+        _KNOWN.update([built] if isinstance(built, str) else built)
+        return built
+
+    return known_build
+
+
+def static(text: str) -> str:
+    """A constant statement, known to the registry."""
+    _KNOWN.add(text)
+    return text
+
+
+def vet(statement: str) -> None:
+    """Refuse a statement that orggraph's own code built outside the registry. A statement a test or a benchmark
+    passes to the store itself is theirs (the first caller past the store decides); known ones cost one lookup."""
+    if statement in _KNOWN:
+        return
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.endswith(_RELAYS):
+        frame = frame.f_back
+    caller = str(Path(frame.f_code.co_filename).resolve()) if frame is not None else ""
+    if caller.startswith(_PACKAGES):
+        first = statement.strip().splitlines()[0][:80] if statement.strip() else ""
+        raise UnregisteredStatement(
+            f"内部错误:{Path(caller).name} 发送了未登记的语句({first})",
+            f"internal error: {Path(caller).name} sent a statement the registry does not know ({first})",
+        )
+
+
 # Statements that do not depend on a label.
-SERVER_VERSION = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
-SHOW_CONSTRAINTS = "SHOW CONSTRAINTS"
-SHOW_INDEXES = "SHOW INDEXES"
-PING = "RETURN 1 AS ok"
-DELETE_ALL_BATCH = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+SERVER_VERSION = static("CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition")
+SHOW_CONSTRAINTS = static("SHOW CONSTRAINTS")
+SHOW_INDEXES = static("SHOW INDEXES")
+PING = static("RETURN 1 AS ok")
+DELETE_ALL_BATCH = static("MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted")
 
 
 def constraint_name(label: str, prop: str) -> str:
@@ -31,6 +86,7 @@ def ddl_name(statement: str) -> str:
     return statement.split()[2]
 
 
+@registered
 def schema_ddl(schema: Schema) -> list[str]:
     """Constraints first (they bring their own index), then the plain indexes."""
     constraints, indexes = [], []
@@ -49,6 +105,7 @@ def schema_ddl(schema: Schema) -> list[str]:
     return constraints + indexes
 
 
+@registered
 def upsert_nodes(schema: Schema, label: str) -> str:
     """Merge nodes of one label by id and overwrite the given properties (idempotent)."""
     label = schema.node(label).label
@@ -66,6 +123,7 @@ def _allowed_pair(schema: Schema, rel_type: str, src: str, dst: str) -> tuple[st
     return rel.type, src, dst
 
 
+@registered
 def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     """Merge one relationship per (src, dst) pair and overwrite its properties (idempotent)."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
@@ -76,10 +134,12 @@ def upsert_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     )
 
 
+@registered
 def count_nodes(schema: Schema, label: str) -> str:
     return f"MATCH (n:{schema.node(label).label}) RETURN count(n) AS n"
 
 
+@registered
 def count_relationships(schema: Schema, rel_type: str) -> str:
     return f"MATCH ()-[r:{schema.relationship(rel_type).type}]->() RETURN count(r) AS n"
 
@@ -124,16 +184,19 @@ def all_statements(schema: Schema) -> dict[str, str]:
     return out
 
 
+@registered
 def replace_nodes(schema: Schema, label: str) -> str:
     """Merge by id and make the stored properties exactly the given ones (an emptied cell is removed)."""
     return f"UNWIND $rows AS row MERGE (n:{schema.node(label).label} {{id: row.id}}) SET n = row.props"
 
 
+@registered
 def create_nodes(schema: Schema, label: str) -> str:
     """For a first load into an empty graph, where MERGE can only ever create (and costs a lookup)."""
     return f"UNWIND $rows AS row CREATE (n:{schema.node(label).label}) SET n = row.props"
 
 
+@registered
 def create_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
     return (
@@ -142,6 +205,7 @@ def create_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     )
 
 
+@registered
 def owned_edges(schema: Schema, label: str, rel_type: str, reverse: bool) -> str:
     """The ties of one type that some nodes hold (outgoing, or incoming when ``reverse``)."""
     rel = schema.relationship(rel_type).type
@@ -152,6 +216,7 @@ def owned_edges(schema: Schema, label: str, rel_type: str, reverse: bool) -> str
     )
 
 
+@registered
 def delete_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     """Delete ties by their ends; for a type with key properties (two posts of one person in one body), only
     the tie whose key matches ``row.props`` (a missing key matches a missing key)."""
@@ -164,31 +229,37 @@ def delete_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     return f"{match} WHERE {same} DELETE r"
 
 
+@registered
 def delete_nodes(schema: Schema, label: str) -> str:
     """Remove records and every tie they hold (``load --sync``: what a ledger no longer lists)."""
     return f"UNWIND $rows AS row MATCH (n:{schema.node(label).label} {{id: row.id}}) DETACH DELETE n"
 
 
+@registered
 def node_ids(schema: Schema, label: str) -> str:
     """Every record of a label, by id and name (what a removal report shows)."""
     return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, n.name AS name"
 
 
+@registered
 def node_keys(schema: Schema, label: str) -> str:
     """Every record of a label by id and element id: what an area scope tells inside from outside by."""
     return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, elementId(n) AS eid"
 
 
+@registered
 def pair_ids(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     """The ends of every tie of one type between two labels (ids only: the placing ties of a whole region)."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
     return f"MATCH (a:{src})-[:{rel}]->(b:{dst}) RETURN a.id AS src, b.id AS dst"
 
 
+@registered
 def fetch_nodes(schema: Schema, label: str) -> str:
     return f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) RETURN n.id AS id, properties(n) AS props"
 
 
+@registered
 def fetch_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     rel = schema.relationship(rel_type)
     return (
@@ -197,14 +268,17 @@ def fetch_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     )
 
 
+@registered
 def lookup_ids(schema: Schema, label: str) -> str:
     return f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) RETURN n.id AS id, n.kind AS kind"
 
 
+@registered
 def export_nodes(schema: Schema, label: str) -> str:
     return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, properties(n) AS props ORDER BY id"
 
 
+@registered
 def person_names(schema: Schema) -> str:
     """Every value of a sensitive ``name`` (a person's), to mask them in a result no header declares."""
     labels = [label for label, spec in schema.nodes.items() if (p := spec.property("name")) and p.sensitive]
@@ -212,6 +286,7 @@ def person_names(schema: Schema) -> str:
     return "\nUNION\n".join(parts) or "RETURN null AS name LIMIT 0"
 
 
+@registered
 def export_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     rel = schema.relationship(rel_type)
     return (
@@ -220,12 +295,14 @@ def export_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     )
 
 
-LOAD_RUN_CREATE = "UNWIND $rows AS row CREATE (l:LoadRun) SET l = row"
-LOAD_RUN_UPDATE = "MATCH (l:LoadRun {id: $id}) SET l += $props"
-LOAD_RUNS_RUNNING = "MATCH (l:LoadRun) WHERE l.status = 'running' RETURN properties(l) AS run"
-LOAD_RUNS_COUNT = "MATCH (l:LoadRun) RETURN count(l) AS loads"
-LOAD_RUNS_RECENT = "MATCH (l:LoadRun) RETURN properties(l) AS run ORDER BY l.started DESC LIMIT $limit"
-DELETE_DATA_BATCH = "MATCH (n) WHERE NOT n:LoadRun WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+LOAD_RUN_CREATE = static("UNWIND $rows AS row CREATE (l:LoadRun) SET l = row")
+LOAD_RUN_UPDATE = static("MATCH (l:LoadRun {id: $id}) SET l += $props")
+LOAD_RUNS_RUNNING = static("MATCH (l:LoadRun) WHERE l.status = 'running' RETURN properties(l) AS run")
+LOAD_RUNS_COUNT = static("MATCH (l:LoadRun) RETURN count(l) AS loads")
+LOAD_RUNS_RECENT = static("MATCH (l:LoadRun) RETURN properties(l) AS run ORDER BY l.started DESC LIMIT $limit")
+DELETE_DATA_BATCH = static(
+    "MATCH (n) WHERE NOT n:LoadRun WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+)
 BOOKKEEPING = {
     "load_run_create": LOAD_RUN_CREATE,
     "load_run_update": LOAD_RUN_UPDATE,

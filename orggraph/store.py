@@ -166,7 +166,12 @@ class BoltStore:
         self, statement: str, params: dict[str, Any] | None = None, name: str = "", *, shape: str = ""
     ) -> list[dict]:
         """Run a read-only statement (checked before sending) and return rows of plain values. (``shape``: how an
-        area scope cuts the answer, ``area_scope``; here the whole graph.)"""
+        area scope cuts the answer, ``area_scope``; here the whole graph.) From orggraph's own code, only a statement
+        of the registry (``statements.vet``)."""
+        statements.vet(statement)
+        return self._checked_read(statement, params, name)
+
+    def _checked_read(self, statement: str, params: dict[str, Any] | None, name: str) -> list[dict]:
         ensure_read_only(statement, name)
         return self._gated(statement, params or {})
 
@@ -177,6 +182,7 @@ class BoltStore:
 
     def read_ungated(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
         """A read of the load history itself (``LoadRun``), which the gate consults: never gated."""
+        statements.vet(statement)
         ensure_read_only(statement, "load_runs")
         return self._execute(statement, params or {}, RoutingControl.READ)
 
@@ -213,7 +219,7 @@ class BoltStore:
             self.reader.gate = getattr(self, "gate", None)  # the reader answers under this store's load gate
         if not check:
             return target._execute(statement, params or {}, RoutingControl.READ)
-        return target.read(statement, params, name)
+        return target._checked_read(statement, params, name)
 
     def ping(self) -> None:
         self._execute(statements.PING, {}, RoutingControl.READ)
@@ -258,6 +264,8 @@ class BoltStore:
     def _write_batches(
         self, statement: str, rows: Iterable[dict], batch_size: int, progress: Callable[[int], None] | None = None
     ) -> int:
+        statements.vet(statement)
+
         def work(tx: neo4j.ManagedTransaction, batch: list[dict]) -> None:
             tx.run(statement, rows=batch).consume()
 
@@ -311,6 +319,8 @@ class BoltStore:
         """Apply some writes in a transaction that is always rolled back and yield a read function that
         sees them: what-if questions get the real queries' answers, and nothing is ever committed."""
         token = self.gate.before() if self.gate else 0
+        for statement, _ in work:
+            statements.vet(statement)
         with self._translated(), self.driver.session(database=self.database) as session:
             tx = session.begin_transaction()
             try:
@@ -318,6 +328,7 @@ class BoltStore:
                     tx.run(statement, rows=rows).consume()
 
                 def read(statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict]:
+                    statements.vet(statement)
                     ensure_read_only(statement, name)
                     result = tx.run(statement, params or {})
                     keys = result.keys()
@@ -332,6 +343,7 @@ class BoltStore:
 
     def write(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
         """One write statement in its own (retried) transaction."""
+        statements.vet(statement)
         return self._execute(statement, params or {}, RoutingControl.WRITE)
 
     def write_atomically(
@@ -346,6 +358,8 @@ class BoltStore:
         Memory on the server grows with the transaction: ~1 GB per 200k nodes on ArcadeDB (measured).
         """
         written = 0
+        for statement, _ in work:
+            statements.vet(statement)
         with (
             self._translated(),
             self.driver.session(database=self.database) as session,
