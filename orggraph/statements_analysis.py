@@ -2,10 +2,10 @@
 statement registry (``statements``): every text here is built by a ``registered`` builder from the schema and
 validated values, never from a person's input (that travels as ``$parameters``).
 
-ArcadeDB shapes, measured, each with its cost on Neo4j (README, "ArcadeDB workarounds"): a node is found by
-``elementId`` with ``UNWIND … MATCH (n) WHERE elementId(n) = e`` (an id lookup without a label scans every
-node on ArcadeDB; the same index-free lookup by id on Neo4j); paths that avoid a node are searched one hop per
-statement (``expand_edges``), since ArcadeDB filters a shortest path *after* its search.
+Shapes written for ArcadeDB (each with its measurement and its cost on Neo4j: ``docs/arcadedb_workarounds.md``):
+a node is found by ``elementId`` with ``UNWIND … MATCH (n) WHERE elementId(n) = e`` (an id lookup without a
+label scans every node on ArcadeDB; a seek on both servers by element id); paths that avoid a node are searched
+one hop per statement (``expand_edges``), since ArcadeDB filters a shortest path *after* its search.
 """
 
 from __future__ import annotations
