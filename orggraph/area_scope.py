@@ -36,7 +36,7 @@ from weakref import WeakKeyDictionary
 from orggraph import statements
 from orggraph.accounts import PermissionDenied
 from orggraph.errors import Issue
-from orggraph.load_removals import Homes, Removals, graph_ties, load_placement
+from orggraph.placement import Homes, graph_ties, load_placement
 from orggraph.records import EdgeRecord, NodeRecord
 from orggraph.store import BoltStore
 
@@ -181,6 +181,11 @@ class _Universes:
 UNIVERSES = _Universes()
 
 
+def area_homes(store: ScopedStore) -> Homes:
+    """The streets of each record of the graph a scoped store reads."""
+    return UNIVERSES.of(store.base).homes()
+
+
 def area_streets(store: BoltStore) -> dict[str, str]:
     """The streets an account's area may be (id → name)."""
     return dict(UNIVERSES.of(store).street_names)
@@ -294,17 +299,3 @@ def outside_rows(store: ScopedStore, nodes: list[NodeRecord], edges: list[EdgeRe
         if area not in streets:
             refuse(edge.source, f"{edge.src_id} → {edge.dst_id}", streets)
     return list(issues.values())
-
-
-def removals_outside(store: ScopedStore, removals: Removals) -> list[str]:
-    """What a ``--sync`` by a user with an area would remove from outside it (a ledger covering the only street
-    speaks for the whole region, the district's own records included): each must belong to the area."""
-    homes, area = UNIVERSES.of(store.base).homes(), store.area
-    nodes = [i for ids in removals.nodes.values() for i in ids if area not in homes.of(i)]
-    ties = [
-        f"{r['src']} → {r['dst']}"
-        for rows in removals.edges.values()
-        for r in rows
-        if area not in homes.of(r["src"]) | homes.of(r["dst"])
-    ]
-    return nodes + ties

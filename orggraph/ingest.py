@@ -21,7 +21,7 @@ from loaders.ledger_writer import write_ledgers
 from loaders.region_generator import generate_region
 from orggraph import load_runs, statements
 from orggraph.accounts import PermissionDenied
-from orggraph.area_scope import ScopedStore, outside_rows, removals_outside
+from orggraph.area_scope import ScopedStore, area_homes, outside_rows
 from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.load_plan import LoadPlan, plan_load
@@ -179,7 +179,7 @@ def _check_area_write(store: ScopedStore, report: LoadReport) -> None:
     nothing outside the area."""
     if report.mode != "transaction":
         raise PermissionDenied("首次导入整个区域须由管理员进行", "the first load of a region is an administrator's")
-    if report.plan.sync and (outside := removals_outside(store, report.plan.removals)):
+    if report.plan.sync and (outside := report.plan.removals.outside(area_homes(store), store.area)):
         shown = "、".join(outside[:10])
         raise PermissionDenied(
             f"同步将删除您负责区域以外的 {len(outside)} 条记录({shown}),未写入任何数据",

@@ -22,7 +22,7 @@ from orggraph.errors import ValidationError
 from orggraph.graph_export import export_records
 from orggraph.ingest import load_ledgers
 from orggraph.linkage import linkage_paths, reach
-from orggraph.load_removals import load_placement
+from orggraph.placement import load_placement
 from orggraph.query_catalogue import find_query, load_catalogue, run_query
 from orggraph.whatif import Proposal, what_if
 

@@ -22,7 +22,7 @@ from loaders.region_generator import generate_region
 from orggraph.cli import app
 from orggraph.graph_export import export_records
 from orggraph.ingest import DEMO_FIXTURE, load_ledgers
-from orggraph.load_removals import Homes, load_placement
+from orggraph.placement import Homes, load_placement
 
 runner = CliRunner()
 PLACEMENT = Path(__file__).resolve().parent.parent / "orggraph" / "placement.yaml"
