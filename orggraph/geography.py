@@ -7,6 +7,7 @@ the same data as rows) and kept for as long as the caller holds it — the app k
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,6 +18,8 @@ from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
 AREA_LEVELS = ("District", "Street", "Community", "Grid")  # the levels a report is broken down by
+LEVEL_NAMES = {"District": ("区县", "District"), "Street": ("街道", "Street"), "Community": ("社区", "Community"),
+               "Grid": ("网格", "Grid")}  # fmt: skip  # the one vocabulary of the area levels (中文, English)
 _DEPTH = {"District": 0, "Street": 1, "Community": 2, "CommercialZone": 2, "Grid": 3, "Compound": 4}
 _DEPTH_DEFAULT = 5  # Building, CommercialBuilding
 _MAX_CHAIN = 12  # PART_OF cycles are refused by the loader; this only stops a walk on a hand-made graph
@@ -92,6 +95,20 @@ class Geography:
     def children(self, area_id: str | None) -> list[Place]:
         """The areas one report level below (the districts when area_id is None)."""
         return [p for p in self._by_parent.get(area_id, []) if p.label in AREA_LEVELS]
+
+    def top_summary(self) -> list[dict]:
+        """Per top area (the districts; a street user's street): its id, name, label and how many streets,
+        communities and grids it holds."""
+        tops = self.children(None)
+        counts: dict[str, Counter] = {p.id: Counter() for p in tops}
+        for place in self.places.values():
+            chain = self.areas(place.id)
+            if len(chain) > 1 and chain[0].id in counts:
+                counts[chain[0].id][place.label] += 1
+        return [
+            {"id": p.id, "name": p.name, "label": p.label, **{lv: counts[p.id][lv] for lv in AREA_LEVELS[1:]}}
+            for p in sorted(tops, key=lambda p: p.id)
+        ]
 
     def top_areas(self) -> list[Place]:
         return sorted((p for p in self.places.values() if p.label == "District"), key=lambda p: p.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loaders.fixture import read_fixture
@@ -25,7 +25,7 @@ from orggraph.area_scope import ScopedStore, area_homes, outside_rows
 from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.gc_pause import cyclic_gc_paused
 from orggraph.load_plan import LoadPlan, plan_load
-from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.records import EdgeRecord, NodeRecord, Source
 from orggraph.statements_analysis import GRAPH_HAS_DATA
 from orggraph.store import BoltStore
 
@@ -113,7 +113,17 @@ def preview_ledgers(
     result, files, _ = read_and_validate(path, graph, "preview", limits=limits)
     refused = area_issues(store, result)
     result.issues.extend(refused)
-    return result, files, plan_ledgers(graph, result, graph_is_empty(graph)), refused
+    rows = {(i.file, i.sheet, i.row) for i in refused}
+    planned = replace(  # the plan shows what a load would write: nothing of a refused row
+        result,
+        nodes=[n for n in result.nodes if not _from(n.source, rows)],
+        edges=[e for e in result.edges if not _from(e.source, rows)],
+    )
+    return result, files, plan_ledgers(graph, planned, graph_is_empty(graph)), refused
+
+
+def _from(source: Source | None, rows: set[tuple]) -> bool:
+    return source is not None and (source.file, source.sheet, source.row) in rows
 
 
 def plan_ledgers(store: BoltStore, result: ValidationResult, empty_graph: bool, sync: bool = False) -> LoadPlan:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from test_area_scope import AREA, reference_homes
 
 from orggraph.accounts import AccountStore
+from orggraph.area_scope import ScopedStore
 from orggraph.graph_export import export_records
 from orggraph.query_catalogue import load_catalogue
 
@@ -119,9 +120,10 @@ def test_the_cypher_page_refuses_a_statement_of_ones_own_and_region_counts_to_a_
 
 def test_the_overview_counts_the_street_only(editor, app_env):
     at = _open("overview", editor)
-    whole = sum(app_env.node_counts().values())
-    shown = [m for m in at.metric]
-    assert shown and all(str(whole) not in str(m.value) for m in shown)
+    shown = {m.label: m.value for m in at.metric}
+    street = ScopedStore(app_env, AREA).node_counts()
+    assert shown["党组织"] == str(street["PartyOrg"]) != str(app_env.node_counts()["PartyOrg"])
+    assert any("太白街道" in c.value for c in at.caption) and not any("全部区域" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("page", ("gaps", "cypher"))
@@ -129,3 +131,10 @@ def test_the_same_pages_show_the_other_street_to_an_admin(editor, outside, downl
     """The control: the search above finds the other street when it is there to find."""
     ids, names, _ = outside
     assert _leaks(_drive(page, _open(page, "boss"), downloads), ids, names)
+
+
+def test_a_street_users_hierarchy_starts_at_the_street(editor):
+    at = _open("hierarchy", editor)
+    assert any("请先选择街道" in i.value for i in at.info)
+    assert at.dataframe[0].value.to_dict("records") == [{"街道": "太白街道", "编号": AREA, "社区数": 2, "网格数": 3}]
+    assert at.selectbox(key="hier_area_0").label == "街道"

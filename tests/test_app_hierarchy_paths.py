@@ -13,7 +13,7 @@ import re
 from app_harness import open_page as _open
 from streamlit.testing.v1 import AppTest
 
-from orggraph.pages.hierarchy import tree_rows
+from orggraph.org_tree import tree_rows
 from orggraph.pages.network_view import HIGHLIGHT
 
 
@@ -78,7 +78,7 @@ def test_hierarchy_asks_for_a_district_first_and_summarises_the_region(app_env):
     assert at.title[0].value == "组织架构"
     assert any("请先选择区县" in v for v in _texts(at, "info"))
     region = at.dataframe[0].value
-    assert region.to_dict("records") == [{"区县": "济宁市任城区", "编号": "D01", "街道": 2, "社区": 3, "网格": 4}]
+    assert region.to_dict("records") == [{"区县": "济宁市任城区", "编号": "D01", "街道数": 2, "社区数": 3, "网格数": 4}]
     assert not at.get("iframe")  # the whole region is never drawn
     assert at.selectbox(key="hier_area_0").options == ["(全部)", "济宁市任城区"]
 

@@ -376,11 +376,6 @@ def test_the_admin_finds_the_editors_import_and_refused_import_in_the_audit(area
 HEADLINE = {"党组织": "PartyOrg", "社区": "Community", "小区": "Compound", "单位": "Unit", "共建协议": "Agreement"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (app): 总览's headline counts are the whole region's for a street editor — overview.py takes "
-    "graph_version()['counts'] without the session's area (graph_version(area) counts the area)",
-)
 def test_the_overview_counts_only_the_editors_street(area_app, editor, session_store):
     """The headline counts of 总览 are 太白街道's (the reference's records of S01 by label), not the region's."""
     homes = reference_homes(session_store)

@@ -13,7 +13,7 @@ from orggraph.accounts import public_rows
 from orggraph.config import load_settings
 from orggraph.errors import OrgGraphError
 from orggraph.pages import session
-from orggraph.pages.common import t
+from orggraph.pages.common import show_error, t
 
 ACTION_NAMES = {
     "login": ("登录", "login"),
@@ -65,7 +65,7 @@ def render() -> None:
     try:
         session.require("admin")
     except OrgGraphError as exc:
-        st.error(t(exc.zh, exc.en))
+        show_error(exc)
         return
     data_dir = load_settings().resolved_data_dir()
     st.subheader(t("用户", "Users"))

@@ -15,6 +15,7 @@ from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
 from orggraph.errors import LoadInProgress, OrgGraphError
 from orggraph.gap_output import rows_csv
+from orggraph.geography import AREA_LEVELS, LEVEL_NAMES
 from orggraph.pages import session
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
@@ -48,6 +49,15 @@ def store() -> BoltStore:
     """The graph as this session's user sees it: every page reads through this, so the area scope holds below
     the pages."""
     return store_of(session.area())
+
+
+def whole_area() -> tuple[str, str]:
+    """What "everywhere" is for this viewer (中文, English): the whole region, or their street."""
+    area = session.area()
+    if not area:
+        return "全部区域", "all areas"
+    name = area_label(area)
+    return name, name
 
 
 def area_label(area: str) -> str:
@@ -146,6 +156,11 @@ def t(zh: str, en: str) -> str:
     return zh if lang() == "zh" else en
 
 
+def show_error(exc: OrgGraphError) -> None:
+    """An error as every page shows one: its message in the viewer's language, never a stack trace."""
+    st.error(t(exc.zh, exc.en))
+
+
 def person(name: str | None) -> str:
     """A person's name as this viewer may see it: masked unless they turned masking off."""
     return name or "" if names_shown() else mask_name(name)
@@ -181,10 +196,9 @@ def area_picker(key: str, levels: int = 4) -> str | None:
     """Cascading pickers 区 → 街道 → 社区 → 网格, each list filtered by the one above; returns the id of
     the deepest area chosen (None: everywhere). ``key`` prefixes the widgets' session keys."""
     geography = coverage_index(version_key()).geography
-    levels_all = [("区县", "District"), ("街道", "Street"), ("社区", "Community"), ("网格", "Grid")]
     roots = geography.children(None)  # a user with an area: their street is the top (its district is not theirs)
-    start = next((i for i, (_, en) in enumerate(levels_all) if roots and roots[0].label == en), 0)
-    names = levels_all[start:levels]
+    start = AREA_LEVELS.index(roots[0].label) if roots else 0
+    names = [LEVEL_NAMES[label] for label in AREA_LEVELS[start:levels]]
     chosen: str | None = None
     cols = st.columns(len(names))
     for i, (col, (zh, en)) in enumerate(zip(cols, names, strict=True)):

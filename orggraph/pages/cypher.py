@@ -18,7 +18,7 @@ import streamlit as st
 from orggraph.audit import query_detail
 from orggraph.errors import OrgGraphError
 from orggraph.pages import common, session
-from orggraph.pages.common import lang, query, t, today
+from orggraph.pages.common import lang, query, show_error, t, today
 from orggraph.query_catalogue import TODAY, Parameter, Query, load_catalogue
 
 MAX_SHOWN = 10_000  # rows drawn in the table; the CSV holds them all
@@ -28,10 +28,6 @@ MAX_CELL = 300  # characters of a nested value shown in a cell
 @st.cache_resource(ttl=60, show_spinner=False)
 def _catalogue() -> dict[str, Query]:
     return load_catalogue()
-
-
-def _error(exc: OrgGraphError) -> None:
-    st.error(t(exc.zh, exc.en))
 
 
 def _default(p: Parameter) -> Any:
@@ -121,7 +117,7 @@ def _results(q: Query) -> None:
         with st.spinner(t("查询中…", "Running…")):
             rows = query(q.name, **run["params"])
     except OrgGraphError as exc:
-        _error(exc)
+        show_error(exc)
         return
     if not run.get("logged"):
         session.record("query", **query_detail(q.name, run["params"], len(rows)))
@@ -158,7 +154,7 @@ def render() -> None:
     try:
         catalogue = _catalogue()
     except OrgGraphError as exc:
-        _error(exc)
+        show_error(exc)
         return
     names = list(catalogue)
     st.session_state.setdefault("cypher_query", "agreements_expiring" if "agreements_expiring" in names else names[0])

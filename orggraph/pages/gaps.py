@@ -19,9 +19,20 @@ from orggraph.coverage import Gap, GapReport, RuleOutcome
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError
 from orggraph.gap_output import gap_rows, report_xlsx, rows_csv
-from orggraph.geography import AREA_LEVELS, Geography, Place
+from orggraph.geography import AREA_LEVELS, LEVEL_NAMES, Geography, Place
 from orggraph.pages import session
-from orggraph.pages.common import area_picker, coverage_index, lang, report, store, t, today, version_key
+from orggraph.pages.common import (
+    area_picker,
+    coverage_index,
+    lang,
+    report,
+    show_error,
+    store,
+    t,
+    today,
+    version_key,
+    whole_area,
+)
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
@@ -36,12 +47,6 @@ from orggraph.pages.coverage_charts import (
 from orggraph.pages.network_view import show_network
 
 PAGE_URL = "gaps"  # the url_path app.py gives this page
-LEVEL_NAMES = {
-    "District": ("区县", "District"),
-    "Street": ("街道", "Street"),
-    "Community": ("社区", "Community"),
-    "Grid": ("网格", "Grid"),
-}
 SUB_LEVEL = {"District": "Street", "Street": "Community", "Community": "Grid"}
 PLACE_KEY = "gaps_place"  # the area pickers' session keys: gaps_place_0 … gaps_place_3
 
@@ -90,7 +95,7 @@ def render() -> None:
     try:
         rep = report(tuple(rules), area_id, as_of)
     except OrgGraphError as exc:
-        st.error(t(exc.zh, exc.en))
+        show_error(exc)
         return
     area = geography.places.get(area_id) if area_id else None
     _headline(rep, area)
@@ -119,7 +124,7 @@ def _take_handoff(geography: Geography, ids: list[str]) -> None:
 
 
 def _headline(rep: GapReport, area: Place | None) -> None:
-    where = area.name if area else t("全部区域", "all areas")
+    where = area.name if area else t(*whole_area())
     st.caption(t(f"{where} · 截至 {rep.as_of.isoformat()}", f"{where} · as of {rep.as_of.isoformat()}"))
     cols = st.columns(3)
     cols[0].metric(t("所选规则", "Rules chosen"), len(rep.outcomes))
@@ -311,7 +316,7 @@ def _shown(rep: GapReport, gaps: list[Gap]) -> list[RuleOutcome]:
 
 
 def _downloads(rep: GapReport, gaps: list[Gap], area: Place | None) -> None:
-    stem = f"覆盖缺口_{area.name if area else '全部区域'}_{rep.as_of.isoformat()}"
+    stem = f"覆盖缺口_{area.name if area else whole_area()[0]}_{rep.as_of.isoformat()}"
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         t("下载 Excel(汇总、分区、缺口)", "Download Excel (summary, areas, gaps)"),
@@ -350,7 +355,7 @@ def _network(gap: Gap) -> None:
     try:
         place, sub = _drawing_for(gap, candidates)
     except OrgGraphError as exc:
-        st.error(t(exc.zh, exc.en))
+        show_error(exc)
         return
     drawn = {n["id"] for n in sub.nodes}
     level = t(*LEVEL_NAMES.get(place.label, (place.label, place.label)))

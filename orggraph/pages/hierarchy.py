@@ -2,8 +2,9 @@
 organizations placed in it (隶属 chain, members, secretary masked, counts per kind) and a network of
 the area (places, orgs, units, agreements), narrowed by kind and node limit.
 
-The tree comes from one cached whole-graph query (``org_tree``) cut to the area in memory, so choosing
-another area costs no round trip; the network is :func:`orggraph.area_view.area_subgraph`.
+The tree comes from one cached whole-graph query (``org_tree``) cut to the area in memory
+(:func:`orggraph.org_tree.area_tree`), so choosing another area costs no round trip; the network is
+:func:`orggraph.area_view.area_subgraph`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.area_view import DEFAULT_LIMIT, PRIORITY, Subgraph, area_subgraph
-from orggraph.geography import Geography
+from orggraph.geography import AREA_LEVELS, LEVEL_NAMES, Geography
+from orggraph.org_tree import area_tree
 from orggraph.pages import common
 from orggraph.pages.common import t
 from orggraph.pages.network_view import show_network
@@ -23,8 +25,6 @@ from orggraph.schema import load_schema
 
 KEY = "hier"
 LIMIT_RANGE = (10, 500)
-# columns of an org_tree row
-_ID, _NAME, _KIND, _MEMBERS, _PLACES, _SUPERIORS, _JOINED, _LEADERS = range(8)
 
 
 def _geography() -> Geography:
@@ -33,70 +33,15 @@ def _geography() -> Geography:
 
 # --- data (cached per state of the graph) ------------------------------------------------------------
 @st.cache_data(max_entries=8, show_spinner=False)
-def _district_summary(version: str) -> list[dict]:
-    """Per district: how many streets, communities and grids it holds (from the geography index)."""
-    geography = common.coverage_index(version).geography
-    counts: dict[str, Counter] = {d.id: Counter() for d in geography.top_areas()}
-    for place in geography.places.values():
-        chain = geography.areas(place.id)
-        if len(chain) > 1 and chain[0].id in counts:
-            counts[chain[0].id][place.label] += 1
-    return [
-        {"id": d.id, "name": d.name, **{label: counts[d.id][label] for label in ("Street", "Community", "Grid")}}
-        for d in geography.top_areas()
-    ]
+def _top_summary(version: str) -> list[dict]:
+    return common.coverage_index(version).geography.top_summary()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _area_tree(area: str, as_of: dt.date, version: str, names: bool) -> list[dict]:
     """The orgs placed in the area, depth first along 领导 (or 成员单位) ties: id, name, kind, members,
     leaders ([person id, name], the name masked unless ``names``: the viewer's switch, part of the cache key)."""
-    orgs = common.query("org_tree", as_of=as_of)[0]["orgs"]
-    geography = common.coverage_index(version).geography
-    inside = {r[_ID]: r for r in orgs if any(geography.within(p, area) for p in r[_PLACES])}
-    return tree_rows(inside)
-
-
-def tree_rows(inside: dict[str, list]) -> list[dict]:
-    """Depth-first rows of the orgs: each under its first superior in the set (领导), else under a joint
-    committee it belongs to (成员单位); the others are roots. Orgs in a LEADS cycle become roots."""
-    children: dict[str | None, list[tuple[str, str]]] = {}
-    for oid, row in inside.items():
-        boss = next((s for s in row[_SUPERIORS] if s in inside and s != oid), None)
-        tie = "LEADS"
-        if boss is None:
-            boss, tie = next((j for j in row[_JOINED] if j in inside and j != oid), None), "MEMBER_OF"
-        children.setdefault(boss, []).append((oid, tie if boss else ""))
-    levels = load_schema().org_levels
-    for kids in children.values():
-        kids.sort(key=lambda k: (levels.get(inside[k[0]][_KIND], 9), k[0]))
-    out: list[dict] = []
-    seen: set[str] = set()
-    roots = [(oid, tie) for oid, tie in children.get(None, [])]
-    for start in [*roots, *((oid, "") for oid in sorted(inside))]:  # then orgs only reachable through a cycle
-        stack = [(*start, 0)]
-        while stack:
-            oid, tie, depth = stack.pop()
-            if oid in seen:
-                continue
-            seen.add(oid)
-            kids = [k for k in children.get(oid, []) if k[0] not in seen]
-            out.append(_row(inside[oid], depth, tie, len(kids)))
-            stack.extend((kid, kid_tie, depth + 1) for kid, kid_tie in reversed(kids))
-    return out
-
-
-def _row(row: list, depth: int, tie: str, subordinates: int) -> dict:
-    return {
-        "id": row[_ID],
-        "name": row[_NAME],
-        "kind": row[_KIND],
-        "members": row[_MEMBERS],
-        "leaders": [list(x) for x in row[_LEADERS]],
-        "depth": depth,
-        "tie": tie,
-        "subordinates": subordinates,
-    }
+    return area_tree(common.query("org_tree", as_of=as_of)[0]["orgs"], common.coverage_index(version).geography, area)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -147,23 +92,27 @@ def _kind_table(rows: list[dict]) -> pd.DataFrame:
 
 
 def _show_region() -> None:
+    rows = _top_summary(common.version_key())
+    levels = [label for label in AREA_LEVELS if any(r["label"] == label for r in rows)] or ["District"]
+    top, below = levels[0], AREA_LEVELS[AREA_LEVELS.index(levels[0]) + 1 :]
+    zh_path = "、".join(LEVEL_NAMES[label][0] for label in below)
+    en_path = ", ".join(LEVEL_NAMES[label][1].lower() for label in below)
     st.info(
         t(
-            "请先选择区县,再逐级选择街道、社区和网格,查看该区域的党组织架构和关系网络。",
-            "Choose a district first, then a street, community and grid, to see the area's organizations and network.",
+            f"请先选择{LEVEL_NAMES[top][0]},再逐级选择{zh_path},查看该区域的党组织架构和关系网络。",
+            f"Choose a {LEVEL_NAMES[top][1].lower()} first, then a {en_path}, to see the area's organizations and "
+            "network.",
         )
     )
-    rows = _district_summary(common.version_key())
+    counted = {"Street": ("街道数", "Streets"), "Community": ("社区数", "Communities"), "Grid": ("网格数", "Grids")}
     table = pd.DataFrame(
         {
-            t("区县", "District"): [r["name"] for r in rows],
+            t(*LEVEL_NAMES[top]): [r["name"] for r in rows],
             t("编号", "Id"): [r["id"] for r in rows],
-            t("街道", "Streets"): [r["Street"] for r in rows],
-            t("社区", "Communities"): [r["Community"] for r in rows],
-            t("网格", "Grids"): [r["Grid"] for r in rows],
+            **{t(*counted[label]): [r[label] for r in rows] for label in below},
         }
     )
-    st.subheader(t("全区域概况", "The whole region"))
+    st.subheader(t("区域概况", "The areas"))
     st.dataframe(table, hide_index=True, width="stretch")
 
 

@@ -23,13 +23,9 @@ from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.ingest import LoadReport, load_ledgers, preview_ledgers
 from orggraph.output import issue_rows, removal_rows, summary_rows
 from orggraph.pages import common, session
-from orggraph.pages.common import store, t
+from orggraph.pages.common import show_error, store, t
 
 TYPES = ["xlsx", "xlsm", "csv", "xls"]  # .xls is taken so that the loader can say to save it as .xlsx
-
-
-def _error(exc: OrgGraphError) -> None:
-    st.error(t(exc.zh, exc.en))
 
 
 class ProgressBar:
@@ -223,11 +219,11 @@ def _load_controls(check: dict) -> None:
         try:
             done = load_folder(Path(st.session_state["import_dir"]), skip, bar, bool(sync))
         except ValidationError as exc:
-            st.error(t(exc.zh, exc.en))
+            show_error(exc)
             _issues_table(exc.issues)
             return
         except OrgGraphError as exc:
-            _error(exc)
+            show_error(exc)
             return
         bar.finish()
         st.session_state.update(import_done=done, import_check=None)
@@ -296,7 +292,7 @@ def render() -> None:
                 st.session_state["import_check"] = check_folder(Path(st.session_state["import_dir"]))
         check = st.session_state["import_check"]
     except OrgGraphError as exc:
-        _error(exc)
+        show_error(exc)
         return
     if st.session_state["import_done"]:
         _show_done(st.session_state["import_done"])

@@ -25,7 +25,7 @@ from orggraph.network import (
     isolated_communities,
 )
 from orggraph.pages import common, session
-from orggraph.pages.common import query, store, t, today, version_key
+from orggraph.pages.common import query, show_error, store, t, today, version_key
 from orggraph.schema import load_schema
 
 SECTIONS = {
@@ -68,10 +68,6 @@ def _structure(as_of: dt.date, version: str) -> dict:
 def _centrality(as_of: dt.date, version: str) -> Centrality:
     """Betweenness and degree (~2 s on a city: computed only when asked for)."""
     return central_entities(_graph(as_of, version))
-
-
-def _error(exc: OrgGraphError) -> None:
-    st.error(t(exc.zh, exc.en))
 
 
 def _table(rows: list[dict], columns: list[tuple[str, str, str]], key: str, height: int | None = None) -> None:
@@ -391,4 +387,4 @@ def render() -> None:
     try:
         RENDERERS[section or "agreements"](as_of)
     except OrgGraphError as exc:
-        _error(exc)
+        show_error(exc)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from orggraph.accounts import LoginFailed, User
 from orggraph.pages import common, session
-from orggraph.pages.common import language_switch, t
+from orggraph.pages.common import language_switch, show_error, t
 
 ROLE_NAMES = {"viewer": ("查看", "viewer"), "editor": ("编辑", "editor"), "admin": ("管理员", "admin")}
 NOTICES = {
@@ -61,6 +61,6 @@ def render() -> None:
     try:
         session.log_in(name.strip(), password)
     except LoginFailed as exc:
-        st.error(t(exc.zh, exc.en))
+        show_error(exc)
         return
     st.rerun()

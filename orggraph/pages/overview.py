@@ -17,8 +17,9 @@ from orggraph.coverage import GapReport
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import LoadInProgress, OrgGraphError
 from orggraph.gap_output import worst_areas
-from orggraph.pages import gaps
-from orggraph.pages.common import graph_version, lang, query, report, t, today
+from orggraph.geography import LEVEL_NAMES
+from orggraph.pages import gaps, session
+from orggraph.pages.common import graph_version, lang, query, report, show_error, t, today, whole_area
 from orggraph.pages.coverage_charts import (
     area_rate_rows,
     fewest_bars,
@@ -42,13 +43,13 @@ HEADLINE = [
     ("Agreement", "共建协议", "Agreements"),
 ]
 STATE_EN = {"已过期": "lapsed", "即将到期": "lapsing soon"}  # agreements_expiring answers the state in Chinese
-WORST_LEVELS = {"Street": ("街道", "Street"), "Community": ("社区", "Community")}
+WORST_LEVELS = {label: LEVEL_NAMES[label] for label in ("Street", "Community")}
 
 
 def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict], GapReport]:
     """The lapsing agreements are fetched in a second thread while the gap report runs (cold, the report is
     most of the page's time; the small read need not wait for it); the counts come with the graph's version."""
-    box: dict[str, object] = {"counts": graph_version()["counts"]}
+    box: dict[str, object] = {"counts": graph_version(session.area())["counts"]}
 
     def small_reads() -> None:
         try:
@@ -80,7 +81,7 @@ def render() -> None:
     except LoadInProgress:
         raise  # app.py's notice says so
     except OrgGraphError as exc:
-        st.error(t(exc.zh, exc.en))
+        show_error(exc)
         return
     _headline(counts)
     _gap_headline(rep, expiring, day)
@@ -112,7 +113,7 @@ def _gap_headline(rep: GapReport, expiring: list[dict], today: dt.date) -> None:
     cols[1].metric(t("未达标规则", "Rules below 100%"), f"{below} / {len(rep.outcomes)}")
     cols[2].metric(t(f"{EXPIRING_DAYS}天内到期协议", f"Agreements lapsing in {EXPIRING_DAYS} days"), f"{soon:,}")
     cols[3].metric(t("已过期协议", "Agreements lapsed"), f"{len(expiring) - soon:,}")
-    st.caption(t(f"截至 {today.isoformat()},全部区域", f"as of {today.isoformat()}, all areas"))
+    st.caption(t(f"截至 {today.isoformat()},{whole_area()[0]}", f"as of {today.isoformat()}, {whole_area()[1]}"))
 
 
 def _go_to_gaps(rules: list[str] | None, area: str | None) -> None:

@@ -12,7 +12,7 @@ from orggraph.entities import Entity
 from orggraph.errors import OrgGraphError
 from orggraph.linkage import MAX_PATH_HOPS, MAX_REACH_HOPS, REACH_LABELS, LinkagePath, Reached, linkage_paths, reach
 from orggraph.pages import common
-from orggraph.pages.common import t
+from orggraph.pages.common import show_error, t
 from orggraph.pages.network_view import show_network
 from orggraph.schema import load_schema
 
@@ -142,7 +142,7 @@ def _path_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...], 
         with st.spinner(t("正在查找路径……", "Searching paths…")):
             paths = _paths(_as_tuple(src), _as_tuple(dst), via, hops, k, common.version_key())
     except OrgGraphError as e:
-        st.error(t(e.zh, e.en))
+        show_error(e)
         return
     if not paths:
         _no_path(src, dst, via, hops)
@@ -215,7 +215,7 @@ def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...])
     try:
         found = _reach(_as_tuple(target), int(hops), via, tuple(labels), common.version_key())
     except OrgGraphError as e:
-        st.error(t(e.zh, e.en))
+        show_error(e)
         return
     if not found:
         st.warning(

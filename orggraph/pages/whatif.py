@@ -16,7 +16,7 @@ from orggraph.audit import whatif_detail
 from orggraph.coverage_rules import load_rules
 from orggraph.errors import OrgGraphError, ValidationError
 from orggraph.pages import session
-from orggraph.pages.common import area_picker, coverage_index, report, store, t, today, version_key
+from orggraph.pages.common import area_picker, coverage_index, report, show_error, store, t, today, version_key
 from orggraph.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.whatif import Proposal, WhatIf, what_if
 
@@ -26,10 +26,6 @@ ITEM_RULES = {
     "agreement": ("community_agreement", "agreement_lapsed"),
     "joint": ("unit_org", "unit_work", "org_superior", "org_secretary"),
 }
-
-
-def _error(exc: OrgGraphError) -> None:
-    st.error(t(exc.zh, exc.en))
 
 
 def build_proposal(items: list[dict]) -> tuple[Proposal, list[int]]:
@@ -128,7 +124,7 @@ def _compare(area: str | None) -> None:
         except ValidationError as exc:
             st.session_state["whatif_result"] = {"rows": None, "problems": problem_rows(exc, items, tie_item)}
         except OrgGraphError as exc:
-            _error(exc)
+            show_error(exc)
     _show_result()
 
 
@@ -225,4 +221,4 @@ def render() -> None:
         _proposal_list()
         _compare(area)
     except OrgGraphError as exc:
-        _error(exc)
+        show_error(exc)
