@@ -146,9 +146,8 @@ def _rule_outcome(rule: CoverageRule, rows: list[dict], index: CoverageIndex, ar
     geography, suggester = index.geography, index.suggester
     scoped = _in_scope(rows, geography, area)
     joint = {code for code, reason in rule.reasons.items() if reason.action == "joint_branch"}
-    if joint:
-        suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in scoped if r["reason"] in joint)
-    outcome = _outcome(rule, scoped, geography, suggester)
+    partners = suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in scoped if r["reason"] in joint)
+    outcome = _outcome(rule, scoped, geography, suggester, partners)
     # the areas above the scope would only repeat the scope's own numbers
     return outcome if area is None else _within(outcome, geography, area)
 
@@ -165,7 +164,9 @@ def _in_scope(rows: list[dict], geography: Geography, area: Place | None) -> lis
     return rows if area is None else [r for r in rows if geography.within(r["place"], area.id)]
 
 
-def _outcome(rule: CoverageRule, rows: list[dict], geography: Geography, suggester: Suggester) -> RuleOutcome:
+def _outcome(
+    rule: CoverageRule, rows: list[dict], geography: Geography, suggester: Suggester, partners: dict[str, list[str]]
+) -> RuleOutcome:
     per_place = Counter(r["place"] for r in rows)
     covered_per_place = Counter(r["place"] for r in rows if r["covered"])
     totals: Counter[str] = Counter()
@@ -174,7 +175,7 @@ def _outcome(rule: CoverageRule, rows: list[dict], geography: Geography, suggest
         for a in geography.areas(place):
             totals[a.id] += n
             covered[a.id] += covered_per_place[place]
-    gaps = [_gap(rule, r, geography.areas(r["place"]), suggester) for r in rows if not r["covered"]]
+    gaps = [_gap(rule, r, geography.areas(r["place"]), suggester, partners) for r in rows if not r["covered"]]
     areas: dict[str, list[AreaRate]] = {level: [] for level in AREA_LEVELS}
     for aid in sorted(totals):
         place = geography.places[aid]
@@ -183,13 +184,15 @@ def _outcome(rule: CoverageRule, rows: list[dict], geography: Geography, suggest
     return RuleOutcome(rule, n_covered, len(rows), tuple(gaps), {k: tuple(v) for k, v in areas.items()})
 
 
-def _gap(rule: CoverageRule, row: dict, chain: tuple[Place, ...], suggester: Suggester) -> Gap:
+def _gap(
+    rule: CoverageRule, row: dict, chain: tuple[Place, ...], suggester: Suggester, partners: dict[str, list[str]]
+) -> Gap:
     reason = rule.reasons.get(row["reason"])
     if reason is None:  # a query that answers a code the rules file does not explain: a bug, say so plainly
         raise KeyError(f"rule {rule.id}: query answered an unknown reason {row['reason']!r}")
     detail = row["detail"]
     fill = {"detail": "" if detail is None else detail}
-    action = suggester.suggest(reason, row["id"], row["place"], detail)
+    action = suggester.suggest(reason, row["id"], row["place"], detail, partners)
     return Gap(
         rule.id,
         row["id"],

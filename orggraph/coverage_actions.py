@@ -46,7 +46,6 @@ class Suggester:
         self.store = store
         self.geography = geography
         self.joint_max = joint_max
-        self._partners: dict[str, list[str]] = {}
 
     @cached_property
     def _covering(self) -> dict[str, list[_Org]]:
@@ -80,10 +79,11 @@ class Suggester:
                     return org.name
         return None
 
-    def plan_joint_branches(self, gaps: Iterable[tuple[str, str, str | None]]) -> None:
+    def plan_joint_branches(self, gaps: Iterable[tuple[str, str, str | None]]) -> dict[str, list[str]]:
         """Small units (id, name, place) grouped by community, in id order, into joint branches of at most
-        ``joint_max``; each unit's partners are the others of its group."""
-        self._partners = {}
+        ``joint_max``: each unit's partners, the others of its group. Returned, not kept: the suggester is shared
+        (the app's cached index, a what-if's) by reports that run at once."""
+        partners: dict[str, list[str]] = {}
         by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for uid, name, place in sorted(gaps):
             areas = self.geography.areas(place)
@@ -93,7 +93,8 @@ class Suggester:
             for i in range(0, len(units), self.joint_max):
                 group = units[i : i + self.joint_max]
                 for uid, _ in group:
-                    self._partners[uid] = [n for other, n in group if other != uid]
+                    partners[uid] = [n for other, n in group if other != uid]
+        return partners
 
     def stationed_near(self, community: str | None) -> list[str]:
         """Stationed units with an org inside the community, else inside its street."""
@@ -103,13 +104,16 @@ class Suggester:
                 return self._stationed[scope][:MAX_NAMES]
         return []
 
-    def suggest(self, reason: Reason, gap_id: str, place: str | None, detail: object) -> Suggestion:
+    def suggest(
+        self, reason: Reason, gap_id: str, place: str | None, detail: object, partners: dict[str, list[str]]
+    ) -> Suggestion:
+        """The action for one gap; ``partners`` is the rule's :meth:`plan_joint_branches`."""
         org: str | None = None
         units: list[str] = []
         if reason.action in ("nearest_org", "community_org"):
             org = self.nearest_org(place, gap_id, _COMMUNITY_UP if reason.action == "community_org" else None)
         elif reason.action == "joint_branch":
-            units = self._partners.get(gap_id, [])
+            units = partners.get(gap_id, [])
         elif reason.action == "stationed_units":
             units = self.stationed_near(place)
         fallback = _NEARBY if reason.action == "joint_branch" else _NONE_STATIONED

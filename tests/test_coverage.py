@@ -279,3 +279,21 @@ def test_a_report_narrowed_in_memory_equals_a_scoped_run(region, full):
                 assert a.areas == b.areas
     with pytest.raises(Exception, match="no_such_rule"):
         narrow(whole, index.geography, ("no_such_rule",))
+
+
+def test_reports_sharing_one_index_in_threads_at_once_equal_serial_runs(region):
+    """The app shares one CoverageIndex across sessions and what-if passes it in: reports of different areas and
+    rules running at once on it must each equal the same report run alone (nothing kept between them)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = CoverageIndex.fetch(region)
+    streets = [p.id for p in index.geography.children(index.geography.top_areas()[0].id)]
+    asks = [(None, None), *((("unit_org",), s) for s in streets), (None, streets[0])]
+    serial = [gap_report(region, rules, area, AS_OF, CoverageIndex.fetch(region)) for rules, area in asks]
+    with ThreadPoolExecutor(len(asks)) as pool:
+        together = list(pool.map(lambda ask: gap_report(region, ask[0], ask[1], AS_OF, index), asks * 2))
+    for got, want in zip(together, serial * 2, strict=True):
+        assert [(o.rule.id, o.covered, o.total, o.gaps) for o in got.outcomes] == [
+            (o.rule.id, o.covered, o.total, o.gaps) for o in want.outcomes
+        ]
+    assert any(g.reason == "joint_branch_required" for r in serial for o in r.outcomes for g in o.gaps)
