@@ -333,6 +333,17 @@ def central_entities(
     return Centrality(tuple(by_betweenness[:top]), tuple(by_degree[:top]), k)
 
 
+def network_counts(g: nx.Graph) -> dict[str, int]:
+    """How big the network is: nodes, edges, communities, stationed units, components."""
+    return {
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "communities": sum(1 for _, label in g.nodes(data="label") if label == "Community"),
+        "stationed_units": sum(1 for _, stationed in g.nodes(data="stationed") if stationed),
+        "components": nx.number_connected_components(g),
+    }
+
+
 def analyse_network(g: nx.Graph, top: int = 20) -> NetworkReport:
     """Every analysis of this module over one network.
 
@@ -341,11 +352,7 @@ def analyse_network(g: nx.Graph, top: int = 20) -> NetworkReport:
     at its centre.
     """
     return NetworkReport(
-        nodes=g.number_of_nodes(),
-        edges=g.number_of_edges(),
-        communities=sum(1 for _, label in g.nodes(data="label") if label == "Community"),
-        stationed_units=sum(1 for _, stationed in g.nodes(data="stationed") if stationed),
-        components=nx.number_connected_components(g),
+        **network_counts(g),
         isolated=isolated_communities(g),
         critical=critical_units(g),
         central=central_entities(g, top=top),

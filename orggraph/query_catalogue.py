@@ -32,6 +32,8 @@ TYPES = ("string", "integer", "float", "boolean", "date")
 _HEADER = re.compile(r"^//\s*(name|zh|en|param|person|scope):\s*(.*)$")
 _PARAM_DOC = re.compile(r"^(\w+)\s+(\w+)\s*(?:--\s*(.*))?$")
 _PARAM_DEFAULT = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?);?\s*$")
+LAPSED, LAPSING = "已过期", "即将到期"  # the states ``agreements_expiring`` answers, in the ledger's words
+AGREEMENT_STATES = {LAPSED: ("已过期", "lapsed"), LAPSING: ("即将到期", "lapsing soon")}  # (中文, English)
 _TRUE, _FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
 
 

@@ -23,9 +23,11 @@ from orggraph.network import (
     critical_units,
     fetch_network,
     isolated_communities,
+    network_counts,
 )
 from orggraph.pages import common, session
 from orggraph.pages.common import query, show_error, store, t, today, version_key
+from orggraph.query_catalogue import LAPSED
 from orggraph.schema import load_schema
 
 SECTIONS = {
@@ -36,6 +38,10 @@ SECTIONS = {
     "network": ("共建网络", "Co-building network"),
 }
 ALL = ""  # the "(all)" choice of a filter (None would show as an empty choice)
+
+
+COUNT_NAMES = {"nodes": ("网络节点", "Nodes"), "edges": ("联结", "Ties"), "communities": ("社区", "Communities"),
+               "stationed_units": ("驻区单位", "Stationed units"), "components": ("连通片", "Components")}  # fmt: skip
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -50,14 +56,9 @@ def _structure(as_of: dt.date, version: str) -> dict:
     g = _graph(as_of, version)
     isolated, critical = isolated_communities(g), critical_units(g)
     listed = {*isolated, *(x for c in critical for x in (c.unit, *c.orgs, *c.cut_off))}
+    counts = network_counts(g)
     return {
-        "counts": [
-            (g.number_of_nodes(), "网络节点", "Nodes"),
-            (g.number_of_edges(), "联结", "Ties"),
-            (sum(1 for _, label in g.nodes(data="label") if label == "Community"), "社区", "Communities"),
-            (sum(1 for _, stationed in g.nodes(data="stationed") if stationed), "驻区单位", "Stationed units"),
-            (nx.number_connected_components(g), "连通片", "Components"),
-        ],
+        "counts": [(counts[key], zh, en) for key, (zh, en) in COUNT_NAMES.items()],
         "isolated": isolated,
         "critical": critical,
         "names": {n: g.nodes[n].get("name") or n for n in listed},
@@ -95,8 +96,8 @@ def _agreements(as_of: dt.date) -> None:
         r["left"] = (r["expires"] - as_of).days
         r["overdue"] = -r["left"]
         r["parties_text"] = "、".join(r["parties"] or [])
-    lapsed = [r for r in rows if r["state"] == "已过期"]
-    soon = [r for r in rows if r["state"] != "已过期"]
+    lapsed = [r for r in rows if r["state"] == LAPSED]
+    soon = [r for r in rows if r["state"] != LAPSED]
     c2.metric(t(f"{days} 天内到期", f"Lapsing within {days} days"), len(soon))
     c3.metric(t("已过期", "Lapsed"), len(lapsed))
     columns = [

@@ -31,6 +31,7 @@ from orggraph.pages.coverage_charts import (
     rule_table,
     table_height,
 )
+from orggraph.query_catalogue import AGREEMENT_STATES
 from orggraph.schema import load_schema
 
 EXPIRING_DAYS = 90
@@ -42,7 +43,6 @@ HEADLINE = [
     ("Unit", "单位", "Units"),
     ("Agreement", "共建协议", "Agreements"),
 ]
-STATE_EN = {"已过期": "lapsed", "即将到期": "lapsing soon"}  # agreements_expiring answers the state in Chinese
 WORST_LEVELS = {label: LEVEL_NAMES[label] for label in ("Street", "Community")}
 
 
@@ -250,7 +250,6 @@ def _expiring(expiring: list[dict], today: dt.date) -> None:
 
 
 def _agreement_table(rows: list[dict], today: dt.date) -> pd.DataFrame:
-    zh = lang() == "zh"
     columns = [("协议", "Agreement"), ("编号", "Id"), ("签订日期", "Signed"), ("到期日期", "Expires")]
     columns += [("剩余天数", "Days left"), ("状态", "State"), ("签署方", "Parties")]
     data = [
@@ -260,7 +259,7 @@ def _agreement_table(rows: list[dict], today: dt.date) -> pd.DataFrame:
             a["signed"],
             a["expires"],
             (a["expires"] - today).days,
-            a["state"] if zh else STATE_EN.get(a["state"], a["state"]),
+            t(*AGREEMENT_STATES.get(a["state"], (a["state"], a["state"]))),
             "、".join(sorted(a["parties"] or [])),
         )
         for a in rows
