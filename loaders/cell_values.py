@@ -142,13 +142,6 @@ def parse_string(spec: PropertySpec, value: object) -> str:
 _PARSERS = {"date": parse_date, "integer": parse_integer, "float": parse_float, "boolean": parse_boolean}
 
 
-def parse_cell(spec: PropertySpec, value: object) -> object:
-    """The typed value of a non-blank cell for a property, or ValueProblem."""
-    if spec.type == "string":
-        return parse_string(spec, value)
-    return _PARSERS[spec.type](value)
-
-
 def split_ids(value: object) -> list[str]:
     """Ids from an edge cell: one, or several separated by ; , 、 or newlines."""
     if type(value) is str and value.isascii() and not _SEPARATOR.search(value):

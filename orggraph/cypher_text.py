@@ -85,12 +85,6 @@ def tokens(text: str, keep: bool = False) -> list[Token]:
     return found if keep else [t for t in found if t.kind != "comment" and t.kind != "space"]
 
 
-def strip_literals(text: str) -> str:
-    """The statement with comments, string literals and quoted names blanked out."""
-    blank = ("comment", "string", "name")
-    return "".join(" " * len(t.text) if t.kind in blank else t.text for t in tokens(text, keep=True))
-
-
 def _is_keyword(toks: list[Token], i: int) -> bool:
     """A bare word in a keyword's place: not a property (``n.set``), label (``:Create``) or map key."""
     if toks[i].kind != "word":

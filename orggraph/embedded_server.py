@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from orggraph.config import Settings
 from orggraph.embedded_server_files import ServerFiles, lock_holder, open_private, pid_alive
@@ -185,7 +184,3 @@ def _wait_gone(pid: int, timeout_s: float) -> bool:
             return True
         time.sleep(0.1)
     return not pid_alive(pid)
-
-
-def data_dir_of(settings: Settings) -> Path:
-    return settings.resolved_data_dir()

@@ -19,7 +19,6 @@ from orggraph.schema import Schema
 from orggraph.statements_analysis import domain_labels, id_lookup, name_search
 from orggraph.store import BoltStore
 
-TIERS_ZH = ("编号", "名称完全相同", "名称开头相同", "名称包含", "名称含全部字符")
 MAX_CANDIDATES_SHOWN = 10
 
 
@@ -35,9 +34,6 @@ class Entity:
     def key(self) -> tuple[str, str]:
         """The sort and identity key: ids are unique per label, not across labels."""
         return (self.id, self.label)
-
-    def describe(self, schema: Schema) -> str:
-        return f"{schema.node(self.label).zh} {self.id} {self.name}"
 
 
 class AmbiguousEntity(QueryError):

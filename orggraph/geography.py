@@ -8,13 +8,11 @@ the same data as rows) and kept for as long as the caller holds it — the app k
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from orggraph.errors import QueryError
 from orggraph.query_catalogue import find_query, run_query
-from orggraph.schema import load_schema
 from orggraph.store import BoltStore
 
 AREA_LEVELS = ("District", "Street", "Community", "Grid")  # the levels a report is broken down by
@@ -31,9 +29,6 @@ class Place:
     label: str
     name: str
     parent: str | None
-
-    def label_zh(self) -> str:
-        return load_schema().node(self.label).zh
 
 
 class Geography:
@@ -112,9 +107,6 @@ class Geography:
 
     def top_areas(self) -> list[Place]:
         return sorted((p for p in self.places.values() if p.label == "District"), key=lambda p: p.id)
-
-    def iter_level(self, label: str) -> Iterator[Place]:
-        return (p for p in self.places.values() if p.label == label)
 
     @cached_property
     def _by_parent(self) -> dict[str | None, list[Place]]:

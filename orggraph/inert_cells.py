@@ -19,11 +19,6 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
 
 
-def is_formula_like(text: str) -> bool:
-    """True when a spreadsheet program would take this text for a formula."""
-    return text.startswith(TRIGGERS)
-
-
 def neutralise(value: object) -> object:
     """The value as a CSV cell that cannot run: texts starting with a trigger get an apostrophe in front.
 

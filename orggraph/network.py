@@ -357,8 +357,3 @@ def analyse_network(g: nx.Graph, top: int = 20) -> NetworkReport:
         critical=critical_units(g),
         central=central_entities(g, top=top),
     )
-
-
-def network_report(store: BoltStore, as_of: dt.date | None = None, top: int = 20) -> NetworkReport:
-    """The co-building network fetched from the store (agreements current on ``as_of``) and analysed."""
-    return analyse_network(fetch_network(store, as_of), top=top)

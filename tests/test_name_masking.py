@@ -4,7 +4,6 @@ of the app, searched for the demo's person names — none with masking on, and t
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from typer.testing import CliRunner
 
 from loaders.fixture import read_fixture
 from loaders.region_generator import generate_region
-from orggraph import privacy
 from orggraph.cli import app
 from orggraph.errors import QueryError
 from orggraph.graph_export import export_records
@@ -64,10 +62,6 @@ def test_a_malformed_person_header_is_an_error_naming_the_file(tmp_path):
     bad.write_text("// name: bad\n// zh: 坏\n// en: bad\n// person: a[", encoding="utf-8")
     with pytest.raises(QueryError, match="name path"):
         parse_query(bad)
-
-
-def test_the_privacy_examples_hold():
-    assert doctest.testmod(privacy).failed == 0
 
 
 def test_known_names_are_masked_anywhere_in_any_string():

@@ -5,13 +5,11 @@ independently from the exported records of the demo region."""
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 import random
 
 import networkx as nx
 import pytest
 
-from orggraph import network
 from orggraph.errors import QueryError
 from orggraph.graph_export import export_records
 from orggraph.network import (
@@ -242,10 +240,6 @@ def test_analyse_network_sums_up(region):
     assert report.isolated == ("C3", "C4", "C6")
     assert [c.unit for c in report.critical] == ["U1", "U3"]
     assert len(report.central.by_degree) == 3
-
-
-def test_the_docstring_examples_hold():
-    assert doctest.testmod(network).failed == 0
 
 
 def _current(props: dict, as_of: dt.date) -> bool:
