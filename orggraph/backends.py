@@ -5,7 +5,6 @@ The registry names the valid backends, so a wrong name is answered with the list
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from orggraph import load_runs
@@ -113,7 +112,7 @@ def open_store(settings: Settings, start: bool = True, owner_pid: int | None = N
         raise ConfigError(
             f"未知的存储后端 '{settings.backend}'", f"unknown backend '{settings.backend}'; valid: {', '.join(OPENERS)}"
         )
-    owner = owner_pid if owner_pid is not None else int(os.environ.get("ORGGRAPH_OWNER_PID", 0))
+    owner = owner_pid or 0
     store = opener(settings, start, owner)
     store.gate = load_runs.ReadGate(store, settings.load_stale_after_s)  # no read answers on a half-written load
     try:

@@ -44,7 +44,7 @@ from orggraph.config import load_settings
 from orggraph.embedded_server import EmbeddedServer
 from orggraph.errors import ConfigError, QueryError, ValidationError
 from orggraph.model_docs import MODEL_DOC, check_model_doc, write_model_doc
-from orggraph.output import FORMATS, issue_rows, removal_rows, render, summary_rows
+from orggraph.output import FORMATS, issue_rows, load_summary_rows, removal_rows, render
 from orggraph.schema import load_schema
 
 
@@ -172,7 +172,7 @@ def demo(
     scale: Annotated[str, typer.Option(help="规模 fixture|street|district|city|province / size")] = "city",
     seed: Annotated[int, typer.Option(help="随机种子(同种子同结果)/ seed")] = 1,
     out: Annotated[Path | None, typer.Option(help="台账输出目录 / where the ledgers go")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="xlsx|csv")] = None,
+    fmt: Annotated[str | None, typer.Option("--ledger-format", help="台账文件格式 xlsx|csv / ledger files")] = None,
     replace: Annotated[bool, typer.Option(help="先清空图谱 / empty the graph first")] = False,
     if_empty: Annotated[bool, typer.Option(help="仅当图谱为空时 / only if the graph is empty")] = False,
 ) -> None:
@@ -351,7 +351,7 @@ def load_cmd(
             "load_id": report.load_id,
             "mode": report.mode,
             "written": report.written,
-            "summary": summary_rows(report),
+            "summary": load_summary_rows(report),
             "removals": removal_rows(report.plan, dry_run),
             "issues": issue_rows(report.result.issues),
             "timings": report.timings,
@@ -359,7 +359,7 @@ def load_cmd(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     _show_issues(report.result.issues, fmt)
-    render(summary_rows(report), "table", console, title=f"导入 load {report.load_id}")
+    render(load_summary_rows(report), "table", console, title=f"导入 load {report.load_id}")
     _show_removals(report, dry_run)
     verb = "试运行,未写入 dry run, nothing written" if dry_run else f"已写入 written: {report.written}"
     console.print(f"{verb}; " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()), highlight=False)
@@ -383,7 +383,7 @@ def _show_removals(report: ingest.LoadReport, dry_run: bool) -> None:
 @edge
 def template(
     out: Annotated[Path, typer.Argument(help="输出目录 / output folder")],
-    fmt: Annotated[str, typer.Option("--format", help="xlsx|csv")] = "xlsx",
+    fmt: Annotated[str, typer.Option("--ledger-format", help="台账文件格式 xlsx|csv / ledger files")] = "xlsx",
 ) -> None:
     """写出空白台账模板和填好的示例 / write blank ledger templates and a filled example.
 
@@ -398,7 +398,7 @@ def template(
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="输出目录 / output folder")],
-    fmt: Annotated[str, typer.Option("--format", help="xlsx|csv")] = "xlsx",
+    fmt: Annotated[str, typer.Option("--ledger-format", help="台账文件格式 xlsx|csv / ledger files")] = "xlsx",
     encoding: Annotated[str, typer.Option(help="CSV 编码 utf-8|gb18030")] = "utf-8",
     neo4j_admin: Annotated[bool, typer.Option(help="写出 neo4j-admin import CSV")] = False,
     with_names: Annotated[bool, typer.Option("--with-names", help="含人员姓名 / include person names")] = False,

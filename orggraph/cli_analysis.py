@@ -17,7 +17,15 @@ from orggraph.cli_common import app, console, edge, settings_of
 from orggraph.coverage import gap_report
 from orggraph.entities import resolve_entity
 from orggraph.errors import QueryError
-from orggraph.gap_output import area_matrix, gap_rows, report_json, report_xlsx, rows_csv, summary_rows, worst_areas
+from orggraph.gap_output import (
+    area_matrix,
+    gap_rows,
+    report_json,
+    report_xlsx,
+    rows_csv,
+    rule_summary_rows,
+    worst_areas,
+)
 from orggraph.geography import AREA_LEVELS
 from orggraph.linkage import linkage_paths
 from orggraph.linkage import reach as reach_from
@@ -101,7 +109,7 @@ def _print_report(report, level: str | None, limit: int) -> None:
             "覆盖率 rate": r["覆盖率 rate"],
             "缺口 gaps": r["缺口 gaps"],
         }
-        for r in summary_rows(report)
+        for r in rule_summary_rows(report)
     ]
     render(summary, "table", console, title=title)
     child = level or _child_level(report)

@@ -56,8 +56,7 @@ def _start_arcadedb(files: ServerFiles, args: argparse.Namespace):
         },
     )
     server.start()
-    if not server._java_server.existsDatabase(args.database):
-        server.create_database(args.database)
+    server.create_database(args.database)  # public API, idempotent: the server's getDatabase(create if missing)
     ensure_reader(args.http_port, files.password(), args.database, files.reader_password())
     return server
 

@@ -25,7 +25,7 @@ def _rate(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.1%}"
 
 
-def summary_rows(report: GapReport) -> list[dict[str, Any]]:
+def rule_summary_rows(report: GapReport) -> list[dict[str, Any]]:
     """One row per rule: covered, total, rate, gaps."""
     return [
         {
@@ -178,7 +178,7 @@ def report_xlsx(report: GapReport) -> bytes:
 
     wb = Workbook(write_only=True)
     for title, rows in (
-        ("汇总 summary", summary_rows(report)),
+        ("汇总 summary", rule_summary_rows(report)),
         ("分区 areas", area_rows(report)),
         ("缺口 gaps", gap_rows(report.outcomes)),
     ):

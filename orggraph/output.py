@@ -73,7 +73,7 @@ def issue_rows(issues: list) -> list[dict]:
     ]
 
 
-def summary_rows(report) -> list[dict]:
+def load_summary_rows(report) -> list[dict]:
     """Per label, then per relationship type (schema order, Chinese name first): created, updated,
     unchanged, deleted; then the rows rejected per ledger kind."""
     schema = load_schema()

@@ -70,7 +70,7 @@ def test_cli_query_export_load_and_whatif_are_recorded(demo_store, cli_env, sett
     data_dir = settings.resolved_data_dir()
     seen = len(audit.read_events(data_dir))
     _cli(["query", "find_by_name", "-p", "q=金城", "--format", "json"], cli_env)
-    _cli(["export", str(tmp_path / "out"), "--format", "csv"], cli_env)
+    _cli(["export", str(tmp_path / "out"), "--ledger-format", "csv"], cli_env)
     _cli(["load", str(tmp_path / "out"), "--dry-run"], cli_env)  # nothing written: not recorded
     _cli(["load", str(tmp_path / "out"), "--format", "json"], cli_env)
     proposal = tmp_path / "proposal.yaml"

@@ -121,7 +121,7 @@ def test_rows_csv_neutralises_headers_too():
 def test_cli_export_and_gaps_write_inert_files(clean_store, cli_env, tmp_path):
     ingest_records(clean_store, *hostile_records())
     for fmt in ("xlsx", "csv"):
-        result = runner.invoke(app, ["export", str(tmp_path / fmt), "--format", fmt], env=cli_env)
+        result = runner.invoke(app, ["export", str(tmp_path / fmt), "--ledger-format", fmt], env=cli_env)
         assert result.exit_code == 0, result.output
     assert assert_inert_xlsx(tmp_path / "xlsx" / "台账.xlsx") == IN_XLSX
     csv_files = sorted((tmp_path / "csv").glob("*.csv"))
@@ -158,7 +158,7 @@ def test_exported_ledgers_load_back_to_the_same_graph(clean_store, cli_env, tmp_
     first = _graph(clean_store)
     names = {dict(props).get("name") for _, _, props in first[0]}
     assert {"@SUM(1+1)金城小区", "-2+3太白花园", "=1+1运河人家", '=HYPERLINK("http://x","y")太白社区'} <= names
-    args = ["export", str(tmp_path / "out"), "--format", fmt, "--encoding", encoding, "--with-names"]
+    args = ["export", str(tmp_path / "out"), "--ledger-format", fmt, "--encoding", encoding, "--with-names"]
     assert runner.invoke(app, args, env=cli_env).exit_code == 0  # without names, persons come back unnamed
     clean_store.clear()
     load_ledgers(clean_store, tmp_path / "out")

@@ -78,7 +78,10 @@ def test_export_gives_back_loadable_ledgers_and_neo4j_admin_files(clean_store, l
     load_ledgers(clean_store, ledgers)
     out = tmp_path / "export"
     assert (
-        runner.invoke(app, ["export", str(out), "--format", "csv", "--encoding", "gb18030"], env=cli_env).exit_code == 0
+        runner.invoke(
+            app, ["export", str(out), "--ledger-format", "csv", "--encoding", "gb18030"], env=cli_env
+        ).exit_code
+        == 0
     )
     assert (out / "党组织.csv").read_bytes().decode("gb18030").startswith("编号,名称,组织类型")
     admin = tmp_path / "admin"

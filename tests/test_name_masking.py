@@ -154,7 +154,7 @@ def _export_text(folder: Path) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("args", [["--format", "xlsx"], ["--format", "csv"], ["--neo4j-admin"]])
+@pytest.mark.parametrize("args", [["--ledger-format", "xlsx"], ["--ledger-format", "csv"], ["--neo4j-admin"]])
 def test_cli_export_leaves_names_out_unless_with_names(demo_store, cli_env, tmp_path, args):
     _cli(["export", str(tmp_path / "plain"), *args], cli_env)
     plain = _export_text(tmp_path / "plain")

@@ -21,7 +21,7 @@ from loaders.ledger_limits import LedgerLimits
 from orggraph.config import load_settings
 from orggraph.errors import Issue, OrgGraphError, ValidationError
 from orggraph.ingest import LoadReport, load_ledgers, preview_ledgers
-from orggraph.output import issue_rows, removal_rows, summary_rows
+from orggraph.output import issue_rows, load_summary_rows, removal_rows
 from orggraph.pages import common, session
 from orggraph.pages.common import show_error, store, t
 
@@ -73,7 +73,7 @@ def check_folder(folder: Path) -> dict:
         "issues": result.issues,
         "errors": len(result.errors),
         "rows": sum(result.rows.values()),
-        "planned": summary_rows(LoadReport("preview", files, result, plan)),
+        "planned": load_summary_rows(LoadReport("preview", files, result, plan)),
         "changes": plan.size,
         "removals": removal_rows(plan),
         "removable": plan.removals.size,
@@ -104,7 +104,7 @@ def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = Fa
         "written": report.written,
         "mode": report.mode,
         "seconds": round(sum(report.timings.values()), 2),
-        "summary": summary_rows(report),
+        "summary": load_summary_rows(report),
         "rejected": sum(report.result.rejected.values()),
         "removed": report.plan.removals.size if report.plan and report.plan.sync else 0,
     }
