@@ -10,12 +10,12 @@ $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml tools/cypher-lint/package-lock.json | $(VENV)/bin/python
-	$(PIP) install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt tools/cypher-lint/package-lock.json | $(VENV)/bin/python
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
 	touch $@ $(VENV)/.installed
 
