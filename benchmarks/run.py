@@ -17,21 +17,26 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main(argv: list[str]) -> int:
-    """``--only-city`` skips the 200k synthetic load (the city load, analyses and app still run)."""
+    """``--only-city`` skips the 200k synthetic load (the city load, analyses and app still run); ``--only-app``
+    runs the city load once and the app benchmark on it, nothing else."""
     figures = []
     with (
         tempfile.TemporaryDirectory(prefix="orggraph-bench-") as tmp,
         fresh_server(Path(tmp) / "data") as (settings, server, start_seconds),
     ):
-        if "--only-city" not in argv:
-            figures += bench_load.run(settings, server, start_seconds)
-        figures += bench_validate.run("city", "xlsx")
-        figures += bench_ledger_load.run(settings, server, "city", "xlsx", rounds=2)
-        figures += bench_analysis.run(settings, server)  # on the city region the load left behind
-        figures += bench_app.run(settings, server)
-        if "--province" in argv:
-            figures += bench_validate.run("province", "csv")
-            figures += bench_ledger_load.run(settings, server, "province", "csv")
+        if "--only-app" in argv:
+            figures += bench_ledger_load.run(settings, server, "city", "xlsx")
+            figures += bench_app.run(settings, server)
+        else:
+            if "--only-city" not in argv:
+                figures += bench_load.run(settings, server, start_seconds)
+            figures += bench_validate.run("city", "xlsx")
+            figures += bench_ledger_load.run(settings, server, "city", "xlsx", rounds=2)
+            figures += bench_analysis.run(settings, server)  # on the city region the load left behind
+            figures += bench_app.run(settings, server)
+            if "--province" in argv:
+                figures += bench_validate.run("province", "csv")
+                figures += bench_ledger_load.run(settings, server, "province", "csv")
     print_table("orggraph benchmarks", figures)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(
