@@ -2,21 +2,21 @@
 
 An id is matched exactly, label by label (one ``UNION ALL`` branch per label, so each branch is a
 seek on that label's uniqueness index); ``Label:id`` narrows it to one label. A name is matched on
-the server in four tiers, best first: the exact name, a name that starts with the text, a name that
-contains it, and a name that holds all its characters in order (``太白社区`` finds ``太白路社区``).
-Within a tier shorter names come first, then name, label and id, so the ranking is deterministic.
+their in-memory index (``name_index``) in four tiers, best first: the exact name, a name that starts with the
+text, a name that contains it, and a name that holds all its characters in order (``太白社区`` finds
+``太白路社区``). Within a tier shorter names come first, then name, label and id, so the ranking is deterministic.
 Names of people are sensitive (schema ``sensitive``): they are never searched and never returned; a
 person is shown by their pseudonymous id.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from orggraph.errors import QueryError
+from orggraph.name_index import NameIndex, normalise
 from orggraph.schema import Schema
-from orggraph.statements_analysis import domain_labels, id_lookup, name_search
+from orggraph.statements_analysis import domain_labels, id_lookup
 from orggraph.store import BoltStore
 
 MAX_CANDIDATES_SHOWN = 10
@@ -51,23 +51,6 @@ class AmbiguousEntity(QueryError):
         self.candidates = list(candidates)
 
 
-def normalise(text: str) -> str:
-    """Full-width forms folded (NFKC), outer spaces dropped: what a person typed, as stored names are."""
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
-def subsequence_pattern(text: str) -> str:
-    r"""A regex (Java and Python alike) matching any name that holds the characters of ``text`` in order.
-
-    >>> subsequence_pattern("太白社区")
-    '(?is).*太.*白.*社.*区.*'
-    >>> print(subsequence_pattern("A.1"))
-    (?is).*A.*\..*1.*
-    """
-    chars = [c if c.isalnum() else "\\" + c for c in text if not c.isspace()]
-    return "(?is).*" + "".join(c + ".*" for c in chars)
-
-
 def _row_entity(row: dict) -> Entity:
     return Entity(row["id"], row["label"], row["name"] if row["name"] is not None else row["id"], row["kind"])
 
@@ -79,8 +62,11 @@ def _split_label(text: str, schema: Schema) -> tuple[str | None, str]:
     return None, text
 
 
-def ranked_matches(store: BoltStore, text: str, limit: int = 20) -> list[tuple[Entity, int]]:
-    """Entities matching ``text`` with their tier (0 id, 1 exact name … 4 characters in order), best first."""
+def ranked_matches(
+    store: BoltStore, text: str, limit: int = 20, index: NameIndex | None = None
+) -> list[tuple[Entity, int]]:
+    """Entities matching ``text`` with their tier (0 id, 1 exact name … 4 characters in order), best first. Names
+    are searched in ``index`` (fetched here when not given: the app keeps one per state of the graph)."""
     text = normalise(text)
     if not text:
         raise QueryError("请输入编号或名称", "give an id or a name")
@@ -91,25 +77,24 @@ def ranked_matches(store: BoltStore, text: str, limit: int = 20) -> list[tuple[E
     hits = [(_row_entity(r), 0) for r in rows if label in (None, r["label"])]
     if hits or label:
         return sorted(hits, key=lambda h: h[0].key())[:limit]
-    params = {"pattern": subsequence_pattern(text), "text": text.lower(), "limit": limit}
-    rows = store.read(name_search(store.schema), params, name="entity_by_name")
-    return [(_row_entity(r), r["tier"]) for r in rows]
+    index = index or NameIndex.fetch(store)
+    return [(Entity(n.id, n.label, n.name, n.kind), tier) for n, tier in index.search(text, limit)]
 
 
-def find_entities(store: BoltStore, text: str, limit: int = 20) -> list[Entity]:
+def find_entities(store: BoltStore, text: str, limit: int = 20, index: NameIndex | None = None) -> list[Entity]:
     """Entities whose id is ``text`` (or ``Label:id``), else whose name matches it; best first.
 
-    An id match wins outright: the name search (a scan) runs only when no id matches.
+    An id match wins outright: the names are searched only when no id matches.
     """
-    return [e for e, _ in ranked_matches(store, text, limit)]
+    return [e for e, _ in ranked_matches(store, text, limit, index)]
 
 
-def resolve_entity(store: BoltStore, text: str | Entity) -> Entity:
+def resolve_entity(store: BoltStore, text: str | Entity, index: NameIndex | None = None) -> Entity:
     """The one entity ``text`` names; QueryError when nothing matches, AmbiguousEntity when the best
     match is shared (same tier and same name length: ``太白`` names both 太白街道 and 太白社区)."""
     if isinstance(text, Entity):
         return text
-    matches = ranked_matches(store, text, limit=50)
+    matches = ranked_matches(store, text, limit=50, index=index)
     if not matches:
         shown = normalise(text)
         raise QueryError(f"找不到编号或名称为“{shown}”的对象", f"no entity has the id or a name matching '{shown}'")

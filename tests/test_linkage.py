@@ -99,6 +99,30 @@ def test_entity_search_ranks_exact_prefix_contains_and_in_order(demo_store):
     assert find_entities(demo_store, "Ｏ１０") == find_entities(demo_store, "O10")  # full-width folded
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "国网济宁供电公司党委",  # a full official name (a server-side regex over every node timed out on such names)
+        "济宁市第一人民医院党委" * 9,  # 99 characters
+        "太白'社区\"", ".*(?i)[a-z]+$", "太白社区) RETURN 1 //", "\\d{3}", "　太白　",
+    ],
+)
+def test_any_text_searches_without_error(demo_store, text):
+    found = find_entities(demo_store, text)
+    assert isinstance(found, list)
+    if text.startswith("国网"):
+        assert found[0].id == "O10"
+
+
+def test_the_name_index_is_searched_tier_by_tier_and_only_as_far_as_needed(demo_store):
+    from orggraph.name_index import NameIndex
+
+    index = NameIndex.fetch(demo_store)
+    assert [(n.name, tier) for n, tier in index.search("太白社区", 2)] == [("太白社区", 1), ("太白社区党委", 2)]
+    assert [tier for _, tier in index.search("太白商圈", 5)] == [4, 4]
+    assert not any(n.label == "Person" for n in index.entries)
+
+
 def test_people_are_found_by_id_only_and_shown_by_id(demo_store):
     assert find_entities(demo_store, "王建国") == []
     assert find_entities(demo_store, "PS001") == [Entity("PS001", "Person", "PS001", None)]

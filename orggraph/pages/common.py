@@ -13,9 +13,11 @@ from orggraph.area_scope import ScopedStore
 from orggraph.backends import open_store
 from orggraph.config import load_settings
 from orggraph.coverage import CoverageIndex, GapReport, gap_report, narrow
+from orggraph.entities import find_entities
 from orggraph.errors import LoadInProgress, OrgGraphError
 from orggraph.gap_output import rows_csv
 from orggraph.geography import AREA_LEVELS, LEVEL_NAMES
+from orggraph.name_index import NameIndex
 from orggraph.pages import session
 from orggraph.privacy import mask_name
 from orggraph.query_catalogue import find_query, run_query
@@ -220,11 +222,15 @@ def area_picker(key: str, levels: int = 4) -> str | None:
     return chosen
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def name_index(version: str) -> NameIndex:
+    """Every searchable name for one state of the graph (and the viewer's area: the version carries it)."""
+    return NameIndex.fetch(store_for(version))
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _search(text: str, version: str) -> list:
-    from orggraph.entities import find_entities
-
-    return find_entities(store_for(version), text, limit=20)
+    return find_entities(store_for(version), text, limit=20, index=name_index(version))
 
 
 def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:
