@@ -1,25 +1,6 @@
-"""orggraph 应用入口 / the Streamlit entry: navigation only; pages live in orggraph.pages."""
+"""orggraph 应用入口 / the Streamlit entry in a checkout (`streamlit run app.py`): the app itself is
+``orggraph.app.streamlit_app``, which ``orggraph serve`` runs from the installed package."""
 
-import streamlit as st
+from orggraph.app.streamlit_app import main
 
-from orggraph.pages import admin, common, cypher, gaps, hierarchy, importer, ledger, login, overview, paths, whatif
-
-st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
-user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
-common.sidebar()
-t = common.t
-page = st.navigation(
-    [
-        st.Page(overview.render, title=t("总览", "Overview"), url_path="overview", default=True),
-        st.Page(hierarchy.render, title=t("组织架构", "Hierarchy"), url_path="hierarchy"),
-        st.Page(gaps.render, title=t("覆盖缺口", "Coverage gaps"), url_path="gaps"),
-        st.Page(paths.render, title=t("联结路径", "Linkage paths"), url_path="paths"),
-        st.Page(ledger.render, title=t("共建台账", "Co-building ledger"), url_path="ledger"),
-        *([st.Page(whatif.render, title=t("假设分析", "What-if"), url_path="whatif")] if user.may("whatif") else []),
-        st.Page(cypher.render, title=t("Cypher 查询", "Cypher queries"), url_path="cypher"),
-        *([st.Page(importer.render, title=t("数据导入", "Import"), url_path="import")] if user.may("import") else []),
-        *([st.Page(admin.render, title=t("用户审计", "Users & audit"), url_path="admin")] if user.may("admin") else []),
-    ]
-)
-with common.load_notice():  # a journaled load open: its message instead of the page's data
-    page.run()
+main()

@@ -17,10 +17,10 @@ from collections.abc import Callable
 import networkx as nx
 
 from benchmarks.harness import Figure, timed
-from orggraph.backends import open_store
-from orggraph.coverage import CoverageIndex, fetch_rule_rows, gap_report
-from orggraph.coverage_rules import load_rules
-from orggraph.graph_export import export_records
+from orggraph.analysis.coverage import CoverageIndex, fetch_rule_rows, gap_report
+from orggraph.graph.backends import open_store
+from orggraph.ingest.graph_export import export_records
+from orggraph.model.coverage_rules import load_rules
 from tests.rule_reference import build_graph, reference_rule
 
 AS_OF = dt.date(2026, 11, 22)
@@ -96,7 +96,7 @@ def _pairs(nodes, undirected: nx.Graph, rng: random.Random) -> list[tuple[str, s
 
 
 def _path_figures(store, nodes, undirected: nx.Graph) -> list[Figure]:
-    from orggraph.linkage import linkage_paths, reach
+    from orggraph.analysis.linkage import linkage_paths, reach
 
     rng = random.Random(SEED)
     pairs = _pairs(nodes, undirected, rng)
@@ -167,7 +167,7 @@ def _nx_path(g: nx.Graph, a: str, b: str) -> list | None:
 
 
 def _network_figures(store) -> list[Figure]:
-    from orggraph.network import critical_units, fetch_network, isolated_communities
+    from orggraph.analysis.network import critical_units, fetch_network, isolated_communities
 
     fetch_ms, g = timed(lambda: fetch_network(store))
     iso_ms, _ = timed(lambda: isolated_communities(g))

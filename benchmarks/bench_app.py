@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 
 from benchmarks.harness import Figure, timed
-from orggraph.serve import streamlit_command
+from orggraph.app.serve import streamlit_command
 
 PAGES = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "importer")
 URLS = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "import")
@@ -34,9 +34,9 @@ def _page_script(module: str) -> None:  # runs inside AppTest: imports happen in
 
     import streamlit as st
 
-    from orggraph.pages import common, login
+    from orggraph.app.pages import common, login
 
-    page = importlib.import_module(f"orggraph.pages.{module}")
+    page = importlib.import_module(f"orggraph.app.pages.{module}")
     started = time.perf_counter()
     login.gate()  # as app.py: the account read again, the user's sidebar line (local mode: no account file)
     common.sidebar()
@@ -64,7 +64,7 @@ PASSWORD = "bench-password-1"
 
 def _accounts(settings, street: str) -> tuple[Path, Path]:
     """users.json with the two bench accounts, and the name it is moved to while the local mode is measured."""
-    from orggraph.accounts import USERS_FILE, AccountStore
+    from orggraph.access.accounts import USERS_FILE, AccountStore
 
     data_dir = settings.resolved_data_dir()
     users, parked = data_dir / USERS_FILE, data_dir / (USERS_FILE + ".bench-off")
@@ -98,7 +98,7 @@ def _clear(keep_store: bool) -> None:
     user, the universe of the new graph state already made)."""
     import streamlit as st
 
-    from orggraph.pages import common, cypher, ledger
+    from orggraph.app.pages import common, cypher, ledger
 
     st.cache_data.clear()
     if keep_store:
@@ -190,8 +190,8 @@ def _page_times(settings, street: str, street_name: str, rounds: int = 2) -> lis
 
 def _street(settings) -> tuple[str, str]:
     """The street an area user answers for: the first street of the first district (as the network view's)."""
-    from orggraph.backends import open_store
-    from orggraph.geography import Geography
+    from orggraph.analysis.geography import Geography
+    from orggraph.graph.backends import open_store
 
     with open_store(settings, start=False) as store:
         geography = Geography.fetch(store)
@@ -202,8 +202,8 @@ def _street(settings) -> tuple[str, str]:
 def _universe_seconds(settings, street: str) -> tuple[float, float, int, int]:
     """What a scoped store pays once per graph state: every node id and the placing ties fetched (the universe),
     then the street's records placed; seconds of each, the graph's ids and the street's."""
-    from orggraph.area_scope import Universe
-    from orggraph.backends import open_store
+    from orggraph.graph.area_scope import Universe
+    from orggraph.graph.backends import open_store
 
     with open_store(settings, start=False) as store:
         key = (store.load_token(), sum(store.node_counts().values()))
@@ -216,10 +216,10 @@ def _universe_seconds(settings, street: str) -> tuple[float, float, int, int]:
 def _network_render_seconds(settings) -> tuple[float, int]:
     from playwright.sync_api import sync_playwright
 
-    from orggraph.area_view import area_subgraph
-    from orggraph.backends import open_store
-    from orggraph.geography import Geography
-    from orggraph.pages.network_view import network_html
+    from orggraph.analysis.area_view import area_subgraph
+    from orggraph.analysis.geography import Geography
+    from orggraph.app.pages.network_view import network_html
+    from orggraph.graph.backends import open_store
 
     with open_store(settings, start=False) as store:
         geography = Geography.fetch(store)
@@ -241,7 +241,7 @@ def _served_rss_mb(settings) -> float:
     """Peak RSS of a real Streamlit process while a browser visits every page twice."""
     from playwright.sync_api import sync_playwright
 
-    from orggraph.embedded_server import free_port
+    from orggraph.graph.embedded_server import free_port
 
     port = free_port()
     env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded"}

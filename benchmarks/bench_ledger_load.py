@@ -21,9 +21,9 @@ import psutil
 from neo4j import GraphDatabase
 
 from benchmarks.harness import Figure, timed
-from orggraph.backends import open_store
-from orggraph.ingest import read_and_validate, write_demo_ledgers
-from orggraph.load_plan import plan_load
+from orggraph.graph.backends import open_store
+from orggraph.ingest.load import read_and_validate, write_demo_ledgers
+from orggraph.ingest.load_plan import plan_load
 
 BATCH = 10_000
 

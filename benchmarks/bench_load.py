@@ -14,10 +14,10 @@ from collections import defaultdict
 from neo4j import GraphDatabase
 
 from benchmarks.harness import Figure, server_rss_mb, timed
-from orggraph import statements
-from orggraph.backends import open_store
-from orggraph.records import EdgeRecord, NodeRecord, Source
-from orggraph.schema import load_schema
+from orggraph.graph import statements
+from orggraph.graph.backends import open_store
+from orggraph.model.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.schema import load_schema
 
 LEVELS = [
     ("District", 1),

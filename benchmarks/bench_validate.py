@@ -18,7 +18,7 @@ import psutil
 from python_calamine import CalamineWorkbook
 
 from benchmarks.harness import Figure, timed
-from orggraph.ingest import write_demo_ledgers
+from orggraph.ingest.load import write_demo_ledgers
 
 
 def _bare_read(ledgers: Path) -> int:

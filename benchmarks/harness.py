@@ -17,8 +17,8 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
-from orggraph.config import Settings, load_settings
-from orggraph.embedded_server import EmbeddedServer
+from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.model.config import Settings, load_settings
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The clerk's own words for a category: 义诊 or 老年助餐 in a 类别 cell, mapped to the standard group by the
 schema's synonyms table, the word kept beside it.
 
-A property with ``synonyms: <table>`` in ``orggraph/schema.yaml`` (Need and Resource ``category``) takes a
+A property with ``synonyms: <table>`` in ``orggraph/model/schema.yaml`` (Need and Resource ``category``) takes a
 group of its enum or a word of that table. The column's parser (:func:`word_parser`) accepts either and
 refuses anything else with the groups listed; :func:`settle` then puts the group in the property and the
 word as written in ``<property>_text`` (``category_text``, 类别原文), unless that column holds the clerk's own
@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from loaders.cell_values import ValueProblem, normalize_text
-from orggraph.schema import PropertySpec, load_schema
+from orggraph.model.schema import PropertySpec, load_schema
 
 
 def _key(text: str) -> str:

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 
-from orggraph import credit_code, personal_numbers
-from orggraph.schema import PropertySpec
+from orggraph.model import credit_code, personal_numbers
+from orggraph.model.schema import PropertySpec
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 FIRST_DAY = dt.date(1900, 1, 1)
@@ -154,7 +154,7 @@ def split_ids(value: object) -> list[str]:
 
 def personal_number(value: object) -> str | None:
     """What kind of personal number a cell holds (ID card, mobile, landline), as "中文 / English", if any:
-    those must not be stored. The one detector is ``orggraph.personal_numbers``."""
+    those must not be stored. The one detector is ``orggraph.model.personal_numbers``."""
     kind = personal_numbers.find(value)
     return None if kind is None else kind.label
 

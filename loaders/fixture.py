@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from orggraph.errors import Issue, ValidationError
-from orggraph.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.errors import Issue, ValidationError
+from orggraph.model.records import EdgeRecord, NodeRecord, Source
 
 
 def _plain(value: object) -> object:

@@ -14,7 +14,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from orggraph.schema import PropertySpec, load_schema
+from orggraph.model.schema import PropertySpec, load_schema
 
 
 class Frozen(BaseModel):

@@ -25,9 +25,9 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict, Field
 
 from loaders.cell_values import ValueProblem
-from orggraph.config import Settings
-from orggraph.errors import OrgGraphError
-from orggraph.schema import load_schema
+from orggraph.model.config import Settings
+from orggraph.model.errors import OrgGraphError
+from orggraph.model.schema import load_schema
 
 MB = 1024 * 1024
 CHUNK = MB

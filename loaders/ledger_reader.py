@@ -21,8 +21,8 @@ from loaders.cell_values import cell_parser, is_blank, normalize_text
 from loaders.layout import Column, Layout, Sheet, header_key, load_layout
 from loaders.ledger_limits import FileRefused, LedgerLimits, refusing_overlong, shorten_long_cells
 from loaders.ledger_tables import CSV_SUFFIX, NOT_READ, WORKBOOK_SUFFIXES, Table, read_tables
-from orggraph.errors import Issue
-from orggraph.schema import load_schema
+from orggraph.model.errors import Issue
+from orggraph.model.schema import load_schema
 
 HEADER_SCAN_ROWS = 12
 SUFFIXES = (*WORKBOOK_SUFFIXES, CSV_SUFFIX)

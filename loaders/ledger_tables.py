@@ -3,7 +3,7 @@
 What is read: ``.xlsx``/``.xlsm`` with calamine (visible worksheets; every merged range read as its top-left value,
 see :func:`fill_merged`), and ``.csv`` in UTF-8 (with or without BOM), GB18030 or UTF-16 (with its BOM, or told by
 where its NUL bytes fall), comma- or tab-separated, streamed row by row. A CSV cell the CSV writers made inert (an
-apostrophe before ``= + - @``, see :mod:`orggraph.inert_cells`) reads back as it was. What is refused, naming the
+apostrophe before ``= + - @``, see :mod:`orggraph.model.inert_cells`) reads back as it was. What is refused, naming the
 file: the formats we do not read (``.xls``, ``.et``, ``.ods``, ``.xlsb``: save as .xlsx), a file that is not what its
 name says (a workbook named .csv, binary data, an .xls or an encrypted workbook named .xlsx), a CSV in another
 encoding, a file we may not open, and anything past the caps of :mod:`loaders.ledger_limits` — checked before the
@@ -31,7 +31,7 @@ from loaders.ledger_limits import (
     shortest_text_limit,
     too_many_rows,
 )
-from orggraph.inert_cells import PREFIX, restore
+from orggraph.model.inert_cells import PREFIX, restore
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIX = ".csv"

@@ -17,11 +17,11 @@ from loaders.cell_values import ValueProblem, is_blank, split_ids
 from loaders.layout import Column
 from loaders.ledger_reader import SheetData
 from loaders.structure_checks import cycle_issues, duplicate_ties, level_issues, overlapping_terms
-from orggraph import personal_numbers
-from orggraph.errors import Issue
-from orggraph.personal_numbers import may_hold
-from orggraph.records import EdgeRecord, NodeRecord, Source
-from orggraph.schema import load_schema
+from orggraph.model import personal_numbers
+from orggraph.model.errors import Issue
+from orggraph.model.personal_numbers import may_hold
+from orggraph.model.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.schema import load_schema
 
 # the properties of a tie from an id column: none. One shared dict instead of a new one per tie (millions at province
 # scale); nothing downstream mutates a record's props (records are frozen, writers copy them)

@@ -3,7 +3,7 @@
 The inverse of the reader; used by the region generator (the demo goes through the real loader),
 by ``orggraph template`` (blank ledgers) and by ``orggraph export``.
 
-What we write is inert (``orggraph.inert_cells``): a text a spreadsheet would run as a formula (``=HYPERLINK(…)``,
+What we write is inert (``orggraph.model.inert_cells``): a text a spreadsheet would run as a formula (``=HYPERLINK(…)``,
 ``+cmd|…``, ``@SUM(…)``) goes into a CSV behind an apostrophe, which the reader takes off again, and into an xlsx
 as a string cell, exactly as it was.
 """
@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from loaders.layout import Column, Layout, Sheet, load_layout
-from orggraph.errors import SchemaError
-from orggraph.inert_cells import TRIGGERS, neutralise
-from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.model.errors import SchemaError
+from orggraph.model.inert_cells import TRIGGERS, neutralise
+from orggraph.model.records import EdgeRecord, NodeRecord
 
 WORKBOOK = "台账.xlsx"
 MANY_SEPARATOR = ";"
@@ -169,11 +169,10 @@ def write_ledgers(
     return write_csv_dir(out, sheets, encoding)
 
 
-def write_templates(out: Path, fmt: str = "xlsx") -> list[Path]:
-    """Blank ledgers (headers only) and a filled example from the small demo region."""
+def write_templates(out: Path, example: Path, fmt: str = "xlsx") -> list[Path]:
+    """Blank ledgers (headers only) and a filled example from a fixture (the small demo region)."""
     from loaders.fixture import read_fixture
 
-    example = Path(__file__).resolve().parent.parent / "orggraph" / "fixtures" / "demo_small.yaml"
     blank = write_ledgers([], [], out / "空白模板 blank", fmt)
     filled = write_ledgers(*read_fixture(example), out / "示例 example", fmt)
     return blank + filled

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from loaders import chinese_names as cn
-from orggraph.credit_code import ALPHABET, with_check
-from orggraph.errors import ConfigError
-from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.schema import load_schema
+from orggraph.model.credit_code import ALPHABET, with_check
+from orggraph.model.errors import ConfigError
+from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.schema import load_schema
 
 SCALES = ("street", "district", "city", "province")
 TODAY = dt.date(2026, 11, 22)  # the snapshot date terms, expiries and lapses are judged against

@@ -4,7 +4,7 @@ single post (two 书记 of one org at once). Each issue points at the cell or ro
 
 from __future__ import annotations
 
-from orggraph.schema import load_schema
+from orggraph.model.schema import load_schema
 
 CHAIN_TYPES = ("LEADS", "PART_OF")
 

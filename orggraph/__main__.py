@@ -1,5 +1,5 @@
 """``python -m orggraph`` runs the CLI."""
 
-from orggraph.cli import main
+from orggraph.cli.main import main
 
 main()

@@ -9,10 +9,10 @@ from streamlit.testing.v1 import AppTest
 def page_script(name: str) -> None:  # runs inside AppTest, so it imports for itself
     import importlib
 
-    from orggraph.pages import common
+    from orggraph.app.pages import common
 
     common.sidebar()
-    importlib.import_module(f"orggraph.pages.{name}").render()
+    importlib.import_module(f"orggraph.app.pages.{name}").render()
 
 
 def open_page(name: str, timeout: float = 120) -> AppTest:

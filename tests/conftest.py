@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from fixed_date import TODAY
 
-from orggraph.backends import open_store
-from orggraph.config import Settings, load_settings
-from orggraph.embedded_server import EmbeddedServer
-from orggraph.ingest import load_demo_fixture
-from orggraph.store import BoltStore
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.graph.store import BoltStore
+from orggraph.ingest.load import load_demo_fixture
+from orggraph.model.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -95,6 +95,20 @@ def downloads(monkeypatch) -> list:
     monkeypatch.setattr(MediaFileManager, "add", add)
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return handed
+
+
+SERVER_FIXTURES = {"settings", "session_store", "clean_store", "demo_store", "cli_env", "app_env"}
+STARTS_SERVERS = {"test_browser", "test_browser_area", "test_browser_login", "test_data_dir_files",
+                  "test_embedded_server", "test_load_interruption", "test_load_reads", "test_no_stray_servers",
+                  "test_read_only", "test_serve", "test_wheel"}  # fmt: skip  # start one themselves
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``server`` on every test that needs a graph server (a fixture of one, or a module that starts its own):
+    ``pytest -m "not server"`` runs the rest in seconds."""
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ in STARTS_SERVERS:
+            item.add_marker(pytest.mark.server)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

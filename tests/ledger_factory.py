@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.ledger_writer import write_ledgers
-from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.model.records import EdgeRecord, NodeRecord
 
 
 def tree_records(streets: int = 4, communities: int = 10, grids: int = 6, compounds: int = 8, buildings: int = 10):

@@ -9,7 +9,7 @@ Nodes are keyed ``(label, id)`` and carry ``label``, ``id`` and ``props``; edges
 ``props``. ``reference_rule(graph, rule_id, as_of)`` gives ``{id: RefRow}`` for one rule and
 ``reference_chain(graph, place)`` the PART_OF chain from a place up to its District.
 
->>> from orggraph.records import EdgeRecord, NodeRecord
+>>> from orggraph.model.records import EdgeRecord, NodeRecord
 >>> g = build_graph(
 ...     [NodeRecord("Grid", "G1", {"households": 40}), NodeRecord("PartyOrg", "O1", {"kind": "网格党支部"})],
 ...     [EdgeRecord("COVERS", "PartyOrg", "O1", "Grid", "G1")],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import psutil
 
-SERVER_MODULE = "orggraph.embedded_server_process"
+SERVER_MODULE = "orggraph.graph.embedded_server_process"
 
 
 def servers_under(folder: Path) -> list[tuple[int, str]]:

@@ -9,8 +9,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from orggraph.embedded_server import free_port
-from orggraph.serve import streamlit_command
+from orggraph.app.serve import streamlit_command
+from orggraph.graph.embedded_server import free_port
 
 
 @contextmanager

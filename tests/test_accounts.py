@@ -10,7 +10,7 @@ import stat
 import pytest
 from typer.testing import CliRunner
 
-from orggraph.accounts import (
+from orggraph.access.accounts import (
     LOCAL_USER,
     AccountError,
     AccountLocked,
@@ -22,9 +22,9 @@ from orggraph.accounts import (
     is_loopback,
     require,
 )
-from orggraph.cli import app
-from orggraph.config import load_settings
-from orggraph.serve import serve
+from orggraph.app.serve import serve
+from orggraph.cli.main import app
+from orggraph.model.config import load_settings
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)  # the tests' own clock, never the wall clock
 PASSWORD = "correct horse 1"

@@ -26,8 +26,8 @@ def test_overview_shows_counts_in_chinese_then_english(app_env):
 
 def test_the_app_server_fills_the_caches_the_first_pages_read(app_env):
     """What `orggraph serve` computes before the first visitor is the very object the pages then read."""
-    from orggraph.app_server import warm_caches
-    from orggraph.pages import common
+    from orggraph.app.app_server import warm_caches
+    from orggraph.app.pages import common
 
     warmed = warm_caches()
     assert warmed is not None and sum(len(o.gaps) for o in warmed.outcomes) > 0
@@ -37,10 +37,10 @@ def test_the_app_server_fills_the_caches_the_first_pages_read(app_env):
 
 
 def test_the_app_server_script_is_found_as_an_asgi_app():
-    """`streamlit run orggraph/app_server.py` must see the st.App (found by reading the file, not running it)."""
+    """`streamlit run orggraph/app/app_server.py` must see the st.App (found by reading the file, not running it)."""
     from streamlit.web.server.app_discovery import discover_asgi_app
 
-    from orggraph.serve import APP_SERVER
+    from orggraph.app.serve import APP_SERVER
 
     found = discover_asgi_app(APP_SERVER)
     assert found.is_asgi_app and found.app_name == "app"

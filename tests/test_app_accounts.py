@@ -11,8 +11,8 @@ import pytest
 from app_harness import open_page
 from streamlit.testing.v1 import AppTest
 
-from orggraph import audit
-from orggraph.accounts import AccountStore
+from orggraph.access import audit
+from orggraph.access.accounts import AccountStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PASSWORD = "correct horse 1"
@@ -113,8 +113,8 @@ def _act_as(name: str, action: str) -> None:  # runs inside AppTest
 
     import streamlit as st
 
-    from orggraph.accounts import PermissionDenied
-    from orggraph.pages import importer, session
+    from orggraph.access.accounts import PermissionDenied
+    from orggraph.app.pages import importer, session
 
     st.session_state.update(auth_user=name, auth_seen=9e18)
     try:
@@ -158,7 +158,7 @@ def test_the_admin_page_lists_users_and_filters_the_audit_log(accounts):
 def _admin_page() -> None:  # runs inside AppTest
     import streamlit as st
 
-    from orggraph.pages import admin, common
+    from orggraph.app.pages import admin, common
 
     st.session_state.setdefault("auth_user", "boss")
     st.session_state["auth_seen"] = 9e18
@@ -174,7 +174,7 @@ def test_the_admin_page_refuses_without_a_login(accounts):
 def _names_switch(name: str) -> None:  # runs inside AppTest
     import streamlit as st
 
-    from orggraph.pages import common
+    from orggraph.app.pages import common
 
     st.session_state.update(auth_user=name, auth_seen=9e18, show_names=True)
     st.write(f"names shown: {common.names_shown()}")

@@ -13,10 +13,10 @@ from app_harness import page_text, rerun
 from streamlit.testing.v1 import AppTest
 from test_area_scope import AREA, reference_homes
 
-from orggraph.accounts import AccountStore
-from orggraph.area_scope import ScopedStore
-from orggraph.graph_export import export_records
-from orggraph.query_catalogue import load_catalogue
+from orggraph.access.accounts import AccountStore
+from orggraph.analysis.query_catalogue import load_catalogue
+from orggraph.graph.area_scope import ScopedStore
+from orggraph.ingest.graph_export import export_records
 
 PAGES = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "importer")
 PASSWORD = "correct horse 1"
@@ -29,13 +29,13 @@ def _as_user(page: str, user: str) -> None:  # runs inside AppTest, so it import
 
     import streamlit as st
 
-    from orggraph.pages import common, login
+    from orggraph.app.pages import common, login
 
     st.session_state.setdefault("auth_user", user)
     st.session_state["auth_seen"] = time.time()  # the idle time-out's own clock, not a date a test judges by
     login.gate()
     common.sidebar()
-    importlib.import_module(f"orggraph.pages.{page}").render()
+    importlib.import_module(f"orggraph.app.pages.{page}").render()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The 组织架构 (hierarchy) and 联结路径 (linkage paths) pages through Streamlit's AppTest, on the session's
-real server with the demo region (orggraph/fixtures/demo_small.yaml).
+real server with the demo region (orggraph/ingest/fixtures/demo_small.yaml).
 
 The app's pages are callables registered with ``st.navigation``; ``AppTest.switch_page`` (1.67) only
 reaches pages backed by a file, so each page runs here as its own script: the sidebar, then the page.
@@ -13,8 +13,8 @@ import re
 from app_harness import open_page as _open
 from streamlit.testing.v1 import AppTest
 
-from orggraph.org_tree import tree_rows
-from orggraph.pages.network_view import HIGHLIGHT
+from orggraph.analysis.org_tree import tree_rows
+from orggraph.app.pages.network_view import HIGHLIGHT
 
 
 def _texts(at: AppTest, kind: str) -> list[str]:

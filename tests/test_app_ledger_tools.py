@@ -1,5 +1,5 @@
 """The 共建台账 (co-building ledger), 假设分析 (what-if), Cypher 查询 and 数据导入 (import) pages through Streamlit's
-AppTest, on the session's real server with the demo region (orggraph/fixtures/demo_small.yaml).
+AppTest, on the session's real server with the demo region (orggraph/ingest/fixtures/demo_small.yaml).
 
 The app's pages are callables registered with ``st.navigation``; ``AppTest.switch_page`` (1.67) only reaches
 pages backed by a file, so each page runs as its own script: the sidebar, then the page. ``st.file_uploader``
@@ -17,8 +17,8 @@ from app_harness import rerun as _run
 from streamlit.testing.v1 import AppTest
 
 from loaders.ledger_writer import write_ledgers
-from orggraph.ingest import ingest_records
-from orggraph.records import EdgeRecord, NodeRecord
+from orggraph.ingest.load import ingest_records
+from orggraph.model.records import EdgeRecord, NodeRecord
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -338,7 +338,7 @@ def test_import_loads_a_valid_ledger_with_progress_and_summary(app_env, tmp_path
 def test_import_shows_what_the_ledger_no_longer_lists_and_removes_it_only_when_confirmed(app_env, tmp_path):
     """The demo's own units less 老运河餐饮店 (U05): reported; kept on a plain load; removed after tick + confirm."""
     from loaders.fixture import read_fixture
-    from orggraph.ingest import DEMO_FIXTURE
+    from orggraph.ingest.load import DEMO_FIXTURE
 
     nodes, edges = read_fixture(DEMO_FIXTURE)
     units = [n for n in nodes if n.label == "Unit" and n.id != "U05"]

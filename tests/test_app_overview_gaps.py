@@ -21,13 +21,13 @@ from fixed_date import TODAY
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from orggraph.coverage import GapReport, gap_report
-from orggraph.coverage_rules import load_rules
-from orggraph.pages.network_view import HIGHLIGHT
+from orggraph.analysis.coverage import GapReport, gap_report
+from orggraph.app.pages.network_view import HIGHLIGHT
+from orggraph.model.coverage_rules import load_rules
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 # the gaps page as app.py runs it (the sidebar, then the page function), without going through the overview
-GAPS_PAGE = "from orggraph.pages import common, gaps\ncommon.sidebar()\ngaps.render()\n"
+GAPS_PAGE = "from orggraph.app.pages import common, gaps\ncommon.sidebar()\ngaps.render()\n"
 
 
 @pytest.fixture

@@ -14,17 +14,17 @@ import pytest
 from fixed_date import TODAY
 
 from loaders.ledger_writer import write_ledgers
-from orggraph.accounts import PermissionDenied
-from orggraph.area_scope import Cut, ScopedStore
-from orggraph.coverage import gap_report
-from orggraph.entities import find_entities
-from orggraph.errors import ValidationError
-from orggraph.graph_export import export_records
-from orggraph.ingest import load_ledgers
-from orggraph.linkage import linkage_paths, reach
-from orggraph.placement import load_placement
-from orggraph.query_catalogue import find_query, load_catalogue, run_query
-from orggraph.whatif import Proposal, what_if
+from orggraph.access.accounts import PermissionDenied
+from orggraph.analysis.coverage import gap_report
+from orggraph.analysis.entities import find_entities
+from orggraph.analysis.linkage import linkage_paths, reach
+from orggraph.analysis.query_catalogue import find_query, load_catalogue, run_query
+from orggraph.analysis.whatif import Proposal, what_if
+from orggraph.graph.area_scope import Cut, ScopedStore
+from orggraph.graph.placement import load_placement
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import load_ledgers
+from orggraph.model.errors import ValidationError
 
 AREA, OTHER = "S01", "S02"
 SAMPLE_PARAMS = {"area_id": AREA, "street_id": AREA, "org_id": "P01", "id": "C01", "need_id": "N01"}

@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from orggraph import audit
-from orggraph.cli import app
+from orggraph.access import audit
+from orggraph.cli.main import app
 
 T0 = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 PROPOSAL = """
@@ -101,14 +101,14 @@ def _import_from_the_app(folder: str) -> None:  # runs inside AppTest
 
     import streamlit as st
 
-    from orggraph.pages import importer
+    from orggraph.app.pages import importer
 
     st.write(importer.load_folder(Path(folder), skip_invalid=False)["load_id"])
 
 
 def test_an_import_from_the_app_is_recorded_with_its_load_id_and_counts(app_env, settings, tmp_path):
     from loaders.ledger_writer import write_ledgers
-    from orggraph.records import EdgeRecord, NodeRecord
+    from orggraph.model.records import EdgeRecord, NodeRecord
 
     nodes = [NodeRecord("Compound", "K06", {"name": "审计测试小区", "kind": "商品房小区", "households": 50})]
     write_ledgers(nodes, [EdgeRecord("PART_OF", "Compound", "K06", "Grid", "G01")], tmp_path)
@@ -122,7 +122,7 @@ def test_an_import_from_the_app_is_recorded_with_its_load_id_and_counts(app_env,
 def _draw_a_download() -> None:  # runs inside AppTest
     import streamlit as st
 
-    from orggraph.pages import session
+    from orggraph.app.pages import session
 
     st.session_state["make"] = session.recorded_download("test:download", lambda: b"a,b\r\n1,2\r\n", rows=1)
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from orggraph.cli import app
-from orggraph.graph_export import export_records
-from orggraph.store import BoltStore
+from orggraph.cli.main import app
+from orggraph.graph.store import BoltStore
+from orggraph.ingest.graph_export import export_records
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"

@@ -47,7 +47,7 @@ def _chromium() -> str:
 @pytest.fixture(scope="module")
 def app_url(settings, session_store) -> Iterator[str]:
     """Streamlit on the session's server, with the demo region loaded."""
-    from orggraph.ingest import load_demo_fixture
+    from orggraph.ingest.load import load_demo_fixture
 
     session_store.clear()
     load_demo_fixture(session_store)
@@ -160,7 +160,7 @@ def test_an_import_with_an_error_and_one_with_a_removal_in_the_browser(app_url, 
     ledger less one unit (shown as no longer in the ledger, kept unless removal is ticked and confirmed)."""
     from loaders.fixture import read_fixture
     from loaders.ledger_writer import write_ledgers
-    from orggraph.ingest import DEMO_FIXTURE
+    from orggraph.ingest.load import DEMO_FIXTURE
 
     page, blocked = browser_page
     _open(page, f"{app_url}/import")

@@ -23,9 +23,9 @@ from streamlit_process import streamlit_app
 from test_area_scope import _ledger, reference_homes
 from test_browser import ARTIFACTS, _chromium, _open, _settle
 
-from orggraph import audit
-from orggraph.accounts import AccountStore
-from orggraph.graph_export import export_records
+from orggraph.access import audit
+from orggraph.access.accounts import AccountStore
+from orggraph.ingest.graph_export import export_records
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse 1"
@@ -66,7 +66,7 @@ class Reference:
 def area_app(settings, session_store) -> Iterator[tuple[str, Reference]]:
     """Streamlit on the session's server with the demo region and two accounts (removed afterwards): the admin
     "boss" and the editor "ed" of 太白街道."""
-    from orggraph.ingest import load_demo_fixture
+    from orggraph.ingest.load import load_demo_fixture
 
     session_store.clear()
     load_demo_fixture(session_store)
@@ -85,6 +85,7 @@ def area_app(settings, session_store) -> Iterator[tuple[str, Reference]]:
     assert {"古槐街道", "古槐社区"} <= reference.outside_names and "太白街道" in reference.inside_names
     accounts = AccountStore(settings.resolved_data_dir())
     accounts.path.unlink(missing_ok=True)
+    (accounts.data_dir / audit.AUDIT_FILE).unlink(missing_ok=True)  # this module's events only (others log as ed too)
     accounts.add("boss", "admin", PASSWORD)
     accounts.add("ed", "editor", PASSWORD, area=AREA)
     env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded",

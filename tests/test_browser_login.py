@@ -12,8 +12,8 @@ from fixed_date import TODAY
 from streamlit_process import streamlit_app
 from test_browser import _chromium, _open, _settle
 
-from orggraph import audit
-from orggraph.accounts import AccountStore
+from orggraph.access import audit
+from orggraph.access.accounts import AccountStore
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse 1"
@@ -22,7 +22,7 @@ PASSWORD = "correct horse 1"
 @pytest.fixture(scope="module")
 def login_app(settings, session_store) -> Iterator[str]:
     """Streamlit on the session's server with the demo region and three accounts (removed afterwards)."""
-    from orggraph.ingest import load_demo_fixture
+    from orggraph.ingest.load import load_demo_fixture
 
     session_store.clear()
     load_demo_fixture(session_store)

@@ -12,12 +12,12 @@ import pytest
 from loaders.category_words import group_of, settle, word_parser
 from loaders.cell_values import ValueProblem
 from loaders.ledger_writer import write_ledgers
-from orggraph.graph_export import export_records
-from orggraph.ingest import load_ledgers, read_and_validate
-from orggraph.query_catalogue import find_query, run_query
-from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.schema import load_schema
-from orggraph.store import BoltStore
+from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.graph.store import BoltStore
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import load_ledgers, read_and_validate
+from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.schema import load_schema
 
 SCHEMA = load_schema()
 GROUPS = SCHEMA.node("Need").property("category").enum

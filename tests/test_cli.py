@@ -8,7 +8,7 @@ import socket
 import pytest
 from typer.testing import CliRunner
 
-from orggraph.cli import app
+from orggraph.cli.main import app
 
 runner = CliRunner()
 
@@ -123,7 +123,7 @@ def test_ledger_limits_come_from_settings_and_flags(cli_env, tmp_path):
     """The caps on a ledger file: the environment (settings) and a command's flags, the flag winning."""
     from loaders.fixture import read_fixture
     from loaders.ledger_writer import write_ledgers
-    from orggraph.ingest import DEMO_FIXTURE
+    from orggraph.ingest.load import DEMO_FIXTURE
 
     write_ledgers(*read_fixture(DEMO_FIXTURE), tmp_path, "xlsx")
     flagged = invoke(["validate", str(tmp_path), "--max-rows-per-sheet", "5"], cli_env)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from orggraph.config import load_settings
-from orggraph.errors import ConfigError
+from orggraph.model.config import load_settings
+from orggraph.model.errors import ConfigError
 
 
 def test_layers_later_wins(tmp_path: Path):

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from test_cli import assert_one_line_error, invoke
 
-from orggraph.coverage import CoverageIndex, gap_report
-from orggraph.coverage_rules import load_rules
-from orggraph.ingest import load_demo_region
+from orggraph.analysis.coverage import CoverageIndex, gap_report
+from orggraph.ingest.load import load_demo_region
+from orggraph.model.coverage_rules import load_rules
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -139,8 +139,8 @@ def test_cli_gaps_bad_input_is_one_line(region, cli_env, args, needle):
 
 
 def test_what_if_closes_the_gaps_a_proposal_addresses_and_writes_nothing(region, full):
-    from orggraph.graph_export import export_records
-    from orggraph.whatif import Proposal, what_if
+    from orggraph.analysis.whatif import Proposal, what_if
+    from orggraph.ingest.graph_export import export_records
 
     compound = next(o for o in full.outcomes if o.rule.id == "compound_org").gaps[0]
     community = next(o for o in full.outcomes if o.rule.id == "community_agreement").gaps[0]
@@ -173,8 +173,8 @@ def test_what_if_closes_the_gaps_a_proposal_addresses_and_writes_nothing(region,
 
 
 def test_what_if_refuses_a_proposal_naming_unknown_ids_or_impossible_ties(region):
-    from orggraph.errors import ValidationError
-    from orggraph.whatif import Proposal, what_if
+    from orggraph.analysis.whatif import Proposal, what_if
+    from orggraph.model.errors import ValidationError
 
     bad = Proposal().add_branch("P-X", "无效支部", "小区党支部", covers=["NO-SUCH-PLACE"])
     bad.ties.append(("LEADS", "P-X", "P-X-UNKNOWN", {}))
@@ -202,13 +202,13 @@ def test_cli_whatif_prints_before_and_after(region, cli_env, full, tmp_path):
 
 @pytest.fixture(scope="module")
 def exported(region):
-    from orggraph.graph_export import export_records
+    from orggraph.ingest.graph_export import export_records
 
     return export_records(region)
 
 
 def _query(store, name, **params):
-    from orggraph.query_catalogue import find_query, run_query
+    from orggraph.analysis.query_catalogue import find_query, run_query
 
     return run_query(store, find_query(name), params)
 
@@ -263,7 +263,7 @@ def test_need_matches_offer_the_need_category_same_street_first_nearest_next(reg
 
 
 def test_a_report_narrowed_in_memory_equals_a_scoped_run(region, full):
-    from orggraph.coverage import narrow
+    from orggraph.analysis.coverage import narrow
 
     index = CoverageIndex.fetch(region)
     whole = gap_report(region, as_of=AS_OF, index=index)

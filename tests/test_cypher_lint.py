@@ -11,11 +11,11 @@ import json
 import pytest
 from cypher_parser import run_parser
 
-from orggraph import coverage, linkage
-from orggraph.cypher_text import READ_PROCEDURES, procedure_calls
-from orggraph.query_catalogue import load_catalogue
-from orggraph.schema import load_schema
-from orggraph.statements import all_statements
+from orggraph.analysis import coverage, linkage
+from orggraph.analysis.query_catalogue import load_catalogue
+from orggraph.graph.cypher_text import READ_PROCEDURES, procedure_calls
+from orggraph.graph.statements import all_statements
+from orggraph.model.schema import load_schema
 
 
 def _every_statement() -> dict[str, str]:

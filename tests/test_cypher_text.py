@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orggraph.cypher_text import ensure_read_only, write_clauses
-from orggraph.errors import ReadOnlyViolation
+from orggraph.graph.cypher_text import ensure_read_only, write_clauses
+from orggraph.model.errors import ReadOnlyViolation
 
 READS = [
     "MATCH (n:PartyOrg) RETURN n.name",

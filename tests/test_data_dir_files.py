@@ -7,10 +7,10 @@ import os
 import stat
 from pathlib import Path
 
-from orggraph.backends import open_store
-from orggraph.config import load_settings
-from orggraph.embedded_server import EmbeddedServer
-from orggraph.records import NodeRecord
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.model.config import load_settings
+from orggraph.model.records import NodeRecord
 
 
 def _loose(root: Path) -> list[str]:

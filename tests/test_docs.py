@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orggraph.cli import app
-from orggraph.readme_sections import check_readme, cli_reference
+from orggraph.cli.main import app
+from orggraph.present.readme_sections import check_readme, cli_reference
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from loaders.fixture import read_fixture
 from loaders.ledger_reader import ledger_files, read_ledgers
 from loaders.ledger_validation import validate
 from loaders.ledger_writer import write_ledgers
-from orggraph.ingest import DEMO_FIXTURE
+from orggraph.ingest.load import DEMO_FIXTURE
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from orggraph.backends import open_store
-from orggraph.config import load_settings
-from orggraph.embedded_server import EmbeddedServer
-from orggraph.embedded_server_files import pid_alive, write_json_atomic
-from orggraph.errors import ServerError
-from orggraph.records import NodeRecord
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.graph.embedded_server_files import pid_alive, write_json_atomic
+from orggraph.model.config import load_settings
+from orggraph.model.errors import ServerError
+from orggraph.model.records import NodeRecord
 
 
 def _server(data_dir: Path, **flags) -> EmbeddedServer:
@@ -115,7 +115,7 @@ def test_server_owned_by_a_process_stops_when_that_process_dies(tmp_path):
     data_dir = tmp_path / "data"
     code = (
         f"import sys; sys.path.insert(0, {str(Path.cwd())!r}); import os; "
-        "from orggraph.config import load_settings; from orggraph.embedded_server import EmbeddedServer; "
+        "from orggraph.model.config import load_settings; from orggraph.graph.embedded_server import EmbeddedServer; "
         f"s = EmbeddedServer(load_settings({{'data_dir': {str(data_dir)!r}, 'heap': '512m'}}, environ={{}})); "
         "st, _ = s.start(owner_pid=os.getpid()); print(st.pid, flush=True); import time; time.sleep(120)"
     )

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rule_reference import RULES, RefRow, add_years, build_graph, reference_chain, reference_rule
 
-from orggraph.coverage_rules import load_rules
-from orggraph.graph_export import export_records
-from orggraph.ingest import ingest_records, load_demo_fixture, load_demo_region
-from orggraph.query_catalogue import QUERIES_DIR, find_query, run_query
-from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.store import BoltStore
+from orggraph.analysis.query_catalogue import QUERIES_DIR, find_query, run_query
+from orggraph.graph.store import BoltStore
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import ingest_records, load_demo_fixture, load_demo_region
+from orggraph.model.coverage_rules import load_rules
+from orggraph.model.records import EdgeRecord, NodeRecord
 
 REGIONS = Path(__file__).resolve().parent / "data" / "regions"
 HAND = REGIONS / "hand_region.yaml"

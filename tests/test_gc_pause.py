@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from orggraph.gc_pause import cyclic_gc_paused
+from orggraph.model.gc_pause import cyclic_gc_paused
 
 
 def test_nested_pauses_resume_collection_only_at_the_outermost_end():

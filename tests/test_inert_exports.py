@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 
 from loaders.fixture import read_fixture
 from loaders.ledger_writer import write_ledgers
-from orggraph.cli import app
-from orggraph.gap_output import rows_csv
-from orggraph.graph_export import export_records
-from orggraph.inert_cells import TRIGGERS
-from orggraph.ingest import DEMO_FIXTURE, ingest_records, load_ledgers
-from orggraph.output import render
+from orggraph.cli.main import app
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import DEMO_FIXTURE, ingest_records, load_ledgers
+from orggraph.model.inert_cells import TRIGGERS
+from orggraph.present.gap_output import rows_csv
+from orggraph.present.output import render
 
 runner = CliRunner()
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1+1", "\r=2+2"]
@@ -93,8 +93,8 @@ def test_ledger_writer_csv_prefixes_the_apostrophe(tmp_path, encoding):
 
 
 def test_gap_files_are_inert(app_env):
-    from orggraph.coverage import gap_report
-    from orggraph.gap_output import gap_rows, report_xlsx
+    from orggraph.analysis.coverage import gap_report
+    from orggraph.present.gap_output import gap_rows, report_xlsx
 
     app_env.clear()
     ingest_records(app_env, *hostile_records())

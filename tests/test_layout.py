@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loaders.layout import header_key, load_layout
-from orggraph.schema import load_schema
+from orggraph.model.schema import load_schema
 
 
 def test_every_label_and_relationship_type_can_be_written_in_some_ledger():

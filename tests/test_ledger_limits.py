@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from loaders.ledger_limits import LedgerLimits, OverLong
 from loaders.ledger_reader import read_ledgers
 from loaders.ledger_validation import validate
-from orggraph.config import load_settings
-from orggraph.schema import load_schema
+from orggraph.model.config import load_settings
+from orggraph.model.schema import load_schema
 
 MB = 1024 * 1024
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from loaders.fixture import read_fixture
 from loaders.ledger_writer import write_ledgers
-from orggraph.cli import app
-from orggraph.errors import ValidationError
-from orggraph.ingest import DEMO_FIXTURE, load_ledgers
+from orggraph.cli.main import app
+from orggraph.ingest.load import DEMO_FIXTURE, load_ledgers
+from orggraph.model.errors import ValidationError
 
 runner = CliRunner()
 

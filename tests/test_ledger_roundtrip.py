@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.ledger_writer import write_ledgers
-from orggraph.credit_code import ALPHABET, with_check
-from orggraph.graph_export import export_records
-from orggraph.ingest import load_ledgers
-from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.schema import PropertySpec, load_schema
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import load_ledgers
+from orggraph.model.credit_code import ALPHABET, with_check
+from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.schema import PropertySpec, load_schema
 
 SCHEMA = load_schema()
 TEXT = st.text(

@@ -19,13 +19,13 @@ from typer.testing import CliRunner
 from loaders.fixture import read_fixture
 from loaders.ledger_writer import write_ledgers
 from loaders.region_generator import generate_region
-from orggraph.cli import app
-from orggraph.graph_export import export_records
-from orggraph.ingest import DEMO_FIXTURE, load_ledgers
-from orggraph.placement import Homes, load_placement
+from orggraph.cli.main import app
+from orggraph.graph.placement import Homes, load_placement
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import DEMO_FIXTURE, load_ledgers
 
 runner = CliRunner()
-PLACEMENT = Path(__file__).resolve().parent.parent / "orggraph" / "placement.yaml"
+PLACEMENT = Path(__file__).resolve().parent.parent / "orggraph" / "model" / "placement.yaml"
 
 
 def graph_state(store) -> tuple[set, set]:

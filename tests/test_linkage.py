@@ -10,11 +10,8 @@ import re
 import networkx as nx
 import pytest
 
-from orggraph.entities import AmbiguousEntity, Entity, find_entities, resolve_entity
-from orggraph.errors import QueryError
-from orggraph.graph_export import export_records
-from orggraph.ingest import load_demo_region
-from orggraph.linkage import (
+from orggraph.analysis.entities import AmbiguousEntity, Entity, find_entities, resolve_entity
+from orggraph.analysis.linkage import (
     LinkagePath,
     Rel,
     linkage_path_avoiding,
@@ -22,8 +19,11 @@ from orggraph.linkage import (
     linkage_statements,
     reach,
 )
-from orggraph.query_catalogue import QUERIES_DIR, load_catalogue, run_query
-from orggraph.schema import load_schema
+from orggraph.analysis.query_catalogue import QUERIES_DIR, load_catalogue, run_query
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import load_demo_region
+from orggraph.model.errors import QueryError
+from orggraph.model.schema import load_schema
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 AGREEMENT_A01 = "金城社区与国网济宁供电公司共建协议"
@@ -104,7 +104,11 @@ def test_entity_search_ranks_exact_prefix_contains_and_in_order(demo_store):
     [
         "国网济宁供电公司党委",  # a full official name (a server-side regex over every node timed out on such names)
         "济宁市第一人民医院党委" * 9,  # 99 characters
-        "太白'社区\"", ".*(?i)[a-z]+$", "太白社区) RETURN 1 //", "\\d{3}", "　太白　",
+        "太白'社区\"",
+        ".*(?i)[a-z]+$",
+        "太白社区) RETURN 1 //",
+        "\\d{3}",
+        "　太白　",
     ],
 )
 def test_any_text_searches_without_error(demo_store, text):
@@ -115,7 +119,7 @@ def test_any_text_searches_without_error(demo_store, text):
 
 
 def test_the_name_index_is_searched_tier_by_tier_and_only_as_far_as_needed(demo_store):
-    from orggraph.name_index import NameIndex
+    from orggraph.analysis.name_index import NameIndex
 
     index = NameIndex.fetch(demo_store)
     assert [(n.name, tier) for n, tier in index.search("太白社区", 2)] == [("太白社区", 1), ("太白社区党委", 2)]

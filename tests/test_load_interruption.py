@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from ledger_factory import write_tree_ledgers
 
-from orggraph import load_runs
-from orggraph.backends import open_store
-from orggraph.config import load_settings
-from orggraph.embedded_server import EmbeddedServer
-from orggraph.graph_export import export_records
-from orggraph.ingest import load_demo_fixture
+from orggraph.graph import load_runs
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import load_demo_fixture
+from orggraph.model.config import load_settings
 
 pytestmark = pytest.mark.slow
 

@@ -19,13 +19,13 @@ from ledger_factory import write_tree_ledgers
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from orggraph import load_runs
-from orggraph.backends import open_store
-from orggraph.cli import app
-from orggraph.coverage import gap_report
-from orggraph.errors import LoadInProgress
-from orggraph.ingest import HEARTBEAT_S, load_ledgers, write_demo_ledgers
-from orggraph.query_catalogue import find_query, run_query
+from orggraph.analysis.coverage import gap_report
+from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.cli.main import app
+from orggraph.graph import load_runs
+from orggraph.graph.backends import open_store
+from orggraph.ingest.load import HEARTBEAT_S, load_ledgers, write_demo_ledgers
+from orggraph.model.errors import LoadInProgress
 
 pytestmark = pytest.mark.slow
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

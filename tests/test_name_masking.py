@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 
 from loaders.fixture import read_fixture
 from loaders.region_generator import generate_region
-from orggraph.cli import app
-from orggraph.errors import QueryError
-from orggraph.graph_export import export_records
-from orggraph.ingest import DEMO_FIXTURE, ingest_records, load_ledgers
-from orggraph.privacy import KnownNames, mask_known, mask_paths, parse_name_path
-from orggraph.query_catalogue import load_catalogue, parse_query, run_query
+from orggraph.analysis.query_catalogue import load_catalogue, parse_query, run_query
+from orggraph.cli.main import app
+from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import DEMO_FIXTURE, ingest_records, load_ledgers
+from orggraph.model.errors import QueryError
+from orggraph.model.privacy import KnownNames, mask_known, mask_paths, parse_name_path
 
 runner = CliRunner()
 CATALOGUE = load_catalogue()

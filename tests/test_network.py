@@ -10,9 +10,7 @@ import random
 import networkx as nx
 import pytest
 
-from orggraph.errors import QueryError
-from orggraph.graph_export import export_records
-from orggraph.network import (
+from orggraph.analysis.network import (
     CriticalUnit,
     analyse_network,
     build_network,
@@ -22,6 +20,8 @@ from orggraph.network import (
     fetch_network,
     isolated_communities,
 )
+from orggraph.ingest.graph_export import export_records
+from orggraph.model.errors import QueryError
 
 COMMUNITY, ORG, UNIT, AGREEMENT = "Community", "PartyOrg", "Unit", "Agreement"
 

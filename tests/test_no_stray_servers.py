@@ -13,7 +13,7 @@ from stray_servers import servers_under
 
 from loaders.fixture import read_fixture
 from loaders.ledger_writer import write_ledgers
-from orggraph.ingest import DEMO_FIXTURE
+from orggraph.ingest.load import DEMO_FIXTURE
 
 
 def orggraph(data_dir: Path, *args: str) -> subprocess.CompletedProcess:

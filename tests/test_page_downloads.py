@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from orggraph.pages.common import csv_bytes
+from orggraph.app.pages.common import csv_bytes
 
 
 def test_a_downloaded_table_runs_nothing_and_keeps_blanks():

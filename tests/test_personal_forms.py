@@ -10,8 +10,8 @@ import pytest
 from app_harness import open_page as _open
 from app_harness import rerun as _run
 
-from orggraph.errors import ValidationError
-from orggraph.whatif import Proposal, personal_issues, resolve
+from orggraph.analysis.whatif import Proposal, personal_issues, resolve
+from orggraph.model.errors import ValidationError
 
 
 def _errors(at) -> str:

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders.cell_values import may_be_personal, personal_number
-from orggraph import credit_code
-from orggraph.personal_numbers import Kind, fields_with_numbers, find, may_hold
+from orggraph.model import credit_code
+from orggraph.model.personal_numbers import Kind, fields_with_numbers, find, may_hold
 
 ID, MOBILE, LANDLINE = Kind.ID_CARD, Kind.MOBILE, Kind.LANDLINE
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orggraph.errors import QueryError, ReadOnlyViolation
-from orggraph.query_catalogue import bind, find_query, load_catalogue, parse_query, run_query
+from orggraph.analysis.query_catalogue import bind, find_query, load_catalogue, parse_query, run_query
+from orggraph.model.errors import QueryError, ReadOnlyViolation
 
 CATALOGUE = load_catalogue()
 

@@ -11,12 +11,12 @@ import pytest
 from neo4j import RoutingControl
 from typer.testing import CliRunner
 
-from orggraph.backends import open_store
-from orggraph.cli import app
-from orggraph.config import load_settings
-from orggraph.embedded_server import EmbeddedServer
-from orggraph.embedded_server_users import READER, server_api
-from orggraph.errors import ReadOnlyViolation
+from orggraph.cli.main import app
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.graph.embedded_server_users import READER, server_api
+from orggraph.model.config import load_settings
+from orggraph.model.errors import ReadOnlyViolation
 
 runner = CliRunner()
 

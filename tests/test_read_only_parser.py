@@ -10,8 +10,8 @@ import test_cypher_text
 import test_read_only
 from cypher_parser import run_parser
 
-from orggraph.cypher_text import READ_FUNCTION_NAMESPACES, READ_FUNCTIONS, READ_PROCEDURES, write_clauses
-from orggraph.query_catalogue import load_catalogue
+from orggraph.analysis.query_catalogue import load_catalogue
+from orggraph.graph.cypher_text import READ_FUNCTION_NAMESPACES, READ_FUNCTIONS, READ_PROCEDURES, write_clauses
 
 WRITE_RULES = frozenset(
     {"createClause", "insertClause", "mergeClause", "setClause", "removeClause", "deleteClause", "foreachClause"}

@@ -23,12 +23,12 @@ import networkx as nx
 import pytest
 from rule_reference import _in, _out, _prop, _serving, _streets_within, build_graph, reference_rule
 
-from orggraph.coverage import gap_report
-from orggraph.coverage_rules import load_rules
-from orggraph.ingest import ingest_records
-from orggraph.query_catalogue import find_query, run_query
-from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.store import BoltStore
+from orggraph.analysis.coverage import gap_report
+from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.graph.store import BoltStore
+from orggraph.ingest.load import ingest_records
+from orggraph.model.coverage_rules import load_rules
+from orggraph.model.records import EdgeRecord, NodeRecord
 
 AS_OF = dt.date(2026, 6, 30)
 BEFORE, AFTER = dt.date(2026, 6, 29), dt.date(2026, 7, 1)

@@ -22,10 +22,10 @@ import pytest
 
 from loaders.layout import load_layout
 from loaders.region_generator import SCALES, TODAY, generate_region
-from orggraph.credit_code import is_valid
-from orggraph.errors import ConfigError
-from orggraph.records import EdgeRecord, NodeRecord
-from orggraph.schema import PropertySpec, load_schema
+from orggraph.model.credit_code import is_valid
+from orggraph.model.errors import ConfigError
+from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.schema import PropertySpec, load_schema
 
 REPO = Path(__file__).resolve().parent.parent
 PY_TYPES = {"string": str, "integer": int, "float": float, "boolean": bool, "date": dt.date}

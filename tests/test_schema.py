@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from orggraph import statements
-from orggraph.coverage_rules import load_rules
-from orggraph.errors import SchemaError
-from orggraph.model_docs import check_model_doc, render_model
-from orggraph.query_catalogue import load_catalogue
-from orggraph.schema import load_schema
+from orggraph.analysis.query_catalogue import load_catalogue
+from orggraph.graph import statements
+from orggraph.model.coverage_rules import load_rules
+from orggraph.model.errors import SchemaError
+from orggraph.model.schema import load_schema
+from orggraph.present.model_docs import check_model_doc, render_model
 
 DESIGN_LABELS = {
     "District",

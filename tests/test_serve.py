@@ -11,9 +11,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from orggraph.backends import open_store
-from orggraph.config import load_settings
-from orggraph.embedded_server import EmbeddedServer, free_port
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer, free_port
+from orggraph.model.config import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

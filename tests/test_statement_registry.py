@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orggraph.statements import UnregisteredStatement
+from orggraph.graph.statements import UnregisteredStatement
 
 REPO = Path(__file__).resolve().parent.parent
 REGISTRY = {"statements.py", "statements_analysis.py"}
@@ -60,7 +60,7 @@ def test_the_store_refuses_a_statement_built_outside_the_registry_by_orggraph_co
     with pytest.raises(UnregisteredStatement, match=r"a_module_that_writes_cypher\.py"):
         exec(code, {"store": demo_store})
     assert demo_store.read("MATCH (s:Street) RETURN s.id AS id")
-    from orggraph.statements import node_ids
+    from orggraph.graph.statements import node_ids
 
     registered = compile("store.read(node_ids(store.schema, 'Street'))", inside, "exec")
     exec(registered, {"store": demo_store, "node_ids": node_ids})

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from neo4j.exceptions import ConstraintError
 
-from orggraph.errors import QueryError, ReadOnlyViolation, SchemaError
-from orggraph.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.errors import QueryError, ReadOnlyViolation, SchemaError
+from orggraph.model.records import EdgeRecord, NodeRecord, Source
 
 SRC = Source("台账.xlsx", 7, load_id="L1", loaded_at="2026-11-01T08:00:00")
 

@@ -1,7 +1,7 @@
 """The broken-ledger corpus: one fault per file, each derived from the demo region's good ledgers.
 
 Run from anywhere: ``python tests/data/make_bad_ledgers.py``. It writes the demo region's records
-(``orggraph/fixtures/demo_small.yaml``) as good ledgers with ``loaders.ledger_writer`` (a workbook, and
+(``orggraph/ingest/fixtures/demo_small.yaml``) as good ledgers with ``loaders.ledger_writer`` (a workbook, and
 CSV sets in UTF-8, UTF-8 with BOM and GB18030), then derives every broken file by changing one thing:
 openpyxl for .xlsx, rows re-encoded to bytes for .csv. Everything lands in ``tests/data/bad/`` (wiped
 first) with ``expected.yaml``, which says where each fault must be reported.
@@ -44,7 +44,7 @@ if str(HERE) not in sys.path:
 from bad_corpus import Case, CsvSheet, Raw, Registry, Where, XlsxSheet  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "bad"
-FIXTURE = REPO / "orggraph" / "fixtures" / "demo_small.yaml"
+FIXTURE = REPO / "orggraph" / "ingest" / "fixtures" / "demo_small.yaml"
 FIXED_TIME = dt.datetime(2025, 1, 1)
 FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 

@@ -1,0 +1,236 @@
+"""The coverage-gap engine: runs each rule's query (``coverage_rules.yaml`` → ``queries/gap_*.cypher``) on
+the graph server, places every row in its area chain, and gives per rule and per area covered / total /
+rate and the gaps, each with why it is a gap and a suggested action.
+
+Rule queries return one row per member of the population; they run side by side (the server has cores
+to spare while one query runs) and each is wrapped to return one collected row, which ArcadeDB answers
+about 40% faster than the same rows one by one. Scoping to an area happens here, from the place chain,
+so every query stays a plain script an analyst can run in cypher-shell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from orggraph.analysis.coverage_actions import Suggester
+from orggraph.analysis.geography import AREA_LEVELS, Geography, Place
+from orggraph.analysis.query_catalogue import bind, find_query
+from orggraph.graph.statements_analysis import rule_rows
+from orggraph.graph.store import BoltStore
+from orggraph.model.coverage_rules import CoverageRule, load_rules
+from orggraph.model.gc_pause import cyclic_gc_paused
+
+PARALLEL_QUERIES = 3  # measured on 2 cores: 2–4 workers within noise once the server's JIT is warm
+
+
+@dataclass(frozen=True)
+class Gap:
+    rule_id: str
+    id: str
+    name: str
+    place: str | None
+    chain: tuple[Place, ...]  # district › street › community › grid (those present)
+    reason: str
+    why_zh: str
+    why_en: str
+    detail: object
+    action_zh: str
+    action_en: str
+
+    def chain_text(self, sep: str = " › ") -> str:
+        return sep.join(p.name for p in self.chain)
+
+
+@dataclass(frozen=True)
+class AreaRate:
+    area: Place
+    covered: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: CoverageRule
+    covered: int
+    total: int
+    gaps: tuple[Gap, ...]
+    areas: dict[str, tuple[AreaRate, ...]] = field(repr=False)  # level label → rates of every area at it
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class GapReport:
+    as_of: dt.date
+    area: Place | None
+    outcomes: tuple[RuleOutcome, ...]
+
+    def gaps(self) -> list[Gap]:
+        return [g for o in self.outcomes for g in o.gaps]
+
+
+@dataclass(frozen=True)
+class CoverageIndex:
+    """What a report needs besides the rule rows, for one state of the graph (the app keeps it per load)."""
+
+    geography: Geography
+    suggester: Suggester
+
+    @classmethod
+    @cyclic_gc_paused()  # ~45k places and the suggestion indexes: no cycles to look for
+    def fetch(cls, store: BoltStore) -> CoverageIndex:
+        geography = Geography.fetch(store)
+        suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
+        suggester.prefetch()
+        return cls(geography, suggester)
+
+
+def rule_statement(rule: CoverageRule) -> str:
+    """The rule's catalogue query wrapped to return its rows as one collected row."""
+    return rule_rows(find_query(rule.query).text)
+
+
+def fetch_rule_rows(read: Callable[..., list[dict]], rule: CoverageRule, as_of: dt.date) -> list[dict]:
+    query = find_query(rule.query)
+    return read(rule_statement(rule), bind(query, {"as_of": as_of}), name=query.name)[0]["rows"]
+
+
+@cyclic_gc_paused()  # tens of thousands of rows and gaps, no cycles among them
+def gap_report(
+    store: BoltStore,
+    rule_ids: Iterable[str] | None = None,
+    area_id: str | None = None,
+    as_of: dt.date | None = None,
+    index: CoverageIndex | Callable[[], CoverageIndex] | None = None,
+    read: Callable[..., list[dict]] | None = None,
+) -> GapReport:
+    """The report for the chosen rules (all by default) within an area (everywhere by default). Pass the
+    ``index`` of an earlier report on the same graph to skip fetching the geography again (or a function
+    that returns it, e.g. a cached loader: it is called alongside the rule queries), and ``read``
+    to run the rule queries elsewhere than in their own read transactions (what-if: inside a scratch
+    transaction, one query at a time)."""
+    book = load_rules()
+    rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
+    as_of = as_of or dt.date.today()
+    done: dict[str, RuleOutcome] = {}
+    if read is None:  # the geography is fetched alongside the rule queries, and each rule's rows are placed
+        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:  # while the others are still running
+            loader = index if callable(index) else (lambda: CoverageIndex.fetch(store))
+            pending = pool.submit(loader) if not isinstance(index, CoverageIndex) else None
+            futures = {pool.submit(fetch_rule_rows, store.read, r, as_of): r for r in rules}
+            index = pending.result() if pending else index
+            area = index.geography.area(area_id) if area_id else None
+            for future in as_completed(futures):
+                rule = futures[future]
+                done[rule.id] = _rule_outcome(rule, future.result(), index, area)
+    else:
+        index = index() if callable(index) else index or CoverageIndex.fetch(store)
+        area = index.geography.area(area_id) if area_id else None
+        for rule in rules:
+            done[rule.id] = _rule_outcome(rule, fetch_rule_rows(read, rule, as_of), index, area)
+    return GapReport(as_of, area, tuple(done[r.id] for r in rules))
+
+
+def _rule_outcome(rule: CoverageRule, rows: list[dict], index: CoverageIndex, area: Place | None) -> RuleOutcome:
+    """One rule's rows scoped, placed, counted and explained."""
+    geography, suggester = index.geography, index.suggester
+    scoped = _in_scope(rows, geography, area)
+    joint = {code for code, reason in rule.reasons.items() if reason.action == "joint_branch"}
+    partners = suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in scoped if r["reason"] in joint)
+    outcome = _outcome(rule, scoped, geography, suggester, partners)
+    # the areas above the scope would only repeat the scope's own numbers
+    return outcome if area is None else _within(outcome, geography, area)
+
+
+def _within(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutcome:
+    areas = {
+        level: tuple(a for a in rates if geography.within(a.area.id, area.id)) for level, rates in outcome.areas.items()
+    }
+    return RuleOutcome(outcome.rule, outcome.covered, outcome.total, outcome.gaps, areas)
+
+
+def _in_scope(rows: list[dict], geography: Geography, area: Place | None) -> list[dict]:
+    rows = sorted(rows, key=lambda r: r["id"])
+    return rows if area is None else [r for r in rows if geography.within(r["place"], area.id)]
+
+
+def _outcome(
+    rule: CoverageRule, rows: list[dict], geography: Geography, suggester: Suggester, partners: dict[str, list[str]]
+) -> RuleOutcome:
+    per_place = Counter(r["place"] for r in rows)
+    covered_per_place = Counter(r["place"] for r in rows if r["covered"])
+    totals: Counter[str] = Counter()
+    covered: Counter[str] = Counter()
+    for place, n in per_place.items():  # counted per place, then added to each area above it
+        for a in geography.areas(place):
+            totals[a.id] += n
+            covered[a.id] += covered_per_place[place]
+    gaps = [_gap(rule, r, geography.areas(r["place"]), suggester, partners) for r in rows if not r["covered"]]
+    areas: dict[str, list[AreaRate]] = {level: [] for level in AREA_LEVELS}
+    for aid in sorted(totals):
+        place = geography.places[aid]
+        areas[place.label].append(AreaRate(place, covered[aid], totals[aid]))
+    n_covered = sum(bool(r["covered"]) for r in rows)
+    return RuleOutcome(rule, n_covered, len(rows), tuple(gaps), {k: tuple(v) for k, v in areas.items()})
+
+
+def _gap(
+    rule: CoverageRule, row: dict, chain: tuple[Place, ...], suggester: Suggester, partners: dict[str, list[str]]
+) -> Gap:
+    reason = rule.reasons.get(row["reason"])
+    if reason is None:  # a query that answers a code the rules file does not explain: a bug, say so plainly
+        raise KeyError(f"rule {rule.id}: query answered an unknown reason {row['reason']!r}")
+    detail = row["detail"]
+    fill = {"detail": "" if detail is None else detail}
+    action = suggester.suggest(reason, row["id"], row["place"], detail, partners)
+    return Gap(
+        rule.id,
+        row["id"],
+        row["name"],
+        row["place"],
+        chain,
+        row["reason"],
+        reason.zh.format(**fill),
+        reason.en.format(**fill),
+        detail,
+        action.zh,
+        action.en,
+    )
+
+
+def lint_statements() -> dict[str, str]:
+    """Every wrapped rule statement, for the Neo4j-parser lint test."""
+    return {f"coverage:{r.id}": rule_statement(r) for r in load_rules().rules}
+
+
+def narrow(
+    report: GapReport, geography: Geography, rule_ids: Iterable[str] = (), area_id: str | None = None
+) -> GapReport:
+    """A whole-region report cut to some rules and an area, in memory: the same numbers a scoped run of the
+    rule queries gives (a test holds the two equal), without running them again. Joint-branch partners
+    stay those planned over the whole region (they are grouped within one community either way)."""
+    wanted = set(rule_ids)
+    outcomes = [o for o in report.outcomes if not wanted or o.rule.id in wanted]
+    if wanted and len(outcomes) != len(wanted):
+        load_rules().rule(next(iter(wanted - {o.rule.id for o in outcomes})))  # raises, naming the valid ones
+    if area_id is None:
+        return GapReport(report.as_of, None, tuple(outcomes))
+    area = geography.area(area_id)
+    return GapReport(report.as_of, area, tuple(_narrow_outcome(o, geography, area) for o in outcomes))
+
+
+def _narrow_outcome(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutcome:
+    own = next((a for a in outcome.areas.get(area.label, ()) if a.area.id == area.id), None)
+    covered, total = (own.covered, own.total) if own else (0, 0)
+    gaps = tuple(g for g in outcome.gaps if any(p.id == area.id for p in g.chain))
+    return _within(RuleOutcome(outcome.rule, covered, total, gaps, outcome.areas), geography, area)

@@ -1,0 +1,83 @@
+"""用户与审计 Users & audit (admins only): the accounts (no passwords; they are changed with ``orggraph user``) and
+the audit log, filtered by user, action and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from orggraph.access import audit
+from orggraph.access.accounts import public_rows
+from orggraph.app.pages import session
+from orggraph.app.pages.common import show_error, t
+from orggraph.model.config import load_settings
+from orggraph.model.errors import OrgGraphError
+
+ACTION_NAMES = {
+    "login": ("登录", "login"),
+    "login_failed": ("登录失败", "failed login"),
+    "import": ("导入", "import"),
+    "import_refused": ("导入被拒", "import refused"),
+    "sync_removal": ("同步删除", "sync removal"),
+    "whatif": ("假设分析", "what-if"),
+    "query": ("查询", "query"),
+    "export": ("导出", "export"),
+}
+
+
+def audit_rows(events: list[dict]) -> list[dict]:
+    """Events as table rows: time, user, action, and what was done as one text."""
+    return [
+        {
+            t("时间 (UTC)", "At (UTC)"): e.get("at"),
+            t("用户", "User"): e.get("user"),
+            t("操作", "Action"): t(*ACTION_NAMES.get(e.get("action"), (e.get("action"),) * 2)),
+            t("详情", "Detail"): ", ".join(f"{k}={v}" for k, v in e.items() if k not in ("at", "user", "action")),
+        }
+        for e in events
+    ]
+
+
+def _filters(events: list[dict]) -> audit.AuditFilter:
+    c1, c2, c3, c4 = st.columns(4)
+    users = sorted({str(e.get("user")) for e in events})
+    every = t("全部", "all")
+    user = c1.selectbox(t("用户", "User"), [None, *users], key="admin_user", format_func=lambda u: u or every)
+    action = c2.selectbox(
+        t("操作", "Action"),
+        [None, *audit.ACTIONS],
+        key="admin_action",
+        format_func=lambda a: t(*ACTION_NAMES[a]) if a else t("全部", "all"),
+    )
+    since = c3.date_input(t("起始日期", "From"), value=None, key="admin_since")
+    until = c4.date_input(t("截止日期", "To"), value=None, key="admin_until")
+    return audit.AuditFilter(user, action, _day(since), _day(until))
+
+
+def _day(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def render() -> None:
+    st.title(t("用户与审计", "Users & audit"))
+    try:
+        session.require("admin")
+    except OrgGraphError as exc:
+        show_error(exc)
+        return
+    data_dir = load_settings().resolved_data_dir()
+    st.subheader(t("用户", "Users"))
+    users = public_rows(session.account_store().users())
+    if users:
+        st.dataframe(pd.DataFrame(users), hide_index=True, width="stretch")
+    else:
+        st.info(t("尚无账号(本机模式)。用 orggraph user add 添加", "No accounts yet (local mode): orggraph user add"))
+    st.subheader(t("审计日志", "Audit log"))
+    every = audit.read_events(data_dir)
+    keep = _filters(every)
+    shown = [e for e in every if keep.keeps(e)]
+    st.caption(t(f"共 {len(shown)} 条(最新在前)", f"{len(shown)} events, newest first"))
+    if shown:
+        st.dataframe(pd.DataFrame(audit_rows(shown)), hide_index=True, width="stretch")

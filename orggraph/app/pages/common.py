@@ -1,0 +1,258 @@
+"""What every page shares: the store, the caches keyed by the graph's state, the language and privacy
+switches, and the sidebar (backend in use, when the data was loaded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report, narrow
+from orggraph.analysis.entities import find_entities
+from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES
+from orggraph.analysis.name_index import NameIndex
+from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.app.pages import session
+from orggraph.graph.area_scope import ScopedStore
+from orggraph.graph.backends import open_store
+from orggraph.graph.store import BoltStore
+from orggraph.model.config import load_settings
+from orggraph.model.errors import LoadInProgress, OrgGraphError
+from orggraph.model.privacy import mask_name
+from orggraph.model.schema import load_schema
+from orggraph.present.gap_output import rows_csv
+
+
+def today() -> dt.date:
+    """The date the pages mean by today: the settings' fixed date if one is set (tests, reproducing a report),
+    else the calendar's."""
+    return load_settings().current_date()
+
+
+@st.cache_resource
+def base_store() -> BoltStore:
+    """One store (driver pool) per app process, shared by every session."""
+    return open_store(load_settings())
+
+
+@st.cache_resource
+def _area_store(area: str) -> ScopedStore:
+    return ScopedStore(base_store(), area)
+
+
+def store_of(area: str | None) -> BoltStore:
+    """The graph as a user of ``area`` sees it: cut to the area (``area_scope``), or whole (None)."""
+    return _area_store(area) if area else base_store()  # type: ignore[return-value]  # same methods
+
+
+def store() -> BoltStore:
+    """The graph as this session's user sees it: every page reads through this, so the area scope holds below
+    the pages."""
+    return store_of(session.area())
+
+
+def whole_area() -> tuple[str, str]:
+    """What "everywhere" is for this viewer (中文, English): the whole region, or their street."""
+    area = session.area()
+    if not area:
+        return "全部区域", "all areas"
+    name = area_label(area)
+    return name, name
+
+
+def area_label(area: str) -> str:
+    """An area as the sidebar names it: the street's name and id (the id alone while the graph cannot say)."""
+    try:
+        return f"{_area_store(area).scope().name}({area})"
+    except OrgGraphError:
+        return area
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def graph_version(area: str | None = None) -> dict:
+    """When the last load finished and how many nodes there are (in the area): every cache below is keyed by it,
+    so a load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
+    label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
+    scan of ~70 ms); the counts are kept for the overview's headline."""
+    version = run_query(base_store(), find_query("graph_version"))[0]
+    counts = store_of(area).node_counts()
+    return {**version, "nodes": sum(counts.values()), "counts": counts}
+
+
+def version_key() -> str:
+    """The key of every cache below: the graph's state and the session's area (the last field, which the cached
+    functions read their store from: :func:`store_for`). The store's load token (0.25 s old at most) makes it
+    change as soon as a load starts (it raises LoadInProgress: no key, no page on half a load) and ends."""
+    area = session.area()
+    v = graph_version(area)
+    return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{base_store().load_token()}|{area or ''}"
+
+
+def store_for(version: str) -> BoltStore:
+    """The store a cached function keyed by ``version`` reads (callable from worker threads: no session)."""
+    return store_of(version.rsplit("|", 1)[1] or None)
+
+
+@contextmanager
+def load_notice() -> Iterator[None]:
+    """The one place a page meets a load in progress (app.py runs every page in it): the message, with the share
+    written so far, instead of the page's data."""
+    try:
+        yield
+    except LoadInProgress as exc:
+        st.info(t(exc.zh, exc.en), icon="⏳")
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def coverage_index(version: str) -> CoverageIndex:
+    """The geography and suggestion indexes for one state of the graph."""
+    return CoverageIndex.fetch(store_for(version))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def whole_report(as_of: dt.date, version: str) -> GapReport:
+    """Every rule over the whole region for one day and one state of the graph, kept as the object itself
+    (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of rules and
+    area is cut from it in memory."""
+    return gap_report(store_for(version), None, None, as_of, lambda: coverage_index(version))
+
+
+def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
+    """The gap report for the current graph, some rules (all by default) in an area (everywhere by default)."""
+    version = version_key()
+    whole = whole_report(as_of or today(), version)
+    return narrow(whole, coverage_index(version).geography, rules, area)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_query(name: str, params: tuple, version: str, day: dt.date, names: bool = False) -> list[dict]:
+    return run_query(store_for(version), find_query(name), dict(params), day, names=names)
+
+
+def names_shown() -> bool:
+    """Whether this viewer sees person names: they turned the sidebar's switch on and their role may (an admin,
+    or the local mode); never on the switch alone."""
+    return bool(st.session_state.get("show_names")) and session.may("names")
+
+
+def query(name: str, **params) -> list[dict]:
+    """A catalogue query's rows for the current graph (cached until the graph changes), the person names it
+    declares masked unless this viewer sees names (:func:`names_shown`)."""
+    return cached_query(name, tuple(sorted(params.items())), version_key(), today(), names_shown())
+
+
+@st.cache_resource(show_spinner=False)
+def server_info() -> dict[str, str]:
+    return base_store().server_info()
+
+
+def lang() -> str:
+    st.session_state.setdefault("lang", "zh")
+    return st.session_state["lang"]
+
+
+def t(zh: str, en: str) -> str:
+    """The label in the viewer's language."""
+    return zh if lang() == "zh" else en
+
+
+def show_error(exc: OrgGraphError) -> None:
+    """An error as every page shows one: its message in the viewer's language, never a stack trace."""
+    st.error(t(exc.zh, exc.en))
+
+
+def person(name: str | None) -> str:
+    """A person's name as this viewer may see it: masked unless they turned masking off."""
+    return name or "" if names_shown() else mask_name(name)
+
+
+def language_switch() -> None:
+    """The sidebar's 中文/English switch (one widget key, so a choice made on the login page carries over)."""
+    st.sidebar.radio(
+        "语言 / Language",
+        ["zh", "en"],
+        key="lang",
+        format_func=lambda v: "中文" if v == "zh" else "English",
+        horizontal=True,
+    )
+
+
+def sidebar() -> None:
+    language_switch()
+    st.sidebar.toggle(
+        t("显示人员姓名", "Show person names"), key="show_names", value=False, disabled=not session.may("names")
+    )
+    info = server_info()
+    st.sidebar.caption(f"{t('后端', 'Backend')}: {info['backend']} · {info['agent']}")
+    try:
+        loaded = graph_version()["loaded"]
+    except LoadInProgress as exc:
+        st.sidebar.caption(t(exc.zh, exc.en))
+        return
+    st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {loaded or t('未记录', 'not recorded')}")
+
+
+def area_picker(key: str, levels: int = 4) -> str | None:
+    """Cascading pickers 区 → 街道 → 社区 → 网格, each list filtered by the one above; returns the id of
+    the deepest area chosen (None: everywhere). ``key`` prefixes the widgets' session keys."""
+    geography = coverage_index(version_key()).geography
+    roots = geography.children(None)  # a user with an area: their street is the top (its district is not theirs)
+    start = AREA_LEVELS.index(roots[0].label) if roots else 0
+    names = [LEVEL_NAMES[label] for label in AREA_LEVELS[start:levels]]
+    chosen: str | None = None
+    cols = st.columns(len(names))
+    for i, (col, (zh, en)) in enumerate(zip(cols, names, strict=True)):
+        options = geography.children(chosen) if (i == 0 or chosen) else []
+        if i > 0 and not chosen:
+            col.selectbox(t(zh, en), [t("(全部)", "(all)")], key=f"{key}_{i}", disabled=True)
+            continue
+        ids = [None, *[p.id for p in options]]
+        label_of = {p.id: p.name for p in options}
+        picked = col.selectbox(
+            t(zh, en),
+            ids,
+            key=f"{key}_{i}",
+            format_func=lambda v, lo=label_of: t("(全部)", "(all)") if v is None else lo.get(v, v),
+        )
+        if picked is None:
+            break
+        chosen = picked
+    return chosen
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def name_index(version: str) -> NameIndex:
+    """Every searchable name for one state of the graph (and the viewer's area: the version carries it)."""
+    return NameIndex.fetch(store_for(version))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _search(text: str, version: str) -> list:
+    return find_entities(store_for(version), text, limit=20, index=name_index(version))
+
+
+def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:
+    """A search box with fuzzy Chinese name search and a choice among the matches; returns an Entity."""
+    text = st.text_input(label, key=f"{key}_text", placeholder=placeholder).strip()
+    if not text:
+        return None
+    found = _search(text, version_key())
+    if not found:
+        st.warning(t(f"没有找到“{text}”", f"nothing matches '{text}'"))
+        return None
+    schema = load_schema()
+    return st.selectbox(
+        f"{label} · {t('匹配结果', 'matches')}",
+        found,
+        key=f"{key}_choice",
+        format_func=lambda e: f"{e.name}({schema.nodes[e.label].zh} {e.label} · {e.id})",  # the same in both languages
+    )
+
+
+def csv_bytes(frame) -> bytes:
+    """A table as the CSV a download gives: UTF-8 with a BOM for Excel, blanks as empty cells, and no cell that a
+    spreadsheet would run as a formula (``gap_output.rows_csv``)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return rows_csv(rows).encode("utf-8")

@@ -1,0 +1,170 @@
+"""Cypher 查询 Saved queries: pick a named script from ``queries/``, fill a form generated from its declared
+parameters (text, number, date or checkbox by type; defaults from its ``:param`` lines), run it read-only,
+see the rows as a table and download them as CSV.
+
+UI only: the catalogue is ``orggraph.analysis.query_catalogue`` and the run goes through ``common.query`` (cached per
+graph state; ``run_query`` refuses any statement that would write).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from orggraph.access.audit import query_detail
+from orggraph.analysis.query_catalogue import TODAY, Parameter, Query, load_catalogue
+from orggraph.app.pages import common, session
+from orggraph.app.pages.common import lang, query, show_error, t, today
+from orggraph.model.errors import OrgGraphError
+
+MAX_SHOWN = 10_000  # rows drawn in the table; the CSV holds them all
+MAX_CELL = 300  # characters of a nested value shown in a cell
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _catalogue() -> dict[str, Query]:
+    return load_catalogue()
+
+
+def _default(p: Parameter) -> Any:
+    if p.default is TODAY:
+        return today()
+    if p.type == "boolean":
+        return bool(p.default)
+    if p.type == "string":
+        return "" if p.default is None else str(p.default)
+    return p.default
+
+
+def _widget(q: Query, p: Parameter) -> Any:
+    """One form field for a parameter, typed by its declaration; its session key names query and parameter."""
+    key = f"cypher_p_{q.name}_{p.name}"
+    st.session_state.setdefault(key, _default(p))
+    label = f"{p.name}{' *' if p.required else ''}({p.type})"
+    help_text = p.description or None
+    if p.type == "integer":
+        return st.number_input(label, step=1, key=key, help=help_text)
+    if p.type == "float":
+        return st.number_input(label, key=key, help=help_text, format="%g")
+    if p.type == "date":
+        return st.date_input(
+            label, key=key, help=help_text, min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)
+        )
+    if p.type == "boolean":
+        return st.checkbox(label, key=key, help=help_text)
+    return st.text_input(label, key=key, help=help_text)
+
+
+def given_values(q: Query, values: dict[str, Any]) -> dict[str, Any]:
+    """The values to bind: a blank field is left out (its default applies, or a required one is reported)."""
+    out = {}
+    for p in q.parameters:
+        value = values.get(p.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            continue
+        out[p.name] = int(value) if p.type == "integer" else value
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def result_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows as a table: nested values as JSON text, and a column holding values of several types as text (so
+    every column has one type). The person names the query declares come masked from ``common.query``."""
+    shown = [{k: _cell(v) for k, v in r.items()} for r in rows]
+    frame = pd.DataFrame(shown, columns=list(rows[0]) if rows else None)
+    for col in frame.columns:
+        kinds = {type(v) for v in frame[col] if v is not None and not (isinstance(v, float) and pd.isna(v))}
+        if len(kinds) > 1:
+            frame[col] = frame[col].map(lambda v: None if v is None else str(v))
+    return frame
+
+
+def _describe(q: Query) -> None:
+    first, second = (q.zh, q.en) if lang() == "zh" else (q.en, q.zh)
+    st.markdown(f"**{first}**")
+    st.caption(second)
+    with st.expander(t("查看 Cypher 语句(只读执行)", "Show the Cypher (run read-only)")):
+        st.code(q.text, language="cypher")
+
+
+def _form(q: Query) -> None:
+    with st.form(f"cypher_form_{q.name}"):
+        if q.parameters:
+            st.caption(t("带 * 的参数必填", "Parameters marked * are required"))
+        values = {p.name: _widget(q, p) for p in q.parameters}
+        if not q.parameters:
+            st.caption(t("此查询没有参数", "This query takes no parameters"))
+        if st.form_submit_button(t("运行查询", "Run"), type="primary"):
+            st.session_state["cypher_run"] = {"name": q.name, "params": given_values(q, values)}
+
+
+def _results(q: Query) -> None:
+    run = st.session_state.get("cypher_run")
+    if not run or run["name"] != q.name:
+        return
+    try:
+        with st.spinner(t("查询中…", "Running…")):
+            rows = query(q.name, **run["params"])
+    except OrgGraphError as exc:
+        show_error(exc)
+        return
+    if not run.get("logged"):
+        session.record("query", **query_detail(q.name, run["params"], len(rows)))
+        run["logged"] = True
+    if not rows:
+        st.info(t("查询没有返回结果", "The query returned no rows"))
+        return
+    frame = result_frame(rows)
+    st.success(t(f"共 {len(rows)} 行", f"{len(rows)} rows"))
+    if len(frame) > MAX_SHOWN:
+        st.caption(
+            t(f"表格只显示前 {MAX_SHOWN} 行,下载的 CSV 含全部", f"Showing the first {MAX_SHOWN}; the CSV has all")
+        )
+    shown = frame.head(MAX_SHOWN).map(lambda v: v[:MAX_CELL] + "…" if isinstance(v, str) and len(v) > MAX_CELL else v)
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="—")
+    st.download_button(
+        t("下载 CSV", "Download CSV"),
+        session.recorded_download(f"cypher:{q.name}", lambda: common.csv_bytes(frame), len(frame)),  # made on a click
+        file_name=f"{q.name}.csv",
+        mime="text/csv",
+        key="cypher_download",
+        on_click="ignore",
+    )
+
+
+def render() -> None:
+    st.title(t("Cypher 查询", "Cypher queries"))
+    st.caption(
+        t(
+            "选择 queries/ 中保存的查询,填写参数后只读执行",
+            "Pick a saved query from queries/, fill in its parameters, run it read-only",
+        )
+    )
+    try:
+        catalogue = _catalogue()
+    except OrgGraphError as exc:
+        show_error(exc)
+        return
+    names = list(catalogue)
+    st.session_state.setdefault("cypher_query", "agreements_expiring" if "agreements_expiring" in names else names[0])
+    name = st.selectbox(
+        t("查询", "Query"),
+        names,
+        key="cypher_query",
+        format_func=lambda n: f"{n} · {catalogue[n].zh if lang() == 'zh' else catalogue[n].en}",
+    )
+    q = catalogue[name]
+    _describe(q)
+    _form(q)
+    _results(q)

@@ -1,0 +1,127 @@
+"""A network drawn with pyvis, offline: vis.js inlined, every remote or relative ``src``/``href`` pyvis
+adds removed, physics run until the layout settles and then switched off (no drifting on large views),
+coloured and shaped by kind with a legend."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import streamlit as st
+from pyvis.network import Network
+
+from orggraph.app.pages.common import t
+from orggraph.model.schema import load_schema
+
+# label → (colour, shape); the legend is drawn from this table
+STYLE = {
+    "District": ("#7f3b08", "box"),
+    "Street": ("#b35806", "box"),
+    "Community": ("#e08214", "box"),
+    "Grid": ("#fdb863", "box"),
+    "Compound": ("#8073ac", "square"),
+    "Building": ("#b2abd2", "square"),
+    "CommercialZone": ("#c51b7d", "diamond"),
+    "CommercialBuilding": ("#e9a3c9", "diamond"),
+    "PartyOrg": ("#d7191c", "dot"),
+    "Unit": ("#2c7bb6", "triangle"),
+    "Agreement": ("#1a9641", "star"),
+    "Commitment": ("#66bd63", "star"),
+    "Need": ("#f46d43", "hexagon"),
+    "Resource": ("#74add1", "hexagon"),
+    "Project": ("#a6d96a", "hexagon"),
+    "Person": ("#5e5e5e", "dot"),
+    "OwnersCommittee": ("#4d9221", "box"),
+    "ServiceStation": ("#de77ae", "star"),
+}
+OTHER = ("#999999", "dot")
+HIGHLIGHT = "#ffd400"
+_EXTERNAL = re.compile(r"<(?:link|script)\b[^>]*\b(?:href|src)=\"[^\"]*\"[^>]*>(?:\s*</script>)?", re.IGNORECASE)
+_FREEZE = (
+    "network.once('stabilizationIterationsDone', function () {"
+    " network.setOptions({physics: false}); document.body.setAttribute('data-stabilized', '1'); });"
+)
+OPTIONS = """{
+  "physics": {"solver": "forceAtlas2Based", "stabilization": {"enabled": true, "iterations": 300, "fit": true}},
+  "interaction": {"hover": true, "navigationButtons": false, "tooltipDelay": 120},
+  "edges": {"smooth": false, "arrows": {"to": {"enabled": true, "scaleFactor": 0.5}}},
+  "nodes": {"font": {"size": 13, "face": "Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"}}
+}"""
+
+
+def _plain(text: str) -> str:
+    """Names come from ledgers: no angle brackets may reach the page's inline script or tooltips."""
+    return str(text).replace("<", "＜").replace(">", "＞")
+
+
+def network_html(
+    nodes: Iterable[dict],
+    edges: Iterable[dict],
+    highlight_nodes: Iterable[str] = (),
+    highlight_edges: Iterable[tuple[str, str]] = (),
+    height: int = 560,
+) -> str:
+    """The page for an st.iframe: nodes {id, label, name, kind}, edges {src, dst, type}."""
+    schema = load_schema()
+    marked, marked_edges = set(highlight_nodes), {frozenset(e) for e in highlight_edges}
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    net.set_options(OPTIONS)
+    for n in nodes:
+        colour, shape = STYLE.get(n["label"], OTHER)
+        kind = schema.nodes[n["label"]].zh if n["label"] in schema.nodes else n["label"]
+        net.add_node(
+            n["id"],
+            label=_plain(n.get("name") or n["id"]),
+            title=_plain(f"{kind} {n['id']}" + (f" · {n['kind']}" if n.get("kind") else "")),
+            color=HIGHLIGHT if n["id"] in marked else colour,
+            shape=shape,
+            size=28 if n["id"] in marked else 16,
+            borderWidth=3 if n["id"] in marked else 1,
+        )
+    for e in edges:
+        rel = schema.relationships.get(e["type"])
+        on_path = frozenset((e["src"], e["dst"])) in marked_edges
+        net.add_edge(
+            e["src"],
+            e["dst"],
+            title=rel.zh if rel else e["type"],
+            color=HIGHLIGHT if on_path else "#9aa0a6",
+            width=5 if on_path else 1,
+        )
+    html = _EXTERNAL.sub("", net.generate_html())
+    return html.replace("drawGraph();", "drawGraph();\n" + _FREEZE, 1)
+
+
+def legend(labels: Iterable[str]) -> None:
+    """One coloured marker per kind shown."""
+    schema = load_schema()
+    shapes = {"box": "■", "square": "■", "diamond": "◆", "dot": "●", "triangle": "▲", "star": "★", "hexagon": "⬢"}
+    parts = []
+    for label in labels:
+        colour, shape = STYLE.get(label, OTHER)
+        name = t(schema.nodes[label].zh, schema.nodes[label].en) if label in schema.nodes else label
+        parts.append(f"<span style='color:{colour};font-size:1.1em'>{shapes[shape]}</span> {name}")
+    st.html("<div style='line-height:1.8'>" + " &nbsp; ".join(parts) + "</div>")
+
+
+def show_network(
+    nodes: list[dict],
+    edges: list[dict],
+    total: int | None = None,
+    highlight_nodes: Iterable[str] = (),
+    highlight_edges: Iterable[tuple[str, str]] = (),
+    height: int = 560,
+) -> None:
+    """Legend, "showing N of M", and the drawing."""
+    labels = [label for label in STYLE if any(n["label"] == label for n in nodes)]
+    legend(labels)
+    if total is not None and total > len(nodes):
+        st.caption(
+            t(
+                f"显示 {len(nodes)} / {total} 个节点;请选择更小的区域或减少类型以查看全部",
+                f"showing {len(nodes)} of {total} nodes; pick a smaller area or fewer kinds to see all",
+            )
+        )
+    else:
+        st.caption(t(f"共 {len(nodes)} 个节点", f"{len(nodes)} nodes"))
+    st.iframe(network_html(nodes, edges, highlight_nodes, highlight_edges, height), height=height + 40)

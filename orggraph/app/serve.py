@@ -1,0 +1,125 @@
+"""``orggraph serve``: the embedded server, the demo if the graph is empty, and Streamlit, together.
+
+Ctrl-C stops Streamlit and then the server this command started (a server that was already
+running, e.g. from ``orggraph db start``, is left running). The server is also told this process
+owns it, so it stops itself if this process is killed outright.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from orggraph.access.accounts import AccountStore, check_can_serve, is_loopback
+from orggraph.graph.backends import open_store
+from orggraph.graph.embedded_server import EmbeddedServer, check_port_free
+from orggraph.ingest.load import graph_is_empty, load_demo_region
+from orggraph.model.config import Settings
+
+APP_SERVER = Path(__file__).resolve().parent / "app_server.py"  # app.py behind a server that warms its caches
+STOP_GRACE_S = 10
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "ORGGRAPH_BACKEND": settings.backend,
+            "ORGGRAPH_DATA_DIR": str(settings.resolved_data_dir()),
+            "NEO4J_DATABASE": settings.database,
+            "NEO4J_URI": settings.neo4j_uri,
+            "NEO4J_USER": settings.neo4j_user,
+            "NEO4J_PASSWORD": settings.neo4j_password,
+            "NEO4J_READER_USER": settings.neo4j_reader_user,
+            "NEO4J_READER_PASSWORD": settings.neo4j_reader_password,
+        }
+    )
+    return env
+
+
+def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SERVER),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+    ]
+
+
+def serve(
+    settings: Settings, port: int, demo_scale: str | None, say: Callable[[str], None], host: str = "127.0.0.1"
+) -> None:
+    check_can_serve(host, AccountStore(settings.resolved_data_dir()))  # before anything starts
+    check_port_free(port, "应用 / the app")
+    server = EmbeddedServer(settings) if settings.backend == "embedded" else None
+    started = server.start(owner_pid=os.getpid())[1] if server else False
+    try:
+        with open_store(settings) as store:
+            store.ensure_schema()
+            if demo_scale and graph_is_empty(store):
+                say(f"图谱为空,正在生成并导入演示区域({demo_scale})… / empty graph: loading a {demo_scale} demo…")
+                report = load_demo_region(
+                    store, demo_scale, 1, settings.resolved_data_dir() / "demo" / f"{demo_scale}-1"
+                )
+                say(f"演示区域已导入 / demo loaded: {report.written} rows in {sum(report.timings.values()):.0f} s")
+        say(f"应用地址 app: http://{host}:{port}  (Ctrl-C 停止 / to stop)")
+        env = {**_environment(settings), "ORGGRAPH_LOGIN_REQUIRED": "" if is_loopback(host) else "1"}
+        proc = subprocess.Popen(streamlit_command(port, host), env=env, cwd=settings.resolved_data_dir())
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the app and the server like Ctrl-C does
+        try:
+            proc.wait()
+        except KeyboardInterrupt as exc:
+            _stop(proc, told=not isinstance(exc, _Terminated))
+    finally:
+        if server and started:
+            server.stop()
+            say("服务器已停止 / server stopped")
+
+
+class _Terminated(KeyboardInterrupt):
+    """A SIGTERM sent to this process alone: the app has not been told to stop."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _stop(proc: subprocess.Popen, told: bool) -> None:
+    """Ctrl-C in a terminal reaches Streamlit too (``told``): it gets time to stop by itself, since a second
+    SIGINT would cut its own shutdown short (a traceback instead of a clean stop); a ``kill`` of this
+    process alone is passed on at once."""
+    if told:
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

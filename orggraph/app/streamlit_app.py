@@ -1,0 +1,44 @@
+"""The Streamlit script (navigation only; pages live in ``orggraph.app.pages``): ``orggraph serve`` runs this file
+from the installed package; the checkout's ``app.py`` calls :func:`main` for ``streamlit run app.py`` and tests."""
+
+import streamlit as st
+
+from orggraph.app.pages import admin, common, cypher, gaps, hierarchy, importer, ledger, login, overview, paths, whatif
+
+
+def main() -> None:
+    st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
+    user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
+    common.sidebar()
+    t = common.t
+    page = st.navigation(
+        [
+            st.Page(overview.render, title=t("总览", "Overview"), url_path="overview", default=True),
+            st.Page(hierarchy.render, title=t("组织架构", "Hierarchy"), url_path="hierarchy"),
+            st.Page(gaps.render, title=t("覆盖缺口", "Coverage gaps"), url_path="gaps"),
+            st.Page(paths.render, title=t("联结路径", "Linkage paths"), url_path="paths"),
+            st.Page(ledger.render, title=t("共建台账", "Co-building ledger"), url_path="ledger"),
+            *(
+                [st.Page(whatif.render, title=t("假设分析", "What-if"), url_path="whatif")]
+                if user.may("whatif")
+                else []
+            ),
+            st.Page(cypher.render, title=t("Cypher 查询", "Cypher queries"), url_path="cypher"),
+            *(
+                [st.Page(importer.render, title=t("数据导入", "Import"), url_path="import")]
+                if user.may("import")
+                else []
+            ),
+            *(
+                [st.Page(admin.render, title=t("用户审计", "Users & audit"), url_path="admin")]
+                if user.may("admin")
+                else []
+            ),
+        ]
+    )
+    with common.load_notice():  # a journaled load open: its message instead of the page's data
+        page.run()
+
+
+if __name__ == "__main__":  # how Streamlit runs a script
+    main()

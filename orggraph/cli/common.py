@@ -1,0 +1,60 @@
+"""What every ``orggraph`` command module shares: the typer app, the consoles, and the one place where
+errors become a message and an exit code."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from orggraph.model.config import Settings
+from orggraph.model.errors import OrgGraphError
+
+EXIT_ERROR = 2
+console = Console()
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    help="orggraph:基层党建组织知识图谱 / knowledge graph of grassroots party organizations",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="嵌入式图数据库服务器 / the embedded graph server", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def fail(error: OrgGraphError) -> typer.Exit:
+    err_console.print(f"[bold red]错误 Error:[/] {escape(error.one_line())}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def edge(fn: Callable) -> Callable:
+    """Turn orggraph errors and Ctrl-C into a message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OrgGraphError as exc:
+            raise fail(exc) from None
+        except KeyboardInterrupt:
+            err_console.print("已中断 / interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def names_allowed(ctx: typer.Context, asked: bool) -> bool:
+    """Whether this run shows person names: only when asked (``--with-names``) and allowed. The hook for
+    accounts: today every CLI user is the machine's own admin, so asking is enough; once users have roles,
+    ``--with-names`` by anyone but an admin must raise here (never fall back to showing names)."""
+    return asked

@@ -1,0 +1,152 @@
+"""The statements of the analyses — search, paths, reach, the area view, the gap rules' wrapper — in the one
+statement registry (``statements``): every text here is built by a ``registered`` builder from the schema and
+validated values, never from a person's input (that travels as ``$parameters``).
+
+Shapes written for ArcadeDB (each with its measurement and its cost on Neo4j: ``docs/arcadedb_workarounds.md``):
+a node is found by ``elementId`` with ``UNWIND … MATCH (n) WHERE elementId(n) = e`` (an id lookup without a
+label scans every node on ArcadeDB; a seek on both servers by element id); paths that avoid a node are searched
+one hop per statement (``expand_edges``), since ArcadeDB filters a shortest path *after* its search.
+"""
+
+from __future__ import annotations
+
+from orggraph.graph.statements import registered, static
+from orggraph.model.schema import Schema
+
+HIDDEN_LABELS = ("LoadRun",)  # bookkeeping, not part of the domain
+ROW_COLUMNS = ("id", "name", "place", "covered", "reason", "detail")  # what every gap rule returns
+GRAPH_HAS_DATA = static("MATCH (n) WHERE NOT n:LoadRun RETURN n.id AS id LIMIT 1")
+AREA_TIES = static(
+    "UNWIND $eids AS e\n"
+    "MATCH (n) WHERE elementId(n) = e\n"
+    "MATCH (n)-[r]->(m)\n"
+    "RETURN collect([elementId(n), type(r), elementId(m)]) AS ties"
+)
+
+
+def domain_labels(schema: Schema) -> list[str]:
+    return [label for label in schema.nodes if label not in HIDDEN_LABELS]
+
+
+def masked_labels(schema: Schema) -> list[str]:
+    """Labels whose ``name`` is sensitive: shown by id instead."""
+    return [label for label, spec in schema.nodes.items() if (p := spec.property("name")) and p.sensitive]
+
+
+def name_expr(schema: Schema, var: str = "n") -> str:
+    """Cypher for a node's display name: its id where the name is sensitive (labels from the schema only)."""
+    masked = [schema.node(label).label for label in masked_labels(schema)]
+    if not masked:
+        return f"{var}.name"
+    test = " OR ".join(f"{var}:{label}" for label in masked)
+    return f"CASE WHEN {test} THEN {var}.id ELSE {var}.name END"
+
+
+# --- search ---------------------------------------------------------------------------------------------
+@registered
+def id_lookup(schema: Schema) -> str:
+    """Every label's node with id ``$id``: one index seek per label."""
+    return "\nUNION ALL\n".join(
+        f"MATCH (n:{label} {{id: $id}}) RETURN '{label}' AS label, n.id AS id, {name_expr(schema)} AS name, "
+        "n.kind AS kind, 0 AS tier"
+        for label in domain_labels(schema)
+    )
+
+
+def searchable_labels(schema: Schema) -> list[str]:
+    """The labels a name search reads: every domain label but those whose name is a person's."""
+    return [label for label in domain_labels(schema) if label not in masked_labels(schema)]
+
+
+@registered
+def names_of(schema: Schema, label: str) -> str:
+    """Every named record of a label (the name index of ``name_index``)."""
+    return (
+        f"MATCH (n:{schema.node(label).label}) WHERE n.name IS NOT NULL "
+        "RETURN n.id AS id, n.name AS name, n.kind AS kind"
+    )
+
+
+# --- paths and reach ------------------------------------------------------------------------------------
+def _types(schema: Schema, via: tuple[str, ...]) -> str:
+    return ":" + "|".join(schema.relationship(t).type for t in via) if via else ""
+
+
+def _node_fields(schema: Schema, var: str = "n") -> str:
+    return f"[elementId({var}), labels({var})[0], {var}.id, {name_expr(schema, var)}, {var}.kind]"
+
+
+@registered
+def shortest_paths(schema: Schema, src_label: str, dst_label: str, via: tuple[str, ...], hops: int, every: bool) -> str:
+    """``shortestPath`` (or ``allShortestPaths`` when ``every``, smallest id sequences first) between two ids;
+    ``hops`` already checked by the caller (an int written into the text)."""
+    src, dst = schema.node(src_label).label, schema.node(dst_label).label
+    function = "allShortestPaths" if every else "shortestPath"
+    order = "WITH p ORDER BY [n IN nodes(p) | n.id] LIMIT $cap\n" if every else ""
+    return (
+        f"MATCH (a:{src} {{id: $src}}) MATCH (b:{dst} {{id: $dst}})\n"
+        f"MATCH p = {function}((a)-[{_types(schema, via)}*..{int(hops)}]-(b))\n{order}"
+        f"RETURN [n IN nodes(p) | {_node_fields(schema)}] AS nodes,\n"
+        "       [r IN relationships(p) | [type(r), elementId(startNode(r))]] AS rels"
+    )
+
+
+@registered
+def expand_edges(schema: Schema, via: tuple[str, ...]) -> str:
+    """Every tie of the frontier's nodes: [from, to, to.id, to's label, type, stored from→to]."""
+    return (
+        "UNWIND $frontier AS e MATCH (n) WHERE elementId(n) = e\n"
+        f"MATCH (n)-[r{_types(schema, via)}]-(m)\n"
+        "RETURN collect([e, elementId(m), m.id, labels(m)[0], type(r), elementId(startNode(r)) = e]) AS found"
+    )
+
+
+@registered
+def expand_nodes(schema: Schema, via: tuple[str, ...]) -> str:
+    """The frontier's neighbours, distinct, as [element id, label]."""
+    return (
+        "UNWIND $frontier AS e MATCH (n) WHERE elementId(n) = e\n"
+        f"MATCH (n)-[{_types(schema, via)}]-(m)\n"
+        "RETURN collect(DISTINCT [elementId(m), labels(m)[0]]) AS found"
+    )
+
+
+@registered
+def node_details(schema: Schema) -> str:
+    return (
+        "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e\n"
+        f"RETURN e AS eid, labels(n)[0] AS label, n.id AS id, {name_expr(schema)} AS name, n.kind AS kind, "
+        "n.stationed AS stationed"
+    )
+
+
+@registered
+def element_id(schema: Schema, label: str) -> str:
+    return f"MATCH (n:{schema.node(label).label} {{id: $id}}) RETURN elementId(n) AS eid"
+
+
+# --- the gap rules --------------------------------------------------------------------------------------
+@registered
+def rule_rows(query_text: str) -> str:
+    """A rule's catalogue query wrapped to return its rows as one collected row."""
+    columns = ", ".join(f"{c}: {c}" for c in ROW_COLUMNS)
+    return f"CALL () {{\n{query_text}\n}}\nRETURN collect({{{columns}}}) AS rows"
+
+
+def all_statements(schema: Schema, via: tuple[str, ...], max_hops: int) -> dict[str, str]:
+    """Every shape these builders make, for representative inputs (the Neo4j parser check): ``via`` some
+    relationship types, ``max_hops`` the paths' upper bound. (The gap rules' wrappers: ``coverage``.)"""
+    out = {"entity_by_id": id_lookup(schema)}
+    out.update({f"names_of:{label}": names_of(schema, label) for label in searchable_labels(schema)})
+    out.update({"graph_has_data": GRAPH_HAS_DATA, "area_ties": AREA_TIES})
+    for every in (False, True):
+        name = "all_shortest" if every else "shortest"
+        out[f"{name}:PartyOrg->Compound"] = shortest_paths(schema, "PartyOrg", "Compound", (), 8, every)
+        out[f"{name}:Unit->PartyOrg:via"] = shortest_paths(schema, "Unit", "PartyOrg", via, max_hops, every)
+        out[f"{name}:Compound->Compound:one"] = shortest_paths(schema, "Compound", "Compound", via[:1], 1, every)
+    for suffix, types in (("", ()), (":via", via)):
+        out["expand_edges" + suffix] = expand_edges(schema, types)
+        out["expand_nodes" + suffix] = expand_nodes(schema, types)
+    out["node_details"] = node_details(schema)
+    out.update({f"element_id:{label}": element_id(schema, label) for label in domain_labels(schema)})
+    return out

@@ -1,0 +1,135 @@
+"""Settings: defaults, then a config file, then the environment, then flags; frozen once built.
+
+Nothing reads the environment anywhere else, so a test or a page can build the exact settings it
+needs and pass them down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from orggraph.model.errors import ConfigError
+
+BACKENDS = ("embedded", "neo4j")
+CONFIG_FILE = "orggraph.toml"
+
+# environment variable → settings field
+ENVIRONMENT = {
+    "ORGGRAPH_BACKEND": "backend",
+    "ORGGRAPH_DATA_DIR": "data_dir",
+    "ORGGRAPH_BOLT_PORT": "bolt_port",
+    "ORGGRAPH_HTTP_PORT": "http_port",
+    "ORGGRAPH_HEAP": "heap",
+    "NEO4J_URI": "neo4j_uri",
+    "NEO4J_USER": "neo4j_user",
+    "NEO4J_PASSWORD": "neo4j_password",
+    "NEO4J_READER_USER": "neo4j_reader_user",
+    "NEO4J_READER_PASSWORD": "neo4j_reader_password",
+    "NEO4J_DATABASE": "database",
+    "ORGGRAPH_TODAY": "today",
+    "ORGGRAPH_MAX_FILE_MB": "max_file_mb",
+    "ORGGRAPH_MAX_UNZIPPED_MB": "max_unzipped_mb",
+    "ORGGRAPH_MAX_ROWS_PER_SHEET": "max_rows_per_sheet",
+    "ORGGRAPH_LOAD_STALE_AFTER_S": "load_stale_after_s",
+    "ORGGRAPH_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "ORGGRAPH_LOGIN_REQUIRED": "login_required",
+}
+
+
+class Settings(BaseModel):
+    """Everything orggraph needs to know to reach its graph."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Literal["embedded", "neo4j"] = "embedded"
+    data_dir: Path = Path("data")
+    database: str = "orggraph"
+    bolt_port: int = 0  # 0: the embedded server picks a free port
+    http_port: int = 0
+    heap: str = "2g"
+    start_timeout_s: float = 90.0
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    # a user holding only the reader role (Neo4j Enterprise): saved and user-written queries run as that user;
+    # empty: they run in READ access mode alone, which Neo4j enforces too
+    neo4j_reader_user: str = ""
+    neo4j_reader_password: str = ""
+    connect_timeout_s: float = 5.0
+    # the date "today" means for every report, page default and saved query (None: the calendar's); set it to
+    # reproduce a report as it stood, and in tests, which judge by a date they fix, never by the clock
+    today: dt.date | None = None
+    # caps on a ledger file, checked before it is parsed (see loaders.ledger_limits): its size on disk, what an xlsx
+    # unzips to (read from the zip directory), and the rows of one sheet; the province demo's biggest sheet has 536k
+    max_file_mb: float = Field(default=200.0, gt=0)
+    max_unzipped_mb: float = Field(default=1024.0, gt=0)
+    max_rows_per_sheet: int = Field(default=2_000_000, gt=0)
+    # a journaled load whose heartbeat (every few seconds) is older than this is taken as cut off and rolled back by
+    # the next reader (a load on this host whose process is gone is cut off at once)
+    load_stale_after_s: float = Field(default=120.0, gt=0)
+    # accounts (orggraph.access.accounts): an app session ends after this long without a click; this many failed logins
+    # in a row lock an account for lockout_minutes (counted in users.json, so a restart does not reset them)
+    session_idle_minutes: float = Field(default=480.0, gt=0)
+    lockout_failures: int = Field(default=5, gt=0)
+    lockout_minutes: float = Field(default=15.0, gt=0)
+    # the app asks for a login even with no account (set by `orggraph serve` on a non-loopback address, so a
+    # users.json removed while serving on the network leaves nobody in, instead of everyone in local mode)
+    login_required: bool = False
+
+    def current_date(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式错误:{exc}", f"config file {path} is malformed: {exc}") from exc
+    return dict(data.get("orggraph", data))
+
+
+def _check_backend(values: dict[str, Any]) -> None:
+    backend = values.get("backend")
+    if backend is not None and backend not in BACKENDS:
+        valid = ", ".join(BACKENDS)
+        raise ConfigError(
+            f"未知的存储后端 '{backend}',可选:{valid}",
+            f"unknown backend '{backend}'; valid backends: {valid}",
+        )
+
+
+def load_settings(
+    flags: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    config_path: Path | None = None,
+) -> Settings:
+    """Build settings from the four layers; later layers win, unset flags (None) are ignored."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    path = config_path or Path(environ.get("ORGGRAPH_CONFIG", CONFIG_FILE))
+    if config_path is not None and not path.exists():
+        raise ConfigError(f"找不到配置文件 {path}", f"config file {path} not found")
+    if path.exists():
+        values.update(_read_config_file(path))
+    values.update({field: environ[var] for var, field in ENVIRONMENT.items() if environ.get(var)})
+    values.update({k: v for k, v in (flags or {}).items() if v is not None})
+    _check_backend(values)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"配置项 {field} 的值无效:{err.get('input')!r}",
+            f"invalid value for setting {field}: {err.get('input')!r} ({err['msg']})",
+        ) from exc

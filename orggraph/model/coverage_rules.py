@@ -1,0 +1,78 @@
+"""The coverage rules, kept as data in ``coverage_rules.yaml``: what must be covered, what counts as covered,
+which query in ``queries/`` finds the gaps, and for each kind of gap the reason and suggested action."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from orggraph.model.errors import SchemaError
+from orggraph.model.schema import load_schema
+
+RULES_FILE = Path(__file__).with_name("coverage_rules.yaml")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(_Frozen):
+    """Why a member is a gap, and how its suggested action is found (see the file's header)."""
+
+    zh: str
+    en: str
+    action: Literal["nearest_org", "community_org", "joint_branch", "stationed_units", "none"]
+    action_zh: str
+    action_en: str
+
+
+class CoverageRule(_Frozen):
+    id: str
+    zh: str
+    en: str
+    population: str
+    coverage: Literal["组织覆盖", "工作覆盖"]
+    severity: Literal["high", "medium", "low"]
+    query: str
+    covered_zh: str
+    covered_en: str
+    reasons: dict[str, Reason]
+
+    def name(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class RuleBook(_Frozen):
+    joint_branch_max_units: int
+    rules: tuple[CoverageRule, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleBook:
+        labels = load_schema().nodes
+        ids = [r.id for r in self.rules]
+        if len(set(ids)) != len(ids):
+            raise ValueError("rule ids repeat")
+        for rule in self.rules:
+            if rule.population not in labels:
+                raise ValueError(f"rule {rule.id} covers unknown label {rule.population}")
+        return self
+
+    def rule(self, rule_id: str) -> CoverageRule:
+        """A rule by id, or an error naming the valid ones."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        valid = ", ".join(r.id for r in self.rules)
+        raise SchemaError(f"没有覆盖规则 {rule_id};可用:{valid}", f"no coverage rule {rule_id}; valid: {valid}")
+
+
+@cache
+def load_rules(path: Path = RULES_FILE) -> RuleBook:
+    try:
+        return RuleBook.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise SchemaError(f"覆盖规则文件有误:{exc}", f"the coverage rules file is invalid: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Answers as people read them: tables, CSV and Excel output, generated documentation."""

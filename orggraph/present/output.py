@@ -1,0 +1,132 @@
+"""Rows shown to a person or a program: a rich table, CSV or JSON (dates as ISO text)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from loaders.layout import load_layout
+from orggraph.model.inert_cells import neutralise
+from orggraph.model.schema import load_schema
+
+FORMATS = ("table", "csv", "json")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _csv_text(value: Any) -> str:
+    """A CSV cell that cannot run (``orggraph.model.inert_cells``): texts are neutralised, numbers stay numbers.
+
+    >>> _csv_text("=1+1"), _csv_text(-5), _csv_text("太白社区")
+    ("'=1+1", '-5', '太白社区')
+    """
+    return neutralise(value) if isinstance(value, str) else _text(value)
+
+
+def render(rows: list[dict], fmt: str, console: Console, title: str | None = None) -> None:
+    """Print rows in the asked format; columns in the order of the first row."""
+    columns = list(rows[0]) if rows else []
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_text) + "\n")
+    elif fmt == "csv":  # inert: a text a spreadsheet would run as a formula goes behind an apostrophe
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([_csv_text(c) for c in columns])  # a saved query's own column aliases too
+        writer.writerows([[_csv_text(r.get(c)) for c in columns] for r in rows])
+    else:
+        table = Table(title=title, show_lines=False)
+        for c in columns:
+            table.add_column(c)
+        for r in rows:
+            table.add_row(*[_text(r.get(c)) for c in columns])
+        console.print(table)
+        console.print(f"{len(rows)} 行 / rows")
+
+
+def issue_rows(issues: list) -> list[dict]:
+    """Validation issues as rows: where (file, sheet, row, column), the value, and what is wrong."""
+    return [
+        {
+            "级别 level": "错误 error" if i.severity == "error" else "提示 warning",
+            "文件 file": i.file,
+            "工作表 sheet": i.sheet or "",
+            "行 row": i.row,
+            "列 column": i.column or "",
+            "值 value": "" if i.value is None else str(i.value),
+            "问题": i.zh,
+            "problem": i.en,
+        }
+        for i in issues
+    ]
+
+
+def load_summary_rows(report) -> list[dict]:
+    """Per label, then per relationship type (schema order, Chinese name first): created, updated,
+    unchanged, deleted; then the rows rejected per ledger kind."""
+    schema = load_schema()
+    order = {k: i for i, k in enumerate([*schema.nodes, *schema.relationships])}
+    counts = sorted(report.plan.counts.items(), key=lambda kc: order.get(kc[0], 999)) if report.plan else []
+
+    def name(kind: str) -> str:
+        spec = schema.nodes.get(kind) or schema.relationships.get(kind)
+        return f"{spec.zh} {kind}" if spec else kind
+
+    rows = [
+        {
+            "类型 kind": name(kind),
+            "新增 created": c.created,
+            "更新 updated": c.updated,
+            "未变 unchanged": c.unchanged,
+            "删除 deleted": c.deleted,
+        }
+        for kind, c in counts
+    ]
+    rows += [
+        {
+            "类型 kind": f"{kind}(被拒绝的行 rejected rows)",
+            "新增 created": "",
+            "更新 updated": "",
+            "未变 unchanged": n,
+            "删除 deleted": "",
+        }
+        for kind, n in sorted(report.result.rejected.items())
+    ]
+    return rows
+
+
+def removal_rows(plan, dry_run: bool = False) -> list[dict]:
+    """Per ledger sheet: how many records and ties the graph holds that the ledger no longer lists (within its
+    scope), whether this load removes them, and how many more were left alone as outside its scope."""
+    if plan is None:
+        return []
+    names = {s.id: f"{s.zh} {s.en}" for s in load_layout().sheets}
+    removals = plan.removals
+    sheets = sorted(set(removals.by_sheet) | set(removals.out_of_scope), key=list(names).index)
+    action = (
+        ("将删除 would be removed" if dry_run else "已删除 removed")
+        if plan.sync
+        else "保留,--sync 时删除 kept; --sync removes"
+    )
+    return [
+        {
+            "台账 sheet": names[s],
+            "台账中已无 not in ledger": removals.by_sheet.get(s, 0),
+            "处理 action": action if removals.by_sheet.get(s, 0) else "",
+            "范围外未动 outside scope": removals.out_of_scope.get(s, 0),
+            "前几条 first": "、".join(f"{r['id']} {r['name']}".strip() for r in removals.shown.get(s, [])[:5]),
+        }
+        for s in sheets
+    ]

@@ -1,0 +1,1 @@
+"""The query catalogue: one Cypher script per file (installed as ``orggraph.queries``, package data)."""
