@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from enum import Enum
 
 
@@ -78,12 +79,11 @@ MAX_DIGITS = 22  # the longest number with its prefix and an X: 0086 + 18
 def may_hold(value: object) -> bool:
     """A cheap first look: only text with eleven digits close together, or a whole number of eleven digits
     or more, can hold a personal number."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:  # type() and not isinstance: a bool is no number here
         return _CANDIDATE.search(value) is not None
-    if kind is int:
+    if type(value) is int:
         return value >= 10**10
-    return kind is float and value >= 1e10 and value.is_integer()
+    return type(value) is float and value >= 1e10 and value.is_integer()
 
 
 def find(value: object) -> Kind | None:
@@ -101,7 +101,7 @@ def find(value: object) -> Kind | None:
     return None
 
 
-def _unglued(text: str, match: re.Match) -> str:
+def _unglued(text: str, match: re.Match[str]) -> str:
     """The group's digits, or "" when a Latin letter touches it: then it is part of a code (a credit code
     ``Y1370802…``, a load id ``L2026…``), which no number may use."""
     start, end = match.span()
@@ -174,7 +174,7 @@ def fields_with_numbers(fields: dict[str, object]) -> list[tuple[str, Kind]]:
     return found
 
 
-def _leaves(value: object):
+def _leaves(value: object) -> Iterator[object]:
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _leaves(key)

@@ -74,7 +74,7 @@ def _at(value: Any, steps: tuple[str | int, ...], mask: Callable[[str], str]) ->
     return value
 
 
-def mask_paths(rows: list[dict], paths: Iterable[tuple[str | int, ...]]) -> list[dict]:
+def mask_paths(rows: list[dict[str, Any]], paths: Iterable[tuple[str | int, ...]]) -> list[dict[str, Any]]:
     """Rows with the names at the declared paths masked (new rows; the given ones are left alone).
 
     >>> mask_paths([{"org": "O1", "leaders": [["P1", "张三丰"]]}], [("leaders", "*", 1)])

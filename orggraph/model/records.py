@@ -21,7 +21,7 @@ class Source:
     loaded_at: str | None = None
 
     def as_properties(self) -> dict[str, Any]:
-        props = {"source_file": self.file}
+        props: dict[str, Any] = {"source_file": self.file}
         for key, value in (
             ("source_sheet", self.sheet),
             ("source_row", self.row),

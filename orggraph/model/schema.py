@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -179,21 +179,21 @@ class Schema(Frozen):
         return frozenset(own | {p.name for p in self.provenance})
 
 
-def _with_max_lengths(raw: dict) -> dict:
+def _with_max_lengths(raw: dict[str, Any]) -> dict[str, Any]:
     """Every property gets its ``max_length`` from ``text_limits`` unless it sets its own, so the limit travels with
     the property spec to every reader of it."""
     limits = TextLimits(**raw.get("text_limits", {}))
 
-    def props(specs: list[dict]) -> list[dict]:
+    def props(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"max_length": limits.name if p["name"] == "name" else limits.text, **p} for p in specs]
 
-    def owners(section: dict) -> dict:
+    def owners(section: dict[str, Any]) -> dict[str, Any]:
         return {k: {**v, "properties": props(v.get("properties", []))} for k, v in section.items()}
 
     return {**raw, "nodes": owners(raw["nodes"]), "relationships": owners(raw["relationships"])}
 
 
-def _parse(raw: dict) -> Schema:
+def _parse(raw: dict[str, Any]) -> Schema:
     raw = _with_max_lengths(raw)
     nodes = {label: NodeSpec(label=label, **spec) for label, spec in raw["nodes"].items()}
     rels = {t: RelationshipSpec(type=t, **spec) for t, spec in raw["relationships"].items()}
