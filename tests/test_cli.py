@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 
 import pytest
@@ -133,3 +134,20 @@ def test_ledger_limits_come_from_settings_and_flags(cli_env, tmp_path):
     assert invoke(["validate", str(tmp_path), "--max-rows-per-sheet", "100"], env).exit_code == 0
     wrong = invoke(["validate", str(tmp_path), "--max-file-mb", "0"], cli_env)
     assert wrong.exit_code == 2 and "上限必须是正数" in wrong.stderr and "Traceback" not in wrong.output
+
+
+def test_commands_on_the_embedded_server_leave_stderr_clean(demo_store, cli_env, tmp_path):
+    """Nothing but what a command means to say reaches stderr: no server notifications, driver warnings or logs
+    (on Neo4j they came through the driver's notification logger: 12 lines per `orggraph gaps`)."""
+    import subprocess
+    import sys
+
+    commands = [["status"], ["queries"], ["query", "org_tree"], ["gaps", "--limit", "3"], ["path", "C01", "U01"],
+                ["reach", "C01", "--hops", "2"], ["network"], ["export", str(tmp_path / "out")],
+                ["load", str(tmp_path / "out"), "--dry-run"], ["init"]]  # fmt: skip
+    for args in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "orggraph", *args], env={**os.environ, **cli_env}, capture_output=True, text=True
+        )
+        assert done.returncode in (0, 1), (args, done.stderr)
+        assert done.stderr.strip() == "", (args, done.stderr)

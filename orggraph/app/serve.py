@@ -30,7 +30,7 @@ def _environment(settings: Settings) -> dict[str, str]:
         {
             "ORGGRAPH_BACKEND": settings.backend,
             "ORGGRAPH_DATA_DIR": str(settings.resolved_data_dir()),
-            "NEO4J_DATABASE": settings.database,
+            "NEO4J_DATABASE": settings.database or "",  # none: the server's home database (read as unset)
             "NEO4J_URI": settings.neo4j_uri,
             "NEO4J_USER": settings.neo4j_user,
             "NEO4J_PASSWORD": settings.neo4j_password,

@@ -37,7 +37,7 @@ def _connect_embedded(
         store = BoltStore.connect(
             state.uri,
             ("root", server.password()),
-            settings.database,
+            settings.embedded_database(),
             load_schema(),
             backend="embedded",
             timeout_s=settings.connect_timeout_s,
@@ -62,7 +62,12 @@ def _connect_reader(settings: Settings, server: EmbeddedServer, state) -> BoltSt
     def connect() -> BoltStore:
         auth = (READER, server.reader_password())
         return BoltStore.connect(
-            state.uri, auth, settings.database, load_schema(), backend="embedded", timeout_s=settings.connect_timeout_s
+            state.uri,
+            auth,
+            settings.embedded_database(),
+            load_schema(),
+            backend="embedded",
+            timeout_s=settings.connect_timeout_s,
         )
 
     try:

@@ -117,7 +117,7 @@ class EmbeddedServer:
             "--data-dir",
             str(self.files.data_dir),
             "--database",
-            self.settings.database,
+            self.settings.embedded_database(),
             "--bolt-port",
             str(bolt),
             "--http-port",

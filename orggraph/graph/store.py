@@ -7,6 +7,7 @@ values, so nothing above this module knows which server answered.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,13 @@ from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import Schema
 
 DEFAULT_BATCH = 10_000
+DRIVER_CONFIG = {"max_transaction_retry_time": 15.0, "user_agent": "orggraph", "warn_notification_severity": "OFF"}
+# Neo4j (Bolt 5.2+) is asked not to send notifications at all; a server that cannot filter (older Bolt) still sends
+# them, and the driver's notification logger, silenced here, would print them on stderr (its last-resort handler)
+SERVER_FILTER = {"neo4j": {"notifications_min_severity": "OFF"}}
+_notifications = logging.getLogger("neo4j.notifications")
+_notifications.addHandler(logging.NullHandler())
+_notifications.propagate = False
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -105,27 +113,33 @@ class BoltStore:
         self._on_close = on_close
         self.reader: BoltStore | None = None  # the same graph as a user the server keeps from writing
         self.gate: ReadGate | None = None
+        self.home_database = False  # whether ``database`` is the server's home database (none was configured)
 
     @classmethod
     def connect(
         cls,
         uri: str,
         auth: tuple[str, str],
-        database: str,
+        database: str | None,
         schema: Schema,
         backend: str,
         timeout_s: float = 5.0,
         on_close: Callable[[], None] | None = None,
     ) -> BoltStore:
+        """``database`` None: the server's home database, resolved here (``database`` then names it and
+        ``home_database`` is True). Server notifications (hints, deprecations, "null value eliminated") are not
+        asked for where the protocol can say so (Neo4j, Bolt 5.2+) and never logged: they are not the user's."""
         try:
-            driver = GraphDatabase.driver(
-                uri, auth=auth, connection_timeout=timeout_s, max_transaction_retry_time=15.0, user_agent="orggraph"
-            )
+            config = {**DRIVER_CONFIG, **SERVER_FILTER.get(backend, {})}
+            driver = GraphDatabase.driver(uri, auth=auth, **config, connection_timeout=timeout_s)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailable(f"图数据库地址无效:{uri}", f"invalid graph server address: {uri} ({exc})") from exc
-        store = cls(driver, database, schema, backend, on_close)
+        store = cls(driver, database or "", schema, backend, on_close)
+        store.home_database = database is None
         try:
             driver.verify_connectivity()
+            if database is None:
+                store.database = store._home_database()
             store.ping()
         except OrgGraphError:
             driver.close()
@@ -221,6 +235,11 @@ class BoltStore:
             return target._execute(statement, params or {}, RoutingControl.READ)
         return target._checked_read(statement, params, name)
 
+    def _home_database(self) -> str:
+        with self._translated():
+            _, summary, _ = self.driver.execute_query(statements.PING, routing_=RoutingControl.READ)
+        return summary.database or ""
+
     def ping(self) -> None:
         self._execute(statements.PING, {}, RoutingControl.READ)
 
@@ -232,7 +251,7 @@ class BoltStore:
             "agent": info.agent,
             "address": str(info.address),
             "protocol": ".".join(map(str, info.protocol_version)),
-            "database": self.database,
+            "database": self.database + (" (服务器默认 the server's home database)" if self.home_database else ""),
         }
 
     def node_counts(self) -> dict[str, int]:

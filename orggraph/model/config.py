@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -47,9 +47,13 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    EMBEDDED_DATABASE: ClassVar[str] = "orggraph"
+
     backend: Literal["embedded", "neo4j"] = "embedded"
     data_dir: Path = Path("data")
-    database: str = "orggraph"
+    # None: the embedded server's database is "orggraph"; on Neo4j, the server's home database (Community has one,
+    # "neo4j"; docker-compose.yml makes "orggraph" the default), named by `orggraph status`
+    database: str | None = None
     bolt_port: int = 0  # 0: the embedded server picks a free port
     http_port: int = 0
     heap: str = "2g"
@@ -84,6 +88,10 @@ class Settings(BaseModel):
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
+
+    def embedded_database(self) -> str:
+        """The database the embedded server holds the graph in."""
+        return self.database or self.EMBEDDED_DATABASE
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir.expanduser().resolve()
