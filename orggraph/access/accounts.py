@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from orggraph.model.errors import OrgGraphError
 
 USERS_FILE = "users.json"
+_Entry = dict[str, Any]  # one user as users.json keeps it: role, area, hash, disabled, failures, locked_until
 ROLES = ("viewer", "editor", "admin")
 RIGHTS = {
     "viewer": frozenset({"read"}),
@@ -122,7 +124,7 @@ class AccountStore:
         self.policy = policy or LockoutPolicy()
 
     # -- the file -------------------------------------------------------------------------------------------
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, _Entry]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -131,9 +133,10 @@ class AccountStore:
             raise AccountError(
                 f"无法读取账号文件 {self.path}", f"cannot read the accounts file {self.path}: {exc}"
             ) from exc
-        return data.get("users", {})
+        users: dict[str, _Entry] = data.get("users", {})
+        return users
 
-    def _write(self, users: dict[str, dict]) -> None:
+    def _write(self, users: dict[str, _Entry]) -> None:
         tmp = self.path.with_suffix(".json.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -144,7 +147,7 @@ class AccountStore:
         os.replace(tmp, self.path)
 
     @contextlib.contextmanager
-    def _changing(self) -> Iterator[dict[str, dict]]:
+    def _changing(self) -> Iterator[dict[str, _Entry]]:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.data_dir / (USERS_FILE + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -155,7 +158,7 @@ class AccountStore:
         finally:
             os.close(fd)
 
-    def _entry(self, users: dict[str, dict], name: str) -> dict:
+    def _entry(self, users: dict[str, _Entry], name: str) -> _Entry:
         if name not in users:
             raise AccountError(f"没有用户 {name}", f"no user named {name}")
         return users[name]
@@ -248,11 +251,11 @@ def _matches(hashed: str, password: str) -> bool:
         return False
 
 
-def _user(name: str, entry: dict) -> User:
+def _user(name: str, entry: _Entry) -> User:
     return replace(User(name=name, role=entry["role"], area=entry.get("area")), disabled=bool(entry.get("disabled")))
 
 
-def public_rows(users: list[User]) -> list[dict]:
+def public_rows(users: list[User]) -> list[dict[str, Any]]:
     """Users as table rows: no hash, nothing but what the users table shows."""
     return [{k: v for k, v in asdict(u).items() if k != "local"} for u in users]
 

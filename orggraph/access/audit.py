@@ -109,7 +109,7 @@ def by_cli(data_dir: Path, action: str, **detail: Any) -> dict[str, Any]:
     return record(data_dir, cli_user(), action, **detail)
 
 
-def whatif_detail(changes: list[dict], area: str | None) -> dict[str, Any]:
+def whatif_detail(changes: list[dict[str, Any]], area: str | None) -> dict[str, Any]:
     """A what-if as the log keeps it: the rules compared, the area, how many gaps it closed and opened."""
     closed, opened = sum(len(c["closed"]) for c in changes), sum(len(c["opened"]) for c in changes)
     return {"rules": [c["rule"].id for c in changes], "area": area, "closed": closed, "opened": opened}
