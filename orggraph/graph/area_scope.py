@@ -40,7 +40,7 @@ from orggraph.graph import statements
 from orggraph.graph.placement import READERS, Homes, graph_ties, load_placement
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import Issue, OrgGraphError
-from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.records import EdgeRecord, NodeRecord, Source
 
 RECHECK_S = 1.0  # how old the universe's view of the graph may be before its key (loads, nodes) is read again
 _DROP = object()
@@ -55,7 +55,7 @@ class Cut:
     def outside(self, value: Any) -> bool:
         return type(value) is str and value in self.known and value not in self.inside
 
-    def rows(self, rows: list[dict], shape: str = "") -> list[dict]:
+    def rows(self, rows: list[dict[str, Any]], shape: str = "") -> list[dict[str, Any]]:
         if shape == "strict":
             return [r for r in rows if not self._mentions(r)]
         if shape.startswith("aligned "):
@@ -74,11 +74,11 @@ class Cut:
             return self._record(value)
         return value
 
-    def _is_collection(self, items: list) -> bool:
+    def _is_collection(self, items: list[Any]) -> bool:
         """A list of records or of ids (cut element by element), as opposed to one positional record."""
         return all(isinstance(v, (list, dict)) for v in items) or all(type(v) is str and v in self.known for v in items)
 
-    def _record(self, record: dict | list) -> Any:
+    def _record(self, record: dict[str, Any] | list[Any]) -> Any:
         values = list(record.values()) if isinstance(record, dict) else record
         if any(self.outside(v) for v in values):
             return _DROP
@@ -101,7 +101,7 @@ class Cut:
             return any(self._mentions(v) for v in value)
         return self.outside(value)
 
-    def _aligned(self, row: dict, column: str) -> dict:
+    def _aligned(self, row: dict[str, Any], column: str) -> dict[str, Any]:
         keys = row[column]
         keep = [i for i, v in enumerate(keys) if not self.outside(v)]
         return {
@@ -140,7 +140,7 @@ class Universe:
         schema, labels, eids = store.schema, {}, {}
         wanted = [label for label, node in schema.nodes.items() if node.group != "bookkeeping"]
 
-        def read(label: str) -> dict:
+        def read(label: str) -> dict[str, list[str]]:
             return store.read(statements.node_keys(schema, label), name="area_scope")[0]
 
         with ThreadPoolExecutor(READERS) as pool:
@@ -228,7 +228,7 @@ class ScopedStore:
 
     def read(
         self, statement: str, params: dict[str, Any] | None = None, name: str = "", *, shape: str = ""
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         return self.scope().cut.rows(self.base.read(statement, params, name), shape)
 
     def read_only(
@@ -240,7 +240,7 @@ class ScopedStore:
         *,
         shape: str = "",
         catalogue: bool = False,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         if not catalogue:
             raise PermissionDenied(
                 "限定区域的用户只能运行查询目录中的查询(自写语句的结果可能包含区域以外的统计)",
@@ -269,7 +269,7 @@ class ScopedStore:
         return out
 
     @contextmanager
-    def scratch(self, work: list[tuple[str, list[dict]]]) -> Iterator[Callable[..., list[dict]]]:
+    def scratch(self, work: list[tuple[str, list[dict[str, Any]]]]) -> Iterator[Callable[..., list[dict[str, Any]]]]:
         """A what-if inside the area: it may add records and tie them to the area's, not change another street's."""
         cut = self.scope().cut
         for _, rows in work:
@@ -297,9 +297,9 @@ def outside_rows(store: ScopedStore, nodes: list[NodeRecord], edges: list[EdgeRe
     universe = UNIVERSES.of(store.base)
     homes = universe.homes({n.id: n.label for n in nodes}, [(e.type, e.src_id, e.dst_id) for e in edges])
     area, names = store.area, universe.street_names
-    issues: dict[tuple, Issue] = {}
+    issues: dict[tuple[str, str | None, int | None], Issue] = {}
 
-    def refuse(source: Any, value: str, streets: frozenset[str]) -> None:
+    def refuse(source: Source | None, value: str, streets: frozenset[str]) -> None:
         where = (source.file, source.sheet, source.row) if source else ("", None, None)
         if where in issues:
             return

@@ -40,7 +40,8 @@ class ServerState:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def check_port_free(port: int, what: str) -> None:
@@ -138,7 +139,7 @@ class EmbeddedServer:
             )
         return self._await_ready(proc)
 
-    def _await_ready(self, proc: subprocess.Popen) -> ServerState:
+    def _await_ready(self, proc: subprocess.Popen[bytes]) -> ServerState:
         deadline = time.monotonic() + self.settings.start_timeout_s
         while time.monotonic() < deadline:
             state = self.files.read_state()

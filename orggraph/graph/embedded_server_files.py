@@ -85,18 +85,20 @@ class ServerFiles:
 
     def read_state(self) -> dict[str, Any] | None:
         try:
-            return json.loads(self.state.read_text())
+            state: dict[str, Any] = json.loads(self.state.read_text())
         except (FileNotFoundError, json.JSONDecodeError):
             return None
+        return state
 
     def write_error(self, zh: str, en: str) -> None:
         write_json_atomic(self.error, {"zh": zh, "en": en})
 
     def read_error(self) -> dict[str, str] | None:
         try:
-            return json.loads(self.error.read_text())
+            error: dict[str, str] = json.loads(self.error.read_text())
         except (FileNotFoundError, json.JSONDecodeError):
             return None
+        return error
 
 
 def restrict(root: Path) -> None:

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Protocol
 
 from orggraph.graph.embedded_server_files import ServerFiles, hold_lock, pid_alive, restrict, write_json_atomic
 from orggraph.graph.embedded_server_users import ensure_reader
@@ -39,13 +40,23 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _start_arcadedb(files: ServerFiles, args: argparse.Namespace):
+class _Server(Protocol):
+    """What is used of arcadedb_embedded's server once started (the package ships no types)."""
+
+    def start(self) -> None: ...
+
+    def create_database(self, name: str) -> object: ...
+
+    def stop(self) -> None: ...
+
+
+def _start_arcadedb(files: ServerFiles, args: argparse.Namespace) -> _Server:
     os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(files.log_dir / "hs_err_pid%p.log"))
     from arcadedb_embedded.jvm import start_jvm
     from arcadedb_embedded.server import create_server
 
     start_jvm(heap_size=args.heap, jvm_args=["-Xrs"])
-    server = create_server(
+    server: _Server = create_server(
         str(files.arcadedb_root),
         root_password=files.password(),
         config={

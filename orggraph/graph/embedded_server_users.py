@@ -29,7 +29,9 @@ READER = "orggraph_reader"
 READER_GROUP = "orggraph_reader"
 
 
-def server_api(port: int, root_password: str, method: str, path: str, body: dict | None, timeout_s: float) -> Any:
+def server_api(
+    port: int, root_password: str, method: str, path: str, body: dict[str, Any] | None, timeout_s: float
+) -> Any:
     """One call to the server's HTTP API as root; the JSON answer (an HTTP error status raises HTTPError)."""
     token = base64.b64encode(f"root:{root_password}".encode()).decode()
     request = urllib.request.Request(

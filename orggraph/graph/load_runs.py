@@ -21,6 +21,7 @@ import os
 import socket
 import threading
 import time
+from typing import Any
 
 from orggraph.graph import statements
 from orggraph.graph.embedded_server_files import pid_alive
@@ -38,7 +39,7 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
-def new_run(load_id: str, mode: str, files: list[str], rows_total: int = 0) -> dict:
+def new_run(load_id: str, mode: str, files: list[str], rows_total: int = 0) -> dict[str, Any]:
     return {
         "id": load_id,
         "status": "running",
@@ -53,7 +54,7 @@ def new_run(load_id: str, mode: str, files: list[str], rows_total: int = 0) -> d
     }
 
 
-def begin(store: BoltStore, run: dict) -> None:
+def begin(store: BoltStore, run: dict[str, Any]) -> None:
     store.write(statements.LOAD_RUN_CREATE, {"rows": [run]})
 
 
@@ -62,13 +63,13 @@ def beat(store: BoltStore, load_id: str, rows_written: int) -> None:
     store.write(statements.LOAD_RUN_UPDATE, {"id": load_id, "props": props})
 
 
-def finish(store: BoltStore, load_id: str, status: str, counts: dict) -> None:
+def finish(store: BoltStore, load_id: str, status: str, counts: dict[str, Any]) -> None:
     store.write(statements.LOAD_RUN_UPDATE, {"id": load_id, "props": {"status": status, "finished": now(), **counts}})
     if isinstance(store.gate, ReadGate):
         store.gate.forget()  # the store that ended the load reads the result at once
 
 
-def is_stale(run: dict, stale_after_s: float = STALE_AFTER_S) -> bool:
+def is_stale(run: dict[str, Any], stale_after_s: float = STALE_AFTER_S) -> bool:
     """Its process is gone (same host) or its heartbeat stopped."""
     if run.get("host") == socket.gethostname() and run.get("pid") and not pid_alive(run["pid"]):
         return True
@@ -76,7 +77,7 @@ def is_stale(run: dict, stale_after_s: float = STALE_AFTER_S) -> bool:
     return (dt.datetime.now(beat_at.tzinfo) - beat_at).total_seconds() > stale_after_s
 
 
-def percent(run: dict) -> int | None:
+def percent(run: dict[str, Any]) -> int | None:
     """How much of a running load is written (never 100: it is not over)."""
     total = run.get("rows_total")
     return min(99, 100 * (run.get("rows_written") or 0) // total) if total else None
@@ -92,7 +93,7 @@ def clear_until_settled(store: BoltStore) -> None:
             return
 
 
-def running(store: BoltStore) -> list[dict]:
+def running(store: BoltStore) -> list[dict[str, Any]]:
     return [r["run"] for r in store.read_ungated(statements.LOAD_RUNS_RUNNING)]
 
 
@@ -110,7 +111,7 @@ def recover(store: BoltStore, stale_after_s: float | None = None) -> list[str]:
     return rolled
 
 
-def recent(store: BoltStore, limit: int = 20) -> list[dict]:
+def recent(store: BoltStore, limit: int = 20) -> list[dict[str, Any]]:
     return [r["run"] for r in store.read_ungated(statements.LOAD_RUNS_RECENT, {"limit": limit})]
 
 
@@ -138,7 +139,8 @@ class ReadGate:
 
     @staticmethod
     def _count(store: BoltStore) -> int:
-        return store.read_ungated(statements.LOAD_RUNS_COUNT)[0]["loads"]
+        loads: int = store.read_ungated(statements.LOAD_RUNS_COUNT)[0]["loads"]
+        return loads
 
     def forget(self) -> None:
         """Ask again at the next read (a plain assignment: safe without the lock, and under it)."""

@@ -113,7 +113,7 @@ def graph_ties(
         for src, dst in schema.relationship(rel).pairs()
     ]
 
-    def read(pair: tuple[str, str, str]) -> dict:
+    def read(pair: tuple[str, str, str]) -> dict[str, list[str]]:
         return store.read(statements.pair_id_lists(schema, *pair), name="placement")[0]
 
     with ThreadPoolExecutor(workers) as pool:

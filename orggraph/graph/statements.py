@@ -16,6 +16,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from orggraph.model.errors import OrgGraphError, SchemaError
@@ -57,7 +58,7 @@ def vet(statement: str) -> None:
     passes to the store itself is theirs (the first caller past the store decides); known ones cost one lookup."""
     if statement in _KNOWN:
         return
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.endswith(_RELAYS):
         frame = frame.f_back
     caller = str(Path(frame.f_code.co_filename).resolve()) if frame is not None else ""
