@@ -10,11 +10,15 @@ import re
 import unicodedata
 from functools import cache, cached_property
 from importlib import resources
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orggraph.model.schema import PropertySpec, load_schema
+
+# (label, edge type, reverse, targets): which ties an id column of a node sheet owns
+OwnedKey = tuple[str, str, bool, tuple[str, ...]]
 
 
 class Frozen(BaseModel):
@@ -113,7 +117,7 @@ class Layout(Frozen):
         return next(s for s in self.sheets if s.label == label)
 
 
-def _with_specs(raw_sheet: dict) -> dict:
+def _with_specs(raw_sheet: dict[str, Any]) -> dict[str, Any]:
     schema = load_schema()
     edge_sheet = raw_sheet.get("edge_sheet")
     owner_props = (

@@ -11,7 +11,7 @@ from pathlib import Path
 from orggraph.graph import statements
 from orggraph.graph.store import BoltStore
 from orggraph.model.records import EdgeRecord, NodeRecord
-from orggraph.model.schema import PropertySpec
+from orggraph.model.schema import PropertySpec, Schema
 
 ADMIN_TYPES = {"string": "string", "integer": "long", "float": "double", "boolean": "boolean", "date": "date"}
 
@@ -49,7 +49,7 @@ def _value(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def sensitive_columns(schema) -> tuple[tuple[str, str], ...]:
+def sensitive_columns(schema: Schema) -> tuple[tuple[str, str], ...]:
     """(label, property) of every property the schema marks sensitive (a person's name)."""
     return tuple((label, p.name) for label, node in schema.nodes.items() for p in node.properties if p.sensitive)
 

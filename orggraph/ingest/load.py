@@ -56,11 +56,11 @@ def graph_is_empty(store: BoltStore) -> bool:
     return not store.read(GRAPH_HAS_DATA)
 
 
-def graph_lookup(store: BoltStore) -> Callable[[set[str]], dict[str, dict]]:
+def graph_lookup(store: BoltStore) -> Callable[[set[str]], dict[str, dict[str, str | None]]]:
     """Which of some ids the graph holds, with their label and kind (for reference checks)."""
 
-    def lookup(ids: set[str]) -> dict[str, dict]:
-        wanted, found = sorted(ids), {}
+    def lookup(ids: set[str]) -> dict[str, dict[str, str | None]]:
+        wanted, found = sorted(ids), dict[str, dict[str, str | None]]()
         for label in store.schema.nodes:
             for row in store.read(statements.lookup_ids(store.schema, label), {"ids": wanted}):
                 found[row["id"]] = {"label": label, "kind": row["kind"]}
@@ -122,7 +122,7 @@ def preview_ledgers(
     return result, files, plan_ledgers(graph, planned, graph_is_empty(graph)), refused
 
 
-def _from(source: Source | None, rows: set[tuple]) -> bool:
+def _from(source: Source | None, rows: set[tuple[str, str | None, int | None]]) -> bool:
     return source is not None and (source.file, source.sheet, source.row) in rows
 
 
@@ -170,26 +170,26 @@ def load_ledgers(
     t0 = time.perf_counter()
     empty = graph_is_empty(graph)
     with cyclic_gc_paused():
-        report.plan = plan_ledgers(graph, result, empty, sync)
+        plan = report.plan = plan_ledgers(graph, result, empty, sync)
     timings["plan"] = time.perf_counter() - t0
-    if dry_run or report.plan.size == 0:
+    if dry_run or plan.size == 0:
         return report
-    report.mode = "journaled" if empty and report.plan.size > single_transaction_limit else "transaction"
+    mode = report.mode = "journaled" if empty and plan.size > single_transaction_limit else "transaction"
     if isinstance(store, ScopedStore):
-        _check_area_write(store, report)
+        _check_area_write(store, plan, mode)
     t0 = time.perf_counter()
     with cyclic_gc_paused():  # the loader holds every record while it writes: no re-scanning them
-        report.written = _write(store, report, progress, batch_size)
+        report.written = _write(store, report, plan, mode, progress, batch_size)
     timings["write"] = time.perf_counter() - t0
     return report
 
 
-def _check_area_write(store: ScopedStore, report: LoadReport) -> None:
+def _check_area_write(store: ScopedStore, plan: LoadPlan, mode: str) -> None:
     """A user with an area writes in one transaction (a journaled first load is the whole region's) and removes
     nothing outside the area."""
-    if report.mode != "transaction":
+    if mode != "transaction":
         raise PermissionDenied("首次导入整个区域须由管理员进行", "the first load of a region is an administrator's")
-    if report.plan.sync and (outside := report.plan.removals.outside(area_homes(store), store.area)):
+    if plan.sync and (outside := plan.removals.outside(area_homes(store), store.area)):
         shown = "、".join(outside[:10])
         raise PermissionDenied(
             f"同步将删除您负责区域以外的 {len(outside)} 条记录({shown}),未写入任何数据",
@@ -197,25 +197,27 @@ def _check_area_write(store: ScopedStore, report: LoadReport) -> None:
         )
 
 
-def _write(store: BoltStore, report: LoadReport, progress: Progress | None, batch_size: int) -> int:
-    plan, work = report.plan, report.plan.work(whole_graph(store))
+def _write(
+    store: BoltStore, report: LoadReport, plan: LoadPlan, mode: str, progress: Progress | None, batch_size: int
+) -> int:
+    work = plan.work(whole_graph(store))
     nodes = sum(map(len, plan.node_rows.values()))
     counts = {"nodes_written": nodes, "relationships_written": plan.size - nodes}
-    run = load_runs.new_run(report.load_id, report.mode, report.files, plan.size)
+    run = load_runs.new_run(report.load_id, mode, report.files, plan.size)
     tick = (lambda n: progress("write", n, plan.size)) if progress else None
-    if report.mode == "transaction":
+    if mode == "transaction":
         done = {**run, **counts, "status": "committed", "finished": load_runs.now()}
         return store.write_atomically([*work, (statements.LOAD_RUN_CREATE, [done])], batch_size, tick) - 1
     load_runs.begin(store, run)
     time.sleep(load_runs.GRACE_S)  # outlast every reader's "no load open" answer before the first batch
-    last_beat, written = [time.monotonic()], [0]
+    last_beat, so_far = [time.monotonic()], [0]
 
     def tick_and_beat(n: int) -> None:
-        written[0] += n
+        so_far[0] += n
         if tick:
             tick(n)
         if time.monotonic() - last_beat[0] > HEARTBEAT_S:
-            load_runs.beat(store, report.load_id, written[0])
+            load_runs.beat(store, report.load_id, so_far[0])
             last_beat[0] = time.monotonic()
 
     written = store.write_batched(work, batch_size, tick_and_beat)

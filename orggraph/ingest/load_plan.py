@@ -5,16 +5,20 @@ graph holds that the ledger no longer lists (see ``load_removals``), removed onl
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from loaders.layout import load_layout
+from loaders.layout import OwnedKey, load_layout
 from orggraph.graph import statements
 from orggraph.graph.store import BoltStore
-from orggraph.ingest.load_removals import LedgerSide, Removals, find_removals, tie_key
+from orggraph.ingest.load_removals import Cleared, EdgeKey, LedgerSide, Removals, Row, find_removals, tie_key
 from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
 
 LOOKUP_CHUNK = 20_000
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -27,16 +31,16 @@ class KindCounts:
 
 @dataclass
 class LoadPlan:
-    node_rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    edge_rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    node_rows: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    edge_rows: dict[EdgeKey, list[Row]] = field(default_factory=lambda: defaultdict(list))
     counts: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
     into_empty_graph: bool = False
     # ties a row moved elsewhere (its single id cell now names another record): replaced on every load
-    stale_edges: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    stale_edges: dict[EdgeKey, list[Row]] = field(default_factory=lambda: defaultdict(list))
     removals: Removals = field(default_factory=Removals)  # what the ledger no longer lists, within its scope
     sync: bool = False  # whether the removals are written
 
-    def work(self, store: BoltStore) -> list[tuple[str, list[dict]]]:
+    def work(self, store: BoltStore) -> list[tuple[str, list[Row]]]:
         """(statement, rows) in write order: removals, then all nodes, then the relationships between them;
         plain CREATE when the graph was empty (nothing to merge with, and ~2× faster on ArcadeDB, measured)."""
         schema = store.schema
@@ -65,21 +69,21 @@ class LoadPlan:
         return written + (self.removals.size if self.sync else 0)
 
 
-def _content(props: dict, provenance: frozenset[str]) -> dict:
+def _content(props: Row, provenance: frozenset[str]) -> Row:
     return {k: v for k, v in props.items() if k not in provenance and k != "id" and v is not None}
 
 
-def _chunks(items: list, size: int = LOOKUP_CHUNK):
+def _chunks(items: list[_T], size: int = LOOKUP_CHUNK) -> Iterator[list[_T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
-def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, dict]:
+def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, Row]:
     query = statements.fetch_nodes(store.schema, label)
     return {r["id"]: r["props"] for chunk in _chunks(ids) for r in store.read(query, {"ids": chunk})}
 
 
-def existing_edges(store: BoltStore, key: tuple[str, str, str], pairs: list[dict]) -> dict[tuple, dict]:
+def existing_edges(store: BoltStore, key: EdgeKey, pairs: list[Row]) -> dict[tuple[object, ...], Row]:
     query = statements.fetch_edges(store.schema, *key)
     rel_key = store.schema.relationship(key[0]).key
     return {
@@ -101,13 +105,13 @@ def _single_columns() -> set[tuple[str, str, bool]]:
 
 
 def plan_owned_edges(
-    store: BoltStore, plan: LoadPlan, owned: dict[tuple, list[str]], edges: list[EdgeRecord]
-) -> list[tuple[str, dict, tuple]]:
+    store: BoltStore, plan: LoadPlan, owned: dict[OwnedKey, list[str]], edges: list[EdgeRecord]
+) -> list[Cleared]:
     """Ties the graph holds for a row the ledger still has but whose cell no longer lists them. A single-id
     cell that now names another record moves the tie (replaced now); a cleared cell, or an id dropped from a
     list, is a removal like a removed row (returned: reported, and written only by a sync)."""
     listed = {(e.type, e.src_id, e.dst_id) for e in edges}
-    single, cleared = _single_columns(), []
+    single, cleared = _single_columns(), list[Cleared]()
     layout = load_layout()
     holders: dict[tuple[str, bool], set[str]] = defaultdict(set)  # (type, reverse) → rows that list such a tie
     for e in edges:
@@ -141,7 +145,7 @@ def plan_load(
     nodes: list[NodeRecord],
     edges: list[EdgeRecord],
     empty_graph: bool = False,
-    owned: dict[tuple, list[str]] | None = None,
+    owned: dict[OwnedKey, list[str]] | None = None,
     sheets: set[str] | None = None,
     sync: bool = False,
     covered: dict[tuple[str, str], frozenset[str]] | None = None,
@@ -166,7 +170,7 @@ def plan_load(
     return plan
 
 
-def _kept(props: dict, old: dict | None, covered: frozenset[str] | None, provenance: frozenset[str]) -> dict:
+def _kept(props: Row, old: Row | None, covered: frozenset[str] | None, provenance: frozenset[str]) -> Row:
     """A row's properties, plus the stored ones its sheet has no column for (they are not the sheet's to clear:
     an older template without 区域外上级党组织, an export without names). Provenance is the row's own."""
     if old is None or covered is None:
@@ -175,7 +179,12 @@ def _kept(props: dict, old: dict | None, covered: frozenset[str] | None, provena
     return {**stays, **props}
 
 
-def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord], covered: dict | None = None) -> None:
+def _plan_nodes(
+    plan: LoadPlan,
+    store: BoltStore | None,
+    nodes: list[NodeRecord],
+    covered: dict[tuple[str, str], frozenset[str]] | None = None,
+) -> None:
     covered = covered or {}
     by_label: dict[str, list[NodeRecord]] = defaultdict(list)
     for n in nodes:
@@ -192,7 +201,8 @@ def _plan_nodes(plan: LoadPlan, store: BoltStore | None, nodes: list[NodeRecord]
             continue
         old = existing_nodes(store, label, [n.id for n in recs])
         for n in recs:
-            sheet = covered.get((n.source.file, n.source.sheet)) if n.source else None
+            source = n.source  # a record with no sheet (a fixture, a proposal) was read from no columns
+            sheet = covered.get((source.file, source.sheet)) if source and source.sheet is not None else None
             props = _kept(n.properties(), old.get(n.id), sheet, provenance)
             if _changed(plan.counts[label], props, old.get(n.id), provenance):
                 rows.append({"id": n.id, "props": {**props, "id": n.id}})
@@ -207,7 +217,7 @@ def _plan_edges(plan: LoadPlan, store: BoltStore | None, edges: list[EdgeRecord]
         rel_key = load_schema().relationship(key[0]).key
         unique = {tie_key(rel_key, e.src_id, e.dst_id, e.props): e for e in recs}  # a tie listed twice is one
         rows = plan.edge_rows[key]
-        old = {}
+        old: dict[tuple[object, ...], Row] = {}
         if store is not None:
             old = existing_edges(store, key, [{"src": e.src_id, "dst": e.dst_id} for e in unique.values()])
         for tie, e in unique.items():
@@ -222,7 +232,7 @@ def _provenance() -> frozenset[str]:
     return frozenset(p.name for p in load_schema().provenance)
 
 
-def _changed(counts: KindCounts, new: dict, old: dict | None, provenance: frozenset[str]) -> bool:
+def _changed(counts: KindCounts, new: Row, old: Row | None, provenance: frozenset[str]) -> bool:
     """Count the record as created, updated or unchanged; true when it must be written."""
     if old is None:
         counts.created += 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from loaders.layout import Layout, load_layout
 from orggraph.graph import statements
@@ -27,15 +28,19 @@ from orggraph.model.records import EdgeRecord, NodeRecord
 
 SHOWN = 20  # removals listed by name per sheet (the counts are complete)
 
+Row = dict[str, Any]  # a row as read from or written to the graph (ids, props)
+EdgeKey = tuple[str, str, str]  # (type, src label, dst label)
+Cleared = tuple[str, Row, EdgeKey]  # (sheet, tie row, edge key) of a cleared cell in a row the ledger still has
+
 
 @dataclass
 class Removals:
     """Per ledger sheet (by sheet id): what the graph has and the ledger no longer lists, within its scope."""
 
     nodes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # label → ids
-    edges: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    edges: dict[EdgeKey, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_sheet: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    shown: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # first rows per sheet
+    shown: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))  # first rows per sheet
     out_of_scope: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     scope: tuple[str, ...] = ()  # the streets the ledger speaks for (empty: none found)
     whole_region: bool = False
@@ -56,7 +61,7 @@ class Removals:
         ]
         return nodes + ties
 
-    def add(self, sheet: str, row: dict) -> None:
+    def add(self, sheet: str, row: Row) -> None:
         self.by_sheet[sheet] += 1
         if len(self.shown[sheet]) < SHOWN:
             self.shown[sheet].append(row)
@@ -78,7 +83,7 @@ class LedgerSide:
     sheets: set[str]  # ids of the sheets present
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
-    cleared: list[tuple[str, dict, str]] = field(default_factory=list)  # (sheet, tie row, rel key) from rows present
+    cleared: list[Cleared] = field(default_factory=list)  # from rows present
 
     @property
     def ids(self) -> set[str]:
@@ -89,7 +94,7 @@ class LedgerSide:
         return {i for e in self.edges for i in (e.src_id, e.dst_id)}
 
 
-def tie_key(rel_key: tuple[str, ...], src: str, dst: str, props: dict) -> tuple:
+def tie_key(rel_key: tuple[str, ...], src: str, dst: str, props: dict[str, Any]) -> tuple[object, ...]:
     """What tells two ties of one type apart: their ends and the type's key properties."""
     return (src, dst, *(props.get(k) for k in rel_key))
 
@@ -150,7 +155,7 @@ def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> li
     return out
 
 
-def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, tuple, dict]]:
+def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, EdgeKey, Row]]:
     """(sheet, (type, src label, dst label), row) of ties of the edge sheets present that the ledger no longer
     lists (a tie's identity: its ends and its type's key properties)."""
     schema, out = store.schema, []
