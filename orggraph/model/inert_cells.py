@@ -15,10 +15,18 @@ string cell, never a formula. The ledger reader undoes the CSV prefix, so an exp
 
 from __future__ import annotations
 
+from typing import TypeVar, overload
+
+_T = TypeVar("_T")
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
 
 
+@overload
+def neutralise(value: str) -> str: ...
+@overload
+def neutralise(value: _T) -> _T: ...
 def neutralise(value: object) -> object:
     """The value as a CSV cell that cannot run: texts starting with a trigger get an apostrophe in front.
 

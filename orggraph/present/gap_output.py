@@ -14,7 +14,7 @@ from typing import Any
 
 from loaders.ledger_writer import inert_xlsx_row
 from orggraph.analysis.coverage import GapReport, RuleOutcome
-from orggraph.analysis.geography import AREA_LEVELS
+from orggraph.analysis.geography import AREA_LEVELS, Place
 from orggraph.model.inert_cells import neutralise
 from orggraph.model.schema import load_schema
 
@@ -77,12 +77,11 @@ def area_matrix(report: GapReport, level: str) -> list[dict[str, Any]]:
 
 def worst_areas(report: GapReport, level: str, n: int = 10) -> list[dict[str, Any]]:
     """The areas at a level with the most gaps over all rules."""
-    totals: dict[str, list] = {}
+    totals: dict[str, tuple[Place, int, int]] = {}  # area id → (the area as first met, gaps, to cover)
     for o in report.outcomes:
         for a in o.areas.get(level, ()):
-            entry = totals.setdefault(a.area.id, [a.area, 0, 0])
-            entry[1] += a.total - a.covered
-            entry[2] += a.total
+            place, gaps, total = totals.get(a.area.id, (a.area, 0, 0))
+            totals[a.area.id] = (place, gaps + a.total - a.covered, total + a.total)
     ranked = sorted(totals.values(), key=lambda e: (-e[1], e[0].id))[:n]
     return [
         {"区域编号 area id": p.id, "区域 area": p.name, "缺口 gaps": gaps, "应覆盖 to cover": total}
@@ -90,7 +89,7 @@ def worst_areas(report: GapReport, level: str, n: int = 10) -> list[dict[str, An
     ]
 
 
-def _chain_columns(chain) -> dict[str, str]:
+def _chain_columns(chain: tuple[Place, ...]) -> dict[str, str]:
     names = {p.label: p.name for p in chain}
     schema = load_schema()
     return {f"{schema.node(lvl).zh} {lvl.lower()}": names.get(lvl, "") for lvl in AREA_LEVELS}

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +14,11 @@ from rich.table import Table
 from loaders.layout import load_layout
 from orggraph.model.inert_cells import neutralise
 from orggraph.model.schema import load_schema
+
+if TYPE_CHECKING:
+    from orggraph.ingest.load import LoadReport
+    from orggraph.ingest.load_plan import LoadPlan
+    from orggraph.model.errors import Issue
 
 FORMATS = ("table", "csv", "json")
 
@@ -37,7 +42,7 @@ def _csv_text(value: Any) -> str:
     return neutralise(value) if isinstance(value, str) else _text(value)
 
 
-def render(rows: list[dict], fmt: str, console: Console, title: str | None = None) -> None:
+def render(rows: list[dict[str, Any]], fmt: str, console: Console, title: str | None = None) -> None:
     """Print rows in the asked format; columns in the order of the first row."""
     columns = list(rows[0]) if rows else []
     if fmt == "json":
@@ -56,7 +61,7 @@ def render(rows: list[dict], fmt: str, console: Console, title: str | None = Non
         console.print(f"{len(rows)} 行 / rows")
 
 
-def issue_rows(issues: list) -> list[dict]:
+def issue_rows(issues: list[Issue]) -> list[dict[str, Any]]:
     """Validation issues as rows: where (file, sheet, row, column), the value, and what is wrong."""
     return [
         {
@@ -73,7 +78,7 @@ def issue_rows(issues: list) -> list[dict]:
     ]
 
 
-def load_summary_rows(report) -> list[dict]:
+def load_summary_rows(report: LoadReport) -> list[dict[str, Any]]:
     """Per label, then per relationship type (schema order, Chinese name first): created, updated,
     unchanged, deleted; then the rows rejected per ledger kind."""
     schema = load_schema()
@@ -107,7 +112,7 @@ def load_summary_rows(report) -> list[dict]:
     return rows
 
 
-def removal_rows(plan, dry_run: bool = False) -> list[dict]:
+def removal_rows(plan: LoadPlan | None, dry_run: bool = False) -> list[dict[str, Any]]:
     """Per ledger sheet: how many records and ties the graph holds that the ledger no longer lists (within its
     scope), whether this load removes them, and how many more were left alone as outside its scope."""
     if plan is None:

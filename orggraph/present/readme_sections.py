@@ -49,7 +49,11 @@ def ledger_columns() -> str:
     """Every ledger sheet and column: header (中文 / English alias), what it holds, whether required."""
     out = []
     for sheet in load_layout().sheets:
-        what = f"节点 `{sheet.label}`" if sheet.label else f"关系 `{sheet.edge_sheet.type}`(每行一条 one per row)"
+        what = (
+            f"节点 `{sheet.label}`"
+            if sheet.edge_sheet is None
+            else f"关系 `{sheet.edge_sheet.type}`(每行一条 one per row)"
+        )
         out += [
             f"**{sheet.zh}** (`{sheet.en}`) — {what}",
             "",
