@@ -20,6 +20,7 @@ from orggraph.analysis.query_catalogue import TODAY, Parameter, Query, load_cata
 from orggraph.app.pages import common, session
 from orggraph.app.pages.common import lang, query, show_error, t, today
 from orggraph.model.errors import OrgGraphError
+from orggraph.present.column_names import column_title
 
 MAX_SHOWN = 10_000  # rows drawn in the table; the CSV holds them all
 MAX_CELL = 300  # characters of a nested value shown in a cell
@@ -44,8 +45,8 @@ def _widget(q: Query, p: Parameter) -> Any:
     """One form field for a parameter, typed by its declaration; its session key names query and parameter."""
     key = f"cypher_p_{q.name}_{p.name}"
     st.session_state.setdefault(key, _default(p))
-    label = f"{p.name}{' *' if p.required else ''}({p.type})"
-    help_text = p.description or None
+    label = param_label(p, lang())
+    help_text = f"{p.name}({p.type})"
     if p.type == "integer":
         return st.number_input(label, step=1, key=key, help=help_text)
     if p.type == "float":
@@ -57,6 +58,14 @@ def _widget(q: Query, p: Parameter) -> Any:
     if p.type == "boolean":
         return st.checkbox(label, key=key, help=help_text)
     return st.text_input(label, key=key, help=help_text)
+
+
+def param_label(p: Parameter, language: str) -> str:
+    """A parameter as a clerk reads it: its description in the viewer's language ("截至日期 / as-of date" in the
+    query's header), marked * when required; its identifier and type are in the help."""
+    zh, _, en = (p.description or "").partition("/")  # "截至日期 / as-of date", "编号(区、街道……)/ area id"
+    words = (zh if language == "zh" else en or zh).strip() or p.name
+    return f"{words}{' *' if p.required else ''}"
 
 
 def given_values(q: Query, values: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +92,7 @@ def result_frame(rows: list[dict]) -> pd.DataFrame:
     every column has one type). The person names the query declares come masked from ``common.query``."""
     shown = [{k: _cell(v) for k, v in r.items()} for r in rows]
     frame = pd.DataFrame(shown, columns=list(rows[0]) if rows else None)
+    frame.columns = [column_title(c, lang()) for c in frame.columns]
     for col in frame.columns:
         kinds = {type(v) for v in frame[col] if v is not None and not (isinstance(v, float) and pd.isna(v))}
         if len(kinds) > 1:
