@@ -12,7 +12,9 @@ group written by hand, so nothing is lost either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from loaders.cell_values import ValueProblem, normalize_text
 from orggraph.model.schema import PropertySpec, load_schema
@@ -33,7 +35,7 @@ def group_of(table: str, word: str) -> str | None:
     return _words(table).get(_key(word))
 
 
-def word_parser(spec: PropertySpec):
+def word_parser(spec: PropertySpec) -> Callable[[object], str]:
     """The parser of a column with synonyms: a group or a known word (as written, normalised), else ValueProblem."""
     words, groups = _words(spec.synonyms), "、".join(spec.enum or ())
     text_spec = None
@@ -69,7 +71,7 @@ def _word_props(label: str) -> tuple[tuple[str, str | None, str, frozenset[str]]
     return tuple(out)
 
 
-def settle(label: str, props: dict) -> None:
+def settle(label: str, props: dict[str, Any]) -> None:
     """In place: a word in a property with synonyms becomes its group, the word kept in ``<property>_text``
     (a ``_text`` the row gives itself is left as written)."""
     for name, text_name, table, groups in _word_props(label):

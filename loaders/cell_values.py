@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 
 from orggraph.model import credit_code, personal_numbers
 from orggraph.model.schema import PropertySpec
@@ -139,7 +140,14 @@ def parse_string(spec: PropertySpec, value: object) -> str:
     return text
 
 
-_PARSERS = {"date": parse_date, "integer": parse_integer, "float": parse_float, "boolean": parse_boolean}
+RawRow = tuple[object, ...]  # one row of cells as a file gives them (text, numbers, dates, booleans, None)
+CellParser = Callable[[object], object]  # a cell as read → its typed value (raises ValueProblem)
+_PARSERS: dict[str, CellParser] = {
+    "date": parse_date,
+    "integer": parse_integer,
+    "float": parse_float,
+    "boolean": parse_boolean,
+}
 
 
 def split_ids(value: object) -> list[str]:
@@ -171,7 +179,7 @@ def _plain_text(value: object) -> str:
 _FREE_TEXT = PropertySpec(name="text", type="string", zh="文本", en="text")
 
 
-def cell_parser(spec: PropertySpec):
+def cell_parser(spec: PropertySpec) -> CellParser:
     """The fastest correct parser for one column (picked once per column, not once per cell)."""
     if spec.type != "string":
         return _PARSERS[spec.type]
@@ -181,7 +189,7 @@ def cell_parser(spec: PropertySpec):
         return word_parser(spec)
     if spec.enum is None and spec.format is None:
         return _plain_text
-    if spec.format is None:
+    if spec.format is None and spec.enum is not None:  # (an enum: with neither, plain text above)
         allowed = frozenset(spec.enum)
 
         def enum_value(value: object) -> str:

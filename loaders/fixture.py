@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -46,7 +47,7 @@ def read_fixture(path: Path, load_id: str | None = None) -> tuple[list[NodeRecor
     return nodes, edges
 
 
-def _nodes(path: Path, by_label: dict, load_id: str | None) -> Iterator[NodeRecord]:
+def _nodes(path: Path, by_label: dict[str, list[dict[str, Any]]], load_id: str | None) -> Iterator[NodeRecord]:
     for label, rows in by_label.items():
         for i, row in enumerate(rows, start=1):
             props = {k: _plain(v) for k, v in row.items() if k != "id"}

@@ -24,10 +24,10 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loaders.cell_values import ValueProblem
+from loaders.cell_values import CellParser, RawRow, ValueProblem
 from orggraph.model.config import Settings
 from orggraph.model.errors import OrgGraphError
-from orggraph.model.schema import load_schema
+from orggraph.model.schema import NodeSpec, RelationshipSpec, load_schema
 
 MB = 1024 * 1024
 CHUNK = MB
@@ -175,13 +175,17 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 def shortest_text_limit() -> int:
     """The smallest ``max_length`` of any property in the schema: a row with no longer text needs no closer look."""
     schema = load_schema()
-    specs = [p for owner in (*schema.nodes.values(), *schema.relationships.values()) for p in owner.properties]
+    owners: list[NodeSpec | RelationshipSpec] = [*schema.nodes.values(), *schema.relationships.values()]
+    specs = [p for owner in owners for p in owner.properties]
     return min((p.max_length for p in specs if p.max_length), default=schema.text_limits.name)
 
 
 class OverLong(str):
     """A cell longer than its column allows, standing in for it in the row: it reads as its first characters (so a
     message never echoes 100,000 of them) and the cell parser refuses it with :attr:`problem`."""
+
+    length: int  # the cell's characters
+    limit: int  # its column's max_length
 
     def __new__(cls, text: str, limit: int) -> OverLong:
         preview = text[:PREVIEW_CHARS]
@@ -199,7 +203,7 @@ class OverLong(str):
         )
 
 
-def refusing_overlong(parse):
+def refusing_overlong(parse: CellParser) -> CellParser:
     """A cell parser that first refuses an :class:`OverLong` cell (used only for sheets that hold one)."""
 
     def parse_or_refuse(value: object) -> object:
@@ -210,7 +214,7 @@ def refusing_overlong(parse):
     return parse_or_refuse
 
 
-def shorten_long_cells(row: tuple, cell_limits: tuple[tuple[int, int], ...]) -> tuple | None:
+def shorten_long_cells(row: RawRow, cell_limits: tuple[tuple[int, int], ...]) -> RawRow | None:
     """The row with every text cell longer than its column's limit replaced by :class:`OverLong`; None when it has
     none. ``cell_limits`` holds (position, max characters) of each property column."""
     width, cells = len(row), None

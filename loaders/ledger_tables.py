@@ -18,10 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from loaders.cell_values import is_blank
+from loaders.cell_values import RawRow, is_blank
 from loaders.layout import load_layout
 from loaders.ledger_limits import (
     FileRefused,
@@ -46,6 +47,7 @@ NOT_READ = {
 PARSE_THREADS = 2
 SNIFF_BYTES = 64 * 1024
 _ZIP = b"PK\x03\x04"
+_Cell = TypeVar("_Cell")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et, and any password-protected Office file
 
 
@@ -55,7 +57,7 @@ class Table:
     shortest ``max_length`` (found while the rows are made, so the reader checks lengths only there)."""
 
     name: str
-    rows: list[tuple]
+    rows: list[RawRow]
     long_rows: frozenset[int]
     hidden: bool = False  # a hidden worksheet named like a ledger: not read, and said so
 
@@ -223,9 +225,9 @@ def _first_bad_line(path: Path, encoding: str) -> int:
     return line
 
 
-def _restored(row: list[str]) -> tuple:
+def _restored(row: list[str]) -> list[str]:
     """Undo the CSV writers' inert prefix (only rows holding an apostrophe get here)."""
-    return tuple(restore(c) for c in row)
+    return [restore(c) for c in row]
 
 
 def _csv_error(exc: csv.Error, sheet: str, line: int) -> FileRefused:
@@ -278,12 +280,12 @@ def _xlsx_table(path: Path, name: str, limits: LedgerLimits) -> Table:
             raise too_many_rows(limits, name)
         fill_merged(sheet.merged_cell_ranges or [], rows)
     threshold = shortest_text_limit()
-    cells = [tuple([int(v) if type(v) is float and v.is_integer() else v for v in r]) for r in rows]
+    cells: list[RawRow] = [tuple([int(v) if type(v) is float and v.is_integer() else v for v in r]) for r in rows]
     long_rows = frozenset(i for i, r in enumerate(cells) if any(type(c) is str and len(c) > threshold for c in r))
     return Table(name, cells, long_rows)
 
 
-def fill_merged(ranges: list, rows: list[list]) -> None:
+def fill_merged(ranges: list[tuple[tuple[int, int], tuple[int, int]]], rows: list[list[_Cell]]) -> None:
     """Give every cell of every merged range the value of its top-left cell, in the header and in data rows.
 
     That is what a merge means in a ledger: offices merge equal 上级党组织编号 cells down a block of rows, or a group

@@ -15,11 +15,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loaders.layout import Column, Layout, Sheet, load_layout
 from orggraph.model.errors import SchemaError
 from orggraph.model.inert_cells import TRIGGERS, neutralise
 from orggraph.model.records import EdgeRecord, NodeRecord
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 WORKBOOK = "台账.xlsx"
 MANY_SEPARATOR = ";"
@@ -44,6 +49,8 @@ class _EdgeIndex:
             self.by_type[e.type].append(e)
 
     def cell(self, col: Column, owner: NodeRecord) -> str | None:
+        if col.edge is None:  # not an id column: no ties to show
+            return None
         found = self.by_owner.get((col.edge, col.reverse, owner.id), [])
         found = [e for e in found if (e.src_label if col.reverse else e.dst_label) in col.targets]
         ids = [e.src_id if col.reverse else e.dst_id for e in found]
@@ -60,7 +67,7 @@ def sheet_rows(sheet: Sheet, nodes: list[NodeRecord], index: _EdgeIndex) -> list
     columns = sheet.all_columns
     if sheet.edge_sheet is not None:
         return [
-            [e.src_id, e.dst_id, *[cell_text(e.props.get(c.prop)) for c in columns[2:]]]
+            [e.src_id, e.dst_id, *[cell_text(e.props.get(c.prop)) if c.prop else None for c in columns[2:]]]
             for e in index.by_type.get(sheet.edge_sheet.type, [])
         ]
     rows = []
@@ -78,10 +85,10 @@ def all_sheet_rows(
     for n in nodes:
         by_label[n.label].append(n)
     index = _EdgeIndex(edges)
-    return {s: sheet_rows(s, by_label.get(s.label, []), index) for s in layout.sheets}
+    return {s: sheet_rows(s, [] if s.label is None else by_label.get(s.label, []), index) for s in layout.sheets}
 
 
-def inert_xlsx_row(ws, row: Iterable[object]) -> list[object]:
+def inert_xlsx_row(ws: WriteOnlyWorksheet, row: Iterable[object]) -> list[object]:
     """A row for a write-only openpyxl sheet in which no text becomes a live cell.
 
     openpyxl stores a text starting with ``=`` as a formula and ``#N/A`` and the like as error cells; such texts
@@ -93,7 +100,7 @@ def inert_xlsx_row(ws, row: Iterable[object]) -> list[object]:
 _LIVE = (*TRIGGERS, "#")  # "#" only for openpyxl's error codes (#N/A, #REF!, …); a string cell for "#3" is harmless
 
 
-def _string_cell(ws, text: str):
+def _string_cell(ws: WriteOnlyWorksheet, text: str) -> Cell:
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(ws, text)
