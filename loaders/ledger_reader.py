@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from loaders.cell_values import cell_parser, is_blank, normalize_text
-from loaders.layout import Column, Layout, Sheet, header_key, load_layout
+from loaders.cell_values import CellParser, RawRow, cell_parser, is_blank, normalize_text
+from loaders.layout import Column, Layout, OwnedKey, Sheet, header_key, load_layout
 from loaders.ledger_limits import FileRefused, LedgerLimits, refusing_overlong, shorten_long_cells
 from loaders.ledger_tables import CSV_SUFFIX, NOT_READ, WORKBOOK_SUFFIXES, Table, read_tables
 from orggraph.model.errors import Issue
-from orggraph.model.schema import load_schema
+from orggraph.model.schema import PropertySpec, load_schema
 
 HEADER_SCAN_ROWS = 12
 SUFFIXES = (*WORKBOOK_SUFFIXES, CSV_SUFFIX)
+# a column as each cell of it is read: position, property (or None), header, required, whether to look for
+# personal numbers, and its parser (None for an id column)
+CellPlan = tuple[int, str | None, str, bool, bool, CellParser | None]
+Columns = tuple[tuple[int, Column, str], ...]  # (position, column, header as written)
 SUGGEST_CUTOFF = 0.6  # difflib ratio: 上级党组织编码 → 上级党组织编号 is 0.86, 名字 → 名称 (one character of two) 0.5
 
 
@@ -37,12 +41,12 @@ class SheetData:
     sheet: str
     kind: Sheet
     header_row: int
-    columns: tuple[tuple[int, Column, str], ...]  # (position, column, header as written)
-    rows: tuple[tuple[int, tuple], ...]  # (row number in the file, cell values)
+    columns: Columns
+    rows: tuple[tuple[int, RawRow], ...]  # (row number in the file, cell values)
     overlong: bool = False  # some cell is a ledger_limits.OverLong: its column's parser must refuse it
 
     @cached_property
-    def cell_plan(self) -> tuple:
+    def cell_plan(self) -> tuple[CellPlan, ...]:
         """Per column: position, property (or None), header, required, whether to look for personal
         numbers, and its parser — decided once per sheet so each cell costs one call."""
         return tuple(
@@ -52,19 +56,22 @@ class SheetData:
                 header,
                 col.is_required,
                 not (col.spec is not None and col.spec.format == "credit_code"),
-                self._parser(col) if col.prop else None,
+                self._parser(col.spec) if col.prop and col.spec else None,  # a property column has its spec
             )
             for pos, col, header in self.columns
         )
 
-    def _parser(self, col: Column) -> Callable:
-        parse = cell_parser(col.spec)
+    def _parser(self, spec: PropertySpec) -> CellParser:
+        parse = cell_parser(spec)
         return refusing_overlong(parse) if self.overlong else parse
 
     @cached_property
-    def edge_columns(self) -> tuple[tuple[int, Column, str, tuple], ...]:
-        """The columns that hold ids of other nodes: (position, column, header, key of the ties it owns)."""
+    def edge_columns(self) -> tuple[tuple[int, Column, str, OwnedKey], ...]:
+        """The columns that hold ids of other nodes: (position, column, header, key of the ties it owns); none on an
+        edge sheet, whose rows are ties and own none."""
         label = self.kind.label
+        if label is None:
+            return ()
         return tuple(
             (pos, col, header, (label, col.edge, col.reverse, col.targets))
             for pos, col, header in self.columns
@@ -92,24 +99,24 @@ def ledger_files(directory: Path) -> list[Path]:
     )
 
 
-def _score(sheet: Sheet, row: tuple) -> int:
+def _score(sheet: Sheet, row: RawRow) -> int:
     keys = {header_key(c) for c in row if not is_blank(c)}
     return sum(1 for col in sheet.all_columns if col.aliases() & keys)
 
 
-def _find_header(name: str, rows: list[tuple], layout: Layout) -> tuple[Sheet, int] | None:
+def _find_header(name: str, rows: list[RawRow], layout: Layout) -> tuple[Sheet, int] | None:
     named = layout.sheet_for_name(name)
     candidates = [named] if named else list(layout.sheets)
-    best = (0, None, -1)
+    best: tuple[int, Sheet | None, int] = (0, None, -1)
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         for sheet in candidates:
             score = _score(sheet, row)
             if score > best[0]:
                 best = (score, sheet, i)
-    score, sheet, index = best
-    if sheet is None or score < min(2, len(sheet.all_columns)):
+    score, found, index = best
+    if found is None or score < min(2, len(found.all_columns)):
         return None
-    return sheet, index
+    return found, index
 
 
 def _closest(sheet: Sheet, key: str, taken: dict[int, str]) -> int | None:
@@ -127,14 +134,17 @@ def _unknown_column(file: str, row_no: int, name: str, text: str, suggestion: st
     return Issue(file, row_no, text, text, zh, en, name)
 
 
-def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int):
+def _map_columns(file: str, name: str, sheet: Sheet, header: RawRow, row_no: int) -> tuple[Columns, list[Issue]]:
     """Header cells → columns, with issues for personal-data, unknown, repeated and missing columns.
 
     An unknown column is an error (its cells would reach nothing), with the closest missing column as a
     suggestion; a required column suggested so is not reported missing a second time."""
     forbidden = {header_key(f) for f in load_schema().forbidden_properties}
     row_numbers = load_layout().row_number_keys
-    mapped, issues, seen, unknown = [], [], {}, []
+    mapped: list[tuple[int, Column, str]] = []
+    issues: list[Issue] = []
+    seen: dict[int, str] = {}  # column index → the header as written
+    unknown: list[tuple[str, str]] = []  # (key, header as written)
     for pos, cell in enumerate(header):
         if is_blank(cell) or header_key(cell) in row_numbers:
             continue
@@ -161,7 +171,7 @@ def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int)
         else:
             seen[col] = text
             mapped.append((pos, sheet.all_columns[col], text))
-    suggested = set()
+    suggested: set[int | None] = set()
     for key, text in unknown:
         match = _closest(sheet, key, seen)
         suggested.add(match)
@@ -175,7 +185,9 @@ def _map_columns(file: str, name: str, sheet: Sheet, header: tuple, row_no: int)
     return tuple(mapped), issues
 
 
-def _data_rows(table: Table, header: int, columns, all_text: bool) -> tuple[tuple, bool]:
+def _data_rows(
+    table: Table, header: int, columns: Columns, all_text: bool
+) -> tuple[tuple[tuple[int, RawRow], ...], bool]:
     """The rows below the header that hold something, as (row number, cells); a text cell longer than its
     property's ``max_length`` is replaced by an OverLong, which its parser refuses. Also: whether there is one."""
     limits = tuple((pos, col.spec.max_length) for pos, col, _ in columns if col.spec and col.spec.max_length)
@@ -183,7 +195,8 @@ def _data_rows(table: Table, header: int, columns, all_text: bool) -> tuple[tupl
     data, overlong = [], False
     for i in range(header + 1, len(rows)):
         row = rows[i]
-        if not ("".join(row).strip() if all_text else any(not is_blank(c) for c in row)):
+        # all_text: a CSV row, every cell a str (one C-level join; no per-cell call, no per-row cast)
+        if not ("".join(row).strip() if all_text else any(not is_blank(c) for c in row)):  # type: ignore[arg-type]
             continue
         if i in long_rows:
             shortened = shorten_long_cells(row, limits)
@@ -217,7 +230,8 @@ def _read_file(path: Path, layout: Layout, limits: LedgerLimits) -> tuple[list[S
     except FileRefused as refused:
         return [], [_refused(path, refused)]
     all_text = path.suffix.lower() == CSV_SUFFIX
-    sheets, issues = [], []
+    sheets: list[SheetData] = []
+    issues: list[Issue] = []
     for table in tables:
         name, rows = table.name, table.rows
         if table.hidden:
@@ -264,7 +278,7 @@ def _nothing(path: Path, csv_file: bool) -> Issue:
     )
 
 
-def _header_only(sheets: list, sets: dict[str, str]) -> list[Issue]:
+def _header_only(sheets: list[_Seen], sets: dict[str, str]) -> list[Issue]:
     """A ledger set — one workbook, or all the CSV files read together — whose sheets have headers but no data row
     at all: an error for each such sheet (a wrong export, or a blank template). A sheet with only its header beside
     sheets with data is an empty record kind, as a partly filled template or an export of a graph without that kind
@@ -293,13 +307,14 @@ class LedgerStream:
     lets it go) never holds more than one file's cells (a province's are ~1 GB together; its largest file ~0.25 GB).
     ``issues`` is complete once the iteration is."""
 
-    def __init__(self, paths: Iterable[Path], layout: Layout | None = None, limits: LedgerLimits | None = None):
+    def __init__(self, paths: Iterable[Path], layout: Layout | None = None, limits: LedgerLimits | None = None) -> None:
         self.paths, self.layout, self.limits = list(paths), layout or load_layout(), limits or LedgerLimits()
         self.issues: list[Issue] = []
         self.seconds = 0.0  # spent reading files (the rest of a validation's time is the checks')
 
     def __iter__(self) -> Iterator[SheetData]:
-        seen, sets = [], {}
+        seen: list[_Seen] = []
+        sets: dict[str, str] = {}  # file → the ledger set it belongs to (a workbook; all CSV files together)
         for path in self.paths:
             started = time.perf_counter()
             found, problems = _read_file(path, self.layout, self.limits)

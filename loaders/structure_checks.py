@@ -4,9 +4,29 @@ single post (two 书记 of one org at once). Each issue points at the cell or ro
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from orggraph.model.records import Source
 from orggraph.model.schema import load_schema
 
 CHAIN_TYPES = ("LEADS", "PART_OF")
+# (where, column header or None, the value shown, message zh, message en)
+CheckIssue = tuple[Source, str | None, str, str, str]
+
+
+class Tie(Protocol):
+    """A tie as the checks read it: ``ledger_validation.PendingEdge`` (a resolved one is a ``Located``)."""
+
+    type: str
+    src_id: str
+    dst_id: str
+    props: dict[str, Any]
+    where: Source
+    cell_id: str
+
+    @property
+    def header(self) -> str: ...
 
 
 def _rotated(cycle: list[str]) -> list[str]:
@@ -37,9 +57,9 @@ def _on_cycles(pairs: list[tuple[str, str]]) -> set[str]:
     return alive - removed
 
 
-def cycle_issues(located: list) -> list[tuple]:
+def cycle_issues(located: Sequence[Tie]) -> list[CheckIssue]:
     """One issue per edge on a cycle of a chain relationship (located: ``Located`` edges)."""
-    out = []
+    out: list[CheckIssue] = []
     for rel_type in CHAIN_TYPES:
         chain = [x for x in located if x.type == rel_type]
         suspects = _on_cycles([(x.src_id, x.dst_id) for x in chain])
@@ -47,7 +67,7 @@ def cycle_issues(located: list) -> list[tuple]:
             continue
         import networkx as nx  # only when there is a cycle to name: ~0.1 s to import
 
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         for x in chain:
             if x.src_id in suspects and x.dst_id in suspects:
                 graph.add_edge(x.src_id, x.dst_id, cell=x)
@@ -67,16 +87,22 @@ def cycle_issues(located: list) -> list[tuple]:
     return out
 
 
-def level_issues(located: list, known: dict[str, tuple]) -> list[tuple]:
+def level_issues(located: Iterable[Tie], known: Mapping[str, tuple[str | None, str | None]]) -> list[CheckIssue]:
     """LEADS from an org whose kind sits at the same or a deeper level than the org it leads (known: id →
     (label, kind))."""
     levels = load_schema().org_levels
-    out = []
+    out: list[CheckIssue] = []
     for x in located:
         if x.type != "LEADS":
             continue
         upper, lower = (known.get(i, (None, None))[1] for i in (x.src_id, x.dst_id))
-        if upper in levels and lower in levels and levels[upper] >= levels[lower]:
+        if (
+            upper is not None
+            and lower is not None
+            and upper in levels
+            and lower in levels
+            and levels[upper] >= levels[lower]
+        ):
             out.append(
                 (
                     x.where,
@@ -94,21 +120,22 @@ def level_issues(located: list, known: dict[str, tuple]) -> list[tuple]:
 # whose terms overlap are a warning: a handover not yet entered, or a mistyped date.
 def single_posts() -> tuple[str, ...]:
     """The posts one body has one holder of at a time (the schema's ``single_holder`` of HOLDS_POST.post)."""
-    return load_schema().relationship("HOLDS_POST").property("post").single_holder
+    post = load_schema().relationship("HOLDS_POST").property("post")
+    return post.single_holder if post is not None else ()  # no post property: no post to hold alone
 
 
-def _row_ref(first, where) -> tuple[str, str]:
+def _row_ref(first: Source, where: Source) -> tuple[str, str]:
     """How a message names another row: by number in the same sheet of the same file, else in full."""
     if (first.file, first.sheet) == (where.file, where.sheet):
         return f"第{first.row}行", f"row {first.row}"
     return f"{first.file}·{first.sheet}·第{first.row}行", f"{first.file} · {first.sheet} · row {first.row}"
 
 
-def _tie_text(tie, key: tuple[str, ...]) -> str:
+def _tie_text(tie: Tie, key: tuple[str, ...]) -> str:
     return " · ".join([f"{tie.src_id} → {tie.dst_id}", *(str(tie.props[k]) for k in key if tie.props.get(k))])
 
 
-def duplicate_ties(ties: list, bad_rows: set) -> list[tuple]:
+def duplicate_ties(ties: Iterable[Tie], bad_rows: set[Source]) -> list[CheckIssue]:
     """One issue for each row that repeats a tie of an earlier row: same type, same ends, same key properties
     (the schema's relationship ``key``, e.g. the post of a 任职). The graph holds such a tie once, so a repeat
     would silently replace the first row's dates; it is an error on the later row, naming the earlier.
@@ -118,13 +145,13 @@ def duplicate_ties(ties: list, bad_rows: set) -> list[tuple]:
     repeat a tie. Rows already in ``bad_rows`` are left out, so the first good row stands."""
     schema = load_schema()
     keys = {t: rel.key for t, rel in schema.relationships.items()}
-    first: dict[tuple, object] = {}
-    out = []
+    first: dict[tuple[object, ...], Source] = {}
+    out: list[CheckIssue] = []
     for tie in ties:
         if bad_rows and tie.where in bad_rows:
             continue
         key = keys[tie.type]
-        found = (tie.type, tie.src_id, tie.dst_id, *(tie.props.get(k) for k in key)) if key else (
+        found: tuple[object, ...] = (tie.type, tie.src_id, tie.dst_id, *(tie.props.get(k) for k in key)) if key else (
             tie.type, tie.src_id, tie.dst_id)  # fmt: skip
         seen = first.setdefault(found, tie.where)
         if seen is tie.where:
@@ -143,7 +170,7 @@ def duplicate_ties(ties: list, bad_rows: set) -> list[tuple]:
     return out
 
 
-def _overlap(a: dict, b: dict) -> bool:
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Do two terms overlap? A blank start or end is open; the day one ends and the next begins is a handover,
     not an overlap."""
     return (a.get("since") is None or b.get("until") is None or a["since"] < b["until"]) and (
@@ -151,16 +178,16 @@ def _overlap(a: dict, b: dict) -> bool:
     )
 
 
-def overlapping_terms(ties: list, bad_rows: set) -> list[tuple]:
+def overlapping_terms(ties: Iterable[Tie], bad_rows: set[Source]) -> list[CheckIssue]:
     """One warning per pair of 任职 rows that put two people in the same single post of one body at once
     (:func:`single_posts`), on the later row, naming the earlier (``ties`` as for :func:`duplicate_ties`)."""
-    by_post: dict[tuple[str, str], list] = {}
+    by_post: dict[tuple[str, str], list[Tie]] = {}
     posts = single_posts()
     for tie in ties:
         single = tie.type == "HOLDS_POST" and tie.props.get("post") in posts
         if single and not (bad_rows and tie.where in bad_rows):
             by_post.setdefault((tie.dst_id, tie.props["post"]), []).append(tie)
-    out = []
+    out: list[CheckIssue] = []
     for (body, post), holders in by_post.items():
         for i, later in enumerate(holders):
             for earlier in holders[:i]:
