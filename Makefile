@@ -30,11 +30,12 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
 
-## test: install with test extras, the Cypher linter and Chromium, then ruff, the layer contract and pytest
+## test: install with test extras, the Cypher linter and Chromium, then ruff, the layer contract, mypy and pytest
 test: $(VENV)/.installed-test browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 ## bench: run benchmarks/ and print the table (takes a few minutes)
@@ -45,7 +46,7 @@ docs: $(VENV)/.installed
 	$(VENV)/bin/orggraph docs
 
 clean:
-	rm -rf $(VENV) tools/cypher-lint/node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) tools/cypher-lint/node_modules .pytest_cache .ruff_cache .mypy_cache
 
 ## bench-all: the benchmarks plus the province-scale load (≥ 1M nodes + 2M relationships; ~10 min)
 bench-all: $(VENV)/.installed-test
