@@ -293,6 +293,25 @@ def validate(
     v.keep_props = keep_props
     if unchecked_outside:
         v.unchecked = {}
+    rows, kinds, covered = _check_rows(v, sheets, consume, load_id, loaded_at)
+    v.issues[:0] = issues or []  # the reader's, first (a stream's are complete only now)
+    _check_ties(v)
+    located = v.resolve(lookup)
+    v.issues += _unchecked_warnings(v.unchecked or {})
+    for where, column, value, zh, en in cycle_issues(located) + level_issues(located, v.known):
+        v.issue(where, column, value, zh, en)
+    result = _result(v, located, rows, kinds)
+    result.covered = covered
+    return result
+
+
+def _check_rows(
+    v: _Validator, sheets: Iterable[SheetData], consume: bool, load_id: str | None, loaded_at: str | None
+) -> tuple[dict[str, int], dict[tuple[str, str], str], dict[tuple[str, str], frozenset[str]]]:
+    """Type and check each row of each sheet, one sheet at a time so a stream's cells can go as they are read.
+
+    Returns rows per ledger kind, each sheet's kind and the properties each sheet has a column for (what a
+    sheet leaves out is not taken as cleared)."""
     rows: dict[str, int] = {}
     kinds: dict[tuple[str, str], str] = {}
     covered: dict[tuple[str, str], frozenset[str]] = {}
@@ -303,30 +322,33 @@ def validate(
         handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
         for row_no, row in sheet.rows:
             handle(sheet, row, Source(sheet.file, row_no, sheet.sheet, load_id, loaded_at))
-    v.issues[:0] = issues or []  # the reader's, first (a stream's are complete only now)
-    for where, column, value, zh, en in duplicate_ties(v.sheet_ties, v.bad_rows):  # before overlaps: a repeat is
-        v.issue(where, column, value, zh, en)  # no second holder
+    return rows, kinds, covered
+
+
+def _check_ties(v: _Validator) -> None:
+    """Repeated ties are errors, overlapping terms of one post warnings; repeats first, so that a repeated
+    row is not also reported as a second holder of the post."""
+    for where, column, value, zh, en in duplicate_ties(v.sheet_ties, v.bad_rows):
+        v.issue(where, column, value, zh, en)
     for where, column, value, zh, en in overlapping_terms(v.sheet_ties, v.bad_rows):
         v.warn(where, column, value, zh, en)
-    located = v.resolve(lookup)
-    for (file, sheet, column), n in sorted((v.unchecked or {}).items()):
-        v.issues.append(
-            Issue(
-                file,
-                None,
-                column,
-                None,
-                f"{n} 个编号不在这些文件中,未与图谱核对(用 --against-graph 核对)",
-                f"{n} id(s) are not in these files and were not checked against the graph (use --against-graph)",
-                sheet,
-                "warning",
-            )
+
+
+def _unchecked_warnings(unchecked: dict[tuple[str, str, str], int]) -> list[Issue]:
+    """One warning per column whose ids were not in these files and, with no graph to ask, were left unjudged."""
+    return [
+        Issue(
+            file,
+            None,
+            column,
+            None,
+            f"{n} 个编号不在这些文件中,未与图谱核对(用 --against-graph 核对)",
+            f"{n} id(s) are not in these files and were not checked against the graph (use --against-graph)",
+            sheet,
+            "warning",
         )
-    for where, column, value, zh, en in cycle_issues(located) + level_issues(located, v.known):
-        v.issue(where, column, value, zh, en)
-    result = _result(v, located, rows, kinds)
-    result.covered = covered
-    return result
+        for (file, sheet, column), n in sorted(unchecked.items())
+    ]
 
 
 def _each(sheets: Iterable[SheetData], consume: bool) -> Iterator[SheetData]:

@@ -88,27 +88,10 @@ def _org(entity, what_zh: str, what_en: str) -> str | None:
 
 
 def branch_form(area: str | None) -> None:
-    kinds = _org_kinds()
-    st.session_state.setdefault("whatif_branch_kind", "小区党支部" if "小区党支部" in kinds else kinds[0])
-    c1, c2, c3 = st.columns([1, 2, 1])
-    kind = c1.selectbox(t("组织类型", "Kind"), kinds, key="whatif_branch_kind")
-    name = c2.text_input(t("名称", "Name"), key="whatif_branch_name", placeholder=t("如:太白花园小区党支部", "e.g. …"))
-    st.session_state.setdefault("whatif_branch_members", 3)
-    members = c3.number_input(t("党员数", "Members"), 0, 10_000, key="whatif_branch_members")
-    covers: list[str] = []
-    if rule := KIND_RULE.get(kind):
-        rule_name = load_rules().rule(rule)
-        options = _gap_options(rule, area)
-        covers = st.multiselect(
-            t(
-                f"覆盖(本区域“{rule_name.zh}”缺口,{len(options)} 个)",
-                f"Covers ({rule_name.en} gaps here: {len(options)})",
-            ),
-            list(options),
-            key="whatif_branch_covers",
-            placeholder=t("选择要覆盖的对象", "Choose places to cover"),
-            format_func=lambda i, o=options: o.get(i, i),
-        )
+    """A new org: its kind, name and members, the places it covers (the gaps its kind would close, a searched
+    place or typed ids) and its superior."""
+    kind, name, members = _branch_basics()
+    covers = _gap_covers(kind, area)
     c1, c2 = st.columns(2)
     with c1:
         place = _picked(entity_picker(t("另选覆盖对象(按名称搜索)", "Another place to cover (search)"), "whatif_place"))
@@ -121,24 +104,51 @@ def branch_form(area: str | None) -> None:
         )
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_branch", type="primary"):
         places = [*covers, *([place.id] if place else []), *[x.strip() for x in typed.replace(",", ",").split(",")]]
-        places = list(dict.fromkeys(p for p in places if p))
-        if _has_personal_numbers(name=("名称", "Name", name), ids=("覆盖对象编号", "Place ids", typed)):
-            return
-        if not name.strip():
-            st.warning(t("请填写组织名称", "Give the org a name"))
-        elif not places:
-            st.warning(t("请至少选择一个覆盖对象", "Choose at least one place to cover"))
-        else:
-            _add(
-                {
-                    "type": "branch",
-                    "name": name.strip(),
-                    "kind": kind,
-                    "covers": places,
-                    "superior": superior,
-                    "members": int(members),
-                }
-            )
+        _add_branch(kind, name, int(members), list(dict.fromkeys(p for p in places if p)), typed, superior)
+
+
+def _branch_basics() -> tuple[str, str, int]:
+    """The new org's kind (a 小区党支部 unless the schema has none), name and member count, on one row."""
+    kinds = _org_kinds()
+    st.session_state.setdefault("whatif_branch_kind", "小区党支部" if "小区党支部" in kinds else kinds[0])
+    c1, c2, c3 = st.columns([1, 2, 1])
+    kind = c1.selectbox(t("组织类型", "Kind"), kinds, key="whatif_branch_kind")
+    name = c2.text_input(t("名称", "Name"), key="whatif_branch_name", placeholder=t("如:太白花园小区党支部", "e.g. …"))
+    st.session_state.setdefault("whatif_branch_members", 3)
+    members = c3.number_input(t("党员数", "Members"), 0, 10_000, key="whatif_branch_members")
+    return kind, name, members
+
+
+def _gap_covers(kind: str, area: str | None) -> list[str]:
+    """The gaps in the area that an org of this kind would close, offered to pick from; none for other kinds."""
+    rule = KIND_RULE.get(kind)
+    if not rule:
+        return []
+    rule_name = load_rules().rule(rule)
+    options = _gap_options(rule, area)
+    return st.multiselect(
+        t(
+            f"覆盖(本区域“{rule_name.zh}”缺口,{len(options)} 个)",
+            f"Covers ({rule_name.en} gaps here: {len(options)})",
+        ),
+        list(options),
+        key="whatif_branch_covers",
+        placeholder=t("选择要覆盖的对象", "Choose places to cover"),
+        format_func=lambda i, o=options: o.get(i, i),
+    )
+
+
+def _add_branch(kind: str, name: str, members: int, places: list[str], typed: str, superior: str | None) -> None:
+    """Add the new org to the proposal once it has a name and a place, and no personal number was typed."""
+    if _has_personal_numbers(name=("名称", "Name", name), ids=("覆盖对象编号", "Place ids", typed)):
+        return
+    if not name.strip():
+        st.warning(t("请填写组织名称", "Give the org a name"))
+    elif not places:
+        st.warning(t("请至少选择一个覆盖对象", "Choose at least one place to cover"))
+    else:
+        item = {"type": "branch", "name": name.strip(), "kind": kind, "covers": places, "superior": superior}
+        _add({**item, "members": members})
 
 
 def agreement_form(area: str | None) -> None:
