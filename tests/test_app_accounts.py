@@ -145,12 +145,13 @@ def test_the_admin_page_lists_users_and_filters_the_audit_log(accounts):
     at = AppTest.from_function(_admin_page, default_timeout=60).run()
     assert not at.exception, at.exception
     users = at.dataframe[0].value
-    assert set(users["name"]) == {"boss", "ed", "vi"} and "hash" not in users.columns
+    assert set(users["用户"]) == {"boss", "ed", "vi"} and list(users.columns) == ["用户", "角色", "负责区域", "状态"]
+    assert set(users["角色"]) == {"管理员", "编辑", "查看"} and "太白街道(S01)" in set(users["负责区域"])
     log = at.dataframe[1].value
     assert {"ed", "vi"} <= set(log["用户"])
     at.selectbox(key="admin_user").set_value("ed").run()
     log = at.dataframe[1].value
-    assert set(log["用户"]) == {"ed"} and any("L-test" in d for d in log["详情"])
+    assert set(log["用户"]) == {"ed"} and any("批次:L-test" in d and "写入:3" in d for d in log["详情"])
     at.selectbox(key="admin_action").set_value("query").run()
     assert len(at.dataframe) == 1  # ed ran no query: no table
 

@@ -220,14 +220,14 @@ def test_cypher_form_from_the_header_runs_read_only(app_env):
     at.button[0].click()  # the form's submit button
     _run(at)
     rows = at.dataframe[0].value
-    assert rows["id"].tolist() == ["A02"] and rows["state"].item() == "已过期"
+    assert rows["编号"].tolist() == ["A02"] and rows["状态"].item() == "已过期"
     assert "共 1 行" in _texts(at, "success")
     assert at.get("download_button")[0].label == "下载 CSV"
     at.number_input(key="cypher_p_agreements_expiring_days").set_value(120)
     at.button[0].click()
     _run(at)
-    assert at.dataframe[0].value["id"].tolist() == ["A02", "A01"]
-    assert "太白社区党委" in at.dataframe[0].value["parties"][0]  # a list, shown as JSON text
+    assert at.dataframe[0].value["编号"].tolist() == ["A02", "A01"]
+    assert "、太白社区党委" in at.dataframe[0].value["签约方"][0]  # a list of names, shown as one text
 
 
 def test_cypher_required_parameter_empty_result_and_masked_names(app_env):
@@ -240,7 +240,7 @@ def test_cypher_required_parameter_empty_result_and_masked_names(app_env):
     at.text_input(key="cypher_p_need_matches_need_id").set_value("N01")
     at.button[0].click()
     _run(at)
-    assert at.dataframe[0].value["resource"].tolist() == ["义诊与健康讲座"]
+    assert at.dataframe[0].value["资源"].tolist() == ["义诊与健康讲座"]
     at.text_input(key="cypher_p_need_matches_need_id").set_value("N99")
     at.button[0].click()
     _run(at)
@@ -250,7 +250,7 @@ def test_cypher_required_parameter_empty_result_and_masked_names(app_env):
     at.text_input(key="cypher_p_find_by_name_q").set_value("王")
     at.button[0].click()
     _run(at)
-    found = at.dataframe[0].value["id"].tolist() if at.dataframe else []
+    found = at.dataframe[0].value["编号"].tolist() if at.dataframe else []
     assert "PS001" not in found  # people are never found by name (王建国 is PS001): only by pseudonymous id
 
 
@@ -280,17 +280,18 @@ def test_import_shows_every_problem_and_loads_only_when_told_to_skip(app_env, tm
     )
     metrics = _metrics(at)
     assert (metrics["文件"], metrics["错误"], metrics["提示"]) == ("4", "3", "0")
-    issues = _table_with(at, "问题").set_index("文件 file")
+    issues = _table_with(at, "问题").set_index("文件")
+    assert not any(c.isascii() and c.isalpha() for column in issues.columns for c in column)  # 中文 only in 中文 mode
     org = issues.loc["07_bad_enum_org_kind.xlsx"]
-    assert (org["工作表 sheet"], org["行 row"], org["列 column"], org["值 value"]) == (
+    assert (org["工作表"], org["行"], org["列"], org["值"]) == (
         "党组织",
         8,
         "组织类型",
         "网格党小组",
     )
-    assert "不是允许的取值" in org["问题"] and "is not an allowed value" in org["problem"]
+    assert "不是允许的取值" in org["问题"] and org["级别"] == "错误"
     need = issues.loc["需求清单.csv"]  # GB18030, read as such
-    assert (need["工作表 sheet"], need["行 row"], need["列 column"], need["值 value"]) == (
+    assert (need["工作表"], need["行"], need["列"], need["值"]) == (
         "需求清单",
         3,
         "类别",

@@ -371,7 +371,7 @@ def test_the_admin_finds_the_editors_import_and_refused_import_in_the_audit(area
     assert re.search(r"共 [1-9]\d* 条", seen["导入被拒"]), (
         f"ed's refused import is not in the audit: {seen['导入被拒']}"
     )
-    assert "ed" in seen["导入被拒"] and "outside the area" in seen["导入被拒"], seen["导入被拒"]
+    assert "ed" in seen["导入被拒"] and "不在负责区域内" in seen["导入被拒"], seen["导入被拒"]
 
 
 HEADLINE = {"党组织": "PartyOrg", "社区": "Community", "小区": "Compound", "单位": "Unit", "共建协议": "Agreement"}

@@ -41,6 +41,7 @@ RIGHTS = {
 RIGHT_NAMES = {"read": ("查看", "read"), "import": ("导入", "import"), "whatif": ("假设分析", "what-if"),
                "admin": ("管理", "administer"),
                "names": ("查看人员姓名", "see person names")}  # fmt: skip
+ROLE_NAMES = {"viewer": ("查看", "viewer"), "editor": ("编辑", "editor"), "admin": ("管理员", "admin")}  # 中文, English
 LOCAL_NAME = "本机模式"
 MIN_PASSWORD = 8
 NAME_PATTERN = re.compile(r"^[\w.\-@\u4e00-\u9fff]{1,64}$")

@@ -61,21 +61,31 @@ def render(rows: list[dict[str, Any]], fmt: str, console: Console, title: str | 
         console.print(f"{len(rows)} 行 / rows")
 
 
-def issue_rows(issues: list[Issue]) -> list[dict[str, Any]]:
-    """Validation issues as rows: where (file, sheet, row, column), the value, and what is wrong."""
-    return [
-        {
-            "级别 level": "错误 error" if i.severity == "error" else "提示 warning",
-            "文件 file": i.file,
-            "工作表 sheet": i.sheet or "",
-            "行 row": i.row,
-            "列 column": i.column or "",
-            "值 value": "" if i.value is None else str(i.value),
-            "问题": i.zh,
-            "problem": i.en,
-        }
-        for i in issues
-    ]
+ISSUE_COLUMNS = (("level", "级别", "Level"), ("file", "文件", "File"), ("sheet", "工作表", "Sheet"),
+                 ("row", "行", "Row"), ("column", "列", "Column"), ("value", "值", "Value"))  # fmt: skip
+
+
+def issue_rows(issues: list[Issue], lang: str | None = None) -> list[dict[str, Any]]:
+    """Validation issues as rows: where (file, sheet, row, column), the value, and what is wrong. Both languages
+    (the CLI's), or one (``lang`` "zh" or "en": the import page's)."""
+    out = []
+    for i in issues:
+        level = ("错误", "error") if i.severity == "error" else ("提示", "warning")
+        values = {"level": level, "file": i.file, "sheet": i.sheet or "", "row": i.row, "column": i.column or "",
+                  "value": "" if i.value is None else str(i.value)}  # fmt: skip
+        row: dict[str, Any] = {}
+        for key, zh, en in ISSUE_COLUMNS:
+            value = values[key]
+            if lang is None:
+                row[f"{zh} {en.lower()}"] = " ".join(value) if isinstance(value, tuple) else value
+            else:
+                row[zh if lang == "zh" else en] = value[lang != "zh"] if isinstance(value, tuple) else value
+        if lang is None:
+            row.update({"问题": i.zh, "problem": i.en})
+        else:
+            row["问题" if lang == "zh" else "Problem"] = i.zh if lang == "zh" else i.en
+        out.append(row)
+    return out
 
 
 def load_summary_rows(report: LoadReport) -> list[dict[str, Any]]:

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.access import audit
-from orggraph.access.accounts import public_rows
+from orggraph.access.accounts import ROLE_NAMES, User
 from orggraph.app.pages import session
-from orggraph.app.pages.common import show_error, t
+from orggraph.app.pages.common import area_label, show_error, t
 from orggraph.model.config import load_settings
 from orggraph.model.errors import OrgGraphError
 
@@ -27,16 +27,66 @@ ACTION_NAMES = {
 }
 
 
+DETAIL_NAMES = {"load_id": ("批次", "load"), "mode": ("方式", "mode"), "written": ("写入", "written"),
+                "removed": ("删除", "removed"), "rejected": ("被拒行", "rejected rows"), "rows": ("行数", "rows"),
+                "files": ("文件", "files"), "reason": ("原因", "reason"), "what": ("内容", "what"),
+                "bytes": ("字节", "bytes"), "query": ("查询", "query"), "parameters": ("参数", "parameters"),
+                "rules": ("规则", "rules"), "area": ("区域", "area"), "closed": ("消除缺口", "gaps closed"),
+                "opened": ("新增缺口", "gaps opened"), "dry_run": ("试运行", "dry run")}  # fmt: skip
+VALUE_NAMES = {"transaction": ("单事务", "one transaction"), "journaled": ("分批(有日志)", "journaled"),
+               "outside_area": ("不在负责区域内", "outside the area"), "invalid_rows": ("台账有错误", "invalid rows"),
+               "refused": ("被拒绝", "refused"),
+               "locked": ("已锁定", "locked"), True: ("是", "yes"), False: ("否", "no"), None: ("—", "—")}  # fmt: skip
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        return "、".join(map(str, value)) if value else "—"
+    if isinstance(value, (bool, str, type(None))) and value in VALUE_NAMES:
+        return t(*VALUE_NAMES[value])
+    return str(value)
+
+
+def local_time(stamp: str | None) -> str:
+    """A UTC ISO time as this machine's local time, to the minute."""
+    try:
+        return dt.datetime.fromisoformat(stamp or "").astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp or ""
+
+
+def _details(event: dict) -> str:
+    shown = (kv for kv in event.items() if kv[0] not in ("at", "user", "action"))
+    return ";".join(f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}" for k, v in shown)
+
+
 def audit_rows(events: list[dict]) -> list[dict]:
-    """Events as table rows: time, user, action, and what was done as one text."""
+    """Events as table rows: local time, user, action, and what was done, in the viewer's language."""
     return [
         {
-            t("时间 (UTC)", "At (UTC)"): e.get("at"),
+            t("时间", "Time"): local_time(e.get("at")),
             t("用户", "User"): e.get("user"),
             t("操作", "Action"): t(*ACTION_NAMES.get(e.get("action"), (e.get("action"),) * 2)),
-            t("详情", "Detail"): ", ".join(f"{k}={v}" for k, v in e.items() if k not in ("at", "user", "action")),
+            t("详情", "Detail"): ";".join(
+                f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}"
+                for k, v in e.items()
+                if k not in ("at", "user", "action")
+            ),
         }
         for e in events
+    ]
+
+
+def user_rows(users: list[User]) -> list[dict]:
+    """Accounts as the admin reads them: name, role, area (the street's name), state."""
+    return [
+        {
+            t("用户", "User"): u.name,
+            t("角色", "Role"): t(*ROLE_NAMES[u.role]),
+            t("负责区域", "Area"): area_label(u.area) if u.area else t("全区域", "whole region"),
+            t("状态", "State"): t("停用", "disabled") if u.disabled else t("正常", "active"),
+        }
+        for u in users
     ]
 
 
@@ -69,9 +119,9 @@ def render() -> None:
         return
     data_dir = load_settings().resolved_data_dir()
     st.subheader(t("用户", "Users"))
-    users = public_rows(session.account_store().users())
+    users = session.account_store().users()
     if users:
-        st.dataframe(pd.DataFrame(users), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(user_rows(users)), hide_index=True, width="stretch")
     else:
         st.info(t("尚无账号(本机模式)。用 orggraph user add 添加", "No accounts yet (local mode): orggraph user add"))
     st.subheader(t("审计日志", "Audit log"))

@@ -82,6 +82,9 @@ def given_values(q: Query, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
+    """A list of plain values as one text (、 between them); anything more nested as JSON."""
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return "、".join(map(str, value))
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value

@@ -67,7 +67,7 @@ def check_folder(folder: Path) -> dict:
     session.require("import")
     result, files, plan, refused = preview_ledgers(store(), folder, limits=ledger_limits())
     if refused:
-        session.record("import_refused", files=files, rows=len(refused), reason="outside the area")
+        session.record("import_refused", files=files, rows=len(refused), reason="outside_area")
     names = {sheet.id: sheet.zh for sheet in load_layout().sheets}
     return {
         "files": files,
@@ -96,7 +96,8 @@ def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = Fa
         )
     except OrgGraphError as exc:
         rows = len(getattr(exc, "issues", ()))
-        session.record("import_refused", files=sorted(p.name for p in folder.iterdir()), rows=rows, reason=exc.en[:200])
+        reason = "invalid_rows" if isinstance(exc, ValidationError) else "refused"
+        session.record("import_refused", files=sorted(p.name for p in folder.iterdir()), rows=rows, reason=reason)
         raise
     session.record_load(report)
     common.graph_version.clear()  # every page's caches are keyed by the graph's state: let them see the load
@@ -138,7 +139,7 @@ def _take_uploads(files: list) -> None:
 
 
 def _issues_table(issues: list[Issue]) -> None:
-    frame = pd.DataFrame(issue_rows(issues))
+    frame = pd.DataFrame(issue_rows(issues, common.lang()))
     st.dataframe(frame, hide_index=True, width="stretch", height=min(36 * (len(frame) + 1) + 2, 420), placeholder="—")
     st.download_button(
         t("下载问题清单 CSV", "Download the problems (CSV)"),

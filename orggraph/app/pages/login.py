@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from orggraph.access.accounts import LoginFailed, User
+from orggraph.access.accounts import ROLE_NAMES, LoginFailed, User
 from orggraph.app.pages import common, session
 from orggraph.app.pages.common import language_switch, show_error, t
 
-ROLE_NAMES = {"viewer": ("查看", "viewer"), "editor": ("编辑", "editor"), "admin": ("管理员", "admin")}
 NOTICES = {
     "expired": ("长时间未操作,已自动退出,请重新登录", "Your session expired; please log in again"),
     "disabled": ("账号已停用或已删除", "This account is disabled or removed"),
