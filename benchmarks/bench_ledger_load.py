@@ -74,7 +74,7 @@ def _reference_seconds(settings, server, work: list[tuple[str, list[dict]]]) -> 
         store.clear_data()
         store.ensure_schema()
         state = server.status()
-        seconds, _ = timed(lambda: _bare(state.uri, server.password(), settings.database, work))
+        seconds, _ = timed(lambda: _bare(state.uri, server.password(), settings.embedded_database(), work))
         store.clear_data()
     return seconds
 

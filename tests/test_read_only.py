@@ -164,7 +164,7 @@ def test_a_missing_reader_user_is_created_on_demand(tmp_path):
                 store.read_only("CREATE (n:Street {id: 'on-demand'})", check=False)
             assert store.read("MATCH (s:Street {id: 'on-demand'}) RETURN s.id AS id") == []
         users = server_api(state.http_port, server.password(), "GET", "/api/v1/server/users", None, 15.0)["result"]
-        assert {READER: {settings.database: ["orggraph_reader"]}} == {
+        assert {READER: {settings.embedded_database(): ["orggraph_reader"]}} == {
             u["name"]: u["databases"] for u in users if u["name"] == READER
         }
     finally:

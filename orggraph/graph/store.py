@@ -7,11 +7,9 @@ values, so nothing above this module knows which server answered.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any, Protocol
 
 import neo4j
@@ -19,13 +17,11 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from orggraph.graph import statements
+from orggraph.graph.bolt import DRIVER_CONFIG, SERVER_FILTER, batches, plain, translate
 from orggraph.graph.cypher_text import ensure_read_only
 from orggraph.model.errors import (
-    AuthFailed,
     LoadInProgress,
     OrgGraphError,
-    QueryError,
-    ReadOnlyViolation,
     SchemaError,
     StoreUnavailable,
 )
@@ -33,60 +29,6 @@ from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import Schema
 
 DEFAULT_BATCH = 10_000
-DRIVER_CONFIG = {"max_transaction_retry_time": 15.0, "user_agent": "orggraph", "warn_notification_severity": "OFF"}
-# Neo4j (Bolt 5.2+) is asked not to send notifications at all; a server that cannot filter (older Bolt) still sends
-# them, and the driver's notification logger, silenced here, would print them on stderr (its last-resort handler)
-SERVER_FILTER = {"neo4j": {"notifications_min_severity": "OFF"}}
-_notifications = logging.getLogger("neo4j.notifications")
-_notifications.addHandler(logging.NullHandler())
-_notifications.propagate = False
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def plain(value: Any) -> Any:
-    """A driver value as plain Python: nodes and relationships as dicts, temporal values native."""
-    if type(value) in _SCALARS:  # most values: answered before the isinstance chain (2× faster on wide results)
-        return value
-    if isinstance(value, neo4j.graph.Node):
-        return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
-    if isinstance(value, neo4j.graph.Relationship):
-        return {
-            "_type": value.type,
-            "_start": value.start_node.get("id"),
-            "_end": value.end_node.get("id"),
-            **{k: plain(v) for k, v in value.items()},
-        }
-    if isinstance(value, neo4j.graph.Path):
-        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
-    if isinstance(value, list):
-        return [v if type(v) in _SCALARS else plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
-    if hasattr(value, "to_native"):
-        return value.to_native()
-    return value
-
-
-def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    it = iter(rows)
-    while batch := list(islice(it, size)):
-        yield batch
-
-
-def translate(exc: Exception, where: str) -> OrgGraphError:
-    """A driver exception as an orggraph error with a message a person can act on."""
-    if isinstance(exc, neo4j_errors.AuthError):
-        return AuthFailed(f"图数据库拒绝了用户名或密码({where})", f"the graph server refused the credentials ({where})")
-    if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError)):
-        return StoreUnavailable(f"无法连接图数据库 {where}:{exc}", f"cannot reach the graph server at {where}: {exc}")
-    if isinstance(exc, neo4j_errors.Neo4jError):
-        msg = (exc.message or str(exc)).splitlines()[0]
-        if isinstance(exc, neo4j_errors.Forbidden) or exc.code == "Neo.ClientError.Statement.AccessMode":
-            return ReadOnlyViolation(
-                f"图数据库拒绝了只读会话中的写操作:{msg}", f"the server refused a write on a read-only session: {msg}"
-            )
-        return QueryError(f"图数据库拒绝执行语句:{msg}", f"the graph server rejected the statement: {msg}")
-    return StoreUnavailable(f"图数据库出错({where}):{exc}", f"graph server error ({where}): {exc}")
 
 
 class ReadGate(Protocol):
@@ -280,7 +222,7 @@ class BoltStore:
             self._execute(statement, {}, RoutingControl.WRITE)
         return ddl
 
-    def _write_batches(
+    def _writebatches(
         self, statement: str, rows: Iterable[dict], batch_size: int, progress: Callable[[int], None] | None = None
     ) -> int:
         statements.vet(statement)
@@ -290,7 +232,7 @@ class BoltStore:
 
         written = 0
         with self._translated(), self.driver.session(database=self.database) as session:
-            for batch in _batches(rows, batch_size):
+            for batch in batches(rows, batch_size):
                 session.execute_write(work, batch)
                 written += len(batch)
                 if progress:
@@ -327,11 +269,11 @@ class BoltStore:
 
     def write_nodes(self, records: Iterable[NodeRecord], batch_size: int = DEFAULT_BATCH) -> int:
         """Merge nodes by (label, id); properties given overwrite, others stay. Returns rows written."""
-        return sum(self._write_batches(st, rows, batch_size) for st, rows in self.node_work(records))
+        return sum(self._writebatches(st, rows, batch_size) for st, rows in self.node_work(records))
 
     def write_edges(self, records: Iterable[EdgeRecord], batch_size: int = DEFAULT_BATCH) -> int:
         """Merge relationships by (type, source node, target node); endpoints must already exist."""
-        return sum(self._write_batches(st, rows, batch_size) for st, rows in self.edge_work(records))
+        return sum(self._writebatches(st, rows, batch_size) for st, rows in self.edge_work(records))
 
     @contextmanager
     def scratch(self, work: list[tuple[str, list[dict]]]) -> Iterator[Callable[..., list[dict]]]:
@@ -385,7 +327,7 @@ class BoltStore:
             session.begin_transaction() as tx,
         ):
             for statement, rows in work:
-                for batch in _batches(rows, batch_size):
+                for batch in batches(rows, batch_size):
                     tx.run(statement, rows=batch).consume()
                     written += len(batch)
                     if progress:
@@ -400,7 +342,7 @@ class BoltStore:
         progress: Callable[[int], None] | None = None,
     ) -> int:
         """Each batch its own managed (retried) transaction: for first loads too big for one transaction."""
-        return sum(self._write_batches(statement, rows, batch_size, progress) for statement, rows in work)
+        return sum(self._writebatches(statement, rows, batch_size, progress) for statement, rows in work)
 
     def clear_data(self, batch: int = 20_000) -> int:
         """Delete every node but the load history, in batches; returns how many were deleted."""
