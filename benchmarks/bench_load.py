@@ -87,7 +87,9 @@ def run(settings, server, start_seconds: float) -> list[Figure]:
         for _ in range(2):
             store.clear()
             store.ensure_schema()
-            t_bare, _ = timed(lambda: bare_driver_load(state.uri, ("root", server.password()), settings.embedded_database(), work))
+            t_bare, _ = timed(
+                lambda: bare_driver_load(state.uri, ("root", server.password()), settings.embedded_database(), work)
+            )
             best_bare = min(best_bare, t_bare)
             store.clear()
             store.ensure_schema()
