@@ -145,3 +145,16 @@ def removal_rows(plan: LoadPlan | None, dry_run: bool = False) -> list[dict[str,
         }
         for s in sheets
     ]
+
+
+def local_time(stamp: str | None) -> str:
+    """An ISO time (the load history's, the audit log's UTC) as this machine's local time to the minute; what is not
+    a time is shown as it is.
+
+    >>> local_time(None), local_time("not a time")
+    ('', 'not a time')
+    """
+    try:
+        return dt.datetime.fromisoformat(stamp or "").astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp or ""

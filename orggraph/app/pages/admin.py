@@ -14,6 +14,7 @@ from orggraph.app.pages import session
 from orggraph.app.pages.common import area_label, show_error, t
 from orggraph.model.config import load_settings
 from orggraph.model.errors import OrgGraphError
+from orggraph.present.output import local_time
 
 ACTION_NAMES = {
     "login": ("登录", "login"),
@@ -45,14 +46,6 @@ def _value(value: object) -> str:
     if isinstance(value, (bool, str, type(None))) and value in VALUE_NAMES:
         return t(*VALUE_NAMES[value])
     return str(value)
-
-
-def local_time(stamp: str | None) -> str:
-    """A UTC ISO time as this machine's local time, to the minute."""
-    try:
-        return dt.datetime.fromisoformat(stamp or "").astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp or ""
 
 
 def _details(event: dict) -> str:

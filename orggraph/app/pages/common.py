@@ -23,6 +23,7 @@ from orggraph.model.errors import LoadInProgress, OrgGraphError
 from orggraph.model.privacy import mask_name
 from orggraph.model.schema import load_schema
 from orggraph.present.gap_output import rows_csv
+from orggraph.present.output import local_time
 
 
 def today() -> dt.date:
@@ -191,7 +192,7 @@ def sidebar() -> None:
     except LoadInProgress as exc:
         st.sidebar.caption(t(exc.zh, exc.en))
         return
-    st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {loaded or t('未记录', 'not recorded')}")
+    st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {local_time(loaded) or t('未记录', 'not recorded')}")
 
 
 def area_picker(key: str, levels: int = 4) -> str | None:
