@@ -199,18 +199,23 @@ def _street(settings) -> tuple[str, str]:
     return street.id, street.name
 
 
-def _universe_seconds(settings, street: str) -> tuple[float, float, int, int]:
+def _universe_seconds(settings, street: str) -> tuple[float, float, int, int, int]:
     """What a scoped store pays once per graph state: every node id and the placing ties fetched (the universe),
-    then the street's records placed; seconds of each, the graph's ids and the street's."""
+    then the street's records placed; seconds of each (best of 3, after an untimed fetch for the server's JIT),
+    the graph's ids, its placing ties and the street's records."""
     from orggraph.graph.area_scope import Universe
     from orggraph.graph.backends import open_store
 
     with open_store(settings, start=False) as store:
         key = (store.load_token(), sum(store.node_counts().values()))
         Universe.fetch(store, key)  # untimed: the server's JIT
-        fetch, universe = timed(lambda: Universe.fetch(store, key))
-        place, scope = timed(lambda: universe.scope(street))
-    return fetch, place, len(universe.labels), len(scope.inside) // 2
+        fetch, place = float("inf"), float("inf")
+        for _ in range(3):
+            seconds, universe = timed(lambda: Universe.fetch(store, key))
+            fetch = min(fetch, seconds)
+            seconds, scope = timed(lambda u=universe: u.scope(street))  # a new universe: the street placed afresh
+            place = min(place, seconds)
+    return fetch, place, len(universe.labels), len(universe.ties), len(scope.inside) // 2
 
 
 def _network_render_seconds(settings) -> tuple[float, int]:
@@ -280,10 +285,10 @@ def run(settings, server) -> list[Figure]:
     os.environ["ORGGRAPH_BACKEND"] = "embedded"
     street, street_name = _street(settings)
     figures = _page_times(settings, street, street_name)
-    fetch, place, ids, inside = _universe_seconds(settings, street)
+    fetch, place, ids, ties, inside = _universe_seconds(settings, street)
     figures.append(
         Figure(
-            f"area scope, once per graph state: universe fetched ({ids:,} node ids + placing ties) · "
+            f"area scope, once per graph state: universe fetched ({ids:,} node ids + {ties:,} placing ties) · "
             f"{street_name} placed ({inside:,} records)",
             fetch * 1000,
             "ms",
