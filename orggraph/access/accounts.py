@@ -179,6 +179,10 @@ class AccountStore:
         """True once any account exists: the app then asks everyone to log in."""
         return bool(self._read())
 
+    def has_areas(self) -> bool:
+        """Whether any enabled account answers for an area (the app then keeps the area scope's universe warm)."""
+        return any(u.area and not u.disabled for u in self.users())
+
     # -- changing ---------------------------------------------------------------------------------------------
     def add(self, name: str, role: str, password: str, area: str | None = None, now: dt.datetime | None = None) -> User:
         if not NAME_PATTERN.match(name) or name == LOCAL_NAME:

@@ -37,7 +37,7 @@ def warm_caches() -> GapReport | None:
     )
 
     try:
-        if any(user.area for user in session.account_store().users()):
+        if session.account_store().has_areas():
             warm(common.base_store())  # street users read through the area scope: its universe, alongside
         version = common.version_key()
         common.coverage_index(version)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -154,8 +155,15 @@ class Universe:
         return cls(key, labels, eids, ties, streets, frozenset(labels) | frozenset(eids.values()))
 
     def homes(self, labels: dict[str, str] | None = None, ties: Iterable[tuple[str, str, str]] = ()) -> Homes:
-        """The streets of each record; ``labels`` and ``ties`` add a ledger's own to the graph's."""
+        """The streets of each record; ``labels`` and ``ties`` add a ledger's own to the graph's (the graph's alone
+        are indexed once per universe: 0.44 s on a city, measured, paid by every street placed before)."""
+        if labels is None and not ties:
+            return self.graph_homes
         return Homes(load_placement(), {**self.labels, **(labels or {})}, [*self.ties, *ties])
+
+    @cached_property
+    def graph_homes(self) -> Homes:
+        return Homes(load_placement(), self.labels, self.ties)
 
     def scope(self, area: str) -> Scope:
         if area not in self.scopes:

@@ -15,7 +15,7 @@ from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.query_catalogue import find_query, run_query
 from orggraph.app.pages import session
-from orggraph.graph.area_scope import ScopedStore
+from orggraph.graph.area_scope import ScopedStore, warm
 from orggraph.graph.backends import open_store
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import load_settings
@@ -78,6 +78,8 @@ def graph_version(area: str | None = None) -> dict:
     label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
     scan of ~70 ms); the counts are kept for the overview's headline."""
     version = run_query(base_store(), find_query("graph_version"))[0]
+    if area is None and session.account_store().has_areas():
+        warm(base_store())  # a load from the CLI shows here first: street users' universe, before one asks
     counts = store_of(area).node_counts()
     return {**version, "nodes": sum(counts.values()), "counts": counts}
 
