@@ -370,10 +370,12 @@ def test_gaps_page_downloads_hold_the_report_and_the_shown_rows(monkeypatch, exp
     assert [r["编号 id"] for r in rows] == gap_ids(at) == [g.id for g in shown]
     assert rows[0]["原因"] == shown[0].why_zh and rows[0]["建议"] == shown[0].action_zh
     book = load_workbook(io.BytesIO(handed[f"{stem}.xlsx"]()), read_only=True)
-    assert book.sheetnames == ["汇总 summary", "分区 areas", "缺口 gaps"]
+    assert book.sheetnames == ["汇总", "分区", *(o.rule.zh for o in expected.outcomes)]
     sheet_rows = {name: list(book[name].values) for name in book.sheetnames}
-    assert len(sheet_rows["缺口 gaps"]) == 1 + len(expected.gaps())  # the whole report, whatever the filter
-    assert [r[0] for r in sheet_rows["汇总 summary"][1:]] == [o.rule.id for o in expected.outcomes]
+    for o in expected.outcomes:  # the whole report, whatever the filter: title, note, header, then the gaps
+        assert [r[0] for r in sheet_rows[o.rule.zh][3:]] == [g.id for g in o.gaps]
+    assert [r[0] for r in sheet_rows["汇总"][3:]] == [o.rule.zh for o in expected.outcomes]
+    assert "全部区域" in sheet_rows["汇总"][0][0] and TODAY.isoformat() in sheet_rows["汇总"][0][0]
 
 
 def test_overview_street_picked_on_the_chart_leads_to_that_street(app_env, demo_store):

@@ -4,6 +4,7 @@ back, and bad input gets a one-line message."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -15,6 +16,8 @@ from test_cli import assert_one_line_error, invoke
 from orggraph.analysis.coverage import CoverageIndex, gap_report
 from orggraph.ingest.load import load_demo_region
 from orggraph.model.coverage_rules import load_rules
+from orggraph.model.inert_cells import TRIGGERS
+from orggraph.present.gap_workbook import HEADER_ROW, report_xlsx
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -115,10 +118,71 @@ def test_cli_gaps_in_every_format(region, cli_env, tmp_path):
     result = invoke(["gaps", "--format", "xlsx", "--out", str(out), "--as-of", "2026-11-22"], cli_env)
     assert result.exit_code == 0, result.output
     wb = load_workbook(io.BytesIO(out.read_bytes()), read_only=True)
-    assert wb.sheetnames == ["汇总 summary", "分区 areas", "缺口 gaps"]
-    assert sum(1 for _ in wb["缺口 gaps"].iter_rows()) == 1 + sum(len(r["gaps"]) for r in doc["rules"])
+    assert wb.sheetnames == ["汇总", "分区", *(r["zh"] for r in doc["rules"])]
+    for r in doc["rules"]:  # title, note and header rows, then one row per gap
+        assert sum(1 for _ in wb[r["zh"]].iter_rows()) == HEADER_ROW + len(r["gaps"]), r["id"]
     by = invoke(["gaps", "--by", "community", "--rule", "grid_branch"], cli_env)
     assert by.exit_code == 0 and "各区域覆盖率" in by.stdout
+
+
+def test_cli_gaps_xlsx_reads_as_a_monthly_report(region, full, cli_env, tmp_path):
+    """Issue 13: a title naming the area and the as-of date, Chinese headers, frozen header rows, autofilters,
+    rates as numbers in a % format, one sheet per rule named by its Chinese name, and no live formula anywhere."""
+    street = full.outcomes[0].areas["Street"][0].area
+    out = tmp_path / "gaps.xlsx"
+    args = ["gaps", "--area", street.id, "--as-of", AS_OF.isoformat(), "--format", "xlsx", "-o", str(out)]
+    assert invoke(args, cli_env).exit_code == 0
+    wb = load_workbook(out)
+    rules = load_rules().rules
+    assert wb.sheetnames == ["汇总", "分区", *(r.zh for r in rules)]
+    for ws in wb.worksheets:
+        title = ws["A1"].value
+        assert street.name in title and street.id in title and f"截至 {AS_OF.isoformat()}" in title, ws.title
+        assert "生成于" in title
+        assert ws.freeze_panes == f"A{HEADER_ROW + 1}" and ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:"), ws.title
+        assert all(ws.column_dimensions[c].width for c in "ABCDEFGH"), ws.title
+    summary = wb["汇总"]
+    header = [c.value for c in summary[HEADER_ROW]]
+    assert header[:7] == ["规则", "类别", "严重度", "已覆盖", "总数", "覆盖率", "缺口"]
+    first = summary[HEADER_ROW + 1]
+    assert first[0].value == rules[0].zh  # the rule's name, not its code
+    covered, total, rate = first[3], first[4], first[5]
+    assert isinstance(covered.value, int) and isinstance(total.value, int) and total.value > 0
+    assert isinstance(rate.value, int | float) and rate.number_format == "0.0%"
+    assert rate.value == pytest.approx(covered.value / total.value)
+    assert summary.column_dimensions["A"].width >= 2 * max(len(r.zh) for r in rules)  # CJK counts double
+    areas = wb["分区"]
+    assert [c.value for c in areas[HEADER_ROW]] == [
+        "规则",
+        "层级",
+        "区域编号",
+        "区域",
+        "已覆盖",
+        "总数",
+        "覆盖率",
+        "缺口",
+    ]
+    assert {row[2] for row in areas.iter_rows(min_row=HEADER_ROW + 1, values_only=True)} >= {street.id}
+    gaps = wb[rules[0].zh]
+    assert [c.value for c in gaps[HEADER_ROW]][-2:] == ["原因", "建议"]
+    why = gaps.cell(HEADER_ROW + 1, gaps.max_column - 1)
+    assert why.value and why.alignment.wrap_text
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert all(c.data_type == "s" for c in cells if isinstance(c.value, str) and c.value.startswith(TRIGGERS))
+
+
+def test_gap_sheet_names_are_cleaned_and_unique(full):
+    """A rule name Excel would refuse as a sheet name ([]:*?/\\, over 31 characters, a taken name) is cleaned."""
+    long = "很长的规则名称" * 6
+    renamed = {0: "a/b:c*d?[e]\\f", 1: long, 2: long, 3: "汇总"}
+    outcomes = tuple(
+        dataclasses.replace(o, rule=o.rule.model_copy(update={"zh": renamed.get(i, o.rule.zh)}))
+        for i, o in enumerate(full.outcomes)
+    )
+    wb = load_workbook(io.BytesIO(report_xlsx(dataclasses.replace(full, outcomes=outcomes))), read_only=True)
+    assert wb.sheetnames[:6] == ["汇总", "分区", "abcdef", long[:31], long[:28] + "(2)", "汇总(2)"]
+    assert all(len(n) <= 31 for n in wb.sheetnames)
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,10 @@ def test_gap_files_are_inert(app_env):
     ingest_records(app_env, *hostile_records())
     report = gap_report(app_env, ["compound_org", "community_agreement"])
     assert assert_inert_csv(rows_csv(gap_rows(report.outcomes))) >= 2
-    assert assert_inert_xlsx(report_xlsx(report)) >= 2
+    workbook = report_xlsx(report)
+    assert assert_inert_xlsx(workbook) >= 2
+    names = [c.value for row in load_workbook(io.BytesIO(workbook))["小区党组织覆盖"].iter_rows() for c in row]
+    assert any(isinstance(v, str) and v.startswith(HOSTILE[0]) for v in names)  # the text kept, as a string cell
 
 
 def test_render_csv_is_inert(capsys):

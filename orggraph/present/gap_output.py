@@ -1,5 +1,6 @@
 """A gap report as rows (summary, per area, gaps) and as files (CSV, JSON, Excel) — one shape for the CLI
-and for the app's downloads, Chinese column names first.
+and for the app's downloads, Chinese column names first. The Excel workbook is a formatted report of its own
+(``orggraph.present.gap_workbook``, re-exported here as :func:`report_xlsx`).
 
 The files are inert: names and reasons come from ledgers, and a ledger value such as ``=HYPERLINK(…)`` must not
 run when a planner opens the download (CSV: an apostrophe in front; xlsx: a string cell; see
@@ -12,11 +13,11 @@ import io
 import json
 from typing import Any
 
-from loaders.ledger_writer import inert_xlsx_row
 from orggraph.analysis.coverage import GapReport, RuleOutcome
 from orggraph.analysis.geography import AREA_LEVELS, Place
 from orggraph.model.inert_cells import neutralise
 from orggraph.model.schema import load_schema
+from orggraph.present.gap_workbook import report_xlsx as report_xlsx  # the callers' import
 
 SEVERITY = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
 
@@ -169,23 +170,3 @@ def rows_csv(rows: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
-
-
-def report_xlsx(report: GapReport) -> bytes:
-    """Three sheets: 汇总 summary, 分区 per area, 缺口 gaps."""
-    from openpyxl import Workbook  # imported here: ~0.1 s that other commands would pay
-
-    wb = Workbook(write_only=True)
-    for title, rows in (
-        ("汇总 summary", rule_summary_rows(report)),
-        ("分区 areas", area_rows(report)),
-        ("缺口 gaps", gap_rows(report.outcomes)),
-    ):
-        ws = wb.create_sheet(title)
-        if rows:
-            ws.append(list(rows[0]))
-            for row in rows:
-                ws.append(inert_xlsx_row(ws, [v if isinstance(v, (int, float)) else str(v) for v in row.values()]))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
