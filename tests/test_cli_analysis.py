@@ -14,18 +14,18 @@ def env(demo_store, cli_env):
     return {**cli_env, "COLUMNS": "250"}
 
 
-def test_path_prints_the_chains_shortest_first(env):
+def test_path_prints_organisational_chains_first(env):
     result = invoke(["path", "国网济宁供电公司党委", "K01", "--k", "3"], env)
     assert result.exit_code == 0, result.output
     assert (
-        "路径 path 1(共 3 跳 hops):国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 ←隶属— 金城小区"
-        in (result.stdout)
+        "路径 path 1(共 5 跳 hops):国网济宁供电公司党委 —双报到→ 金城社区 ←覆盖— 金城社区党委 —领导→ "
+        "金城社区第一网格党支部 —领导→ 金城小区党支部 —覆盖→ 金城小区" in result.stdout
     )
-    assert "路径 path 3(共 5 跳 hops)" in result.stdout and "共建协议「" in result.stdout
+    assert "路径 path 3(共 3 跳 hops):国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格" in result.stdout
     doc = json.loads(invoke(["path", "O10", "K01", "--format", "json", "--lang", "en"], env).stdout)
-    assert [p["length"] for p in doc] == [3, 3, 5]
-    assert doc[0]["chain"].startswith("国网济宁供电公司党委 -[reports to (dual reporting)]-> 金城社区")
-    assert [n["id"] for n in doc[0]["nodes"]] == ["O10", "C02", "G03", "K01"]
+    assert [p["length"] for p in doc] == [5, 3, 3]
+    assert doc[0]["chain"].startswith("国网济宁供电公司党委 -[reports to (dual reporting)]-> 金城社区 <-[covers]-")
+    assert [n["id"] for n in doc[0]["nodes"]] == ["O10", "C02", "O04", "O07", "O08", "K01"]
 
 
 def test_no_path_within_the_limit_says_so_and_exits_1(env):

@@ -12,6 +12,7 @@ import pytest
 
 from orggraph.analysis.entities import AmbiguousEntity, Entity, find_entities, resolve_entity
 from orggraph.analysis.linkage import (
+    GEOGRAPHY,
     LinkagePath,
     Rel,
     linkage_path_avoiding,
@@ -31,22 +32,26 @@ AGREEMENT_A01 = "金城社区与国网济宁供电公司共建协议"
 
 # --- the demo fixture, by hand ----------------------------------------------------------------------
 def test_paths_between_a_unit_org_and_a_compound_written_out_by_hand(demo_store):
+    """Organisational ties first (issue 13): the chain of orgs (双报到 → 覆盖 → 领导 → 领导 → 覆盖) comes before the
+    shorter ones that only share a place, and a chain of nothing but 隶属/位于 comes last, flagged geographic."""
     paths = linkage_paths(demo_store, "国网济宁供电公司党委", "K01", k=3)
     assert [p.explain() for p in paths] == [
-        "国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 ←隶属— 金城小区",
+        "国网济宁供电公司党委 —双报到→ 金城社区 ←覆盖— 金城社区党委 —领导→ 金城社区第一网格党支部 "
+        "—领导→ 金城小区党支部 —覆盖→ 金城小区",
         "国网济宁供电公司党委 —双报到→ 金城社区 ←位于— 济宁运河物业服务有限公司 —物业服务→ 金城小区",
-        f"国网济宁供电公司党委 —共建协议「{AGREEMENT_A01}」→ 金城社区党委 —领导→ 金城社区第一网格党支部 "
-        "—覆盖→ 金城社区第一网格 ←隶属— 金城小区",
+        "国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 ←隶属— 金城小区",
     ]
-    assert [p.length for p in paths] == [3, 3, 5]
-    first = paths[0]
-    assert [n.id for n in first.nodes] == ["O10", "C02", "G03", "K01"]
-    assert first.rels == (Rel("REPORTS_TO", True), Rel("PART_OF", False), Rel("PART_OF", False))
-    assert first.explain("en") == (
+    assert [(p.length, p.geography_steps) for p in paths] == [(5, 0), (3, 1), (3, 2)]
+    geo = paths[2]
+    assert [n.id for n in geo.nodes] == ["O10", "C02", "G03", "K01"]
+    assert geo.rels == (Rel("REPORTS_TO", True), Rel("PART_OF", False), Rel("PART_OF", False))
+    assert geo.explain("en") == (
         "国网济宁供电公司党委 -[reports to (dual reporting)]-> 金城社区 <-[part of]- 金城社区第一网格 "
         "<-[part of]- 金城小区"
     )
-    assert linkage_paths(demo_store, "O10", "K01", k=1)[0].length == 3
+    assert linkage_paths(demo_store, "O10", "K01", k=1)[0].geography_steps == 0
+    agreement = linkage_paths(demo_store, "O10", "K01", k=5)
+    assert any(f"共建协议「{AGREEMENT_A01}」" in p.explain() for p in agreement)
 
 
 def test_a_path_over_chosen_relationship_types_by_hand(demo_store):
@@ -174,7 +179,8 @@ def test_unknown_type_error_names_the_valid_ones(demo_store):
 def test_the_catalogue_scripts_agree_with_the_engine(demo_store):
     catalogue = load_catalogue()
     rows = run_query(demo_store, catalogue["linkage_paths"], {"from_id": "O10", "to_id": "K01"})
-    engine = [p.explain() for p in linkage_paths(demo_store, "O10", "K01", k=3) if p.length == 3]
+    shortest = sorted(linkage_paths(demo_store, "O10", "K01", k=3), key=lambda p: p.sort_key())  # by ids, as the script
+    engine = [p.explain() for p in shortest if p.length == 3]
     assert [r["chain"] for r in rows] == engine
     rows = run_query(demo_store, catalogue["reach_within"], {"id": "K01"})
     assert [(r["distance"], r["label"], r["id"]) for r in rows] == sorted(
@@ -275,13 +281,21 @@ def test_paths_match_networkx_on_generated_regions(region):
             assert paths == [] and linkage_paths(store, src, dst, via=via, max_hops=hops, k=1) == []
             continue
         seen_some += 1
-        assert linkage_paths(store, src, dst, via=via, max_hops=hops, k=1)[0].length == expected
-        assert paths[0].length == expected and len(paths) <= 3
-        assert paths == sorted(paths, key=LinkagePath.sort_key) and len(set(paths)) == len(paths)
+        assert len(paths) <= 3 and len(set(paths)) == len(paths)
         for p in paths:
             assert_valid(p, ties, via)
             assert expected <= p.length <= hops
         shortest = list(itertools.islice(nx.all_shortest_paths(sub, a, b), 3))
+        if not via:  # every type: organisational ties ranked before geography (issue 13), not shortest first
+            assert paths == sorted(paths, key=LinkagePath.rank_key)
+            organisational = tuple({t for ts in ties.values() for t, _ in ts} - GEOGRAPHY)
+            org_length = nx_length(restricted(graph, ties, organisational), a, b, hops)
+            if org_length is not None:  # a chain of organisational ties exists: it is the first answer
+                assert (paths[0].geography_steps, paths[0].length) == (0, org_length)
+            continue
+        assert linkage_paths(store, src, dst, via=via, max_hops=hops, k=1)[0].length == expected
+        assert paths[0].length == expected
+        assert paths == sorted(paths, key=LinkagePath.sort_key)
         assert sum(p.length == expected for p in paths) >= len(shortest)  # allShortestPaths misses none
         if (smallest := smallest_shortest(sub, a, b)) is not None:
             assert [(n.label, n.id) for n in paths[0].nodes] == smallest

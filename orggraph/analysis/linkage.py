@@ -45,6 +45,7 @@ from orggraph.model.errors import QueryError
 from orggraph.model.schema import Schema, load_schema
 
 MAX_PATH_HOPS = 20
+GEOGRAPHY = frozenset({"PART_OF", "LOCATED_IN"})  # ties of place, not of work: ranked after organisational ones
 MAX_REACH_HOPS = 6
 ALL_SHORTEST_CAP = 100
 REACH_LABELS = ("Unit", "PartyOrg", "Resource")
@@ -68,8 +69,22 @@ class LinkagePath:
     def length(self) -> int:
         return len(self.rels)
 
+    @property
+    def geography_steps(self) -> int:
+        """Steps that only say where things are (隶属 PART_OF, 位于 LOCATED_IN), not who works with whom."""
+        return sum(r.type in GEOGRAPHY for r in self.rels)
+
+    @property
+    def geographic(self) -> bool:
+        """Nothing but geography: the two ends merely lie in one area (同属一个区域), no linkage as staff mean it."""
+        return self.geography_steps == self.length
+
     def sort_key(self) -> tuple:
         return (self.length, tuple(n.key() for n in self.nodes), tuple((r.type, not r.forward) for r in self.rels))
+
+    def rank_key(self) -> tuple:
+        """Organisational ties before geography: fewer geography steps first, then shorter, then the stable key."""
+        return (self.geographic, self.geography_steps, *self.sort_key())
 
     def explain(self, lang: str = "zh", schema: Schema | None = None) -> str:
         """The path as a chain: ``A —领导→ B ←覆盖— C`` (arrows in the stored direction); ``lang="en"``
@@ -195,6 +210,11 @@ def linkage_paths(
             shape="strict",
         )
     found = {p.sort_key(): (p, eids) for p, eids in map(_row_path, rows)}
+    if not types and any(p.geography_steps for p, _ in found.values()):  # the best chain of organisational ties too,
+        organisational = tuple(t for t in schema.relationships if t not in GEOGRAPHY)  # even when it is longer
+        statement = shortest_paths(schema, a.label, b.label, organisational, hops, False)
+        for p, eids in map(_row_path, store.read(statement, params, name="linkage_path", shape="strict")):
+            found.setdefault(p.sort_key(), (p, eids))
     if found and len(found) < k:
         first, eids = found[min(found)]
         keys = {eids[0]: first.nodes[0].key(), eids[-1]: first.nodes[-1].key()}
@@ -204,7 +224,7 @@ def linkage_paths(
                 found.setdefault(detour.sort_key(), (detour, ()))
             if len(found) >= k:
                 break
-    return [found[key][0] for key in sorted(found)[:k]]
+    return sorted((p for p, _ in found.values()), key=LinkagePath.rank_key)[:k]
 
 
 def linkage_path_avoiding(

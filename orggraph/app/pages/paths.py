@@ -120,6 +120,8 @@ def _show_paths(paths: list[LinkagePath]) -> None:
     st.subheader(t(f"找到 {len(paths)} 条路径", f"{len(paths)} path(s) found"))
     for i, path in enumerate(paths, 1):
         hops = t(f"({path.length} 跳)", f" ({path.length} hop" + ("s)" if path.length != 1 else ")"))
+        if path.geographic:  # nothing but 隶属/位于: the ends share a place, no tie of work links them
+            hops += t("〔同属一个区域〕", " [same area only]")
         st.markdown(f"**{i}.**{hops} {path.explain(lang).translate(_MARKDOWN)}")
     cols = st.columns([3, 1])
     names = [t(f"路径 {i}", f"path {i}") for i in range(1, len(paths) + 1)]
