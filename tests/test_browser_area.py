@@ -21,7 +21,8 @@ import pytest
 from fixed_date import TODAY
 from streamlit_process import streamlit_app
 from test_area_scope import _ledger, reference_homes
-from test_browser import ARTIFACTS, _chromium, _open, _settle
+from test_browser import ARTIFACTS, _chromium, _settle
+from test_browser_login import log_in
 
 from orggraph.access import audit
 from orggraph.access.accounts import AccountStore
@@ -110,21 +111,7 @@ def browser(area_app):
 @pytest.fixture(scope="module")
 def editor(browser, area_app):
     """ed's page, logged in once for the module (a new URL would be a new session: pages are opened by link)."""
-    return _log_in(browser, area_app[0], "ed")
-
-
-def _log_in(browser, url: str, name: str):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    _open(page, url)
-    assert "登录" in page.inner_text("[data-testid='stMain'] h1")
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector("text=总览", timeout=60_000)
-    _settle(page)
-    return page
+    return log_in(browser, area_app[0], "ed")
 
 
 def _go(page, title: str) -> None:
@@ -353,7 +340,7 @@ def test_the_admin_finds_the_editors_import_and_refused_import_in_the_audit(area
     loads = [e for e in logged if e["action"] == "import"]
     assert len(loads) == 1 and loads[0].get("load_id"), logged
     load_id = loads[0]["load_id"]
-    admin = _log_in(browser, url, "boss")
+    admin = log_in(browser, url, "boss")
     # the control: the whole region's page, read the same way, names 古槐街道's records
     _go(admin, "覆盖缺口")
     text, _, files = _seen(admin, tmp_path)

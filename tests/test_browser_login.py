@@ -49,13 +49,15 @@ def browser(login_app):
         chromium.close()
 
 
-def _log_in(browser, url: str, name: str):
-    page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN").new_page()
+def log_in(browser, url: str, name: str, password: str = PASSWORD):
+    """A new browser context (1440 px, zh-CN, downloads accepted) logged in as ``name``; its page on 总览."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
     page.set_default_timeout(30_000)
     _open(page, url)
     assert "登录" in page.inner_text("[data-testid='stMain'] h1")
     page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector("text=总览", timeout=60_000)
     _settle(page)
@@ -63,10 +65,10 @@ def _log_in(browser, url: str, name: str):
 
 
 def test_an_editor_logs_in_and_an_admin_finds_both_logins_in_the_audit(login_app, browser, settings):
-    editor = _log_in(browser, login_app, "ed")
+    editor = log_in(browser, login_app, "ed")
     sidebar = editor.inner_text("[data-testid='stSidebar']")
     assert "ed · 编辑" in sidebar and "数据导入" in sidebar and "用户审计" not in sidebar
-    admin = _log_in(browser, login_app, "boss")
+    admin = log_in(browser, login_app, "boss")
     assert "用户审计" in admin.inner_text("[data-testid='stSidebar']")
     admin.get_by_role("link", name="用户审计").click()  # a link, not a new URL: that would be a new session
     admin.wait_for_selector("text=审计日志", timeout=60_000)
