@@ -229,7 +229,7 @@ def test_gaps_page_defaults_every_rule_everywhere(expected):
         "建议": first.action_zh,
     }
     labels = [b.label for b in at.download_button]
-    assert labels == ["下载 Excel(汇总、分区、缺口)", "下载 CSV(当前 44 条)"]
+    assert labels == ["下载 Excel 报告(汇总、分区、每条规则的缺口)", "下载 CSV(当前 44 条)"]
 
 
 def test_gaps_page_area_rules_and_date(app_env, demo_store):
