@@ -126,7 +126,7 @@ def audit_cmd(
 ) -> None:
     """审计日志:登录、导入、删除、假设分析、查询与导出 / the audit log, newest first.
 
-    示例 Example: orggraph audit --action import --since 2026-11-01
+    示例 Example: orggraph audit --action query --since 2026-11-01
     """
     keep = audit.AuditFilter(user, action, _day(since), _day(until))
     events = audit.read_events(settings_of(ctx).resolved_data_dir(), keep)

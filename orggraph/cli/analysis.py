@@ -155,7 +155,7 @@ def whatif(
     方案文件与示例数据格式相同:nodes 按类型列出新节点,edges 按关系列出 [起点编号, 终点编号],编号可以是图谱中已有的。
     The file lists new nodes per label and ties per type as [src id, dst id]; ids may be the graph's.
 
-    示例 Example: orggraph whatif docs/whatif_example.yaml --rule compound_org --rule community_agreement
+    示例 Example: orggraph whatif docs/whatif_example.yaml -r compound_org -r community_agreement --as-of 2026-12-31
     """
     _choice(fmt, ("table", "json"), "输出格式", "format")
     if not proposal.is_file():
@@ -208,7 +208,7 @@ def path(
     名称可模糊匹配;匹配多个时列出候选,请改用编号。没有路径时退出码为 1。
     Names are matched fuzzily; an ambiguous name lists the candidates. Exit code 1 when there is no path.
 
-    示例 Example: orggraph path 国网济宁供电公司 金城小区 --max-hops 6
+    示例 Example: orggraph path 国网黄冈供电公司 长沟馨园 --max-hops 6
     """
     _choice(fmt, ("table", "json"), "输出格式", "format")
     _choice(lang, ("zh", "en"), "语言", "language")
@@ -249,7 +249,7 @@ def reach(
 ) -> None:
     """可达范围:K 跳之内能联结到该对象的驻区单位、党组织和资源 / who can reach an entity within K hops.
 
-    示例 Example: orggraph reach 金城小区 --hops 3 --label Unit
+    示例 Example: orggraph reach 长沟馨园 --hops 3 --label Unit
     """
     _choice(fmt, ("table", "csv", "json"), "输出格式", "format")
     labels = tuple(label) if label else ("Unit", "PartyOrg", "Resource")

@@ -164,7 +164,7 @@ def demo(
 ) -> None:
     """生成演示区域台账并经真实导入流程载入 / generate a demo region's ledgers and load them.
 
-    示例 Example: orggraph demo --scale city --seed 7
+    示例 Example: orggraph demo --scale city --seed 1
     """
     settings = settings_of(ctx)
     with backends.open_store(settings) as store:
