@@ -203,7 +203,7 @@ def path(
     lang: Annotated[str, typer.Option(help="说明语言 zh|en / language of the chains")] = "zh",
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
 ) -> None:
-    """联结路径:两个对象之间的最短路径及备选,以中文链条说明 / linkage paths between two entities.
+    """联结路径:两个对象之间的联结(组织关系优先)及备选,以中文链条说明 / linkage paths, organisational ties first.
 
     名称可模糊匹配;匹配多个时列出候选,请改用编号。没有路径时退出码为 1。
     Names are matched fuzzily; an ambiguous name lists the candidates. Exit code 1 when there is no path.
