@@ -192,3 +192,20 @@ def test_a_what_if_touching_another_street_is_refused(scoped, demo_store, forbid
     assert any("unknown id" in s or "outside" in s for s in said) and other_compound in str(
         [i.value for i in getattr(refused.value, "issues", [])] + [refused.value.en]
     )
+
+
+def test_the_universe_is_the_graphs_and_holds_records_made_again(demo_store):
+    """A fixture loaded again (same counts, no load recorded): the universe the scope uses still holds the street's
+    element id as it is now (the server reuses positions; where it does not, the first street's element id is part
+    of the universe's key and it is fetched again)."""
+    import time
+
+    from orggraph.graph.area_scope import UNIVERSES
+    from orggraph.ingest.load import load_demo_fixture
+
+    assert ScopedStore(demo_store, AREA).scope().inside <= UNIVERSES.of(demo_store).known
+    demo_store.clear()
+    load_demo_fixture(demo_store)
+    time.sleep(1.1)  # past the recheck interval (RECHECK_S): the universe's own clock, not a date judged
+    now = demo_store.read("MATCH (s:Street {id: $id}) RETURN elementId(s) AS eid", {"id": AREA})[0]["eid"]
+    assert now in ScopedStore(demo_store, AREA).scope().inside

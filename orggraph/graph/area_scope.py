@@ -34,7 +34,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from orggraph.access.accounts import PermissionDenied
 from orggraph.graph import statements
@@ -126,7 +125,7 @@ class Scope:
 class Universe:
     """Every record of the graph by id (label, element id) and the placing ties, for one state of the graph."""
 
-    key: tuple[int, int]
+    key: tuple[int, int, str | None]
     labels: dict[str, str]
     eids: dict[str, str]
     ties: list[tuple[str, str, str]]
@@ -135,7 +134,7 @@ class Universe:
     scopes: dict[str, Scope] = field(default_factory=dict)
 
     @classmethod
-    def fetch(cls, store: BoltStore, key: tuple[int, int]) -> Universe:
+    def fetch(cls, store: BoltStore, key: tuple[int, int, str | None]) -> Universe:
         """Two aligned lists per label, three reads at a time, and the placing ties (measured on a city of 102k
         records: 4.2 s as one-record rows read one after another)."""
         schema, labels, eids = store.schema, {}, {}
@@ -175,23 +174,31 @@ class Universe:
 
 
 class _Universes:
-    """The universe of each base store, fetched again when a load ends or the node count changes (read at most
-    once per ``RECHECK_S``), shared by every area's scoped store over that base."""
+    """The universe of each graph (server address and database: every store of one graph shares it, a store made
+    again after the app's caches were cleared included), fetched again when its key changes — loads, node count,
+    the first street's element id (records made again) — read at most once per ``RECHECK_S``."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._held: WeakKeyDictionary[BoltStore, tuple[float, Universe]] = WeakKeyDictionary()
+        self._held: dict[tuple[str, str], tuple[float, Universe]] = {}
 
     def of(self, store: BoltStore) -> Universe:
+        graph = (store.uri, store.database)
         with self._lock:
-            checked, universe = self._held.get(store, (0.0, None))
+            checked, universe = self._held.get(graph, (0.0, None))
             if universe is not None and time.monotonic() - checked < RECHECK_S:
                 return universe
-            key = (store.load_token(), sum(store.node_counts().values()))
+            key = self.key(store)
             if universe is None or universe.key != key:
                 universe = Universe.fetch(store, key)
-            self._held[store] = (time.monotonic(), universe)
+            self._held[graph] = (time.monotonic(), universe)
             return universe
+
+    @staticmethod
+    def key(store: BoltStore) -> tuple[int, int, str | None]:
+        probe = statements.first_element_id(store.schema, load_placement().street)
+        first = store.read(probe, name="area_scope")[0]["probe"]
+        return store.load_token(), sum(store.node_counts().values()), first
 
 
 UNIVERSES = _Universes()

@@ -56,6 +56,7 @@ class BoltStore:
         self.reader: BoltStore | None = None  # the same graph as a user the server keeps from writing
         self.gate: ReadGate | None = None
         self.home_database = False  # whether ``database`` is the server's home database (none was configured)
+        self.uri = ""  # where the server answers: with ``database``, which graph this is
 
     @classmethod
     def connect(
@@ -77,6 +78,7 @@ class BoltStore:
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailable(f"图数据库地址无效:{uri}", f"invalid graph server address: {uri} ({exc})") from exc
         store = cls(driver, database or "", schema, backend, on_close)
+        store.uri = uri
         store.home_database = database is None
         try:
             driver.verify_connectivity()
