@@ -5,8 +5,11 @@ Chromium, and the RSS of a real Streamlit process after every page has been visi
 Every page is timed in three modes side by side, in this process on the same graph: the local mode (no
 ``users.json``), logged in as an admin of the whole region (login and audit, no scope) and as an editor of one
 street (its answers cut by ``area_scope``); the logged-in times are reported with the local mode's as reference.
-A street user's cold page pays the universe (every node id, fetched again with the new store when every cache is
-cleared), so it is also timed with the store kept. ``users.json`` exists only while the pages are timed."""
+A street user's cold page makes a new scoped store when every cache is cleared, so it is also timed with the store
+kept. The area scope's universe (every node id and placing tie) belongs to the graph, not to the store: clearing
+Streamlit's caches keeps it while its key holds, so no page figure pays its fetch (that is what a served app does
+once per graph state); ``_universe_seconds`` times the fetch and a street's placing on their own.
+``users.json`` exists only while the pages are timed."""
 
 from __future__ import annotations
 
@@ -94,8 +97,8 @@ def _app(module: str, mode: Mode):
 
 def _clear(keep_store: bool) -> None:
     """Every Streamlit cache, or (``keep_store``) every cache but the store and the scoped stores: a page visited
-    first after a load, when another page has already been visited since (the connection pool and, for an area
-    user, the universe of the new graph state already made)."""
+    first after a load, when another page has already been visited since (the connection pool already made). An
+    area user's universe is kept either way: it belongs to the graph, not to the store (``area_scope.UNIVERSES``)."""
     import streamlit as st
 
     from orggraph.app.pages import common, cypher, ledger
@@ -111,8 +114,8 @@ def _clear(keep_store: bool) -> None:
 
 
 def _cold_warm(module: str, mode: Mode) -> tuple[float, float, float, float, str]:
-    """One page cold (every Streamlit cache cleared: a new store, so an area user's universe is fetched again),
-    cold with the store kept (its universe too), and warm (best of 3); seconds, and the whole AppTest run cold."""
+    """One page cold (every Streamlit cache cleared: a new store; an area user's universe, held per graph, is kept
+    while its key holds), cold with the store kept, and warm (best of 3); seconds, and the whole AppTest run cold."""
     _clear(keep_store=False)
     at = _app(module, mode)
     harness, _ = timed(at.run)
@@ -203,11 +206,11 @@ def _universe_seconds(settings, street: str) -> tuple[float, float, int, int, in
     """What a scoped store pays once per graph state: every node id and the placing ties fetched (the universe),
     then the street's records placed; seconds of each (best of 3, after an untimed fetch for the server's JIT),
     the graph's ids, its placing ties and the street's records."""
-    from orggraph.graph.area_scope import Universe
+    from orggraph.graph.area_scope import UNIVERSES, Universe
     from orggraph.graph.backends import open_store
 
     with open_store(settings, start=False) as store:
-        key = (store.load_token(), sum(store.node_counts().values()))
+        key = UNIVERSES.key(store)  # the app's own key: loads, node count, the first street's element id
         Universe.fetch(store, key)  # untimed: the server's JIT
         fetch, place = float("inf"), float("inf")
         for _ in range(3):
