@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fixed_date import TODAY
 
+from orggraph.graph.area_scope import UNIVERSES
 from orggraph.graph.backends import open_store
 from orggraph.graph.embedded_server import EmbeddedServer
 from orggraph.graph.store import BoltStore
@@ -42,7 +43,10 @@ def session_store(settings: Settings) -> Iterator[BoltStore]:
 
 @pytest.fixture
 def clean_store(session_store: BoltStore) -> BoltStore:
+    """The session's graph emptied (its load history too) — and the area scope's universes forgotten: tests write
+    outside loads, which the universe's key cannot see (the product writes only through loads)."""
     session_store.clear()
+    UNIVERSES.forget()
     return session_store
 
 
