@@ -11,6 +11,7 @@ person is shown by their pseudonymous id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from orggraph.analysis.name_index import NameIndex, normalise
@@ -63,7 +64,7 @@ def _split_label(text: str, schema: Schema) -> tuple[str | None, str]:
 
 
 def ranked_matches(
-    store: BoltStore, text: str, limit: int = 20, index: NameIndex | None = None
+    store: BoltStore, text: str, limit: int = 20, index: NameIndex | Callable[[], NameIndex] | None = None
 ) -> list[tuple[Entity, int]]:
     """Entities matching ``text`` with their tier (0 id, 1 exact name … 4 characters in order), best first. Names
     are searched in ``index`` (fetched here when not given: the app keeps one per state of the graph)."""
@@ -77,8 +78,8 @@ def ranked_matches(
     hits = [(_row_entity(r), 0) for r in rows if label in (None, r["label"])]
     if hits or label:
         return sorted(hits, key=lambda h: h[0].key())[:limit]
-    index = index or NameIndex.fetch(store)
-    return [(Entity(n.id, n.label, n.name, n.kind), tier) for n, tier in index.search(text, limit)]
+    names = index() if callable(index) else index or NameIndex.fetch(store)
+    return [(Entity(n.id, n.label, n.name, n.kind), tier) for n, tier in names.search(text, limit)]
 
 
 def find_entities(store: BoltStore, text: str, limit: int = 20, index: NameIndex | None = None) -> list[Entity]:
@@ -89,7 +90,22 @@ def find_entities(store: BoltStore, text: str, limit: int = 20, index: NameIndex
     return [e for e, _ in ranked_matches(store, text, limit, index)]
 
 
-def resolve_entity(store: BoltStore, text: str | Entity, index: NameIndex | None = None) -> Entity:
+def resolve_entities(store: BoltStore, *texts: str | Entity) -> list[Entity]:
+    """Several entities named at once (a path's two ends, a detour's three): the name index is read at most once,
+    and only if some text is a name rather than an id."""
+    fetched: list[NameIndex] = []
+
+    def index() -> NameIndex:
+        if not fetched:
+            fetched.append(NameIndex.fetch(store))
+        return fetched[0]
+
+    return [resolve_entity(store, text, index) for text in texts]
+
+
+def resolve_entity(
+    store: BoltStore, text: str | Entity, index: NameIndex | Callable[[], NameIndex] | None = None
+) -> Entity:
     """The one entity ``text`` names; QueryError when nothing matches, AmbiguousEntity when the best
     match is shared (same tier and same name length: ``太白`` names both 太白街道 and 太白社区)."""
     if isinstance(text, Entity):

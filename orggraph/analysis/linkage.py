@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from orggraph.analysis.entities import Entity, resolve_entity
+from orggraph.analysis.entities import Entity, resolve_entities, resolve_entity
 from orggraph.graph.statements_analysis import (
     all_statements,
     domain_labels,
@@ -192,7 +192,7 @@ def linkage_paths(
     types = check_via(schema, via)
     hops = check_hops(max_hops, MAX_PATH_HOPS, "跳数上限", "max_hops")
     check_hops(k, ALL_SHORTEST_CAP, "路径条数", "k")
-    a, b = resolve_entity(store, src), resolve_entity(store, dst)
+    a, b = resolve_entities(store, src, dst)
     if a.key() == b.key():
         raise QueryError(
             f"起点与终点是同一对象({a.label} {a.id} {a.name})",
@@ -240,7 +240,7 @@ def linkage_path_avoiding(
     linkage if that organization or unit dropped out."""
     types = check_via(store.schema, via)
     hops = check_hops(max_hops, MAX_PATH_HOPS, "跳数上限", "max_hops")
-    a, b, v = (resolve_entity(store, x) for x in (src, dst, avoid))
+    a, b, v = resolve_entities(store, src, dst, avoid)
     if len({a.key(), b.key(), v.key()}) < 3:
         raise QueryError(
             "起点、终点和要避开的对象须各不相同", "the start, the end and the entity to avoid must all differ"

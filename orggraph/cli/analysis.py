@@ -14,7 +14,7 @@ import typer
 
 from orggraph.access import audit
 from orggraph.analysis.coverage import gap_report
-from orggraph.analysis.entities import resolve_entity
+from orggraph.analysis.entities import resolve_entities, resolve_entity
 from orggraph.analysis.geography import AREA_LEVELS
 from orggraph.analysis.linkage import linkage_paths
 from orggraph.analysis.linkage import reach as reach_from
@@ -213,7 +213,7 @@ def path(
     _choice(fmt, ("table", "json"), "输出格式", "format")
     _choice(lang, ("zh", "en"), "语言", "language")
     with backends.open_store(settings_of(ctx)) as store:
-        src, dst = resolve_entity(store, source), resolve_entity(store, target)
+        src, dst = resolve_entities(store, source, target)
         found = linkage_paths(store, src, dst, _types(via), max_hops, k)
     if fmt == "json":
         doc = [
