@@ -4,25 +4,32 @@
 // param: as_of date -- 截至日期(协议、任期按此日判断)/ as-of date (agreements and terms are judged on it)
 :param as_of => date()
 
-CALL () {
-  MATCH (res:Resource)-[:OFFERED_BY]->(p)
-  OPTIONAL MATCH (p)<-[:HAS_ORG]-(pu:Unit)
-  WITH res, coalesce(pu, p) AS provider
-  MATCH (provider)-[:LOCATED_IN|COVERS]->()-[:PART_OF*0..5]->(s:Street)
-  RETURN s.id AS street, collect(DISTINCT res.category) AS categories
-}
-WITH collect({street: street, categories: categories}) AS offers
 MATCH (n:Need)
 OPTIONAL MATCH (n)-[:RAISED_BY]->(r)
 OPTIONAL MATCH (r)-[:COVERS]->(rc)
-WITH offers, n, coalesce(rc, r) AS g
+WITH n, coalesce(rc, r) AS g
 OPTIONAL MATCH (g)-[:PART_OF*0..4]->(s:Street)
-WITH offers, n, min(g.id) AS place, min(s.id) AS street
+WITH n, min(g.id) AS place, min(s.id) AS street
 OPTIONAL MATCH (n)<-[:FULFILLS]-(p:Project)
-WITH offers, n, place, street, count(p) AS projects
-WITH n, place, street, projects,
-     coalesce(n.category IN head([o IN offers WHERE o.street = street | o.categories]), false) AS nearby
-WITH n, place, street, projects > 0 OR coalesce(n.status = '已完成', false) OR nearby AS covered
+WITH n, place, street, count(p) AS projects
+WITH street, collect({need: n, place: place, projects: projects}) AS here
+WITH collect({street: street, here: here}) AS groups
+CALL (groups) {
+  WITH [g IN groups WHERE g.street IS NOT NULL | g.street] AS streets
+  MATCH (res:Resource)-[:OFFERED_BY]->(p)
+  OPTIONAL MATCH (p)<-[:HAS_ORG]-(pu:Unit)
+  WITH streets, res, coalesce(pu, p) AS provider
+  MATCH (provider)-[:LOCATED_IN|COVERS]->()-[:PART_OF*0..5]->(s:Street)
+  WHERE s.id IN streets
+  WITH s.id AS street, collect(DISTINCT res.category) AS categories
+  RETURN collect({street: street, categories: categories}) AS offers
+}
+UNWIND groups AS g
+WITH g, head([o IN offers WHERE o.street = g.street | o.categories]) AS categories
+UNWIND g.here AS x
+WITH x.need AS n, x.place AS place, g.street AS street, x.projects > 0 AS projects,
+     coalesce(x.need.category IN categories, false) AS nearby
+WITH n, place, street, projects OR coalesce(n.status = '已完成', false) OR nearby AS covered
 RETURN n.id AS id, n.name AS name, place, covered,
        CASE WHEN covered THEN null
             WHEN n.category IS NULL THEN 'category_not_recorded'

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import ParamSpec, TypeVar, cast
 
 from orggraph.model.errors import OrgGraphError, SchemaError
 from orggraph.model.schema import Schema
 
 _KNOWN: set[str] = set()
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _PACKAGES = tuple(str(Path(__file__).resolve().parents[2] / name) + "/" for name in ("orggraph", "loaders"))
 _RELAYS = (
     "/orggraph/graph/store.py",
@@ -35,13 +37,13 @@ class UnregisteredStatement(OrgGraphError):
     """A module of orggraph sent a statement the registry did not build: a defect, caught by the tests."""
 
 
-def registered(build: Callable[..., Any]) -> Callable[..., Any]:
+def registered(build: Callable[_P, _R]) -> Callable[_P, _R]:
     """A statement builder: every text it returns (or each of a list) is known to the registry."""
 
     @functools.wraps(build)
-    def known_build(*args: Any, **kwargs: Any) -> Any:
+    def known_build(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         built = build(*args, **kwargs)
-        _KNOWN.update([built] if isinstance(built, str) else built)
+        _KNOWN.update([built] if isinstance(built, str) else cast(Iterable[str], built))
         return built
 
     return known_build

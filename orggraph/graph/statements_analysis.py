@@ -14,6 +14,7 @@ from orggraph.graph.statements import registered, static
 from orggraph.model.schema import Schema
 
 HIDDEN_LABELS = ("LoadRun",)  # bookkeeping, not part of the domain
+AREA_LABELS = ("District", "Street", "Community", "Grid")  # the levels a report starts from
 ROW_COLUMNS = ("id", "name", "place", "covered", "reason", "detail")  # what every gap rule returns
 GRAPH_HAS_DATA = static("MATCH (n) WHERE NOT n:LoadRun RETURN n.id AS id LIMIT 1")
 AREA_TIES = static(
@@ -133,12 +134,42 @@ def rule_rows(query_text: str) -> str:
     return f"CALL () {{\n{query_text}\n}}\nRETURN collect({{{columns}}}) AS rows"
 
 
+@registered
+def rule_rows_in_area(query_text: str, var: str, area_label: str, starts: tuple[str, ...]) -> str:
+    """A rule's query started from one area's node (found by its id index) along the population's ``starts``
+    (``coverage_rules.yaml``), binding the query's population variable ``var`` to the members reached: a
+    street's rows cost what the street holds, not what the region holds."""
+    union = "\n  UNION\n".join(f"  MATCH {pattern} RETURN m" for pattern in starts)
+    start = f"MATCH (area:{area_label} {{id: $area}})\nCALL (area) {{\n{union}\n}}\nWITH DISTINCT m AS {var}"
+    return rule_rows(f"{start}\n{query_text}")
+
+
+@registered
+def rule_rows_of_members(query_text: str, var: str, population: str) -> str:
+    """A rule's query over the members whose ids are in ``$members`` (an id-index lookup each): the whole region
+    is read as chunks of members, so no query groups or collects a province at once."""
+    start = f"UNWIND $members AS member_id\nMATCH (m:{population} {{id: member_id}})\nWITH m AS {var}"
+    return rule_rows(f"{start}\n{query_text}")
+
+
+AREA_LABEL = static(  # which level an area id names: four id-index lookups
+    "\nUNION\n".join(f"MATCH (a:{label} {{id: $id}}) RETURN '{label}' AS label" for label in AREA_LABELS)
+)
+
+
+@registered
+def member_ids(label: str) -> str:
+    """Every id of one label, as one list (to cut a population into chunks)."""
+    return f"MATCH (m:{label}) RETURN collect(m.id) AS ids"
+
+
 def all_statements(schema: Schema, via: tuple[str, ...], max_hops: int) -> dict[str, str]:
     """Every shape these builders make, for representative inputs (the Neo4j parser check): ``via`` some
     relationship types, ``max_hops`` the paths' upper bound. (The gap rules' wrappers: ``coverage``.)"""
     out = {"entity_by_id": id_lookup(schema)}
     out.update({f"names_of:{label}": names_of(schema, label) for label in searchable_labels(schema)})
-    out.update({"graph_has_data": GRAPH_HAS_DATA, "area_ties": AREA_TIES})
+    out.update({"graph_has_data": GRAPH_HAS_DATA, "area_ties": AREA_TIES, "area_label": AREA_LABEL})
+    out.update({f"member_ids:{label}": member_ids(label) for label in ("Unit", "PartyOrg")})
     for every in (False, True):
         name = "all_shortest" if every else "shortest"
         out[f"{name}:PartyOrg->Compound"] = shortest_paths(schema, "PartyOrg", "Compound", (), 8, every)

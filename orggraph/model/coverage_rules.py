@@ -48,6 +48,7 @@ class CoverageRule(_Frozen):
 
 class RuleBook(_Frozen):
     joint_branch_max_units: int
+    area_starts: dict[str, tuple[str, ...]]  # population label → patterns from `area` to its members `m`
     rules: tuple[CoverageRule, ...]
 
     @model_validator(mode="after")
@@ -59,6 +60,11 @@ class RuleBook(_Frozen):
         for rule in self.rules:
             if rule.population not in labels:
                 raise ValueError(f"rule {rule.id} covers unknown label {rule.population}")
+            if not self.area_starts.get(rule.population):
+                raise ValueError(f"rule {rule.id}: no area_starts for its population {rule.population}")
+        for label, patterns in self.area_starts.items():
+            if label not in labels or any(f"(m:{label})" not in p or not p.startswith("(area)") for p in patterns):
+                raise ValueError(f"area_starts of {label}: each pattern leads from (area) to (m:{label})")
         return self
 
     def rule(self, rule_id: str) -> CoverageRule:
