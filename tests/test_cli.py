@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orggraph.cli.main import app
+from orggraph.model.schema import load_schema
 
 runner = CliRunner()
 
@@ -32,8 +33,11 @@ def test_status_counts_every_label(demo_store, cli_env):
     data = json.loads(result.stdout)
     assert data["nodes"]["PartyOrg"] == 15 and data["nodes"]["Compound"] == 4
     assert data["server"]["backend"] == "embedded"
+    assert data["relationships"] is None  # not kept by every server: asked for
     table = invoke(["status"], cli_env)
-    assert "党组织" in table.stdout and "合计 total" in table.stdout
+    assert "党组织" in table.stdout and "合计 total" in table.stdout and "--relationships" in table.stdout
+    counted = json.loads(invoke(["status", "--format", "json", "--relationships"], cli_env).stdout)
+    assert counted["relationships"]["COVERS"] > 0 and set(counted["relationships"]) == set(load_schema().relationships)
 
 
 def test_query_returns_rows_as_json_and_csv(demo_store, cli_env):
