@@ -280,3 +280,25 @@ def test_reach_within_k_hops_table(app_env):
     assert list(at.dataframe[0].value["名称"]) == ["国网济宁供电公司"]
     at.multiselect(key="paths_reach_labels").set_value([]).run()
     assert any("请至少选择一种对象类型" in w for w in _texts(at, "warning"))
+
+
+def test_several_matches_are_listed_with_kind_and_area_and_nothing_is_chosen_for_the_viewer(app_env):
+    """Issue 13: a name that several entities share in part lists each as name · kind · area chain · id, and no
+    path is searched until the viewer picks one; the pick survives a language switch."""
+    at = _search(_open("paths"), "金城", "国网济宁供电公司党委")
+    box = at.selectbox(key="paths_src_choice")
+    assert box.value is None and len(box.options) > 1  # nothing picked silently
+    assert (
+        "金城小区 · 小区院落(商品房小区) · 济宁市任城区 › 太白街道 › 金城社区 › 金城社区第一网格 · K01" in box.options
+    )
+    assert "金城社区党委 · 党组织(社区党委) · 济宁市任城区 › 太白街道 › 金城社区 · O04" in box.options
+    assert any("请在上方输入起点和终点" in v for v in _texts(at, "info")) and not _chains(at)
+    box.set_value("Compound:K01").run()
+    assert _chains(at)[0].endswith("国网济宁供电公司党委")
+    dst = at.selectbox(key="paths_dst_choice")
+    assert dst.value == "PartyOrg:O10"  # the only exact name: chosen, and shown
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.selectbox(key="paths_src_choice_en").value == "Compound:K01"
+    english = "金城小区 · residential compound / courtyard (商品房小区) · 济宁市任城区 › 太白街道 › 金城社区 › "
+    assert english + "金城社区第一网格 · K01" in at.selectbox(key="paths_src_choice_en").options
+    assert _chains(at)

@@ -140,7 +140,7 @@ def test_whatif_new_branch_closes_a_compound_gap_without_writing(app_env):
     covers.set_value(["K02"])
     at.text_input(key="whatif_branch_name").set_value("太白花园小区党支部")
     _pick(at, "whatif_superior", "太白社区第一网格党支部")
-    assert at.selectbox(key="whatif_superior_choice").value.id == "O06"
+    assert at.selectbox(key="whatif_superior_choice").value == "PartyOrg:O06"
     at.button(key="whatif_add_branch").click()
     _run(at)
     proposal = _table_with(at, "内容")

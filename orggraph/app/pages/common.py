@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report, narrow
-from orggraph.analysis.entities import find_entities
+from orggraph.analysis.entities import Entity
+from orggraph.analysis.entity_places import EntityPlaces, Match, clear_choice, search_matches
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.query_catalogue import find_query, run_query
@@ -21,7 +24,6 @@ from orggraph.graph.store import BoltStore
 from orggraph.model.config import load_settings
 from orggraph.model.errors import LoadInProgress, OrgGraphError
 from orggraph.model.privacy import mask_name
-from orggraph.model.schema import load_schema
 from orggraph.present.gap_output import rows_csv
 from orggraph.present.output import local_time
 
@@ -72,7 +74,7 @@ def area_label(area: str) -> str:
 
 
 @st.cache_data(ttl=15, show_spinner=False)
-def graph_version(area: str | None = None) -> dict:
+def graph_version(area: str | None = None) -> dict[str, Any]:
     """When the last load finished and how many nodes there are (in the area): every cache below is keyed by it,
     so a load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
     label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
@@ -130,7 +132,9 @@ def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date 
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_query(name: str, params: tuple, version: str, day: dt.date, names: bool = False) -> list[dict]:
+def cached_query(
+    name: str, params: tuple[tuple[str, Any], ...], version: str, day: dt.date, names: bool = False
+) -> list[dict[str, Any]]:
     return run_query(store_for(version), find_query(name), dict(params), day, names=names)
 
 
@@ -140,7 +144,7 @@ def names_shown() -> bool:
     return bool(st.session_state.get("show_names")) and session.may("names")
 
 
-def query(name: str, **params) -> list[dict]:
+def query(name: str, **params: Any) -> list[dict[str, Any]]:
     """A catalogue query's rows for the current graph (cached until the graph changes), the person names it
     declares masked unless this viewer sees names (:func:`names_shown`)."""
     return cached_query(name, tuple(sorted(params.items())), version_key(), today(), names_shown())
@@ -153,7 +157,7 @@ def server_info() -> dict[str, str]:
 
 def lang() -> str:
     st.session_state.setdefault("lang", "zh")
-    return st.session_state["lang"]
+    return str(st.session_state["lang"])
 
 
 def t(zh: str, en: str) -> str:
@@ -211,14 +215,13 @@ def area_picker(key: str, levels: int = 4) -> str | None:
         if i > 0 and not chosen:
             col.selectbox(t(zh, en), [t("(全部)", "(all)")], key=f"{key}_{i}", disabled=True)
             continue
-        ids = [None, *[p.id for p in options]]
+        ids: list[str | None] = [None, *[p.id for p in options]]
         label_of = {p.id: p.name for p in options}
-        picked = col.selectbox(
-            t(zh, en),
-            ids,
-            key=f"{key}_{i}",
-            format_func=lambda v, lo=label_of: t("(全部)", "(all)") if v is None else lo.get(v, v),
-        )
+
+        def shown(v: str | None, lo: dict[str, str] = label_of) -> str:
+            return t("(全部)", "(all)") if v is None else lo.get(v, v)
+
+        picked: str | None = col.selectbox(t(zh, en), ids, key=f"{key}_{i}", format_func=shown)
         if picked is None:
             break
         chosen = picked
@@ -231,31 +234,69 @@ def name_index(version: str) -> NameIndex:
     return NameIndex.fetch(store_for(version))
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def entity_places(version: str) -> EntityPlaces:
+    """Where every record sits (its area chain) for one state of the graph, as this viewer's geography names it."""
+    return EntityPlaces.fetch(store_for(version), coverage_index(version).geography)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def _search(text: str, version: str) -> list:
-    return find_entities(store_for(version), text, limit=20, index=name_index(version))
+def _search(text: str, version: str) -> list[Match]:
+    return search_matches(store_for(version), text, name_index(version), entity_places(version))
 
 
-def entity_picker(label: str, key: str, placeholder: str = "") -> object | None:
-    """A search box with fuzzy Chinese name search and a choice among the matches; returns an Entity."""
+def choice_key(key: str, default: object) -> str:
+    """The widget key of a choice whose options are shown in the viewer's language: one key per language, because
+    Streamlit matches a chosen option by its displayed text and would lose it when the language switches; the
+    choice itself carries over (kept under ``<key>_value`` by :func:`remember`)."""
+    widget = key + ("" if lang() == "zh" else f"_{lang()}")
+    st.session_state.setdefault(widget, st.session_state.get(f"{key}_value", default))
+    return widget
+
+
+def remember(key: str, value: Any) -> Any:
+    """Keep a choice made through :func:`choice_key` for the other language's widget."""
+    st.session_state[f"{key}_value"] = value
+    return value
+
+
+def entity_picker(label: str, key: str, placeholder: str = "") -> Entity | None:
+    """A search box over the names (and ids) and, below it, the matches listed as name · kind · area chain · id.
+    The best match is chosen only when it is clearly the one meant (the only match, or alone in matching the id or
+    the exact name); otherwise the viewer picks, and nothing is chosen until they do."""
     text = st.text_input(label, key=f"{key}_text", placeholder=placeholder).strip()
     if not text:
         return None
-    found = _search(text, version_key())
+    with st.spinner(t(f"正在查找“{text}”……", f"Searching for '{text}'…")):
+        found = _search(text, version_key())
     if not found:
-        st.warning(t(f"没有找到“{text}”", f"nothing matches '{text}'"))
+        st.warning(t(f"没有找到“{text}”,请换一个名称或编号。", f"nothing matches '{text}'; try another name or id"))
         return None
-    schema = load_schema()
-    return st.selectbox(
-        f"{label} · {t('匹配结果', 'matches')}",
-        found,
-        key=f"{key}_choice",
-        format_func=lambda e: f"{e.name}({schema.nodes[e.label].zh} {e.label} · {e.id})",  # the same in both languages
+    by_key = {m.key: m for m in found}
+    clear = clear_choice(found)
+    base, language = f"{key}_choice", lang()
+    widget = base + ("" if lang() == "zh" else f"_{lang()}")
+    remembered = st.session_state.get(f"{base}_value")
+    if st.session_state.get(widget) not in by_key:  # a new search: the choice made for the last one is gone
+        st.session_state[widget] = (
+            remembered if remembered in by_key else (found[clear].key if clear is not None else None)
+        )
+    picked = st.selectbox(
+        t(f"{label} · 匹配结果({len(found)} 个)", f"{label} · matches ({len(found)})"),
+        list(by_key),
+        key=widget,
+        format_func=lambda k: by_key[k].describe(language),  # this run's language: the widget keeps its texts
+        placeholder=t("有多个匹配,请选择一个", "several match: choose one"),
     )
+    remember(base, picked)
+    return by_key[picked].entity if picked in by_key else None
 
 
-def csv_bytes(frame) -> bytes:
+def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as the CSV a download gives: UTF-8 with a BOM for Excel, blanks as empty cells, and no cell that a
     spreadsheet would run as a formula (``gap_output.rows_csv``)."""
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    rows = [
+        {str(k): v for k, v in row.items()}
+        for row in frame.astype(object).where(frame.notna(), None).to_dict("records")
+    ]
     return rows_csv(rows).encode("utf-8")

@@ -5,8 +5,11 @@ reach an entity within K hops (:func:`orggraph.analysis.linkage.reach`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from orggraph.analysis.entities import Entity
 from orggraph.analysis.linkage import (
@@ -28,23 +31,28 @@ KEY = "paths"
 MAX_K = 10
 DEFAULTS = {f"{KEY}_hops": 8, f"{KEY}_k": 3, f"{KEY}_alternatives": True, f"{KEY}_reach_hops": 3}
 # choices whose options are shown in the viewer's language (see _choice_key), with their defaults
-CHOICES = {"via": [], "pick": 0, "reach_target": "dst", "reach_labels": list(REACH_LABELS)}
+CHOICES: dict[str, object] = {"via": [], "pick": 0, "reach_target": "dst", "reach_labels": list(REACH_LABELS)}
 REACH_ROWS_SHOWN = 500
+EntityTuple = tuple[str, str, str, str | None]  # an Entity as a cache key
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_~$"})
 
 
 # --- cached searches (keyed on the entities' ids and the state of the graph) -------------------------
 @st.cache_data(max_entries=128, show_spinner=False)
-def _paths(src: tuple, dst: tuple, via: tuple[str, ...], hops: int, k: int, version: str) -> list[LinkagePath]:
+def _paths(
+    src: EntityTuple, dst: EntityTuple, via: tuple[str, ...], hops: int, k: int, version: str
+) -> list[LinkagePath]:
     return linkage_paths(common.store(), Entity(*src), Entity(*dst), via=via, max_hops=hops, k=k)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _reach(entity: tuple, hops: int, via: tuple[str, ...], labels: tuple[str, ...], version: str) -> list[Reached]:
+def _reach(
+    entity: EntityTuple, hops: int, via: tuple[str, ...], labels: tuple[str, ...], version: str
+) -> list[Reached]:
     return reach(common.store(), Entity(*entity), hops=hops, via=via, labels=labels)
 
 
-def _as_tuple(e: Entity) -> tuple:
+def _as_tuple(e: Entity) -> EntityTuple:
     return (e.id, e.label, e.name, e.kind)
 
 
@@ -55,17 +63,12 @@ def _label_name(label: str) -> str:
 
 # --- controls ---------------------------------------------------------------------------------------
 def _choice_key(name: str) -> str:
-    """The widget key of a choice whose options are shown in the viewer's language: one key per language,
-    because Streamlit matches a chosen option by its displayed text and would lose it when the language
-    switches; the choice itself carries over (kept under ``paths_<name>_value``)."""
-    key = f"{KEY}_{name}" + ("" if common.lang() == "zh" else f"_{common.lang()}")
-    st.session_state.setdefault(key, st.session_state.get(f"{KEY}_{name}_value", CHOICES[name]))
-    return key
+    """The widget key of a choice shown in the viewer's language (:func:`common.choice_key`)."""
+    return common.choice_key(f"{KEY}_{name}", CHOICES[name])
 
 
-def _remember(name: str, value: object) -> object:
-    st.session_state[f"{KEY}_{name}_value"] = value
-    return value
+def _remember(name: str, value: Any) -> Any:
+    return common.remember(f"{KEY}_{name}", value)
 
 
 def _controls() -> tuple[tuple[str, ...], int, int]:
@@ -85,10 +88,10 @@ def _controls() -> tuple[tuple[str, ...], int, int]:
 
 
 # --- paths ------------------------------------------------------------------------------------------
-def _drawing(paths: list[LinkagePath]) -> tuple[list[dict], list[dict]]:
+def _drawing(paths: list[LinkagePath]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The paths' nodes and ties, each once, in the order they appear."""
-    nodes: dict[str, dict] = {}
-    edges: dict[tuple[str, str, str], dict] = {}
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for path in paths:
         for n in path.nodes:
             nodes.setdefault(n.id, {"id": n.id, "label": n.label, "name": n.name, "kind": n.kind})
@@ -180,10 +183,9 @@ def _reach_table(found: list[Reached]) -> pd.DataFrame:
     )
 
 
-def _reach_target(col, src: Entity | None, dst: Entity | None) -> Entity:
+def _reach_target(col: DeltaGenerator, only: Entity, src: Entity | None, dst: Entity | None) -> Entity:
     """The end to search around: the end (终点) unless the viewer picks the start."""
     if src is None or dst is None or src.key() == dst.key():
-        only = dst or src
         col.caption(t("对象", "Entity"))
         col.markdown(only.name.translate(_MARKDOWN))
         return only
@@ -200,7 +202,8 @@ def _reach_target(col, src: Entity | None, dst: Entity | None) -> Entity:
 
 def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...]) -> None:
     st.subheader(t("谁能在 K 跳之内联结到这里", "Who can reach here within K hops"))
-    if src is None and dst is None:
+    only = dst or src
+    if only is None:
         st.info(
             t(
                 "输入起点或终点后,可查看其周边可联结的单位、党组织和资源。",
@@ -209,7 +212,7 @@ def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...])
         )
         return
     cols = st.columns([2, 2, 3])
-    target = _reach_target(cols[0], src, dst)
+    target = _reach_target(cols[0], only, src, dst)
     hops = cols[1].slider(t("可达跳数 K", "Hops K"), 1, MAX_REACH_HOPS, key=f"{KEY}_reach_hops")
     names = {label: _label_name(label) for label in REACH_LABELS}
     labels = cols[2].multiselect(

@@ -9,6 +9,8 @@ UI only. The proposal is a list of plain items in ``st.session_state["whatif_ite
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -28,9 +30,9 @@ ITEM_RULES = {
 }
 
 
-def build_proposal(items: list[dict]) -> tuple[Proposal, list[int]]:
+def build_proposal(items: list[dict[str, Any]]) -> tuple[Proposal, list[int]]:
     """The proposal, and for each tie (in order) the number of the item it came from."""
-    proposal, tie_item = Proposal(), []
+    proposal, tie_item = Proposal(), list[int]()
     for n, item in enumerate(items, start=1):
         if item["type"] == "branch":
             proposal.add_branch(
@@ -44,7 +46,7 @@ def build_proposal(items: list[dict]) -> tuple[Proposal, list[int]]:
     return proposal, tie_item
 
 
-def _describe(item: dict) -> str:
+def _describe(item: dict[str, Any]) -> str:
     superior = f" ← {proposed_name(item['superior'])}" if item.get("superior") else ""
     if item["type"] == "branch":
         return f"{item['kind']} · {t('覆盖', 'covers')} {'、'.join(map(proposed_name, item['covers']))}{superior}"
@@ -86,7 +88,7 @@ def _proposal_list() -> None:
         st.rerun()
 
 
-def _rules(items: list[dict]) -> list[str]:
+def _rules(items: list[dict[str, Any]]) -> list[str]:
     chosen = st.session_state.get("whatif_rules") or []
     if chosen:
         return list(chosen)
@@ -128,7 +130,7 @@ def _compare(area: str | None) -> None:
     _show_result()
 
 
-def change_rows(result: WhatIf) -> list[dict]:
+def change_rows(result: WhatIf) -> list[dict[str, Any]]:
     """Per rule: covered / total / rate before and after, and the gaps closed and opened (with names)."""
     names = {g.id: g.name for g in [*result.before.gaps(), *result.after.gaps()]}
     rows = []
@@ -155,7 +157,7 @@ def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
 
 
-def problem_rows(exc: ValidationError, items: list[dict], tie_item: list[int]) -> list[dict]:
+def problem_rows(exc: ValidationError, items: list[dict[str, Any]], tie_item: list[int]) -> list[dict[str, Any]]:
     """The proposal's problems, each named by the item (number and name) it came from."""
     rows = []
     for issue in exc.issues:

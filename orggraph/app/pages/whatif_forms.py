@@ -5,9 +5,12 @@ would close, within the chosen area."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from orggraph.analysis.entities import Entity
 from orggraph.app.pages.common import entity_picker, report, t, today
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.personal_numbers import fields_with_numbers
@@ -32,7 +35,8 @@ JOINT_MAX = load_rules().joint_branch_max_units  # the rules file's limit, not a
 
 
 def _org_kinds() -> list[str]:
-    return list(load_schema().node("PartyOrg").property("kind").enum or ())
+    kind = load_schema().node("PartyOrg").property("kind")
+    return list(kind.enum or ()) if kind is not None else []
 
 
 def _gap_options(rule: str, area: str | None, reason: str | None = None) -> dict[str, str]:
@@ -47,14 +51,14 @@ def proposed_name(node_id: str | None) -> str:
     return st.session_state["whatif_names"].get(node_id, node_id) if node_id else ""
 
 
-def _picked(entity):
+def _picked(entity: Entity | None) -> Entity | None:
     """The picked entity, its name remembered for the proposal list."""
     if entity is not None:
         st.session_state["whatif_names"][entity.id] = entity.name
     return entity
 
 
-def _add(item: dict) -> None:
+def _add(item: dict[str, Any]) -> None:
     st.session_state["whatif_seq"] += 1
     item["id"] = f"{PREFIX[item['type']]}{st.session_state['whatif_seq']}"
     st.session_state["whatif_items"].append(item)
@@ -77,9 +81,9 @@ def _has_personal_numbers(**fields: tuple[str, str, str]) -> bool:
     return bool(hits)
 
 
-def _org(entity, what_zh: str, what_en: str) -> str | None:
+def _org(entity: Entity | None, what_zh: str, what_en: str) -> str | None:
     """The id of a picked party org; anything else is a warning."""
-    if _picked(entity) is None:
+    if _picked(entity) is None or entity is None:
         return None
     if entity.label != "PartyOrg":
         st.warning(t(f"{what_zh}须为党组织:{entity.name} 不是", f"{what_en} must be a party org: {entity.name} is not"))
@@ -134,7 +138,7 @@ def _gap_covers(kind: str, area: str | None) -> list[str]:
         list(options),
         key="whatif_branch_covers",
         placeholder=t("选择要覆盖的对象", "Choose places to cover"),
-        format_func=lambda i, o=options: o.get(i, i),
+        format_func=lambda i: options.get(i, i),
     )
 
 
