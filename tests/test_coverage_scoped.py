@@ -58,10 +58,18 @@ def test_every_rule_started_from_an_area_equals_its_whole_run_cut_to_the_area(re
     assert reached > 0
 
 
-def test_an_area_report_without_an_index_finds_the_area_level_itself(region, index, whole):
+def test_an_area_report_reads_only_its_street_and_still_equals_the_whole_cut_to_it(region, index, whole):
+    """Without an index, an area's report fetches the geography of the area's street and above only: the same
+    figures, gaps, chains and suggested actions as the whole report cut to the area."""
     street = index.geography.children(index.geography.top_areas()[0].id)[0]
-    alone = gap_report(region, ["compound_org", "org_secretary"], street.id, AS_OF)
-    assert _figures(alone) == _figures(narrow(whole, index.geography, ["compound_org", "org_secretary"], street.id))
+    community = index.geography.children(street.id)[0]
+    grid = index.geography.children(community.id)[0]
+    for area in (street, community, grid):
+        alone = gap_report(region, area_id=area.id, as_of=AS_OF)
+        cut = narrow(whole, index.geography, (), area.id)
+        assert [(o.rule.id, o.covered, o.total, o.gaps, o.areas) for o in alone.outcomes] == [
+            (o.rule.id, o.covered, o.total, o.gaps, o.areas) for o in cut.outcomes
+        ], area
 
 
 def test_a_whole_report_read_in_chunks_of_members_equals_it_read_whole(region, index, whole, monkeypatch):
@@ -77,3 +85,21 @@ def test_a_rule_query_that_does_not_start_from_its_population_is_refused():
     with pytest.raises(SchemaError, match="must start by matching its population"):
         population_var(wrong)
     assert {population_var(r) for r in load_rules().rules} <= set("abcgknou")
+
+
+def test_an_area_geography_holds_its_street_and_what_is_above_it_not_the_other_streets(demo_store):
+    """On the hand-made two-street fixture: S01's geography holds S01's places and its district, not S02's."""
+    from orggraph.analysis.geography import Geography
+
+    whole = Geography.fetch(demo_store)
+    part = Geography.fetch(demo_store, ("Street", "S01"))
+    assert part.places and set(part.places) < set(whole.places)
+    assert all(whole.within(pid, "S01") or pid == whole.chain("S01")[0].id for pid in part.places)
+    assert {p.id for p in whole.places.values() if whole.within(p.id, "S01")} <= set(part.places)
+    full = gap_report(demo_store, as_of=AS_OF)
+    for area in ("S01", "S02"):
+        alone = gap_report(demo_store, area_id=area, as_of=AS_OF)
+        cut = narrow(full, whole, (), area)
+        assert [(o.covered, o.total, o.gaps) for o in alone.outcomes] == [
+            (o.covered, o.total, o.gaps) for o in cut.outcomes
+        ]

@@ -99,8 +99,9 @@ class CoverageIndex:
 
     @classmethod
     @cyclic_gc_paused()  # ~45k places and the suggestion indexes: no cycles to look for
-    def fetch(cls, store: BoltStore) -> CoverageIndex:
-        geography = Geography.fetch(store)
+    def fetch(cls, store: BoltStore, area: tuple[str, str] | None = None) -> CoverageIndex:
+        """For the whole region, or (``area``: label and id) for reports within that area only."""
+        geography = Geography.fetch(store, area)
         suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
         suggester.prefetch()
         return cls(geography, suggester)
@@ -209,13 +210,15 @@ def gap_report(
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
     as_of = as_of or dt.date.today()
     known = index if isinstance(index, CoverageIndex) else None
-    runs = _runs(store, rules, _area_label(store, area_id, known), area_id)
+    label = _area_label(store, area_id, known)
+    runs = _runs(store, rules, label, area_id)
     rows: dict[str, list[dict]] = {r.id: [] for r in rules}
     left = Counter(run.rule.id for run in runs)
     done: dict[str, RuleOutcome] = {}
     if read is None:  # the geography is fetched alongside the rule queries, and each rule's rows are placed
         with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:  # once its last run is in, while others still run
-            loader = index if callable(index) else (lambda: CoverageIndex.fetch(store))
+            around = (label, area_id) if label and area_id else None  # a street's report reads its street only
+            loader = index if callable(index) else (lambda: CoverageIndex.fetch(store, around))
             pending = pool.submit(loader) if known is None else None
             futures = {pool.submit(run.rows, store.read, as_of): run.rule for run in runs}
             index = pending.result() if pending else known

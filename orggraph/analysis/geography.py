@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.graph.statements_analysis import geography_around
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import QueryError
 
@@ -38,8 +39,13 @@ class Geography:
         self._areas: dict[str | None, tuple[Place, ...]] = {}
 
     @classmethod
-    def fetch(cls, store: BoltStore) -> Geography:
-        lists = run_query(store, find_query("geography_tree"))[0]  # flat lists: ~2× faster to decode than rows
+    def fetch(cls, store: BoltStore, area: tuple[str, str] | None = None) -> Geography:
+        """The whole region's places, or (``area``: its label and id) those of the area's street and above."""
+        if area is None:
+            lists = run_query(store, find_query("geography_tree"))[0]  # flat lists: ~2× faster to decode than rows
+        else:
+            rows = store.read(geography_around(area[0]), {"area": area[1]}, shape="aligned ids")
+            lists = rows[0] if rows else {"ids": [], "labels": [], "names": [], "parents": []}
         parents = [p or None for p in lists["parents"]]
         return cls.from_rows(list(zip(lists["ids"], lists["labels"], lists["names"], parents, strict=True)))
 

@@ -157,6 +157,29 @@ AREA_LABEL = static(  # which level an area id names: four id-index lookups
 )
 
 
+GEOGRAPHY_LABELS = ("District", "Street", "Community", "Grid", "Compound", "Building", "CommercialZone",
+                    "CommercialBuilding")  # fmt: skip  # the places (queries/geography_tree.cypher reads all of them)
+
+
+@registered
+def geography_around(area_label: str) -> str:
+    """The places of one area's street (the area's own subtree when it is a district) and every place above it,
+    each with its parent, as the four aligned lists of ``geography_tree``: what a report of that area needs to
+    place its rows and suggest actions, without reading the region's other streets."""
+    places = " OR ".join(f"a:{label}" for label in GEOGRAPHY_LABELS)
+    return (
+        f"MATCH (root:{area_label} {{id: $area}})\n"
+        "OPTIONAL MATCH (root)-[:PART_OF*0..4]->(s:Street)\n"
+        "WITH coalesce(s, root) AS top\n"
+        "CALL (top) {\n  MATCH (top)<-[:PART_OF*0..5]-(a) RETURN a\n  UNION\n"
+        "  MATCH (top)-[:PART_OF*1..5]->(a) RETURN a\n}\n"
+        f"WITH DISTINCT a WHERE {places}\n"
+        "OPTIONAL MATCH (a)-[:PART_OF]->(p)\n"
+        "RETURN collect(a.id) AS ids, collect(labels(a)[0]) AS labels, collect(coalesce(a.name, '')) AS names,\n"
+        "       collect(coalesce(p.id, '')) AS parents"
+    )
+
+
 @registered
 def member_ids(label: str) -> str:
     """Every id of one label, as one list (to cut a population into chunks)."""
@@ -170,6 +193,7 @@ def all_statements(schema: Schema, via: tuple[str, ...], max_hops: int) -> dict[
     out.update({f"names_of:{label}": names_of(schema, label) for label in searchable_labels(schema)})
     out.update({"graph_has_data": GRAPH_HAS_DATA, "area_ties": AREA_TIES, "area_label": AREA_LABEL})
     out.update({f"member_ids:{label}": member_ids(label) for label in ("Unit", "PartyOrg")})
+    out.update({f"geography_around:{label}": geography_around(label) for label in AREA_LABELS})
     for every in (False, True):
         name = "all_shortest" if every else "shortest"
         out[f"{name}:PartyOrg->Compound"] = shortest_paths(schema, "PartyOrg", "Compound", (), 8, every)
