@@ -51,6 +51,11 @@ class ReadOnlyViolation(QueryError):
     """A statement that would write was sent where only reads are allowed."""
 
 
+class HistoryError(OrgGraphError):
+    """No stored coverage snapshot answers the request (none for that period or area), or a stored one cannot be
+    read."""
+
+
 class LoadInProgress(OrgGraphError):
     """A load written in batches (journaled) is open: the graph holds part of it, so no read is answered
     on it until it is committed (or, cut off, rolled back)."""

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orggraph.analysis.coverage import GapReport, RuleOutcome
@@ -53,6 +53,7 @@ class Table:
     header: list[str]
     rows: list[list[Any]]
     rates: frozenset[str] = frozenset({"覆盖率"})
+    formats: dict[str, str] = field(default_factory=dict)  # number formats of other columns, by header name
 
 
 def report_xlsx(report: GapReport, generated: dt.datetime | None = None) -> bytes:
@@ -69,7 +70,7 @@ def report_xlsx(report: GapReport, generated: dt.datetime | None = None) -> byte
     wb.properties.title = f"覆盖缺口报告 · {stamp}"
     wb.properties.creator = "orggraph"
     for table in tables:
-        _write(wb, table)
+        write_table(wb, table)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -183,7 +184,9 @@ def column_widths(table: Table) -> list[float]:
     return widths
 
 
-def _write(wb: Workbook, table: Table) -> None:
+def write_table(wb: Workbook, table: Table) -> Any:  # a WriteOnlyWorksheet (the stubs type create_sheet loosely)
+    """One sheet of ``table`` in a write-only workbook (returned, e.g. to add a chart): title, note, frozen
+    header with an autofilter, widths that fit, numbers formatted, texts inert."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -207,6 +210,7 @@ def _write(wb: Workbook, table: Table) -> None:
         ws.append([_cell(ws, v, style[isinstance(v, int | float)]) for v, style in zip(row, styles, strict=True)])
     last = get_column_letter(len(table.header))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(table.rows)}"
+    return ws
 
 
 def _column_styles(ws: WriteOnlyWorksheet, head: str, table: Table) -> tuple[StyleArray, StyleArray]:
@@ -214,7 +218,7 @@ def _column_styles(ws: WriteOnlyWorksheet, head: str, table: Table) -> tuple[Sty
     from openpyxl.styles import Alignment
 
     top = Alignment(vertical="top", wrap_text=head in WRAPPED)
-    number = RATE_FORMAT if head in table.rates else COUNT_FORMAT
+    number = table.formats.get(head) or (RATE_FORMAT if head in table.rates else COUNT_FORMAT)
     return _style(ws, alignment=top), _style(ws, alignment=top, number_format=number)
 
 

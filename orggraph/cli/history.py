@@ -1,0 +1,165 @@
+"""Coverage over time on the command line: ``snapshot`` (store today's or a past day's figures), ``snapshots``
+(list them, carry them with an export), ``changes`` (what changed between two periods) and ``report`` (a street's
+monthly workbook).
+
+Why a module of its own: these commands read the stored snapshots (``orggraph.analysis.history``) as much as the
+graph, and share the way a period is named (a date, a month ``2026-11`` or a label). The CLI runs as the data
+dir's owner, over the whole region; ``--area`` narrows every answer to an area and the areas under it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from orggraph.access import audit
+from orggraph.analysis.history import stored_snapshots, take_snapshot
+from orggraph.analysis.history_changes import changes_between
+from orggraph.analysis.history_report import monthly_report
+from orggraph.cli.common import app, console, edge, settings_of
+from orggraph.graph import backends, snapshot_files
+from orggraph.model.errors import QueryError
+from orggraph.present import history_rows
+from orggraph.present.history_workbook import monthly_xlsx
+from orggraph.present.output import render
+
+
+def _day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise QueryError(
+            f"日期应写成 2026-11-30,收到 '{text}'", f"dates are written 2026-11-30, got '{text}'"
+        ) from None
+
+
+def _format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise QueryError(
+            f"未知输出格式 {fmt};可选 {', '.join(allowed)}", f"unknown format {fmt}; use {', '.join(allowed)}"
+        )
+    return fmt
+
+
+@app.command()
+@edge
+def snapshot(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="截至日期,早于今天为补录 / as-of date (past: backfill)")
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="名称,默认为月份 / label (default: the month, 2026年11月)")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="只存一个区域 / one area only")] = None,
+) -> None:
+    """保存覆盖情况快照:每条规则、每个区域的覆盖率与缺口 / store a snapshot of the gap report's figures.
+
+    早于今天的日期只重算随日期变化的规则(协议、任期、职务),见 docs/history.md。
+    A past date recomputes the date-driven rules only (agreements, terms, posts): see docs/history.md.
+
+    示例 Example: orggraph snapshot --as-of 2026-10-31 --label 2026年10月
+    """
+    settings = settings_of(ctx)
+    today = settings.current_date()
+    when = _day(as_of) or today
+    with backends.open_store(settings) as store:
+        info = take_snapshot(store, settings.resolved_data_dir(), when, today, label, area)
+    kind = "补录 backfilled, date-driven rules only" if info.backfilled else "全部规则 all rules"
+    console.print(
+        f"已保存快照 snapshot stored: {info.label} · 截至 as of {info.as_of.isoformat()} · "
+        f"{info.area_name or '全部区域 all areas'} · {len(info.rules)} 条规则 rules ({kind}) · {info.id}",
+        highlight=False,
+    )
+
+
+@app.command()
+@edge
+def snapshots(
+    ctx: typer.Context,
+    export_to: Annotated[
+        Path | None, typer.Option("--export", help="复制到导出目录 / copy into an export folder")
+    ] = None,
+    import_from: Annotated[Path | None, typer.Option("--import", help="从导出目录取回 / take from an export")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+) -> None:
+    """列出已保存的快照,随导出目录带走或取回 / list the stored snapshots; carry them with an export.
+
+    示例 Example: orggraph snapshots --export 导出/
+    """
+    _format(fmt, ("table", "json"))
+    data_dir = settings_of(ctx).resolved_data_dir()
+    if export_to is not None:
+        files = snapshot_files.export_to(data_dir, export_to)
+        console.print(
+            f"已复制 {len(files) // 2} 份快照 snapshots → {export_to / snapshot_files.FOLDER}", highlight=False
+        )
+    if import_from is not None:
+        taken = snapshot_files.import_from(import_from, data_dir)
+        console.print(f"已取回 {len(taken)} 份快照 snapshots taken from {import_from}", highlight=False)
+    rows = history_rows.snapshot_rows(stored_snapshots(data_dir))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif export_to is None and import_from is None:
+        render(rows, "table", console, title="已保存的快照 stored snapshots")
+
+
+@app.command()
+@edge
+def changes(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", help="起始期:日期、月份或名称 / from: date, month or label")],
+    to: Annotated[str, typer.Option("--to", help="结束期 / to")],
+    area: Annotated[str | None, typer.Option("--area", help="区域编号 / area id")] = None,
+    months: Annotated[int, typer.Option(help="标出超过 N 个月未整改 / flag gaps open over N months")] = 3,
+    limit: Annotated[int, typer.Option(help="列出的缺口数 / gaps listed")] = 30,
+    fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+) -> None:
+    """两期之间的变化:新增缺口、已整改、仍未整改及持续时间 / what changed between two periods.
+
+    示例 Example: orggraph changes --from 2026-10 --to 2026-11 --area S0009
+    """
+    _format(fmt, ("table", "csv", "json"))
+    result = changes_between(settings_of(ctx).resolved_data_dir(), from_, to, area)
+    summary = history_rows.rule_change_rows(result, months)
+    listed = history_rows.gap_change_rows(result, months)
+    if fmt == "json":
+        doc: dict[str, Any] = {"rules": summary, "areas": history_rows.area_change_rows(result), "gaps": listed}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if fmt == "csv":
+        render(listed, "csv", console)
+        return
+    render(summary, "table", console, title=history_rows.changes_title(result))
+    render(history_rows.area_change_rows(result), "table", console, title="各区域 per area")
+    render(listed[:limit], "table", console, title="缺口变化 gaps")
+    if len(listed) > limit:
+        console.print(f"另有 {len(listed) - limit} 条未列出,用 --limit 或 --format csv / {len(listed) - limit} more")
+    console.print(history_rows.LEDGER_NOTE, highlight=False)
+
+
+@app.command()
+@edge
+def report(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="统计期:月份、日期或名称 / period: month, date or label")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出 xlsx 文件 / the xlsx file to write")],
+    area: Annotated[str | None, typer.Option("--area", help="区域编号 / area id")] = None,
+) -> None:
+    """月度党建覆盖报告(Excel):封面、各规则缺口、已整改、到期协议、趋势图 / the monthly coverage workbook.
+
+    数字取自该期保存的快照 / the figures are the period's stored snapshot.
+
+    示例 Example: orggraph report --area S0009 --period 2026-11 -o 太白湖街道_2026年11月党建覆盖.xlsx
+    """
+    settings = settings_of(ctx)
+    with backends.open_store(settings) as store:
+        monthly = monthly_report(store, settings.resolved_data_dir(), area, period)
+    out.write_bytes(monthly_xlsx(monthly))
+    audit.by_cli(settings.resolved_data_dir(), "export", report="monthly", area=area, period=monthly.period.info.label)
+    console.print(f"已写出 written: {out}", highlight=False)
