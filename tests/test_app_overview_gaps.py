@@ -364,7 +364,7 @@ def test_gaps_page_downloads_hold_the_report_and_the_shown_rows(monkeypatch, exp
     shown = [g for g in expected.gaps() if "太白社区" in " ".join((g.name, g.chain_text(), g.why_zh, g.action_zh))]
     assert 0 < len(shown) < len(expected.gaps())
     stem = f"覆盖缺口_全部区域_{TODAY.isoformat()}"
-    csv_text = handed[f"{stem}.csv"]()
+    csv_text = handed[f"{stem}.csv"]().decode("utf-8")
     assert csv_text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
     assert [r["编号 id"] for r in rows] == gap_ids(at) == [g.id for g in shown]

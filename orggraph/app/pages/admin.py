@@ -4,6 +4,7 @@ the audit log, filtered by user, action and date."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ import streamlit as st
 from orggraph.access import audit
 from orggraph.access.accounts import ROLE_NAMES, User
 from orggraph.app.pages import session
-from orggraph.app.pages.common import area_label, show_error, t
+from orggraph.app.pages.common import area_label, choice_key, remember, show_error, t
 from orggraph.model.config import load_settings
 from orggraph.model.errors import OrgGraphError
 from orggraph.present.output import local_time
@@ -48,18 +49,18 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _details(event: dict) -> str:
+def _details(event: dict[str, Any]) -> str:
     shown = (kv for kv in event.items() if kv[0] not in ("at", "user", "action"))
     return ";".join(f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}" for k, v in shown)
 
 
-def audit_rows(events: list[dict]) -> list[dict]:
+def audit_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events as table rows: local time, user, action, and what was done, in the viewer's language."""
     return [
         {
             t("时间", "Time"): local_time(e.get("at")),
             t("用户", "User"): e.get("user"),
-            t("操作", "Action"): t(*ACTION_NAMES.get(e.get("action"), (e.get("action"),) * 2)),
+            t("操作", "Action"): _action_name(str(e.get("action"))),
             t("详情", "Detail"): ";".join(
                 f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}"
                 for k, v in e.items()
@@ -70,7 +71,11 @@ def audit_rows(events: list[dict]) -> list[dict]:
     ]
 
 
-def user_rows(users: list[User]) -> list[dict]:
+def _action_name(action: str) -> str:
+    return t(*ACTION_NAMES.get(action, (action, action)))
+
+
+def user_rows(users: list[User]) -> list[dict[str, Any]]:
     """Accounts as the admin reads them: name, role, area (the street's name), state."""
     return [
         {
@@ -83,16 +88,24 @@ def user_rows(users: list[User]) -> list[dict]:
     ]
 
 
-def _filters(events: list[dict]) -> audit.AuditFilter:
+def _filters(events: list[dict[str, Any]]) -> audit.AuditFilter:
     c1, c2, c3, c4 = st.columns(4)
     users = sorted({str(e.get("user")) for e in events})
     every = t("全部", "all")
-    user = c1.selectbox(t("用户", "User"), [None, *users], key="admin_user", format_func=lambda u: u or every)
-    action = c2.selectbox(
-        t("操作", "Action"),
-        [None, *audit.ACTIONS],
-        key="admin_action",
-        format_func=lambda a: t(*ACTION_NAMES[a]) if a else t("全部", "all"),
+    names: dict[str | None, str] = {None: every, **{a: _action_name(a) for a in audit.ACTIONS}}
+    user_options: list[str | None] = [None, *users]
+    user = remember(
+        "admin_user",
+        c1.selectbox(
+            t("用户", "User"), user_options, key=choice_key("admin_user", None), format_func=lambda u: u or every
+        ),
+    )
+    action_options: list[str | None] = [None, *audit.ACTIONS]
+    action = remember(
+        "admin_action",
+        c2.selectbox(
+            t("操作", "Action"), action_options, key=choice_key("admin_action", None), format_func=names.__getitem__
+        ),
     )
     since = c3.date_input(t("起始日期", "From"), value=None, key="admin_since")
     until = c4.date_input(t("截止日期", "To"), value=None, key="admin_until")
@@ -112,13 +125,14 @@ def render() -> None:
         return
     data_dir = load_settings().resolved_data_dir()
     st.subheader(t("用户", "Users"))
-    users = session.account_store().users()
+    with st.spinner(t("正在读取用户和审计日志……", "Reading the users and the audit log…")):
+        users = session.account_store().users()
+        every = audit.read_events(data_dir)
     if users:
         st.dataframe(pd.DataFrame(user_rows(users)), hide_index=True, width="stretch")
     else:
         st.info(t("尚无账号(本机模式)。用 orggraph user add 添加", "No accounts yet (local mode): orggraph user add"))
     st.subheader(t("审计日志", "Audit log"))
-    every = audit.read_events(data_dir)
     keep = _filters(every)
     shown = [e for e in every if keep.keeps(e)]
     st.caption(t(f"共 {len(shown)} 条(最新在前)", f"{len(shown)} events, newest first"))

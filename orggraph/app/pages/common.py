@@ -124,11 +124,38 @@ def whole_report(as_of: dt.date, version: str) -> GapReport:
     return gap_report(store_for(version), None, None, as_of, lambda: coverage_index(version))
 
 
-def report(rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None) -> GapReport:
-    """The gap report for the current graph, some rules (all by default) in an area (everywhere by default)."""
+def report(
+    rules: tuple[str, ...] = (), area: str | None = None, as_of: dt.date | None = None, progress: bool = False
+) -> GapReport:
+    """The gap report for the current graph, some rules (all by default) in an area (everywhere by default);
+    ``progress`` shows its steps on a bar (gone when done: a warm report only flashes it)."""
     version = version_key()
+    steps = Steps(3, "正在读取区域和规则索引……", "Reading the areas and rule indexes…") if progress else None
+    index = coverage_index(version)
+    if steps:
+        steps.step("正在计算各规则的覆盖缺口……", "Computing each rule's coverage gaps…")
     whole = whole_report(as_of or today(), version)
-    return narrow(whole, coverage_index(version).geography, rules, area)
+    if steps:
+        steps.step("正在按所选区域和规则汇总……", "Summing up for the chosen area and rules…")
+    cut = narrow(whole, index.geography, rules, area)
+    if steps:
+        steps.close()
+    return cut
+
+
+class Steps:
+    """A progress bar over a few named steps of long work (the report, a what-if), removed when the work is done."""
+
+    def __init__(self, total: int, zh: str, en: str) -> None:
+        self.total, self.done = total, 0
+        self.bar = st.progress(0.0, text=t(zh, en))
+
+    def step(self, zh: str, en: str) -> None:
+        self.done += 1
+        self.bar.progress(min(self.done / self.total, 1.0), text=t(zh, en))
+
+    def close(self) -> None:
+        self.bar.empty()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -4,6 +4,8 @@ bars (lowest first, red to green) and the rule table. Both pages read their repo
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -27,7 +29,7 @@ def redraw_after_language_switch(keys: list[str], marker: str) -> None:
     st.session_state[marker] = lang()
 
 
-def rule_rate_rows(rep: GapReport) -> list[dict]:
+def rule_rate_rows(rep: GapReport) -> list[dict[str, Any]]:
     """One bar per rule that has anything to cover."""
     return [
         {
@@ -43,7 +45,7 @@ def rule_rate_rows(rep: GapReport) -> list[dict]:
     ]
 
 
-def area_rate_rows(rates: tuple[AreaRate, ...] | list[AreaRate]) -> list[dict]:
+def area_rate_rows(rates: tuple[AreaRate, ...] | list[AreaRate]) -> list[dict[str, Any]]:
     """One bar per area that has anything to cover."""
     return [
         {
@@ -59,7 +61,7 @@ def area_rate_rows(rates: tuple[AreaRate, ...] | list[AreaRate]) -> list[dict]:
     ]
 
 
-def rule_table(rep: GapReport) -> list[dict]:
+def rule_table(rep: GapReport) -> list[dict[str, Any]]:
     """One row per rule of the report, in the report's order."""
     return [
         {
@@ -80,7 +82,7 @@ def table_height(rows: int) -> int:
     return 35 * (rows + 1) + 3
 
 
-def rate_column_config() -> dict:
+def rate_column_config() -> dict[str, Any]:
     """Rates as bars in the table in one neutral colour: the chart beside it carries the red → green scale
     (the theme's red at every rate read as alarm; Streamlit's "auto" would paint 50% coverage green)."""
     return {
@@ -90,7 +92,7 @@ def rate_column_config() -> dict:
     }
 
 
-def rate_chart(rows: list[dict], title: str, select: bool = False) -> alt.LayerChart:
+def rate_chart(rows: list[dict[str, Any]], title: str, select: bool = False) -> alt.LayerChart | alt.FacetChart:
     """Horizontal bars of coverage rate on a grey 100% track, lowest first, red to green. ``select``: a
     click anywhere on a row (a 0% bar has no width to click) picks it; the selection is named ``pick``
     and holds the row's ``id``."""
@@ -120,7 +122,7 @@ def rate_chart(rows: list[dict], title: str, select: bool = False) -> alt.LayerC
     return alt.layer(*layers).properties(height=alt.Step(22))
 
 
-def fewest_bars(rows: list[dict], key: str, what: tuple[str, str]) -> list[dict]:
+def fewest_bars(rows: list[dict[str, Any]], key: str, what: tuple[str, str]) -> list[dict[str, Any]]:
     """The ``MAX_BARS`` lowest rates, unless the viewer asks for all (a toggle under ``key``)."""
     if len(rows) <= MAX_BARS:
         return rows
@@ -136,7 +138,7 @@ def fewest_bars(rows: list[dict], key: str, what: tuple[str, str]) -> list[dict]
     return sorted(rows, key=lambda r: (r["rate"], r["id"]))[:MAX_BARS]
 
 
-def picked_bar(event) -> str | None:
+def picked_bar(event: object) -> str | None:
     """The id of the bar clicked in a ``rate_chart(select=True)``, if any."""
     if not event:
         return None

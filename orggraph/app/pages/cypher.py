@@ -90,7 +90,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def result_frame(rows: list[dict]) -> pd.DataFrame:
+def result_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows as a table: nested values as JSON text, and a column holding values of several types as text (so
     every column has one type). The person names the query declares come masked from ``common.query``."""
     shown = [{k: _cell(v) for k, v in r.items()} for r in rows]
@@ -127,7 +127,7 @@ def _results(q: Query) -> None:
     if not run or run["name"] != q.name:
         return
     try:
-        with st.spinner(t("查询中…", "Running…")):
+        with st.spinner(t(f"正在只读执行查询 {q.name}……", f"Running {q.name} read-only…")):
             rows = query(q.name, **run["params"])
     except OrgGraphError as exc:
         show_error(exc)
@@ -165,7 +165,8 @@ def render() -> None:
         )
     )
     try:
-        catalogue = _catalogue()
+        with st.spinner(t("正在读取查询目录……", "Reading the query catalogue…")):
+            catalogue = _catalogue()
     except OrgGraphError as exc:
         show_error(exc)
         return

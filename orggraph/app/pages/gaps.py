@@ -10,6 +10,7 @@ to ``page()``; the keys are read once and removed.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -84,7 +85,7 @@ def render() -> None:
         t("覆盖规则", "Coverage rules"),
         ids,
         key="gaps_rules",
-        format_func=names.get,
+        format_func=names.__getitem__,
         wrap=True,
         placeholder=t("选择覆盖规则", "Choose coverage rules"),
     )
@@ -93,7 +94,7 @@ def render() -> None:
         return
     rules = () if set(chosen) == set(ids) else tuple(r for r in ids if r in chosen)  # all: the shared cache
     try:
-        rep = report(tuple(rules), area_id, as_of)
+        rep = report(tuple(rules), area_id, as_of, progress=True)
     except OrgGraphError as exc:
         show_error(exc)
         return
@@ -172,7 +173,9 @@ def _sub_area_chart(rep: GapReport, area: Place | None, geography: Geography) ->
     if st.session_state.get("gaps_chart_rule") not in by_id:
         st.session_state["gaps_chart_rule"] = rep.outcomes[0].rule.id
     names = {r: o.rule.name(lang()) for r, o in by_id.items()}
-    rule = st.selectbox(t("规则", "Rule"), list(by_id), key="gaps_chart_rule", format_func=names.get)
+    rule_ids = list(by_id)
+    rule = st.selectbox(t("规则", "Rule"), rule_ids, key="gaps_chart_rule", format_func=names.__getitem__)
+    rule = rule if rule in by_id else rule_ids[0]
     rows = area_rate_rows(by_id[rule].areas.get(level, ()))
     if not rows:
         st.info(t("该规则在下级区域没有应覆盖的对象", "This rule has nothing to cover in the sub-areas"))
@@ -227,7 +230,7 @@ def _filtered(rep: GapReport) -> list[Gap]:
         t("原因", "Reason"),
         options,
         key="gaps_reasons",
-        format_func={k: _reason_label(rep, k) for k in options}.get,
+        format_func={k: _reason_label(rep, k) for k in options}.__getitem__,
         placeholder=t("全部原因", "every reason"),
     )
     text = text.strip().lower()
@@ -251,7 +254,7 @@ GAP_COLUMNS = (
 )
 
 
-def _gap_columns() -> dict:
+def _gap_columns() -> dict[str, Any]:
     widths = (110, 90, 160, 300, 240, 360)
     return {t(*c): st.column_config.TextColumn(width=w) for c, w in zip(GAP_COLUMNS, widths, strict=True)}
 
@@ -273,7 +276,7 @@ def _gap_table(rep: GapReport, gaps: list[Gap]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t(*c) for c in GAP_COLUMNS])
 
 
-def _gap_section(rep: GapReport, area: Place | None, scope: tuple) -> None:
+def _gap_section(rep: GapReport, area: Place | None, scope: tuple[object, ...]) -> None:
     total = len(rep.gaps())
     st.subheader(t(f"缺口清单({total:,})", f"Gaps ({total:,})"))
     if not total:
@@ -328,7 +331,9 @@ def _downloads(rep: GapReport, gaps: list[Gap], area: Place | None) -> None:
     )
     right.download_button(
         t(f"下载 CSV(当前 {len(gaps):,} 条)", f"Download CSV ({len(gaps):,} shown)"),
-        data=session.recorded_download("gaps:csv", lambda: rows_csv(gap_rows(_shown(rep, gaps))), len(gaps)),
+        data=session.recorded_download(
+            "gaps:csv", lambda: rows_csv(gap_rows(_shown(rep, gaps))).encode("utf-8"), len(gaps)
+        ),
         file_name=f"{stem}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -353,7 +358,8 @@ def _network(gap: Gap) -> None:
         st.info(t("该缺口没有所在区域,无法在网络图中显示。", "This gap has no area to draw."))
         return
     try:
-        place, sub = _drawing_for(gap, candidates)
+        with st.spinner(t(f"正在绘制“{gap.name}”所在区域的网络图……", f"Drawing the network around {gap.name}…")):
+            place, sub = _drawing_for(gap, candidates)
     except OrgGraphError as exc:
         show_error(exc)
         return

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -33,12 +35,12 @@ def _geography() -> Geography:
 
 # --- data (cached per state of the graph) ------------------------------------------------------------
 @st.cache_data(max_entries=8, show_spinner=False)
-def _top_summary(version: str) -> list[dict]:
+def _top_summary(version: str) -> list[dict[str, Any]]:
     return common.coverage_index(version).geography.top_summary()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _area_tree(area: str, as_of: dt.date, version: str, names: bool) -> list[dict]:
+def _area_tree(area: str, as_of: dt.date, version: str, names: bool) -> Sequence[Mapping[str, Any]]:
     """The orgs placed in the area, depth first along 领导 (or 成员单位) ties: id, name, kind, members,
     leaders ([person id, name], the name masked unless ``names``: the viewer's switch, part of the cache key)."""
     return area_tree(common.query("org_tree", as_of=as_of)[0]["orgs"], common.coverage_index(version).geography, area)
@@ -50,12 +52,12 @@ def _subgraph(area: str, limit: int, labels: tuple[str, ...], version: str) -> S
 
 
 # --- view ---------------------------------------------------------------------------------------------
-def _secretary(leaders: list[list]) -> str:
+def _secretary(leaders: list[list[Any]]) -> str:
     """Serving secretaries, masked unless the viewer turned names on (the pseudonymous id when unnamed)."""
     return "、".join(common.person(name) if name else pid for pid, name in leaders) or "—"
 
 
-def _tree_table(rows: list[dict]) -> pd.DataFrame:
+def _tree_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     member = t("(成员单位)", " (member)")
     return pd.DataFrame(
         {
@@ -75,10 +77,10 @@ def _tree_table(rows: list[dict]) -> pd.DataFrame:
     )
 
 
-def _kind_table(rows: list[dict]) -> pd.DataFrame:
+def _kind_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     levels = load_schema().org_levels
     kinds = Counter(r["kind"] for r in rows)
-    members = Counter()
+    members: Counter[str] = Counter()
     for r in rows:
         members[r["kind"]] += r["members"] or 0
     order = sorted(kinds, key=lambda k: (levels.get(k, 9), -kinds[k], k))
@@ -92,7 +94,8 @@ def _kind_table(rows: list[dict]) -> pd.DataFrame:
 
 
 def _show_region() -> None:
-    rows = _top_summary(common.version_key())
+    with st.spinner(t("正在统计各区域的街道、社区和网格……", "Counting each area's streets, communities and grids…")):
+        rows = _top_summary(common.version_key())
     levels = [label for label in AREA_LEVELS if any(r["label"] == label for r in rows)] or ["District"]
     top, below = levels[0], AREA_LEVELS[AREA_LEVELS.index(levels[0]) + 1 :]
     zh_path = "、".join(LEVEL_NAMES[label][0] for label in below)
@@ -117,7 +120,8 @@ def _show_region() -> None:
 
 
 def _show_tree(area: str) -> None:
-    rows = _area_tree(area, common.today(), common.version_key(), common.names_shown())
+    with st.spinner(t("正在读取该区域的党组织架构……", "Reading the area's party organizations…")):
+        rows = _area_tree(area, common.today(), common.version_key(), common.names_shown())
     st.subheader(t("党组织架构", "Party organizations"))
     if not rows:
         st.warning(t("该区域内没有党组织覆盖的记录。", "No party organization is placed in this area."))
@@ -158,7 +162,8 @@ def _show_network(area: str) -> None:
     if not labels:
         st.warning(t("请至少选择一种类型。", "Choose at least one kind."))
         return
-    sub = _subgraph(area, limit, tuple(label for label in PRIORITY if label in labels), common.version_key())
+    with st.spinner(t("正在读取该区域的关系网络……", "Reading the area's network…")):
+        sub = _subgraph(area, limit, tuple(label for label in PRIORITY if label in labels), common.version_key())
     if not sub.nodes:
         st.warning(t("所选类型在该区域内没有节点。", "The area holds nothing of the chosen kinds."))
         return
@@ -170,7 +175,8 @@ def _show_network(area: str) -> None:
 
 def render() -> None:
     st.title(t("组织架构", "Hierarchy"))
-    area = common.area_picker(f"{KEY}_area")
+    with st.spinner(t("正在读取区域列表……", "Reading the areas…")):
+        area = common.area_picker(f"{KEY}_area")
     if area is None:
         _show_region()
         return

@@ -10,6 +10,7 @@ analyses (``orggraph.analysis.network``, cached here per graph state and date). 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -45,13 +46,13 @@ COUNT_NAMES = {"nodes": ("网络节点", "Nodes"), "edges": ("联结", "Ties"), 
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _graph(as_of: dt.date, version: str) -> nx.Graph:
+def _graph(as_of: dt.date, version: str) -> nx.Graph[str]:
     """The co-building network for one graph state and date (shared read-only by every session)."""
     return fetch_network(store(), as_of)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _structure(as_of: dt.date, version: str) -> dict:
+def _structure(as_of: dt.date, version: str) -> dict[str, Any]:
     """Size, isolated communities and critical units (under a second on a city), with the names they list."""
     g = _graph(as_of, version)
     isolated, critical = isolated_communities(g), critical_units(g)
@@ -71,7 +72,9 @@ def _centrality(as_of: dt.date, version: str) -> Centrality:
     return central_entities(_graph(as_of, version))
 
 
-def _table(rows: list[dict], columns: list[tuple[str, str, str]], key: str, height: int | None = None) -> None:
+def _table(
+    rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], key: str, height: int | None = None
+) -> None:
     """Rows as a table with translated headers (key, 中文, English) and a CSV download of what is shown."""
     frame = pd.DataFrame([{t(zh, en): r.get(k) for k, zh, en in columns} for r in rows])
     if frame.empty:
@@ -227,7 +230,7 @@ def _lists(_as_of: dt.date) -> None:
     _matches(shown)
 
 
-def _matches(needs: list[dict]) -> None:
+def _matches(needs: list[dict[str, Any]]) -> None:
     st.subheader(t("需求匹配:为一条需求找同类资源", "Match a need to resources"))
     ids = [n["id"] for n in needs]
     by_id = {n["id"]: n for n in needs}
@@ -386,6 +389,9 @@ def render() -> None:
     )
     as_of = c2.date_input(t("截至日期", "As of"), key="ledger_as_of")
     try:
-        RENDERERS[section or "agreements"](as_of)
+        section = section or "agreements"
+        zh, en = SECTIONS[section]
+        with st.spinner(t(f"正在读取“{zh}”……", f"Reading {en.lower()}…")):
+            RENDERERS[section](as_of)
     except OrgGraphError as exc:
         show_error(exc)

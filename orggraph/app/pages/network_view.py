@@ -5,7 +5,8 @@ coloured and shaped by kind with a legend."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import streamlit as st
 from pyvis.network import Network
@@ -55,8 +56,8 @@ def _plain(text: str) -> str:
 
 
 def network_html(
-    nodes: Iterable[dict],
-    edges: Iterable[dict],
+    nodes: Iterable[Mapping[str, Any]],
+    edges: Iterable[Mapping[str, Any]],
     highlight_nodes: Iterable[str] = (),
     highlight_edges: Iterable[tuple[str, str]] = (),
     height: int = 560,
@@ -105,8 +106,8 @@ def legend(labels: Iterable[str]) -> None:
 
 
 def show_network(
-    nodes: list[dict],
-    edges: list[dict],
+    nodes: Sequence[Mapping[str, Any]],
+    edges: Sequence[Mapping[str, Any]],
     total: int | None = None,
     highlight_nodes: Iterable[str] = (),
     highlight_edges: Iterable[tuple[str, str]] = (),

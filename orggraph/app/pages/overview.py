@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -46,27 +47,29 @@ HEADLINE = [
 WORST_LEVELS = {label: LEVEL_NAMES[label] for label in ("Street", "Community")}
 
 
-def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict], GapReport]:
+def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict[str, Any]], GapReport]:
     """The lapsing agreements are fetched in a second thread while the gap report runs (cold, the report is
     most of the page's time; the small read need not wait for it); the counts come with the graph's version."""
-    box: dict[str, object] = {"counts": graph_version(session.area())["counts"]}
+    counts: dict[str, int] = graph_version(session.area())["counts"]
+    expiring: list[dict[str, Any]] = []
+    errors: list[OrgGraphError] = []
 
     def small_reads() -> None:
         try:
-            box["expiring"] = query("agreements_expiring", as_of=today, days=EXPIRING_DAYS)
+            expiring.extend(query("agreements_expiring", as_of=today, days=EXPIRING_DAYS))
         except OrgGraphError as exc:
-            box["error"] = exc
+            errors.append(exc)
 
     worker = threading.Thread(target=small_reads, name="overview-small-reads")
     add_script_run_ctx(worker, get_script_run_ctx())  # so its cached calls run inside this page's session
     worker.start()
     try:
-        rep = report(as_of=today)
+        rep = report(as_of=today, progress=True)
     finally:
         worker.join()
-    if "error" in box:
-        raise box["error"]
-    return box["counts"], box["expiring"], rep
+    if errors:
+        raise errors[0]
+    return counts, expiring, rep
 
 
 def render() -> None:
@@ -77,7 +80,10 @@ def render() -> None:
     st.title(t("基层党建组织图谱 · 总览", "Grassroots party organizations · Overview"))
     day = today()
     try:
-        counts, expiring, rep = _fetch_alongside_report(day)
+        with st.spinner(
+            t("正在统计各类数量、覆盖率和到期协议……", "Counting records, coverage rates and lapsing agreements…")
+        ):
+            counts, expiring, rep = _fetch_alongside_report(day)
     except LoadInProgress:
         raise  # app.py's notice says so
     except OrgGraphError as exc:
@@ -104,7 +110,7 @@ def _headline(counts: dict[str, int]) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
 
 
-def _gap_headline(rep: GapReport, expiring: list[dict], today: dt.date) -> None:
+def _gap_headline(rep: GapReport, expiring: list[dict[str, Any]], today: dt.date) -> None:
     n_gaps = sum(len(o.gaps) for o in rep.outcomes)
     below = sum(1 for o in rep.outcomes if o.rate is not None and o.rate < 1)
     soon = sum(1 for a in expiring if a["expires"] >= today)
@@ -158,8 +164,9 @@ def _street_rates(rep: GapReport) -> None:
         t("规则", "Rule"),
         ids,
         key="overview_rule",
-        format_func={r: o.rule.name(lang()) for r, o in by_id.items()}.get,
+        format_func={r: o.rule.name(lang()) for r, o in by_id.items()}.__getitem__,
     )
+    rule = rule if rule in by_id else ids[0]
     outcome = by_id[rule]
     rows = area_rate_rows(outcome.areas.get("Street", ()))
     if not rows:
@@ -191,7 +198,7 @@ def _worst(rep: GapReport) -> None:
         t("层级", "Level"),
         list(WORST_LEVELS),
         key="overview_level",
-        format_func={lv: t(*names) for lv, names in WORST_LEVELS.items()}.get,
+        format_func={lv: t(*names) for lv, names in WORST_LEVELS.items()}.__getitem__,
     )
     level = level or "Street"
     rows = worst_areas(rep, level, n=10)
@@ -229,7 +236,7 @@ def _worst(rep: GapReport) -> None:
         _go_to_gaps(None, area["区域编号 area id"])
 
 
-def _expiring(expiring: list[dict], today: dt.date) -> None:
+def _expiring(expiring: list[dict[str, Any]], today: dt.date) -> None:
     st.subheader(t(f"{EXPIRING_DAYS} 天内到期的共建协议", f"Agreements lapsing within {EXPIRING_DAYS} days"))
     show_lapsed = st.toggle(t("同时显示已过期的协议", "Also show lapsed agreements"), key="overview_show_lapsed")
     rows = [a for a in expiring if show_lapsed or a["expires"] >= today]
@@ -249,7 +256,7 @@ def _expiring(expiring: list[dict], today: dt.date) -> None:
         _go_to_gaps([r for r in AGREEMENT_RULES if r in known], None)
 
 
-def _agreement_table(rows: list[dict], today: dt.date) -> pd.DataFrame:
+def _agreement_table(rows: list[dict[str, Any]], today: dt.date) -> pd.DataFrame:
     columns = [("协议", "Agreement"), ("编号", "Id"), ("签订日期", "Signed"), ("到期日期", "Expires")]
     columns += [("剩余天数", "Days left"), ("状态", "State"), ("签署方", "Parties")]
     data = [

@@ -152,7 +152,9 @@ def _path_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...], 
         st.error(t("起点和终点是同一个对象,请换一个。", "The start and the end are the same entity; pick another."))
         return
     try:
-        with st.spinner(t("正在查找路径……", "Searching paths…")):
+        with st.spinner(
+            t(f"正在查找“{src.name}”到“{dst.name}”的联结路径……", f"Searching paths from {src.name} to {dst.name}…")
+        ):
             paths = _paths(_as_tuple(src), _as_tuple(dst), via, hops, k, common.version_key())
     except OrgGraphError as e:
         show_error(e)
@@ -226,7 +228,10 @@ def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...])
         st.warning(t("请至少选择一种对象类型。", "Choose at least one kind."))
         return
     try:
-        found = _reach(_as_tuple(target), int(hops), via, tuple(labels), common.version_key())
+        with st.spinner(
+            t(f"正在查找 {hops} 跳之内可联结到“{target.name}”的对象……", f"Finding who reaches {target.name}…")
+        ):
+            found = _reach(_as_tuple(target), int(hops), via, tuple(labels), common.version_key())
     except OrgGraphError as e:
         show_error(e)
         return

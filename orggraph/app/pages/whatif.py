@@ -17,7 +17,17 @@ import streamlit as st
 from orggraph.access.audit import whatif_detail
 from orggraph.analysis.whatif import Proposal, WhatIf, what_if
 from orggraph.app.pages import session
-from orggraph.app.pages.common import area_picker, coverage_index, report, show_error, store, t, today, version_key
+from orggraph.app.pages.common import (
+    Steps,
+    area_picker,
+    coverage_index,
+    report,
+    show_error,
+    store,
+    t,
+    today,
+    version_key,
+)
 from orggraph.app.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import OrgGraphError, ValidationError
@@ -117,12 +127,16 @@ def _compare(area: str | None) -> None:
         proposal, tie_item = build_proposal(items)
         try:
             session.require("whatif")
-            with st.spinner(t("正在计算(不写入图谱)…", "Comparing (nothing is written)…")):
-                rules = _rules(items)
-                before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
-                result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
-            session.record("whatif", **whatif_detail(result.changes(), area))
-            st.session_state["whatif_result"] = {"rows": change_rows(result), "problems": None}
+            steps = Steps(3, "正在计算实施前的覆盖率……", "Computing coverage before…")
+            rules = _rules(items)
+            before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
+            steps.step("正在计算实施后的覆盖率(在回滚的事务中,不写入图谱)……", "Computing coverage after (rolled back)…")
+            result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
+            steps.step("正在比较实施前后……", "Comparing before and after…")
+            rows = change_rows(result)
+            steps.close()
+            session.record("whatif", **whatif_detail([dict(c) for c in result.changes()], area))
+            st.session_state["whatif_result"] = {"rows": rows, "problems": None}
         except ValidationError as exc:
             st.session_state["whatif_result"] = {"rows": None, "problems": problem_rows(exc, items, tie_item)}
         except OrgGraphError as exc:
