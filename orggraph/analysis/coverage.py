@@ -102,7 +102,7 @@ class CoverageIndex:
     def fetch(cls, store: BoltStore, area: tuple[str, str] | None = None) -> CoverageIndex:
         """For the whole region, or (``area``: label and id) for reports within that area only."""
         geography = Geography.fetch(store, area)
-        suggester = Suggester(store, geography, load_rules().joint_branch_max_units)
+        suggester = Suggester(store, geography, load_rules().joint_branch_max_units, area)
         suggester.prefetch()
         return cls(geography, suggester)
 
@@ -147,7 +147,7 @@ def fetch_rule_rows(
 
 
 @dataclass(frozen=True)
-class _Run:
+class RuleRun:
     """One statement to send for a rule: the whole population, one area, or one chunk of members."""
 
     rule: CoverageRule
@@ -158,24 +158,26 @@ class _Run:
         return fetch_rule_rows(read, self.rule, as_of, self.extra, self.statement)
 
 
-def _runs(store: BoltStore, rules: list[CoverageRule], area_label: str | None, area_id: str | None) -> list[_Run]:
+def rule_runs(
+    store: BoltStore, rules: list[CoverageRule], area_label: str | None, area_id: str | None
+) -> list[RuleRun]:
     """What to send for each rule: from the area's node when there is an area; the whole population when it is
     small; else chunks of ``CHUNK_MEMBERS`` members (the province: no query groups a whole population at once,
     which overran the server's query memory)."""
     if area_label is not None:
-        return [_Run(r, area_statement(r, area_label), {"area": area_id}) for r in rules]
+        return [RuleRun(r, area_statement(r, area_label), {"area": area_id}) for r in rules]
     ids: dict[str, list[str]] = {}
-    runs: list[_Run] = []
+    runs: list[RuleRun] = []
     for rule in rules:
         label = rule.population
         if label not in ids:
             counted = store.read(statements.count_nodes(store.schema, label))[0]["n"]
             ids[label] = [] if counted <= CHUNK_MEMBERS else sorted(store.read(member_ids(label))[0]["ids"])
         if not ids[label]:
-            runs.append(_Run(rule))
+            runs.append(RuleRun(rule))
             continue
         chunk = members_statement(rule)
-        runs += [_Run(rule, chunk, {"members": ids[label][i : i + CHUNK_MEMBERS]})
+        runs += [RuleRun(rule, chunk, {"members": ids[label][i : i + CHUNK_MEMBERS]})
                  for i in range(0, len(ids[label]), CHUNK_MEMBERS)]  # fmt: skip
     return runs
 
@@ -211,7 +213,7 @@ def gap_report(
     as_of = as_of or dt.date.today()
     known = index if isinstance(index, CoverageIndex) else None
     label = _area_label(store, area_id, known)
-    runs = _runs(store, rules, label, area_id)
+    runs = rule_runs(store, rules, label, area_id)
     rows: dict[str, list[dict]] = {r.id: [] for r in rules}
     left = Counter(run.rule.id for run in runs)
     done: dict[str, RuleOutcome] = {}

@@ -8,12 +8,14 @@ that need them, once per report.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from orggraph.analysis.geography import Geography
 from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.graph.statements_analysis import covers_around, stationed_around
 from orggraph.graph.store import BoltStore
 from orggraph.model.coverage_rules import Reason
 from orggraph.model.schema import load_schema
@@ -42,17 +44,27 @@ class _Org:
 class Suggester:
     """Holds the indexes for one state of the graph; keep it (with its Geography) between reports."""
 
-    def __init__(self, store: BoltStore, geography: Geography, joint_max: int) -> None:
+    def __init__(
+        self, store: BoltStore, geography: Geography, joint_max: int, area: tuple[str, str] | None = None
+    ) -> None:
         self.store = store
         self.geography = geography
         self.joint_max = joint_max
+        self.area = area  # (label, id): suggestions for reports within that area only, read around it
+
+    def _rows(self, query: str, column: str, around: Callable[[str], str]) -> list[list[Any]]:
+        """A suggestion index's rows: the catalogue query over the region, or its twin around the area."""
+        if self.area is None:
+            return list(run_query(self.store, find_query(query))[0][column])
+        rows = self.store.read(around(self.area[0]), {"area": self.area[1]})
+        return list(rows[0][column]) if rows else []
 
     @cached_property
     def _covering(self) -> dict[str, list[_Org]]:
         """Orgs covering each place, the most senior first (org levels from the schema), then by id."""
         levels = load_schema().org_levels
         out: dict[str, list[_Org]] = defaultdict(list)
-        for place, oid, name, kind in run_query(self.store, find_query("org_covers"))[0]["covers"]:
+        for place, oid, name, kind in self._rows("org_covers", "covers", covers_around):
             out[place].append(_Org(oid, name, kind))
         for orgs in out.values():
             orgs.sort(key=lambda o: (levels.get(o.kind, 99), o.id))
@@ -61,7 +73,7 @@ class Suggester:
     @cached_property
     def _stationed(self) -> dict[str, list[str]]:
         """Names of stationed units with an org, under every area that contains them, most members first."""
-        rows = run_query(self.store, find_query("stationed_units"))[0]["units"]
+        rows = self._rows("stationed_units", "units", stationed_around)
         out: dict[str, list[str]] = defaultdict(list)
         for _, name, place, _ in sorted(rows, key=lambda r: (-r[3], r[0])):
             for area in self.geography.chain(place):

@@ -161,22 +161,47 @@ GEOGRAPHY_LABELS = ("District", "Street", "Community", "Grid", "Compound", "Buil
                     "CommercialBuilding")  # fmt: skip  # the places (queries/geography_tree.cypher reads all of them)
 
 
-@registered
-def geography_around(area_label: str) -> str:
-    """The places of one area's street (the area's own subtree when it is a district) and every place above it,
-    each with its parent, as the four aligned lists of ``geography_tree``: what a report of that area needs to
-    place its rows and suggest actions, without reading the region's other streets."""
-    places = " OR ".join(f"a:{label}" for label in GEOGRAPHY_LABELS)
+def _around(area_label: str) -> str:
+    """The places ``x`` of one area's street (the area's own subtree when it is a district) and every place above."""
     return (
         f"MATCH (root:{area_label} {{id: $area}})\n"
         "OPTIONAL MATCH (root)-[:PART_OF*0..4]->(s:Street)\n"
         "WITH coalesce(s, root) AS top\n"
-        "CALL (top) {\n  MATCH (top)<-[:PART_OF*0..5]-(a) RETURN a\n  UNION\n"
-        "  MATCH (top)-[:PART_OF*1..5]->(a) RETURN a\n}\n"
-        f"WITH DISTINCT a WHERE {places}\n"
-        "OPTIONAL MATCH (a)-[:PART_OF]->(p)\n"
-        "RETURN collect(a.id) AS ids, collect(labels(a)[0]) AS labels, collect(coalesce(a.name, '')) AS names,\n"
+        "CALL (top) {\n  MATCH (top)<-[:PART_OF*0..5]-(x) RETURN x\n  UNION\n"
+        "  MATCH (top)-[:PART_OF*1..5]->(x) RETURN x\n}\n"
+    )
+
+
+@registered
+def geography_around(area_label: str) -> str:
+    """The places around one area (``_around``) with their parents, as the four aligned lists of
+    ``geography_tree``: what a report of that area needs to place its rows and suggest actions, without reading
+    the region's other streets."""
+    places = " OR ".join(f"x:{label}" for label in GEOGRAPHY_LABELS)
+    return (
+        f"{_around(area_label)}WITH DISTINCT x WHERE {places}\n"
+        "OPTIONAL MATCH (x)-[:PART_OF]->(p)\n"
+        "RETURN collect(x.id) AS ids, collect(labels(x)[0]) AS labels, collect(coalesce(x.name, '')) AS names,\n"
         "       collect(coalesce(p.id, '')) AS parents"
+    )
+
+
+@registered
+def covers_around(area_label: str) -> str:
+    """``queries/org_covers.cypher`` for the places around one area only."""
+    covers = "MATCH (o:PartyOrg)-[:COVERS]->(x)\nRETURN collect([x.id, o.id, o.name, o.kind]) AS covers"
+    return f"{_around(area_label)}{covers}"
+
+
+@registered
+def stationed_around(area_label: str) -> str:
+    """``queries/stationed_units.cypher`` for the units located around one area only."""
+    return (
+        f"{_around(area_label)}MATCH (u:Unit)-[:LOCATED_IN]->(x)\n"
+        "WITH DISTINCT u WHERE (u.stationed IS NULL OR u.stationed = true) AND (u)-[:HAS_ORG]->(:PartyOrg)\n"
+        "OPTIONAL MATCH (u)-[:LOCATED_IN]->(p)\n"
+        "WITH u, min(p.id) AS place\n"
+        "RETURN collect([u.id, u.name, place, coalesce(u.party_members, 0)]) AS units"
     )
 
 
@@ -193,7 +218,10 @@ def all_statements(schema: Schema, via: tuple[str, ...], max_hops: int) -> dict[
     out.update({f"names_of:{label}": names_of(schema, label) for label in searchable_labels(schema)})
     out.update({"graph_has_data": GRAPH_HAS_DATA, "area_ties": AREA_TIES, "area_label": AREA_LABEL})
     out.update({f"member_ids:{label}": member_ids(label) for label in ("Unit", "PartyOrg")})
-    out.update({f"geography_around:{label}": geography_around(label) for label in AREA_LABELS})
+    for label in AREA_LABELS:
+        out.update(
+            {f"{build.__name__}:{label}": build(label) for build in (geography_around, covers_around, stationed_around)}
+        )
     for every in (False, True):
         name = "all_shortest" if every else "shortest"
         out[f"{name}:PartyOrg->Compound"] = shortest_paths(schema, "PartyOrg", "Compound", (), 8, every)
