@@ -41,10 +41,12 @@ def overview() -> AppTest:
     return at
 
 
-def gaps_page() -> AppTest:
-    at = AppTest.from_string(GAPS_PAGE, default_timeout=60).run()
-    assert not at.exception, at.exception
-    return at
+def gaps_page(every_rule: bool = True) -> AppTest:
+    """The gaps page with every rule chosen (it starts with one: ``every_rule=False``)."""
+    at = AppTest.from_string(GAPS_PAGE, default_timeout=60)
+    if every_rule:
+        at.session_state["gaps_rules"] = [r.id for r in load_rules().rules]
+    return rerun(at)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -199,10 +201,19 @@ def test_overview_agreements_lapsing_and_lapsed(expected, demo_store):
 # ---- coverage gaps -------------------------------------------------------------------------------------
 
 
-def test_gaps_page_defaults_every_rule_everywhere(expected):
-    at = gaps_page()
+def test_gaps_page_starts_with_one_rule_everywhere(expected):
+    at = gaps_page(every_rule=False)
     assert at.title[0].value == "覆盖缺口"
-    shown = metrics(at)
+    first_rule = expected.outcomes[0]
+    assert at.multiselect(key="gaps_rules").value == [first_rule.rule.id]
+    assert metrics(at)["所选规则"] == "1" and metrics(at)["缺口"] == str(len(first_rule.gaps))
+    assert gap_ids(at) == [g.id for g in first_rule.gaps]
+    shown_table = next(d for d in at.dataframe if "建议" in d.value.columns)
+    assert shown_table.proto.row_height > 64  # tall enough that Streamlit wraps a long reason or action
+    widths = {name: spec.get("width", 0) for name, spec in json.loads(shown_table.proto.columns).items()}
+    assert widths["建议"] >= 260 and sum(widths.values()) <= 900  # read at 1280 px beside the sidebar
+    at.multiselect(key="gaps_rules").set_value([r.id for r in load_rules().rules])
+    shown = metrics(rerun(at))
     assert shown["所选规则"] == "16" and shown["缺口"] == "44"
     worst = min((o for o in expected.outcomes if o.total), key=lambda o: (o.rate, o.rule.id))
     assert shown["最低覆盖率"] == f"{worst.rate:.1%}" == "0.0%"
@@ -217,7 +228,7 @@ def test_gaps_page_defaults_every_rule_everywhere(expected):
         {a.area.id: a.rate for a in compound.areas["Street"]}
     )
     table = table_with(at, "建议")
-    assert list(table.columns) == ["规则", "编号", "名称", "所在区域", "原因", "建议"]
+    assert list(table.columns) == ["名称", "规则", "所在区域", "原因", "建议", "编号"]
     assert len(table) == 44
     first = expected.outcomes[0].gaps[0]
     assert table.iloc[0].to_dict() == {
@@ -337,7 +348,7 @@ def test_gaps_page_in_english(expected):
     assert at.title[0].value == "Coverage gaps"
     assert metrics(at)["Gaps"] == "44"
     table = table_with(at, "Suggested action")
-    assert list(table.columns) == ["Rule", "Id", "Name", "Area", "Why", "Suggested action"]
+    assert list(table.columns) == ["Name", "Rule", "Area", "Why", "Suggested action", "Id"]
     first = expected.outcomes[0].gaps[0]
     assert (table.iloc[0]["Rule"], table.iloc[0]["Why"]) == ("compound party-org coverage", first.why_en)
     at.multiselect(key="gaps_rules").set_value([])

@@ -77,9 +77,13 @@ def rule_table(rep: GapReport) -> list[dict[str, Any]]:
     ]
 
 
-def table_height(rows: int) -> int:
-    """Pixels for a table showing every one of ``rows`` rows (35 px a row and one for the header)."""
-    return 35 * (rows + 1) + 3
+ROW = 35  # Streamlit's row height in pixels
+WRAPPED_ROW = 78  # rows this tall wrap their texts (Streamlit wraps above 4rem): three lines of a long reason
+
+
+def table_height(rows: int, row: int = ROW) -> int:
+    """Pixels for a table showing every one of ``rows`` rows (``row`` px a row, 35 for the header)."""
+    return row * rows + ROW + 3
 
 
 def rate_column_config() -> dict[str, Any]:

@@ -32,6 +32,7 @@ from orggraph.app.pages.common import (
     whole_area,
 )
 from orggraph.app.pages.coverage_charts import (
+    WRAPPED_ROW,
     area_rate_rows,
     fewest_bars,
     picked_bar,
@@ -71,7 +72,7 @@ def render() -> None:
     ids = [r.id for r in book.rules]
     geography = coverage_index(version_key()).geography
     _take_handoff(geography, ids)
-    st.session_state.setdefault("gaps_rules", list(ids))
+    st.session_state.setdefault("gaps_rules", ids[:1])  # one rule to start with: its gaps read at once
     st.session_state.setdefault("gaps_as_of", today())
     st.session_state.setdefault("gaps_filter", "")
     widgets = ["gaps_rules", "gaps_chart_rule", "gaps_reasons", *(f"{PLACE_KEY}_{i}" for i in range(len(AREA_LEVELS)))]
@@ -244,19 +245,19 @@ def _filtered(rep: GapReport) -> list[Gap]:
     ]
 
 
-GAP_COLUMNS = (
-    ("规则", "Rule"),
-    ("编号", "Id"),
-    ("名称", "Name"),
-    ("所在区域", "Area"),
-    ("原因", "Why"),
-    ("建议", "Suggested action"),
+GAP_COLUMNS = (  # names first, the id last; the widths fit a 1280 px screen with the sidebar open
+    (("名称", "Name"), 130),
+    (("规则", "Rule"), 100),
+    (("所在区域", "Area"), 150),
+    (("原因", "Why"), 190),
+    (("建议", "Suggested action"), 260),
+    (("编号", "Id"), 60),
 )
 
 
 def _gap_columns() -> dict[str, Any]:
-    widths = (110, 90, 160, 300, 240, 360)
-    return {t(*c): st.column_config.TextColumn(width=w) for c, w in zip(GAP_COLUMNS, widths, strict=True)}
+    """Every column sized; rows tall enough that long reasons and actions wrap instead of being cut off."""
+    return {t(*c): st.column_config.TextColumn(width=w) for c, w in GAP_COLUMNS}
 
 
 def _gap_table(rep: GapReport, gaps: list[Gap]) -> pd.DataFrame:
@@ -264,16 +265,16 @@ def _gap_table(rep: GapReport, gaps: list[Gap]) -> pd.DataFrame:
     zh = lang() == "zh"
     rows = [
         (
-            names[g.rule_id],
-            g.id,
             g.name,
+            names[g.rule_id],
             g.chain_text(),
             g.why_zh if zh else g.why_en,
             g.action_zh if zh else g.action_en,
+            g.id,
         )
         for g in gaps
     ]
-    return pd.DataFrame(rows, columns=[t(*c) for c in GAP_COLUMNS])
+    return pd.DataFrame(rows, columns=[t(*c) for c, _ in GAP_COLUMNS])
 
 
 def _gap_section(rep: GapReport, area: Place | None, scope: tuple[object, ...]) -> None:
@@ -302,7 +303,8 @@ def _gap_section(rep: GapReport, area: Place | None, scope: tuple[object, ...]) 
         hide_index=True,
         width="stretch",
         column_config=_gap_columns(),
-        height=table_height(min(len(gaps), 14)),
+        height=table_height(min(len(gaps), 8), WRAPPED_ROW),
+        row_height=WRAPPED_ROW,
         on_select="rerun",
         selection_mode="single-row",
         key="gaps_table",

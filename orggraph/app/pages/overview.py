@@ -20,6 +20,7 @@ from orggraph.analysis.query_catalogue import AGREEMENT_STATES
 from orggraph.app.pages import gaps, session
 from orggraph.app.pages.common import graph_version, lang, query, report, show_error, t, today, whole_area
 from orggraph.app.pages.coverage_charts import (
+    WRAPPED_ROW,
     area_rate_rows,
     fewest_bars,
     picked_bar,
@@ -241,7 +242,18 @@ def _expiring(expiring: list[dict[str, Any]], today: dt.date) -> None:
     show_lapsed = st.toggle(t("同时显示已过期的协议", "Also show lapsed agreements"), key="overview_show_lapsed")
     rows = [a for a in expiring if show_lapsed or a["expires"] >= today]
     if rows:
-        st.dataframe(_agreement_table(rows, today), hide_index=True, width="stretch")
+        parties = t("签署方", "Parties")
+        st.dataframe(
+            _agreement_table(rows, today),
+            hide_index=True,
+            width="stretch",
+            row_height=WRAPPED_ROW,
+            height=table_height(min(len(rows), 8), WRAPPED_ROW),
+            column_config={
+                parties: st.column_config.TextColumn(width=360),
+                t("协议", "Agreement"): st.column_config.TextColumn(width=220),
+            },
+        )
     elif show_lapsed:
         st.info(t("没有到期或即将到期的协议", "No agreement has lapsed or is about to"))
     else:

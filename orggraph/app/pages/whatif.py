@@ -28,6 +28,7 @@ from orggraph.app.pages.common import (
     today,
     version_key,
 )
+from orggraph.app.pages.coverage_charts import WRAPPED_ROW
 from orggraph.app.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import OrgGraphError, ValidationError
@@ -209,7 +210,14 @@ def _show_result() -> None:
         ("opened", "新增的缺口", "Gaps opened"),
     ]
     frame = pd.DataFrame([{t(zh, en): r[k] for k, zh, en in columns} for r in result["rows"]])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    wide = {t("规则", "Rule"): 150, t("消除的缺口", "Gaps closed"): 240, t("新增的缺口", "Gaps opened"): 240}
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        row_height=WRAPPED_ROW,
+        column_config={name: st.column_config.TextColumn(width=w) for name, w in wide.items()},
+    )
 
 
 def render() -> None:
