@@ -10,7 +10,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import bench_analysis, bench_app, bench_ledger_load, bench_load, bench_validate
+from benchmarks import (
+    bench_analysis,
+    bench_app,
+    bench_history,
+    bench_ledger_load,
+    bench_load,
+    bench_province,
+    bench_validate,
+)
 from benchmarks.harness import fresh_server, machine, print_table
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -33,10 +41,12 @@ def main(argv: list[str]) -> int:
             figures += bench_validate.run("city", "xlsx")
             figures += bench_ledger_load.run(settings, server, "city", "xlsx", rounds=2)
             figures += bench_analysis.run(settings, server)  # on the city region the load left behind
+            figures += bench_history.run(settings, server)  # snapshots, changes, a street's monthly report
             figures += bench_app.run(settings, server)
             if "--province" in argv:
                 figures += bench_validate.run("province", "csv")
                 figures += bench_ledger_load.run(settings, server, "province", "csv")
+                figures += bench_province.run(settings, server)  # on the province the load left behind
     print_table("orggraph benchmarks", figures)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(

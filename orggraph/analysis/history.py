@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -231,9 +232,14 @@ class Snapshot:
     def gap_keys(self, rule: str | None = None) -> set[tuple[str, str]]:
         return {(g.rule, g.id) for g in self.gaps if rule is None or g.rule == rule}
 
+    @cached_property
+    def _areas(self) -> dict[str, Figure]:
+        """One figure per area (any rule's: the name, level and parent are the area's), built once."""
+        return {f.area: f for f in self.figures.values() if f.level}
+
     def chain(self, area: str | None) -> list[Figure]:
         """The areas from the top of the snapshot down to ``area`` (their names and levels)."""
-        by_id = {f.area: f for f in self.figures.values() if f.level}
+        by_id = self._areas
         out: list[Figure] = []
         while area is not None and area in by_id and len(out) < MAX_DEPTH:  # a loop in bad data ends
             out.insert(0, by_id[area])
@@ -260,9 +266,8 @@ def covering(data_dir: Path, area: str | None) -> list[SnapshotInfo]:
     Asking for everything (None) takes the whole-region ones only."""
     found = []
     for info in stored_snapshots(data_dir):
-        if (area is None and info.area is None) or (
-            area is not None and snapshot_files.area_ids(data_dir, info.id, area)
-        ):
+        holds = info.area is None if area is None else snapshot_files.holds_area(data_dir, info.id, area)
+        if holds:
             found.append(info)
     return found
 
@@ -290,8 +295,9 @@ def pick(infos: list[SnapshotInfo], when: str, area: str | None = None) -> Snaps
     return max(chosen, key=lambda i: (i.as_of, i.taken))
 
 
-def read_snapshot(data_dir: Path, info: SnapshotInfo, area: str | None = None) -> Snapshot:
-    """A stored snapshot, cut to ``area`` and the areas under it (its whole scope when None)."""
+def read_snapshot(data_dir: Path, info: SnapshotInfo, area: str | None = None, with_gaps: bool = True) -> Snapshot:
+    """A stored snapshot, cut to ``area`` and the areas under it (its whole scope when None); its figures only
+    unless ``with_gaps``."""
     within = area if area is not None and area != info.area else None
     rows = snapshot_files.read_areas(data_dir, info.id, within)
     figures = {}
@@ -300,6 +306,8 @@ def read_snapshot(data_dir: Path, info: SnapshotInfo, area: str | None = None) -
         figures[(r["rule"], key)] = Figure(**r)
     if within is not None:  # the area's own row stands for the rule over what was read
         figures.update({(r, ""): f for (r, a), f in list(figures.items()) if a == within})
+    if not with_gaps:
+        return Snapshot(info, area, figures, ())
     areas = None if within is None else snapshot_files.area_ids(data_dir, info.id, within)
     gaps = tuple(StoredGap(**g) for g in snapshot_files.read_gaps(data_dir, info.id, areas))
     return Snapshot(info, area, figures, gaps)

@@ -76,7 +76,7 @@ def trend(data_dir: Path, infos: list[SnapshotInfo], area: str | None) -> tuple[
         last_of_month[info.as_of.isoformat()[:7]] = info
     points = []
     for info in sorted(last_of_month.values(), key=lambda i: i.as_of):
-        snap = read_snapshot(data_dir, info, area)
+        snap = read_snapshot(data_dir, info, area, with_gaps=False)
         rates = {rule: f.rate if (f := snap.total(rule)) else None for rule in info.rules}
         points.append(TrendPoint(info, rates))
     return tuple(points)

@@ -152,6 +152,12 @@ def _below(table: pa.Table, area: str) -> set[str]:
     return found
 
 
+def holds_area(data_dir: Path, snapshot_id: str, area: str) -> bool:
+    """Whether a snapshot has figures for ``area`` (one column read, compared in Arrow)."""
+    column = _table(folder(data_dir) / f"{snapshot_id}{AREAS}", columns=["area"])["area"]
+    return bool(pc.any(pc.equal(column, area)).as_py())
+
+
 def area_ids(data_dir: Path, snapshot_id: str, within: str) -> set[str]:
     """The ids of ``within`` and every area under it in a snapshot (empty when the snapshot does not hold it)."""
     table = _table(folder(data_dir) / f"{snapshot_id}{AREAS}", columns=["area", "parent"])
