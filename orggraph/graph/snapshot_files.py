@@ -13,8 +13,11 @@ README's Benchmarks):
 * **Columnar and compact.** A province is ~15 rules × ~200k areas and tens of thousands of gaps per snapshot,
   monthly for years. Parquet stores the repeated texts (rule ids, reasons, suggested actions) once per column
   chunk (dictionary encoding) and the counts as int32, zstd-compressed; a period's figures are read column by
-  column with a filter. In the graph the same figures need list-typed properties the schema has no type for,
-  a ledger sheet the export has no layout for, and one large write per rule through the server's journal.
+  column with a filter. Measured on the city (37,891 area rows, 8,863 gaps): 0.4 MiB against 2.2 MiB for the same
+  values uncompressed, stored in 87 ms against 121 ms as one graph node per rule with list properties — speed
+  decides nothing here, size and the points around it do. In the graph the same figures would need list-typed
+  properties the schema has no type for, a ledger sheet the export has no layout for, and labels that every
+  "all but ``LoadRun``" statement (clearing, emptiness, export) would have to learn to leave alone.
 * **The cost** — said so that nobody is surprised: several app instances sharing one Neo4j server each keep
   the snapshots of their own data dir (take them from one instance, or point the instances at one data dir);
   ``orggraph export`` / ``load`` carry them as files (:func:`export_to` / :func:`import_from`), not as ledger rows.
