@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypedDict
 
 from orggraph.analysis.query_catalogue import find_query, run_query
 from orggraph.graph.statements_analysis import AREA_TIES
@@ -32,10 +33,23 @@ PRIORITY = (
 )
 
 
+class AreaNode(TypedDict):
+    id: str
+    label: str
+    name: str | None
+    kind: str | None
+
+
+class AreaTie(TypedDict):
+    src: str
+    dst: str
+    type: str
+
+
 @dataclass(frozen=True)
 class Subgraph:
-    nodes: tuple[dict, ...]  # id, label, name, kind
-    edges: tuple[dict, ...]  # src, dst, type
+    nodes: tuple[AreaNode, ...]
+    edges: tuple[AreaTie, ...]
     total: int  # members of the area before the cut
     by_label: dict[str, int]  # members per label before the cut
 
@@ -52,8 +66,8 @@ def area_subgraph(
     kept = wanted[:limit]
     by_eid = {m["eid"]: m for m in kept}
     ties = store.read(AREA_TIES, {"eids": list(by_eid)}, name="area_ties")[0]["ties"] if kept else []
-    edges = sorted(
+    edges: list[tuple[str, str, str]] = sorted(
         {(by_eid[a]["id"], by_eid[b]["id"], t) for a, t, b in ties if a in by_eid and b in by_eid},
     )
-    nodes = tuple({k: m[k] for k in ("id", "label", "name", "kind")} for m in kept)
-    return Subgraph(nodes, tuple({"src": s, "dst": d, "type": t} for s, d, t in edges), len(wanted), dict(by_label))
+    nodes = tuple(AreaNode(id=m["id"], label=m["label"], name=m["name"], kind=m["kind"]) for m in kept)
+    return Subgraph(nodes, tuple(AreaTie(src=s, dst=d, type=t) for s, d, t in edges), len(wanted), dict(by_label))

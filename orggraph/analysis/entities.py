@@ -11,8 +11,9 @@ person is shown by their pseudonymous id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from orggraph.analysis.name_index import NameIndex, normalise
 from orggraph.graph.statements_analysis import domain_labels, id_lookup
@@ -52,7 +53,7 @@ class AmbiguousEntity(QueryError):
         self.candidates = list(candidates)
 
 
-def _row_entity(row: dict) -> Entity:
+def _row_entity(row: Mapping[str, Any]) -> Entity:
     return Entity(row["id"], row["label"], row["name"] if row["name"] is not None else row["id"], row["kind"])
 
 

@@ -27,8 +27,9 @@ only after validation against the schema (types) or as a checked integer (hops);
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from orggraph.analysis.entities import Entity, resolve_entities, resolve_entity
 from orggraph.graph.statements_analysis import (
@@ -50,6 +51,7 @@ MAX_REACH_HOPS = 6
 ALL_SHORTEST_CAP = 100
 REACH_LABELS = ("Unit", "PartyOrg", "Resource")
 _AGREEMENT, _SIGNED_BY = "Agreement", "SIGNED_BY"
+PathKey = tuple[int, tuple[tuple[str, str], ...], tuple[tuple[str, bool], ...]]  # length, node keys, (type, backward)
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,10 @@ class LinkagePath:
         """Nothing but geography: the two ends merely lie in one area (同属一个区域), no linkage as staff mean it."""
         return self.geography_steps == self.length
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> PathKey:
         return (self.length, tuple(n.key() for n in self.nodes), tuple((r.type, not r.forward) for r in self.rels))
 
-    def rank_key(self) -> tuple:
+    def rank_key(self) -> tuple[bool, int, *PathKey]:
         """Organisational ties before geography: fewer geography steps first, then shorter, then the stable key."""
         return (self.geographic, self.geography_steps, *self.sort_key())
 
@@ -170,7 +172,7 @@ def linkage_statements(schema: Schema | None = None) -> dict[str, str]:
 
 
 # --- paths ----------------------------------------------------------------------------------------
-def _row_path(row: dict) -> tuple[LinkagePath, tuple[str, ...]]:
+def _row_path(row: Mapping[str, Any]) -> tuple[LinkagePath, tuple[str, ...]]:
     """A path row as a LinkagePath and its nodes' element ids (kept apart: they mean nothing outside)."""
     eids = tuple(n[0] for n in row["nodes"])
     nodes = tuple(Entity(n[2], n[1], n[3] if n[3] is not None else n[2], n[4]) for n in row["nodes"])
@@ -255,7 +257,8 @@ def _element_id(store: BoltStore, entity: Entity) -> str:
         raise QueryError(
             f"图中没有 {entity.label} {entity.id}", f"the graph holds no {entity.label} with id {entity.id}"
         )
-    return rows[0]["eid"]
+    eid: str = rows[0]["eid"]
+    return eid
 
 
 class _Tree:
@@ -268,7 +271,7 @@ class _Tree:
         self.parents: dict[str, dict[str, set[tuple[str, bool]]]] = {root: {}}
         self.frontier, self.level = [root], 0
 
-    def expand(self, found: list[list], avoid: str, keys: dict[str, tuple[str, str]]) -> list[str]:
+    def expand(self, found: list[list[Any]], avoid: str, keys: dict[str, tuple[str, str]]) -> list[str]:
         new: list[str] = []
         for parent, child, cid, label, rtype, parent_is_start in found:
             if child == avoid or self.dist.get(child, self.level + 1) != self.level + 1:
@@ -332,7 +335,7 @@ def _smallest_path(
     return LinkagePath(nodes, tuple(Rel(t, not backward) for t, backward in steps))
 
 
-def _entity(row: dict) -> Entity:
+def _entity(row: Mapping[str, Any]) -> Entity:
     return Entity(row["id"], row["label"], row["name"] if row["name"] is not None else row["id"], row["kind"])
 
 

@@ -13,6 +13,7 @@ of it is ever compiled (quotes, regex characters, 100 characters alike). Names o
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from orggraph.graph.statements_analysis import names_of, searchable_labels
@@ -54,7 +55,7 @@ class NameIndex:
         """The best ``limit`` entries for ``text`` with their tier (1 exact … 4 characters in order)."""
         wanted = normalise(text).lower()
         chars = [c for c in wanted if not c.isspace()]
-        tiers = (
+        tiers: tuple[Callable[[str], bool], ...] = (
             lambda name: name == wanted,
             lambda name: name.startswith(wanted),
             lambda name: wanted in name,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -52,7 +52,7 @@ class CentralEntity:
 
     id: str
     label: str
-    name: str
+    name: str | None  # None when the row named none
     ties: int
     degree: float
     betweenness: float
@@ -81,7 +81,7 @@ class NetworkReport:
     central: Centrality
 
 
-def build_network(nodes: Iterable[dict], edges: Iterable[dict]) -> nx.Graph:
+def build_network(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]) -> nx.Graph[str]:
     """The undirected network from node rows (id, label, name, kind, stationed) and edge rows (src, dst, type).
 
     Nodes and edges are added in sorted order so that anything order-dependent (sampled betweenness)
@@ -100,7 +100,7 @@ def build_network(nodes: Iterable[dict], edges: Iterable[dict]) -> nx.Graph:
     >>> g.nodes["U1"]["stationed"], g.nodes["C1"]["stationed"], g.edges["C1", "U1"]["types"]
     (True, False, ('LOCATED_IN',))
     """
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     for n in sorted(nodes, key=lambda row: (row["id"], row["label"])):
         if n["id"] in g and g.nodes[n["id"]]["label"] != n["label"]:
             raise QueryError(
@@ -124,7 +124,7 @@ def build_network(nodes: Iterable[dict], edges: Iterable[dict]) -> nx.Graph:
     return g
 
 
-def fetch_network(store: BoltStore, as_of: dt.date | None = None) -> nx.Graph:
+def fetch_network(store: BoltStore, as_of: dt.date | None = None) -> nx.Graph[str]:
     """The co-building network from the store: one read of the catalogue query ``cobuilding_network``.
 
     Only agreements current on ``as_of`` (default: today) tie their parties; a lapsed agreement is a
@@ -137,11 +137,11 @@ def fetch_network(store: BoltStore, as_of: dt.date | None = None) -> nx.Graph:
     return g
 
 
-def _is(g: nx.Graph, node: str, label: str) -> bool:
+def _is(g: nx.Graph[str], node: str, label: str) -> bool:
     return g.nodes[node].get("label") == label
 
 
-def isolated_communities(g: nx.Graph) -> tuple[str, ...]:
+def isolated_communities(g: nx.Graph[str]) -> tuple[str, ...]:
     """Communities with no stationed unit anywhere in reach, sorted by id.
 
     Why: 共驻共建 works through stationed units — their agreements, their orgs' dual reporting, their
@@ -164,7 +164,7 @@ def isolated_communities(g: nx.Graph) -> tuple[str, ...]:
     return tuple(sorted(isolated))
 
 
-def collapse_units(g: nx.Graph) -> tuple[nx.Graph, dict[str, tuple[str, ...]]]:
+def collapse_units(g: nx.Graph[str]) -> tuple[nx.Graph[str], dict[str, tuple[str, ...]]]:
     """The network with every unit merged with its own orgs (HAS_ORG), and each merged unit's orgs.
 
     A unit and its own org stand and fall together (the org is the unit's party presence), so for
@@ -181,7 +181,7 @@ def collapse_units(g: nx.Graph) -> tuple[nx.Graph, dict[str, tuple[str, ...]]]:
     >>> sorted(h.edges), orgs
     ([('U1', 'A1'), ('U1', 'C1')], {'U1': ('O1',)})
     """
-    ownership = nx.Graph()
+    ownership: nx.Graph[str] = nx.Graph()
     ownership.add_edges_from((a, b) for a, b, types in g.edges(data="types", default=()) if "HAS_ORG" in types)
     rep: dict[str, str] = {}
     orgs: dict[str, tuple[str, ...]] = {}
@@ -193,14 +193,14 @@ def collapse_units(g: nx.Graph) -> tuple[nx.Graph, dict[str, tuple[str, ...]]]:
         orgs[unit] = tuple(sorted(n for n in group if not _is(g, n, "Unit")))
         stationed[unit] = any(g.nodes[n].get("stationed") for n in group)
         rep.update(dict.fromkeys(group, unit))
-    h = nx.Graph()
+    h: nx.Graph[str] = nx.Graph()
     h.add_nodes_from((n, attrs) for n, attrs in g.nodes(data=True) if rep.get(n, n) == n)
     nx.set_node_attributes(h, stationed, "stationed")
     h.add_edges_from((rep.get(a, a), rep.get(b, b)) for a, b in g.edges if rep.get(a, a) != rep.get(b, b))
     return h, orgs
 
 
-def _cut_off_without(h: nx.Graph, gone: str, stationed: set[str]) -> list[str]:
+def _cut_off_without(h: nx.Graph[str], gone: str, stationed: set[str]) -> list[str]:
     """Communities that reach no stationed unit once ``gone`` is removed from ``h``.
 
     Each neighbour of ``gone`` starts a search of its piece of the rest of the network; a search stops
@@ -228,7 +228,7 @@ def _cut_off_without(h: nx.Graph, gone: str, stationed: set[str]) -> list[str]:
     return sorted(cut)
 
 
-def critical_units(g: nx.Graph) -> tuple[CriticalUnit, ...]:
+def critical_units(g: nx.Graph[str]) -> tuple[CriticalUnit, ...]:
     """Stationed units whose loss would leave some community with no stationed unit in reach.
 
     Why: a community that reaches stationed units only through one of them depends on it — if that
@@ -265,15 +265,15 @@ def critical_units(g: nx.Graph) -> tuple[CriticalUnit, ...]:
     return tuple(sorted(found, key=lambda c: (-len(c.cut_off), c.unit)))
 
 
-def _canonical(g: nx.Graph) -> nx.Graph:
+def _canonical(g: nx.Graph[str]) -> nx.Graph[str]:
     """A copy with nodes and adjacency in sorted order, so sampling and summing go the same way every run."""
-    ordered = nx.Graph()
+    ordered: nx.Graph[str] = nx.Graph()
     ordered.add_nodes_from(sorted(g))
-    ordered.add_edges_from(sorted(tuple(sorted(e)) for e in g.edges))
+    ordered.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in g.edges))
     return ordered
 
 
-def _betweenness(g: nx.Graph, exact_up_to: int, sample: int, seed: int) -> tuple[dict[str, float], int | None]:
+def _betweenness(g: nx.Graph[str], exact_up_to: int, sample: int, seed: int) -> tuple[dict[str, float], int | None]:
     """Betweenness normalised over the whole graph as networkx does, computed one component at a time.
 
     networkx sets up per-node state for the whole graph at every source, so on a city network of ~14k
@@ -296,7 +296,7 @@ def _betweenness(g: nx.Graph, exact_up_to: int, sample: int, seed: int) -> tuple
 
 
 def central_entities(
-    g: nx.Graph,
+    g: nx.Graph[str],
     top: int = 20,
     exact_up_to: int = EXACT_BETWEENNESS_UP_TO,
     sample: int = BETWEENNESS_SAMPLE,
@@ -324,27 +324,27 @@ def central_entities(
     betweenness, k = _betweenness(g, exact_up_to, sample, seed)
     degree = nx.degree_centrality(g)
     entities = [
-        CentralEntity(n, attrs.get("label"), attrs.get("name"), g.degree(n), degree[n], betweenness[n])
+        CentralEntity(n, label, attrs.get("name"), g.degree(n), degree[n], betweenness[n])
         for n, attrs in g.nodes(data=True)
-        if attrs.get("label") in ("Unit", "PartyOrg")
+        if (label := attrs.get("label")) in ("Unit", "PartyOrg")
     ]
     by_betweenness = sorted(entities, key=lambda e: (-e.betweenness, -e.degree, e.id))
     by_degree = sorted(entities, key=lambda e: (-e.degree, -e.betweenness, e.id))
     return Centrality(tuple(by_betweenness[:top]), tuple(by_degree[:top]), k)
 
 
-def network_counts(g: nx.Graph) -> dict[str, int]:
+def network_counts(g: nx.Graph[str]) -> dict[str, int]:
     """How big the network is: nodes, edges, communities, stationed units, components."""
     return {
         "nodes": g.number_of_nodes(),
         "edges": g.number_of_edges(),
-        "communities": sum(1 for _, label in g.nodes(data="label") if label == "Community"),
-        "stationed_units": sum(1 for _, stationed in g.nodes(data="stationed") if stationed),
+        "communities": sum(1 for n in g if _is(g, n, "Community")),
+        "stationed_units": sum(1 for n in g if g.nodes[n].get("stationed")),
         "components": nx.number_connected_components(g),
     }
 
 
-def analyse_network(g: nx.Graph, top: int = 20) -> NetworkReport:
+def analyse_network(g: nx.Graph[str], top: int = 20) -> NetworkReport:
     """Every analysis of this module over one network.
 
     Why: the planner's view of 共驻共建 structure in one answer — how big the network is, which

@@ -5,20 +5,36 @@ else under a joint committee it belongs to (成员单位); the others are roots.
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from orggraph.analysis.geography import Geography
 from orggraph.model.schema import load_schema
 
 # columns of an org_tree row
 _ID, _NAME, _KIND, _MEMBERS, _PLACES, _SUPERIORS, _JOINED, _LEADERS = range(8)
+OrgRow = list[Any]  # one org as the org_tree query gives it: the columns above, of several types
 
 
-def area_tree(orgs: list[list], geography: Geography, area: str) -> list[dict]:
+class TreeRow(TypedDict):
+    """One org in the tree, depth first."""
+
+    id: str
+    name: str | None
+    kind: str | None
+    members: int | None
+    leaders: list[list[Any]]  # [person id, name] as the query gave them (masked or not)
+    depth: int
+    tie: str  # LEADS, MEMBER_OF, or "" for a root
+    subordinates: int
+
+
+def area_tree(orgs: list[OrgRow], geography: Geography, area: str) -> list[TreeRow]:
     """The orgs placed in the area (one of their places within it), depth first: id, name, kind, members,
     leaders ([person id, name] as the query gave them: masked or not), depth, tie, subordinates."""
     return tree_rows({r[_ID]: r for r in orgs if any(geography.within(p, area) for p in r[_PLACES])})
 
 
-def tree_rows(inside: dict[str, list]) -> list[dict]:
+def tree_rows(inside: dict[str, OrgRow]) -> list[TreeRow]:
     """Depth-first rows of the orgs: each under its first superior in the set (领导), else under a joint
     committee it belongs to (成员单位); the others are roots. Orgs in a LEADS cycle become roots."""
     children: dict[str | None, list[tuple[str, str]]] = {}
@@ -31,7 +47,7 @@ def tree_rows(inside: dict[str, list]) -> list[dict]:
     levels = load_schema().org_levels
     for kids in children.values():
         kids.sort(key=lambda k: (levels.get(inside[k[0]][_KIND], 9), k[0]))
-    out: list[dict] = []
+    out: list[TreeRow] = []
     seen: set[str] = set()
     roots = [(oid, tie) for oid, tie in children.get(None, [])]
     for start in [*roots, *((oid, "") for oid in sorted(inside))]:  # then orgs only reachable through a cycle
@@ -47,7 +63,7 @@ def tree_rows(inside: dict[str, list]) -> list[dict]:
     return out
 
 
-def _row(row: list, depth: int, tie: str, subordinates: int) -> dict:
+def _row(row: OrgRow, depth: int, tie: str, subordinates: int) -> TreeRow:
     return {
         "id": row[_ID],
         "name": row[_NAME],

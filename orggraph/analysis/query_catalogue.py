@@ -212,7 +212,7 @@ def run_query(
     today: dt.date | None = None,
     *,
     names: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Run a catalogue query read-only (checked, then on the session the server keeps from writing) with typed
     parameters; rows of plain values, person names masked (declared ones; in a user's own file, every known
     one) unless ``names`` (the caller checked the user may)."""
@@ -222,11 +222,12 @@ def run_query(
     return rows if names else mask_names(store, query, rows)
 
 
-def mask_names(store: BoltStore, query: Query, rows: list[dict]) -> list[dict]:
+def mask_names(store: BoltStore, query: Query, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows with the names the query declares masked; for a script outside the catalogue, every known
     person's name found in any string (the names fetched once per run)."""
     rows = mask_paths(rows, [parse_name_path(p) for p in query.person])
     if query.in_catalogue or not rows:
         return rows
     known = KnownNames(r["name"] for r in store.read(statements.person_names(store.schema), name="person_names"))
-    return mask_known(rows, known)
+    masked: list[dict[str, Any]] = mask_known(rows, known)  # the same shape: rows in, rows out
+    return masked

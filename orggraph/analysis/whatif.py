@@ -13,13 +13,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypedDict, cast
 
 import yaml
 
 from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load import graph_lookup
-from orggraph.model.coverage_rules import load_rules
+from orggraph.model.coverage_rules import CoverageRule, load_rules
 from orggraph.model.errors import Issue, ValidationError
 from orggraph.model.personal_numbers import fields_with_numbers
 from orggraph.model.records import EdgeRecord, NodeRecord, Source
@@ -33,7 +34,7 @@ class Proposal:
     """New nodes and ties; ties may name nodes of the proposal or of the graph (by id)."""
 
     nodes: list[NodeRecord] = field(default_factory=list)
-    ties: list[tuple[str, str, str, dict]] = field(default_factory=list)  # (type, src id, dst id, props)
+    ties: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # (type, src id, dst id, props)
 
     def add_branch(self, org_id: str, name: str, kind: str, covers: Iterable[str] = (), superior: str | None = None,
                    members: int | None = None) -> Proposal:  # fmt: skip
@@ -74,14 +75,24 @@ class Proposal:
         return proposal
 
 
+class RuleChange(TypedDict):
+    """One rule's answer before and after: (covered, total, rate) each, and the gap ids closed and opened."""
+
+    rule: CoverageRule
+    before: tuple[int, int, float | None]
+    after: tuple[int, int, float | None]
+    closed: list[str]
+    opened: list[str]
+
+
 @dataclass(frozen=True)
 class WhatIf:
     before: GapReport
     after: GapReport
 
-    def changes(self) -> list[dict]:
+    def changes(self) -> list[RuleChange]:
         """Per rule: covered and rate before and after, gaps closed and opened."""
-        out = []
+        out: list[RuleChange] = []
         for b, a in zip(self.before.outcomes, self.after.outcomes, strict=True):
             before_ids, after_ids = {g.id for g in b.gaps}, {g.id for g in a.gaps}
             out.append(
@@ -132,8 +143,9 @@ def resolve(store: BoltStore, proposal: Proposal) -> tuple[list[NodeRecord], lis
     ]
     labels = {n.id: n.label for n in proposal.nodes}
     wanted = {end for _, src, dst, _ in proposal.ties for end in (src, dst)} - labels.keys()
-    labels.update({i: found["label"] for i, found in graph_lookup(store)(wanted).items()} if wanted else {})
-    edges = []
+    # graph_lookup always names the label (only the kind may be None)
+    labels.update({i: cast(str, found["label"]) for i, found in graph_lookup(store)(wanted).items()} if wanted else {})
+    edges: list[EdgeRecord] = []
     for i, (rel_type, src, dst, props) in enumerate(proposal.ties, start=1):
         missing = next((x for x in (src, dst) if x not in labels), None)
         if rel_type not in schema.relationships:

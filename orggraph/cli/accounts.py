@@ -34,7 +34,8 @@ def account_store(settings: Settings) -> AccountStore:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("密码 password", hide_input=True, confirmation_prompt="再输入一次 repeat")
+    password: str = typer.prompt("密码 password", hide_input=True, confirmation_prompt="再输入一次 repeat")
+    return password
 
 
 @user_app.command("add")

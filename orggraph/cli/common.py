@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -15,6 +15,8 @@ from orggraph.model.config import Settings
 from orggraph.model.errors import OrgGraphError
 
 EXIT_ERROR = 2
+P = ParamSpec("P")
+R = TypeVar("R")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -33,11 +35,11 @@ def fail(error: OrgGraphError) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def edge(fn: Callable) -> Callable:
+def edge(fn: Callable[P, R]) -> Callable[P, R]:
     """Turn orggraph errors and Ctrl-C into a message and an exit code, never a traceback."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except OrgGraphError as exc:
@@ -50,7 +52,8 @@ def edge(fn: Callable) -> Callable:
 
 
 def settings_of(ctx: typer.Context) -> Settings:
-    return ctx.obj["settings"]
+    settings: Settings = ctx.obj["settings"]  # put there by the app's callback
+    return settings
 
 
 def names_allowed(ctx: typer.Context, asked: bool) -> bool:

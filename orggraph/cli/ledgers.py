@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError as PydanticValidationError
@@ -22,11 +22,11 @@ from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, nam
 from orggraph.graph import backends
 from orggraph.ingest import graph_export
 from orggraph.ingest import load as ingest
-from orggraph.model.errors import ConfigError, ValidationError
+from orggraph.model.errors import ConfigError, Issue, ValidationError
 from orggraph.present.output import issue_rows, load_summary_rows, removal_rows, render
 
 
-def _show_issues(issues: list, fmt: str) -> None:
+def _show_issues(issues: list[Issue], fmt: str) -> None:
     if fmt == "json":
         typer.echo(json.dumps(issue_rows(issues), ensure_ascii=False, indent=2, default=str))
     else:
@@ -153,7 +153,7 @@ def _load_with_progress(
             raise
 
 
-def _load_report_data(report: ingest.LoadReport, dry_run: bool) -> dict:
+def _load_report_data(report: ingest.LoadReport, dry_run: bool) -> dict[str, Any]:
     """The load report as ``--format json`` prints it: one object a script can read instead of the tables."""
     return {
         "load_id": report.load_id,
@@ -176,12 +176,13 @@ def _show_load_report(report: ingest.LoadReport, dry_run: bool, fmt: str) -> Non
 
 
 def _show_removals(report: ingest.LoadReport, dry_run: bool) -> None:
-    rows = removal_rows(report.plan, dry_run)
-    if not any(r["台账中已无 not in ledger"] or r["范围外未动 outside scope"] for r in rows):
+    plan = report.plan
+    rows = removal_rows(plan, dry_run)  # none without a plan
+    if plan is None or not any(r["台账中已无 not in ledger"] or r["范围外未动 outside scope"] for r in rows):
         return
     render(rows, "table", console, title="台账中已无 / in the graph, no longer in the ledger")
-    removals = report.plan.removals
-    if removals.by_sheet and not report.plan.sync:
+    removals = plan.removals
+    if removals.by_sheet and not plan.sync:
         console.print(
             f"台账中已无: {sum(removals.by_sheet.values())} 条,未删除;确认后用 --sync 删除"
             f" | {sum(removals.by_sheet.values())} no longer in the ledger, kept; --sync removes them",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from orggraph.graph import load_runs
-from orggraph.graph.embedded_server import EmbeddedServer
+from orggraph.graph.embedded_server import EmbeddedServer, ServerState
 from orggraph.graph.embedded_server_users import READER
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import BACKENDS, Settings
@@ -26,12 +26,16 @@ def _open_embedded(settings: Settings, start: bool, owner_pid: int) -> BoltStore
             )
         state, started = server.start(owner_pid=owner_pid)
         if started and not owner_pid:  # started only for this command: it ends with it
-            return _connect_embedded(settings, server, state, on_close=server.stop)
+
+            def stop() -> None:  # the store closing has no use for whether there was a server to stop
+                server.stop()
+
+            return _connect_embedded(settings, server, state, on_close=stop)
     return _connect_embedded(settings, server, state)
 
 
 def _connect_embedded(
-    settings: Settings, server: EmbeddedServer, state, on_close: Callable[[], object] | None = None
+    settings: Settings, server: EmbeddedServer, state: ServerState, on_close: Callable[[], None] | None = None
 ) -> BoltStore:
     try:
         store = BoltStore.connect(
@@ -55,7 +59,7 @@ def _connect_embedded(
     return store
 
 
-def _connect_reader(settings: Settings, server: EmbeddedServer, state) -> BoltStore:
+def _connect_reader(settings: Settings, server: EmbeddedServer, state: ServerState) -> BoltStore:
     """The same graph as the read-only database user; created on demand when a server started before it
     existed refuses the credentials (every start creates it)."""
 
