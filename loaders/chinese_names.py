@@ -11,7 +11,7 @@ them dense and readable.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 
@@ -184,7 +184,7 @@ RESOURCES = {
 CAPACITIES = _words("每月一次 每周两次 每季度一次 20人 50人次/年 每年2万元 场地200平方米 随叫随到")
 
 
-def pick(rng: random.Random, pool: tuple[str, ...]) -> str:
+def pick(rng: random.Random, pool: Sequence[str]) -> str:
     """One element of a pool (indexing, not ``rng.choice``, so the draw is the same on every Python)."""
     return pool[rng.randrange(len(pool))]
 

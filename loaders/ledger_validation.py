@@ -9,12 +9,13 @@ superior of a deeper level than its subordinate, and dates in the wrong order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from loaders.category_words import settle as settle_words
-from loaders.cell_values import ValueProblem, is_blank, split_ids
-from loaders.layout import Column
+from loaders.cell_values import RawRow, ValueProblem, is_blank, split_ids
+from loaders.layout import Column, OwnedKey
 from loaders.ledger_reader import SheetData
 from loaders.structure_checks import cycle_issues, duplicate_ties, level_issues, overlapping_terms
 from orggraph.model import personal_numbers
@@ -25,9 +26,10 @@ from orggraph.model.schema import load_schema
 
 # the properties of a tie from an id column: none. One shared dict instead of a new one per tie (millions at province
 # scale); nothing downstream mutates a record's props (records are frozen, writers copy them)
-NO_PROPS: dict = {}
-# ids → {"label": ..., "kind": ...} for ids the graph already holds
-Lookup = Callable[[set[str]], dict[str, dict]]
+NO_PROPS: dict[str, Any] = {}
+# ids → {"label": ..., "kind": ...} for ids the graph already holds (the label always given, the kind may be None)
+Lookup = Callable[[set[str]], Mapping[str, Mapping[str, str | None]]]
+Known = tuple[str, str | None]  # a node's (label, kind)
 
 
 # Where a row is: its provenance. One object per row serves both as the place an issue names (file, sheet, row) and
@@ -45,7 +47,7 @@ class PendingEdge:
     dst_id: str
     src_targets: tuple[str, ...]
     dst_targets: tuple[str, ...]
-    props: dict
+    props: dict[str, Any]
     where: Where
     src_header: str
     dst_header: str
@@ -70,7 +72,7 @@ class ValidationResult:
     rejected: dict[str, int] = field(default_factory=dict)
     # (label, type, reverse, target labels) → ids of nodes whose row holds that edge column: in the graph,
     # those nodes' ties of that kind are exactly what the ledger now says (a cleared cell removes the tie)
-    owned: dict[tuple, list[str]] = field(default_factory=dict)
+    owned: dict[OwnedKey, list[str]] = field(default_factory=dict)
     # (file, sheet) → the properties its columns hold: a property whose column a sheet does not have is not the
     # sheet's to change (a load keeps the stored value), as a sheet absent from a load removes nothing
     covered: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
@@ -97,10 +99,10 @@ class _Validator:
         # the ties of edge sheets (one per row): the only ones two rows can repeat, since a node row's ties start
         # or end at its own id and ids are unique
         self.sheet_ties: list[PendingEdge] = []
-        self.owned: dict[tuple, list[str]] = {}
+        self.owned: dict[OwnedKey, list[str]] = {}
         self.refused: set[tuple[Where, str]] = set()  # cells refused as personal numbers: not read as ids either
         # (file, sheet, column) → references to ids outside these files, when no graph is asked (pure validate)
-        self.unchecked: dict[tuple[str, str, str], int] | None = None
+        self.unchecked: dict[tuple[str, str | None, str], int] | None = None
 
     def issue(self, where: Where, column: str | None, value: object, zh: str, en: str) -> None:
         self.issues.append(Issue(where.file, where.row, column, value, zh, en, where.sheet))
@@ -124,8 +126,8 @@ class _Validator:
             )
         return kind is not None
 
-    def _props(self, sheet: SheetData, row: tuple, where: Where) -> dict:
-        props = {}
+    def _props(self, sheet: SheetData, row: RawRow, where: Where) -> dict[str, Any]:
+        props: dict[str, Any] = {}
         width = len(row)
         for pos, prop, header, required, check_personal, parse in sheet.cell_plan:
             value = row[pos] if pos < width else None
@@ -137,13 +139,16 @@ class _Validator:
                 continue
             if prop is None:
                 continue
+            assert parse is not None  # a property column has its parser (SheetData.cell_plan)
             try:
                 props[prop] = parse(value)
             except ValueProblem as p:
                 self.issue(where, header, value, p.zh, p.en)
         return props
 
-    def _date_order(self, pairs, props: dict, where: Where, headers: dict[str, str]) -> None:
+    def _date_order(
+        self, pairs: Iterable[tuple[str, str]], props: dict[str, Any], where: Where, headers: dict[str, str]
+    ) -> None:
         for first, second in pairs:
             if first in props and second in props and props[first] > props[second]:
                 self.issue(
@@ -167,16 +172,19 @@ class _Validator:
             return []
         return ids
 
-    def node_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
+    def node_row(self, sheet: SheetData, row: RawRow, where: Where) -> None:
+        label = sheet.kind.label
+        assert label is not None  # a node sheet's (an edge sheet's rows go to edge_row)
         props = self._props(sheet, row, where)
-        settle_words(sheet.kind.label, props)  # 义诊 → category 医疗健康, category_text 义诊
+        settle_words(label, props)  # 义诊 → category 医疗健康, category_text 义诊
         node_id = props.pop("id", None)
         headers = sheet.prop_headers
-        self._date_order(self.schema.node(sheet.kind.label).date_order, props, where, headers)
+        self._date_order(self.schema.node(label).date_order, props, where, headers)
         if node_id is None:
             return
         if node_id in self.nodes:
             first = self.nodes[node_id].source
+            assert first is not None  # every node here is made with its row
             self.issue(
                 where,
                 headers.get("id"),
@@ -187,24 +195,30 @@ class _Validator:
             return
         if not self.keep_props:  # checking only: the kind is all a later check reads (~0.5 GB less on a province)
             props = {"kind": props["kind"]} if "kind" in props else NO_PROPS
-        self.nodes[node_id] = NodeRecord(sheet.kind.label, node_id, props, where)
+        self.nodes[node_id] = NodeRecord(label, node_id, props, where)
         for pos, col, header, owned_key in sheet.edge_columns:
+            rel_type = owned_key[1]  # col.edge, never None here: only edge columns are listed
             if self.keep_props:  # which ties a row owns matters only to a load
                 self.owned.setdefault(owned_key, []).append(node_id)
             for other in self._edge_ids(col, row[pos] if pos < len(row) else None, header, where):
-                ends = (
-                    ((other, node_id), (col.targets, (sheet.kind.label,)))
-                    if col.reverse
-                    else ((node_id, other), ((sheet.kind.label,), col.targets))
-                )
-                self.pending.append(PendingEdge(col.edge, *ends[0], *ends[1], NO_PROPS, where, header, header, other))
+                if col.reverse:
+                    tie = PendingEdge(
+                        rel_type, other, node_id, col.targets, (label,), NO_PROPS, where, header, header, other
+                    )
+                else:
+                    tie = PendingEdge(
+                        rel_type, node_id, other, (label,), col.targets, NO_PROPS, where, header, header, other
+                    )
+                self.pending.append(tie)
 
-    def edge_row(self, sheet: SheetData, row: tuple, where: Where) -> None:
+    def edge_row(self, sheet: SheetData, row: RawRow, where: Where) -> None:
         """One relationship per row; its two id columns are found by what they are, not where they stand."""
+        edge_sheet = sheet.kind.edge_sheet
+        assert edge_sheet is not None  # an edge sheet's (a node sheet's rows go to node_row)
         props = self._props(sheet, row, where)
-        rel = self.schema.relationship(sheet.kind.edge_sheet.type)
+        rel = self.schema.relationship(edge_sheet.type)
         self._date_order(rel.date_order, props, where, sheet.prop_headers)
-        ends = []
+        ends: list[tuple[str | None, Column, str]] = []
         for end in sheet.kind.all_columns[:2]:
             pos, col, header = next(((p, c, h) for p, c, h in sheet.columns if c is end), (None, end, end.header))
             if pos is None:  # the whole column is missing: reported once, at the header
@@ -219,30 +233,30 @@ class _Validator:
 
     def resolve(self, lookup: Lookup | None) -> list[Located]:
         """Give every pending edge the labels of its ends, from this load or the graph."""
-        pairs: dict[tuple, tuple] = {}  # the few (label, kind) pairs, shared: ~1.5M ids at province scale
+        pairs: dict[Known, Known] = {}  # the few (label, kind) pairs, shared: ~1.5M ids at province scale
         known = {i: pairs.setdefault(k := (n.label, n.props.get("kind")), k) for i, n in self.nodes.items()}
         wanted = {i for e in self.pending for i in (e.src_id, e.dst_id)} - known.keys()
-        if wanted and lookup is not None:
-            known.update((i, (found["label"], found.get("kind"))) for i, found in lookup(wanted).items())
-        edges = []
+        if wanted and lookup is not None:  # the graph always names the label (cast): only the kind may be None
+            known.update((i, (cast(str, found["label"]), found.get("kind"))) for i, found in lookup(wanted).items())
+        edges: list[Located] = []
         no_end = (None, None)
         for e in self.pending:
             src, dst = known.get(e.src_id, no_end)[0], known.get(e.dst_id, no_end)[0]
-            if src in e.src_targets and dst in e.dst_targets:
-                labels = (src, dst)  # the common case, without the reporting path
-            else:
-                ends = ((e.src_id, e.src_targets, e.src_header), (e.dst_id, e.dst_targets, e.dst_header))
-                labels = [self._label(known, i, targets, e, header) for i, targets, header in ends]
-                if None in labels:
+            if not (src in e.src_targets and dst in e.dst_targets):  # else the common case, without the reporting path
+                src = self._label(known, e.src_id, e.src_targets, e, e.src_header)
+                dst = self._label(known, e.dst_id, e.dst_targets, e, e.dst_header)
+                if src is None or dst is None:
                     continue
             if self.keep_props:  # a check that writes nothing needs no records (2M fewer objects on a province)
-                e.edge = EdgeRecord(e.type, labels[0], e.src_id, labels[1], e.dst_id, e.props, e.where)
+                e.edge = EdgeRecord(e.type, src, e.src_id, dst, e.dst_id, e.props, e.where)
             edges.append(e)
         self.known = known
         self.pending = []  # resolved: their memory goes to what the structure checks build next
         return edges
 
-    def _label(self, known: dict, node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str) -> str | None:
+    def _label(
+        self, known: dict[str, Known], node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str
+    ) -> str | None:
         if node_id not in known and self.unchecked is not None:  # no graph to ask: counted, not judged
             key = (e.where.file, e.where.sheet, header)
             self.unchecked[key] = self.unchecked.get(key, 0) + 1
@@ -334,7 +348,7 @@ def _check_ties(v: _Validator) -> None:
         v.warn(where, column, value, zh, en)
 
 
-def _unchecked_warnings(unchecked: dict[tuple[str, str, str], int]) -> list[Issue]:
+def _unchecked_warnings(unchecked: dict[tuple[str, str | None, str], int]) -> list[Issue]:
     """One warning per column whose ids were not in these files and, with no graph to ask, were left unjudged."""
     return [
         Issue(
@@ -361,11 +375,14 @@ def _each(sheets: Iterable[SheetData], consume: bool) -> Iterator[SheetData]:
         yield sheets.pop()
 
 
-def _result(v: _Validator, located, rows: dict[str, int], kind_of: dict[tuple[str, str], str]) -> ValidationResult:
+def _result(
+    v: _Validator, located: list[Located], rows: dict[str, int], kind_of: dict[tuple[str, str], str]
+) -> ValidationResult:
     """Keep only rows without errors, and edges whose own row and both ends survived."""
     rejected: dict[str, int] = {}
     for where in v.bad_rows:
-        kind = kind_of.get((where.file, where.sheet), where.sheet)
+        sheet = where.sheet or ""  # every row here was read from a named sheet
+        kind = kind_of.get((where.file, sheet), sheet)
         rejected[kind] = rejected.get(kind, 0) + 1
     dropped = {i for i, n in v.nodes.items() if n.source in v.bad_rows}
     nodes = [n for i, n in v.nodes.items() if i not in dropped]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from loaders import chinese_names as cn
 from orggraph.model.credit_code import ALPHABET, with_check
@@ -18,6 +19,7 @@ from orggraph.model.records import EdgeRecord, NodeRecord
 
 TODAY = dt.date(2026, 11, 22)  # the snapshot date terms, expiries and lapses are judged against
 Ref = tuple[str, str]  # (label, id): all an edge needs, without looking the node up again
+T = TypeVar("T")
 
 _PREFIX = {"District": "D", "Street": "S", "Community": "C", "Grid": "G", "Compound": "K", "Building": "B",
            "CommercialZone": "Z", "CommercialBuilding": "CB", "PartyOrg": "O", "Unit": "U", "Agreement": "A",
@@ -38,6 +40,12 @@ class Unit(NamedTuple):
     full: int  # full party members
     prob: int  # probationary members
     org: Ref | None = None
+
+    @property
+    def own_org(self) -> Ref:
+        """The unit's own org, for a unit known to have one (every stationed unit has)."""
+        assert self.org is not None, f"unit {self.ref[1]} has no org"
+        return self.org
 
 
 class Builder:
@@ -65,7 +73,7 @@ class Builder:
         """A day between ``hi`` and ``lo`` days before the snapshot."""
         return TODAY - dt.timedelta(days=self.rng.randint(lo, hi))
 
-    def pick(self, seq: list | tuple) -> Any:
+    def pick(self, seq: Sequence[T]) -> T:
         return seq[self.rng.randrange(len(seq))]
 
     def person(self, works_at: Ref | None = None, party_member: bool = True) -> Ref:
@@ -89,7 +97,9 @@ class Builder:
         if full is not None:
             props.update(members=full + prob, full_members=full)
         if kind != "楼栋党小组":  # a 党小组 elects no committee and has no term
-            props["has_committee"] = kind not in _BRANCHES or (full + prob >= 7 and self.rng.random() > 0.05)
+            props["has_committee"] = kind not in _BRANCHES or (  # every branch is given its members
+                full is not None and full + prob >= 7 and self.rng.random() > 0.05
+            )
             props.update(self._term(kind))
         ref = self.node("PartyOrg", props)
         if superior is not None:
@@ -187,7 +197,7 @@ def years_after(start: dt.date, years: int) -> dt.date:
     return dt.date(start.year + years, start.month, min(start.day, 28)) - dt.timedelta(days=1)
 
 
-def weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(tuple(weights), tuple(weights.values()))[0]
 
 

@@ -137,7 +137,7 @@ def _owners_committee(b: Builder, compound: Ref, name: str, secretary: Ref | Non
     b.edge("REPRESENTS", ref, compound)
     one = secretary is not None and b.rng.random() < 0.6
     member = one or b.rng.random() < 0.5
-    chair = secretary if one else b.person(party_member=member)
+    chair = secretary if one and secretary is not None else b.person(party_member=member)
     b.edge("HOLDS_POST", chair, ref, post="业委会主任", since=start, until=end)
     if branch is not None and not one and member and b.side.random() < 0.5:
         b.edge("HOLDS_POST", chair, branch, post="委员", since=start, until=end)

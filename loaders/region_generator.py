@@ -72,7 +72,10 @@ def generate_region(scale: str, seed: int = 1) -> tuple[list[NodeRecord], list[E
 
 
 def _city(b: Builder, plan: _Plan, province: cn.Province, city: str) -> None:
-    rng, used, units, streets = b.rng, set(), set(), set()
+    rng = b.rng
+    used: set[str] = set()
+    units: set[str] = set()
+    streets: set[str] = set()
     code = f"{province.code:02d}{province.cities.index(city) + 1:02d}"
     counties = ("旗", "旗", "县", "县级市") if province.short == "内蒙古" else ("县", "县", "县级市")
     for di in range(plan.districts):

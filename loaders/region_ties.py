@@ -8,6 +8,7 @@ read.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from loaders import chinese_names as cn
 from loaders.region_builder import TODAY, Builder, Community, Ref, Street, Unit, weighted, years_after
@@ -39,7 +40,7 @@ def _agreement(b: Builder, cm: Community, s: Unit) -> Ref:
     props = {"name": f"{cm.name}与{s.name}共建协议", "signed": signed, "expires": expires, "status": status}
     ref = b.node("Agreement", props)
     b.edge("SIGNED_BY", ref, cm.org, role="社区方")
-    b.edge("SIGNED_BY", ref, s.org, role="驻区单位方")
+    b.edge("SIGNED_BY", ref, s.own_org, role="驻区单位方")
     for _ in range(rng.choices((1, 2, 3), (3, 5, 2))[0]):
         due = signed + dt.timedelta(days=rng.randint(60, (expires - signed).days))
         done = (
@@ -47,7 +48,7 @@ def _agreement(b: Builder, cm: Community, s: Unit) -> Ref:
         )
         commitment = b.node("Commitment", {"name": cn.pick(rng, cn.COMMITMENTS), "due": due, "status": done})
         b.edge("UNDER", commitment, ref)
-        b.edge("COMMITTED_BY", commitment, s.org if rng.random() < 0.8 else cm.org)
+        b.edge("COMMITTED_BY", commitment, s.own_org if rng.random() < 0.8 else cm.org)
     return ref
 
 
@@ -59,7 +60,11 @@ def needs(b: Builder, st: Street, cm: Community) -> None:
     for _ in range(rng.randint(2, 5) if cm.urban else rng.randint(1, 2)):
         cat = cn.pick(rng, tuple(cn.NEEDS))
         raiser, place = b.pick(raisers)
-        name = cn.unique(rng, lambda r, c=cat, p=place: p + cn.pick(r, cn.NEEDS[c]), cm.used)
+
+        def make(r: random.Random, c: str = cat, p: str = place) -> str:
+            return p + cn.pick(r, cn.NEEDS[c])
+
+        name = cn.unique(rng, make, cm.used)
         offers = [(res, cm.partners[s.ref[1]]) for res, s in st.resources.get(cat, ()) if s.ref[1] in cm.partners]
         met = bool(offers) and rng.random() < 0.85
         status = weighted(rng, {"已认领": 1, "已完成": 1}) if met else "待认领"

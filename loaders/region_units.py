@@ -96,7 +96,7 @@ def place_stationed(b: Builder, st: Street, comms: list[Community]) -> None:
         b.edge("LOCATED_IN", s.ref, b.pick(grids) if grids and b.rng.random() < 0.5 else cm.ref)
         if b.rng.random() < 0.85:
             reported = max(1, int(s.full * b.rng.uniform(0.3, 0.9)))
-            b.edge("REPORTS_TO", s.org, cm.ref, since=b.ago(60, 2500), members_reported=reported)
+            b.edge("REPORTS_TO", s.own_org, cm.ref, since=b.ago(60, 2500), members_reported=reported)
 
 
 def property_companies(b: Builder, st: Street) -> None:
@@ -128,8 +128,9 @@ def organise(b: Builder, st: Street, batch: list[Unit], superior: Ref, joint_pre
         elif u.full == 0 and instructor is not None and rng.random() < 0.55:
             b.edge("GUIDES", instructor, u.ref)
     orgs += joint_branches(b, st, small, joint_prefix, joint_superior)
-    for org in orgs if member_of is not None else ():
-        b.edge("MEMBER_OF", org, member_of)
+    if member_of is not None:
+        for org in orgs:
+            b.edge("MEMBER_OF", org, member_of)
 
 
 def joint_branches(b: Builder, st: Street, small: list[Unit], prefix: str, superior: Ref) -> list[Ref]:
