@@ -224,3 +224,23 @@ def test_a_streets_ledger_with_sync_changes_nothing_outside_that_street(clean_st
     assert {t for t in before[1] if outside & {t[1], t[2]}} - {t for t in after[1]} <= {
         t for t in before[1] if unit in t[1:3]
     }
+
+
+def test_a_row_gone_from_its_sheet_but_still_named_is_reported_and_a_sync_refuses_it(clean_store, fixture_ledger):
+    """The grid G04's row is deleted while the compound K04 still names it as its grid: a load keeps G04 (a named
+    record is never removed) and says so; a sync can neither remove nor keep it silently, so it is an error naming
+    the row, the column and the id — and nothing is written."""
+    from orggraph.model.errors import ValidationError
+
+    _delete_row(fixture_ledger, "网格", "G04")
+    before = graph_state(clean_store)
+    report = load_ledgers(clean_store, fixture_ledger.parent, dry_run=True)
+    (named,) = report.plan.removals.still_named
+    assert (named.sheet, named.label, named.id) == ("grids", "Grid", "G04")
+    assert {(e.type, e.src_id) for e in named.named_by} == {("PART_OF", "K04")}
+    with pytest.raises(ValidationError) as raised:
+        load_ledgers(clean_store, fixture_ledger.parent, sync=True)
+    (issue,) = raised.value.issues
+    assert (issue.file, issue.sheet, issue.column, issue.value) == ("台账.xlsx", "小区", "所属网格或社区编号", "G04")
+    assert issue.row is not None and "网格表中已无 G04" in issue.zh and "no longer in the" in issue.en
+    assert graph_state(clean_store) == before

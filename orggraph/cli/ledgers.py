@@ -178,7 +178,10 @@ def _show_load_report(report: ingest.LoadReport, dry_run: bool, fmt: str) -> Non
 def _show_removals(report: ingest.LoadReport, dry_run: bool) -> None:
     plan = report.plan
     rows = removal_rows(plan, dry_run)  # none without a plan
-    if plan is None or not any(r["台账中已无 not in ledger"] or r["范围外未动 outside scope"] for r in rows):
+    if plan is None or not any(
+        r["台账中已无 not in ledger"] or r["范围外未动 outside scope"] or r["仍被引用未删 still named, kept"]
+        for r in rows
+    ):
         return
     render(rows, "table", console, title="台账中已无 / in the graph, no longer in the ledger")
     removals = plan.removals
@@ -186,6 +189,13 @@ def _show_removals(report: ingest.LoadReport, dry_run: bool) -> None:
         console.print(
             f"台账中已无: {sum(removals.by_sheet.values())} 条,未删除;确认后用 --sync 删除"
             f" | {sum(removals.by_sheet.values())} no longer in the ledger, kept; --sync removes them",
+            highlight=False,
+        )
+    if removals.still_named:
+        console.print(
+            f"已从本表删去却仍被其他行引用: {len(removals.still_named)} 条,保留;同步前请恢复其行或改掉引用"
+            f" | {len(removals.still_named)} gone from their sheet but still named by other rows: kept; restore"
+            " their rows or change the references before a sync",
             highlight=False,
         )
 

@@ -25,6 +25,7 @@ from orggraph.graph.area_scope import ScopedStore, area_homes, outside_rows
 from orggraph.graph.statements_analysis import GRAPH_HAS_DATA
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load_plan import LoadPlan, plan_load
+from orggraph.ingest.load_removals import still_named_issues
 from orggraph.model.errors import Issue, OrgGraphError, ValidationError
 from orggraph.model.gc_pause import cyclic_gc_paused
 from orggraph.model.records import EdgeRecord, NodeRecord, Source
@@ -172,6 +173,8 @@ def load_ledgers(
     with cyclic_gc_paused():
         plan = report.plan = plan_ledgers(graph, result, empty, sync)
     timings["plan"] = time.perf_counter() - t0
+    if plan.sync and plan.removals.still_named:
+        raise ValidationError(still_named_issues(plan.removals.still_named))
     if dry_run or plan.size == 0:
         return report
     mode = report.mode = "journaled" if empty and plan.size > single_transaction_limit else "transaction"

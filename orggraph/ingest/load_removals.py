@@ -18,19 +18,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from loaders.layout import Layout, load_layout
+from loaders.layout import Layout, header_key, load_layout
 from orggraph.graph import statements
 from orggraph.graph.placement import Homes, graph_ties, load_placement
 from orggraph.graph.store import BoltStore
-from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.errors import Issue
+from orggraph.model.records import EdgeRecord, NodeRecord, Source
 
 SHOWN = 20  # removals listed by name per sheet (the counts are complete)
 
 Row = dict[str, Any]  # a row as read from or written to the graph (ids, props)
 EdgeKey = tuple[str, str, str]  # (type, src label, dst label)
 Cleared = tuple[str, Row, EdgeKey]  # (sheet, tie row, edge key) of a cleared cell in a row the ledger still has
+
+
+@dataclass(frozen=True)
+class StillNamed:
+    """A record of the ledger's scope that its own sheet no longer lists while other rows of the ledger still name
+    it: kept by a load (a named record is never removed), and a contradiction a sync must not settle silently."""
+
+    sheet: str  # the sheet that no longer lists it
+    label: str
+    id: str
+    name: str
+    named_by: tuple[EdgeRecord, ...]  # the ledger's ties naming it (their sources say file, sheet and row)
 
 
 @dataclass
@@ -42,6 +56,7 @@ class Removals:
     by_sheet: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     shown: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))  # first rows per sheet
     out_of_scope: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    still_named: list[StillNamed] = field(default_factory=list)  # gone from their sheet, still named elsewhere
     scope: tuple[str, ...] = ()  # the streets the ledger speaks for (empty: none found)
     whole_region: bool = False
 
@@ -122,7 +137,13 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
         reached = frozenset().union(*(homes.of(i) for i in ids))
         return bool(reached) and reached <= scope
 
+    referenced = ledger.referenced
     for sheet, label, node_id, name in node_candidates:
+        if node_id in referenced:  # named by the ledger's own rows: never removed; said when in its scope
+            if in_scope(node_id):
+                naming = tuple(e for e in ledger.edges if node_id in (e.src_id, e.dst_id))
+                out.still_named.append(StillNamed(sheet, label, node_id, name, naming))
+            continue
         if in_scope(node_id):
             out.nodes[label].append(node_id)
             out.add(sheet, {"id": node_id, "name": name})
@@ -141,16 +162,16 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
 
 
 def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, str, str, str]]:
-    """(sheet, label, id, name) of records of the sheets present that the ledger neither lists nor refers to; a
-    name the schema marks sensitive (a person's) is not shown."""
-    keep = ledger.ids | ledger.referenced
+    """(sheet, label, id, name) of records of the sheets present that the ledger does not list (those it still
+    refers to among them: ``find_removals``); a name the schema marks sensitive (a person's) is not shown."""
+    listed = ledger.ids
     out = []
     for sheet in layout.sheets:
         if sheet.id in ledger.sheets and sheet.label:
             spec = store.schema.node(sheet.label).property("name")
             shown = spec is not None and not spec.sensitive
             for r in store.read(statements.node_ids(store.schema, sheet.label), name="sync"):
-                if r["id"] not in keep:
+                if r["id"] not in listed:
                     out.append((sheet.id, sheet.label, r["id"], (r["name"] or "") if shown else ""))
     return out
 
@@ -173,3 +194,41 @@ def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> lis
                     if (rel.type, *tie_key(rel.key, r["src"], r["dst"], r["props"])) not in listed:
                         out.append((sheet.id, (rel.type, src, dst), r))
     return out
+
+
+def still_named_issues(items: list[StillNamed], layout: Layout | None = None) -> list[Issue]:
+    """A sync cannot remove what the ledger still names nor keep what its sheet dropped: one error per row naming
+    it (file, sheet, row, column, the id), saying which sheet no longer lists it."""
+    layout = layout or load_layout()
+    sheets = {s.id: s for s in layout.sheets}
+    issues = []
+    for item in items:
+        gone = sheets[item.sheet]
+        for edge in item.named_by:
+            where = edge.source or Source("")
+            issues.append(
+                Issue(
+                    where.file,
+                    where.row,
+                    _naming_column(layout, edge, item.id),
+                    item.id,
+                    f"{gone.zh}表中已无 {item.id} {item.name}".rstrip()
+                    + ",但本行仍引用它:同步既不能删除也不能保留它。请恢复该行,或改掉这里的引用",
+                    f"{item.id} is no longer in the {gone.en} sheet but this row still names it: a sync can neither"
+                    " remove nor keep it. Restore its row or change this reference",
+                    where.sheet,
+                )
+            )
+    return issues
+
+
+def _naming_column(layout: Layout, edge: EdgeRecord, named: str) -> str | None:
+    """The header of the column whose id made ``edge`` point at ``named`` (None when it cannot be told)."""
+    source = edge.source
+    if source is None:
+        return None
+    key = header_key(source.sheet or Path(source.file).stem)
+    sheet = next((s for s in layout.sheets if key in s.names()), None)
+    label = edge.dst_label if edge.dst_id == named else edge.src_label
+    columns = sheet.all_columns if sheet is not None else ()
+    return next((c.header for c in columns if c.edge == edge.type and label in c.targets), None)

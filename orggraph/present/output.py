@@ -124,12 +124,16 @@ def load_summary_rows(report: LoadReport) -> list[dict[str, Any]]:
 
 def removal_rows(plan: LoadPlan | None, dry_run: bool = False) -> list[dict[str, Any]]:
     """Per ledger sheet: how many records and ties the graph holds that the ledger no longer lists (within its
-    scope), whether this load removes them, and how many more were left alone as outside its scope."""
+    scope), whether this load removes them, how many more were left alone as outside its scope, and which ones
+    its own rows still name (kept by a load; a sync refuses them, ``load_removals.still_named_issues``)."""
     if plan is None:
         return []
     names = {s.id: f"{s.zh} {s.en}" for s in load_layout().sheets}
     removals = plan.removals
-    sheets = sorted(set(removals.by_sheet) | set(removals.out_of_scope), key=list(names).index)
+    named: dict[str, list[str]] = {}
+    for item in removals.still_named:
+        named.setdefault(item.sheet, []).append(f"{item.id} {item.name}".strip())
+    sheets = sorted(set(removals.by_sheet) | set(removals.out_of_scope) | set(named), key=list(names).index)
     action = (
         ("将删除 would be removed" if dry_run else "已删除 removed")
         if plan.sync
@@ -141,6 +145,7 @@ def removal_rows(plan: LoadPlan | None, dry_run: bool = False) -> list[dict[str,
             "台账中已无 not in ledger": removals.by_sheet.get(s, 0),
             "处理 action": action if removals.by_sheet.get(s, 0) else "",
             "范围外未动 outside scope": removals.out_of_scope.get(s, 0),
+            "仍被引用未删 still named, kept": "、".join(named.get(s, [])[:5]),
             "前几条 first": "、".join(f"{r['id']} {r['name']}".strip() for r in removals.shown.get(s, [])[:5]),
         }
         for s in sheets
