@@ -139,3 +139,18 @@ def test_cli_history_errors_are_one_line(env, args, tmp_path):
     invoke(["snapshot", "--as-of", "2026-10-31"], env)
     invoke(["snapshot", "--as-of", "2026-11-30"], env)
     assert_one_line_error(invoke([a.replace("x.xlsx", str(tmp_path / "x.xlsx")) for a in args], env))
+
+
+def test_a_backfilled_previous_month_compares_only_its_rules(demo_store, tmp_path):
+    """October backfilled in November (date-driven rules only): November's report still lists every rule; the rules
+    October lacks show no previous rate, no opened and no closed, their gaps all open."""
+    take_snapshot(demo_store, tmp_path, OCT, NOV)
+    take_snapshot(demo_store, tmp_path, NOV, NOV)
+    report = monthly_report(demo_store, tmp_path, AREA, "2026-11")
+    assert {c.rule for c in report.changes.rules if c.compared} == set(report.previous.info.rules)
+    wb = load_workbook(io.BytesIO(monthly_xlsx(report)))
+    rows = {r[0]: r for r in _rows(wb[COVER])}
+    assert set(rows) == {_zh(r) for r in report.period.info.rules}
+    assert rows[_zh("compound_org")][5:7] == [None, None] and rows[_zh("compound_org")][8:10] == [None, None]
+    assert rows[_zh("org_renewal")][8:10] == [0, 0]
+    assert _zh("compound_org") in wb.sheetnames

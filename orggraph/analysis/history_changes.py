@@ -54,6 +54,7 @@ class RuleChange:
     opened: tuple[GapChange, ...]
     closed: tuple[GapChange, ...]
     still_open: tuple[GapChange, ...]
+    compared: bool = True  # False: the earlier snapshot does not hold the rule (opened and closed unknown)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def changes_between(data_dir: Path, older_when: str, newer_when: str, area: str 
         )
     older, newer = read_snapshot(data_dir, older_info, area), read_snapshot(data_dir, newer_info, area)
     history = [i for i in infos if (i.as_of, i.taken) <= (newer_info.as_of, newer_info.taken)]
-    return compare(older, newer, open_since(data_dir, history, area))
+    earlier = [i for i in history if (i.as_of, i.taken) <= (older_info.as_of, older_info.taken)]
+    return compare(older, newer, open_since(data_dir, history, area), open_since(data_dir, earlier, area))
 
 
 def open_since(data_dir: Path, history: list[SnapshotInfo], area: str | None) -> dict[GapKey, dt.date]:
@@ -114,16 +116,30 @@ def open_since(data_dir: Path, history: list[SnapshotInfo], area: str | None) ->
     return since
 
 
-def compare(older: Snapshot, newer: Snapshot, since: dict[GapKey, dt.date]) -> Changes:
-    """Per rule held by both snapshots, and per area one level below the area read."""
-    shared = [r for r in newer.info.rules if r in set(older.info.rules)]
+def compare(
+    older: Snapshot,
+    newer: Snapshot,
+    since: dict[GapKey, dt.date],
+    since_before: dict[GapKey, dt.date] | None = None,
+) -> Changes:
+    """Per rule of the later snapshot, and per area one level below the area read. A rule the earlier snapshot
+    does not hold (a backfill keeps the date-driven ones) is not compared: its gaps are listed as open, no
+    opened or closed. ``since`` dates the later snapshot's gaps, ``since_before`` the earlier one's (closed gaps)."""
+    held_before, since_before = set(older.info.rules), since_before or {}
     rules, areas = [], []
     old_gaps = {(g.rule, g.id): g for g in older.gaps}
     new_gaps = {(g.rule, g.id): g for g in newer.gaps}
-    for rule in shared:
-        before, after = older.gap_keys(rule), newer.gap_keys(rule)
+    for rule in newer.info.rules:
+        after = newer.gap_keys(rule)
+        if rule not in held_before:
+            listed = tuple(GapChange(new_gaps[k], "open", since.get(k, newer.info.as_of)) for k in sorted(after))
+            rules.append(RuleChange(rule, None, newer.total(rule), (), (), listed, compared=False))
+            continue
+        before = older.gap_keys(rule)
         opened = tuple(GapChange(new_gaps[k], "opened", newer.info.as_of) for k in sorted(after - before))
-        closed = tuple(GapChange(old_gaps[k], "closed", since.get(k, older.info.as_of)) for k in sorted(before - after))
+        closed = tuple(
+            GapChange(old_gaps[k], "closed", since_before.get(k, older.info.as_of)) for k in sorted(before - after)
+        )
         still = tuple(GapChange(new_gaps[k], "open", since.get(k, older.info.as_of)) for k in sorted(after & before))
         rules.append(RuleChange(rule, older.total(rule), newer.total(rule), opened, closed, still))
         areas += _area_changes(rule, older, newer, opened, closed, still)

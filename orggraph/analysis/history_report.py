@@ -55,7 +55,8 @@ def monthly_report(store: BoltStore | ScopedStore, data_dir: Path, area: str | N
     snap = read_snapshot(data_dir, current, area)
     previous = read_snapshot(data_dir, before[-1], area) if before else None
     since = open_since(data_dir, upto, area)
-    changes = compare(previous or snap, snap, since)
+    earlier = [i for i in upto if before and (i.as_of, i.taken) <= (before[-1].as_of, before[-1].taken)]
+    changes = compare(previous or snap, snap, since, open_since(data_dir, earlier, area))
     name = _area_name(snap, area)
     return MonthlyReport(
         area, name, snap, previous, changes, since, trend(data_dir, upto, area), expiring(store, snap, area)

@@ -140,6 +140,8 @@ def changes(
     render(listed[:limit], "table", console, title="缺口变化 gaps")
     if len(listed) > limit:
         console.print(f"另有 {len(listed) - limit} 条未列出,用 --limit 或 --format csv / {len(listed) - limit} more")
+    if not all(c.compared for c in result.rules):
+        console.print(history_rows.NOT_COMPARED_NOTE, highlight=False)
     console.print(history_rows.LEDGER_NOTE, highlight=False)
 
 

@@ -11,6 +11,10 @@ from orggraph.model.coverage_rules import load_rules
 
 STATUS = {"opened": "新增 opened", "closed": "已整改 closed", "open": "未整改 open"}
 DAYS_PER_MONTH = 30
+NOT_COMPARED_NOTE = (
+    "起始期快照没有的规则(补录快照只含随日期变化的规则)只列出本期缺口,不计新增与已整改 / rules the first snapshot "
+    "does not hold (a backfill keeps the date-driven ones) list the later gaps only, with no opened or closed"
+)
 LEDGER_NOTE = (
     "台账变化:导入记录只保存每批写入的数量,不保存逐条增删改,两次导入之间的台账变化无法从导入历史得出 / "
     "ledger changes: the load history keeps counts per load, not which records changed; it cannot tell them"
@@ -64,8 +68,8 @@ def rule_change_rows(changes: Changes, months: int = 3) -> list[dict[str, Any]]:
         long_open = sum(1 for g in c.still_open if g.days_open(until) > months * DAYS_PER_MONTH)
         rows.append({
             "规则 rule": c.rule, "名称 name": _rule_zh(c.rule), "上期 before": _figure(c.before),
-            "本期 after": _figure(c.after), "变化 Δ pp": delta, "新增 opened": len(c.opened),
-            "已整改 closed": len(c.closed), "未整改 still open": len(c.still_open),
+            "本期 after": _figure(c.after), "变化 Δ pp": delta, "新增 opened": len(c.opened) if c.compared else "",
+            "已整改 closed": len(c.closed) if c.compared else "", "未整改 still open": len(c.still_open),
             f"超过{months}个月 over {months} months": long_open,
         })  # fmt: skip
     return rows

@@ -84,17 +84,18 @@ def cover_table(report: MonthlyReport, stamp: str) -> Table:
         after = change.after
         now, then = _rate(after), _rate(change.before) if report.previous else None
         long_open = sum(1 for g in change.still_open if report.age_days(g.gap.rule, g.gap.id) > LONG_OPEN_DAYS)
+        compared = report.previous is not None and change.compared
         rows.append([
             _rule_zh(change.rule), _kind(change.rule), after.covered if after else 0, after.total if after else 0, now,
             then, None if now is None or then is None else now - then, len(change.opened) + len(change.still_open),
-            len(change.opened) if report.previous else None, len(change.closed) if report.previous else None, long_open,
+            len(change.opened) if compared else None, len(change.closed) if compared else None, long_open,
         ])  # fmt: skip
     last = report.previous.info if report.previous else None
     previous = f"上期 {last.label}(截至 {last.as_of.isoformat()})" if last else "无上期快照,不计变化"
     return Table(
         COVER,
         f"党建覆盖情况报告 · {stamp}",
-        f"{previous};覆盖率 = 已覆盖 / 总数;各规则缺口见同名工作表",
+        f"{previous};覆盖率 = 已覆盖 / 总数;上期快照没有的规则(补录只含随日期变化的规则)不计变化;缺口见同名工作表",
         COVER_HEADER,
         rows,
         rates=frozenset({"覆盖率", "上期覆盖率"}),
