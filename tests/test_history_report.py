@@ -37,7 +37,7 @@ def two_months(demo_store, tmp_path):
     closed = next(g for g in gaps if g.rule == "compound_org")
     demo_store.write("MATCH (c:Compound {id: $id}) DETACH DELETE c", {"id": closed.id})
     still = next(g for g in gaps if g.rule == "compound_org" and g.id != closed.id)
-    demo_store.write("MATCH (c:Compound {id: $id}) SET c.name = $name", {"id": still.id, "name": "=HYPERLINK(\"x\")"})
+    demo_store.write("MATCH (c:Compound {id: $id}) SET c.name = $name", {"id": still.id, "name": '=HYPERLINK("x")'})
     take_snapshot(demo_store, tmp_path, NOV, NOV)
     return tmp_path, closed, still
 
