@@ -17,8 +17,8 @@ def test_overview_shows_counts_in_chinese_then_english(app_env):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["党组织"] == "15" and metrics["小区"] == "4"
     table = at.dataframe[0].value
-    assert table.loc[table["label"] == "PartyOrg", "数量"].item() == 15
-    assert any("embedded" in c.value for c in at.sidebar.caption)  # below the line saying who is using the app
+    assert table.loc[table["类型"] == "党组织", "数量"].item() == 15
+    assert any("内置图数据库 · ArcadeDB" in c.value for c in at.sidebar.caption)  # below who is using the app
     at.sidebar.radio[0].set_value("en").run()
     assert at.title[0].value == "Grassroots party organizations · Overview"
     assert {m.label for m in at.metric} >= {"Party orgs", "Compounds"}

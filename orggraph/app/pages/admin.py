@@ -10,11 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.access import audit
-from orggraph.access.accounts import ROLE_NAMES, User
+from orggraph.access.accounts import LOCAL_NAME, ROLE_NAMES, User
 from orggraph.app.pages import session
-from orggraph.app.pages.common import area_label, choice_key, remember, show_error, t
+from orggraph.app.pages.common import area_label, choice_key, lang, remember, show_error, t
 from orggraph.model.config import load_settings
 from orggraph.model.errors import OrgGraphError
+from orggraph.present.app_words import parameter_words
 from orggraph.present.output import local_time
 
 ACTION_NAMES = {
@@ -50,8 +51,24 @@ def _value(value: object) -> str:
 
 
 def _details(event: dict[str, Any]) -> str:
-    shown = (kv for kv in event.items() if kv[0] not in ("at", "user", "action"))
-    return ";".join(f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}" for k, v in shown)
+    """What was done, in words: a query's parameters by their descriptions, not their identifiers."""
+    shown = []
+    for k, v in event.items():
+        if k in ("at", "user", "action"):
+            continue
+        if k == "parameters" and isinstance(v, list):
+            v = parameter_words(str(event.get("query")), v, lang())
+        shown.append(f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}")
+    return ";".join(shown)
+
+
+def _user(name: object) -> str:
+    """A user as the log names them; the local mode ("本机模式:<OS account>") in the viewer's language."""
+    text = str(name)
+    local, sep, account = text.partition(":")
+    if local == LOCAL_NAME:
+        return t("本机模式", "local mode") + (f":{account}" if sep else "")
+    return text
 
 
 def audit_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -59,13 +76,9 @@ def audit_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             t("时间", "Time"): local_time(e.get("at")),
-            t("用户", "User"): e.get("user"),
+            t("用户", "User"): _user(e.get("user")),
             t("操作", "Action"): _action_name(str(e.get("action"))),
-            t("详情", "Detail"): ";".join(
-                f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}"
-                for k, v in e.items()
-                if k not in ("at", "user", "action")
-            ),
+            t("详情", "Detail"): _details(e),
         }
         for e in events
     ]
@@ -97,7 +110,10 @@ def _filters(events: list[dict[str, Any]]) -> audit.AuditFilter:
     user = remember(
         "admin_user",
         c1.selectbox(
-            t("用户", "User"), user_options, key=choice_key("admin_user", None), format_func=lambda u: u or every
+            t("用户", "User"),
+            user_options,
+            key=choice_key("admin_user", None),
+            format_func=lambda u: _user(u) if u else every,
         ),
     )
     action_options: list[str | None] = [None, *audit.ACTIONS]
@@ -131,7 +147,12 @@ def render() -> None:
     if users:
         st.dataframe(pd.DataFrame(user_rows(users)), hide_index=True, width="stretch")
     else:
-        st.info(t("尚无账号(本机模式)。用 orggraph user add 添加", "No accounts yet (local mode): orggraph user add"))
+        st.info(
+            t(
+                "尚无账号(本机模式)。添加账号:在命令行运行 `orggraph user add`",
+                "No accounts yet (local mode): run `orggraph user add` to add one",
+            )
+        )
     st.subheader(t("审计日志", "Audit log"))
     keep = _filters(every)
     shown = [e for e in every if keep.keeps(e)]

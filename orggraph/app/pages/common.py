@@ -24,6 +24,7 @@ from orggraph.graph.store import BoltStore
 from orggraph.model.config import load_settings
 from orggraph.model.errors import LoadInProgress, OrgGraphError
 from orggraph.model.privacy import mask_name
+from orggraph.present.app_words import server_label
 from orggraph.present.gap_output import rows_csv
 from orggraph.present.output import local_time
 
@@ -219,7 +220,7 @@ def sidebar() -> None:
         t("显示人员姓名", "Show person names"), key="show_names", value=False, disabled=not session.may("names")
     )
     info = server_info()
-    st.sidebar.caption(f"{t('后端', 'Backend')}: {info['backend']} · {info['agent']}")
+    st.sidebar.caption(f"{t('后端', 'Backend')}: {server_label(info['backend'], info['agent'], lang())}")
     try:
         loaded = graph_version()["loaded"]
     except LoadInProgress as exc:

@@ -18,8 +18,9 @@ import streamlit as st
 from orggraph.access.audit import query_detail
 from orggraph.analysis.query_catalogue import TODAY, Parameter, Query, load_catalogue
 from orggraph.app.pages import common, session
-from orggraph.app.pages.common import lang, query, show_error, t, today
+from orggraph.app.pages.common import choice_key, lang, query, remember, show_error, t, today
 from orggraph.model.errors import OrgGraphError
+from orggraph.present.app_words import column_words, parameter_help, parameter_label, value_words
 from orggraph.present.column_names import column_title
 
 MAX_SHOWN = 10_000  # rows drawn in the table; the CSV holds them all
@@ -46,7 +47,7 @@ def _widget(q: Query, p: Parameter) -> Any:
     key = f"cypher_p_{q.name}_{p.name}"
     st.session_state.setdefault(key, _default(p))
     label = param_label(p, lang())
-    help_text = f"{p.name}({p.type})"
+    help_text = parameter_help(p, lang())
     if p.type == "integer":
         return st.number_input(label, step=1, key=key, help=help_text)
     if p.type == "float":
@@ -61,11 +62,8 @@ def _widget(q: Query, p: Parameter) -> Any:
 
 
 def param_label(p: Parameter, language: str) -> str:
-    """A parameter as a clerk reads it: its description in the viewer's language ("截至日期 / as-of date" in the
-    query's header), marked * when required; its identifier and type are in the help."""
-    zh, _, en = (p.description or "").partition("/")  # "截至日期 / as-of date", "编号(区、街道……)/ area id"
-    words = (zh if language == "zh" else en or zh).strip() or p.name
-    return f"{words}{' *' if p.required else ''}"
+    """A parameter as a clerk reads it (``app_words.parameter_label``); its identifier and type are in the help."""
+    return parameter_label(p, language)
 
 
 def given_values(q: Query, values: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +91,7 @@ def _cell(value: Any) -> Any:
 def result_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows as a table: nested values as JSON text, and a column holding values of several types as text (so
     every column has one type). The person names the query declares come masked from ``common.query``."""
-    shown = [{k: _cell(v) for k, v in r.items()} for r in rows]
+    shown = [{k: _cell(value_words(v, lang())) for k, v in r.items()} for r in rows]
     frame = pd.DataFrame(shown, columns=list(rows[0]) if rows else None)
     frame.columns = [column_title(c, lang()) for c in frame.columns]
     for col in frame.columns:
@@ -104,9 +102,7 @@ def result_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _describe(q: Query) -> None:
-    first, second = (q.zh, q.en) if lang() == "zh" else (q.en, q.zh)
-    st.markdown(f"**{first}**")
-    st.caption(second)
+    st.markdown(f"**{column_words(q.zh if lang() == 'zh' else q.en, lang())}**")
     with st.expander(t("查看 Cypher 语句(只读执行)", "Show the Cypher (run read-only)")):
         st.code(q.text, language="cypher")
 
@@ -171,14 +167,16 @@ def render() -> None:
         show_error(exc)
         return
     names = list(catalogue)
-    st.session_state.setdefault("cypher_query", "agreements_expiring" if "agreements_expiring" in names else names[0])
-    name = st.selectbox(
-        t("查询", "Query"),
-        names,
-        key="cypher_query",
-        format_func=lambda n: f"{n} · {catalogue[n].zh if lang() == 'zh' else catalogue[n].en}",
+    first = "agreements_expiring" if "agreements_expiring" in names else names[0]
+    language = lang()  # this run's: the selectbox keeps the texts it was drawn with
+    shown = {
+        n: f"{n} · {column_words(catalogue[n].zh if language == 'zh' else catalogue[n].en, language)}" for n in names
+    }
+    name = remember(
+        "cypher_query",
+        st.selectbox(t("查询", "Query"), names, key=choice_key("cypher_query", first), format_func=shown.__getitem__),
     )
-    q = catalogue[name]
+    q = catalogue[name if name in catalogue else first]
     _describe(q)
     _form(q)
     _results(q)

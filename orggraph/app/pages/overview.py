@@ -103,7 +103,7 @@ def _headline(counts: dict[str, int]) -> None:
         col.metric(t(zh, en), f"{counts.get(label, 0):,}")
     schema = load_schema()
     rows = [
-        {t("类型", "Label"): t(spec.zh, spec.en), "label": label, t("数量", "Count"): counts.get(label, 0)}
+        {t("类型", "Label"): t(spec.zh, spec.en), t("数量", "Count"): counts.get(label, 0)}
         for label, spec in schema.nodes.items()
         if spec.group != "bookkeeping"
     ]

@@ -74,7 +74,7 @@ def _remember(name: str, value: Any) -> Any:
 def _controls() -> tuple[tuple[str, ...], int, int]:
     schema = load_schema()
     cols = st.columns([3, 2, 1])
-    names = {r: f"{t(spec.zh, spec.en)}({r})" for r, spec in schema.relationships.items()}
+    names = {r: t(spec.zh, spec.en) for r, spec in schema.relationships.items()}  # each name is one type's
     via = cols[0].multiselect(
         t("关系类型(不选即全部)", "Relationship types (none = all)"),
         list(names),
@@ -240,6 +240,11 @@ def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...])
             t(f"“{target.name}”{hops} 跳之内没有可联结的对象。", f"Nothing reaches '{target.name}' within {hops} hops.")
         )
         return
+    _show_reached(found, int(hops))
+
+
+def _show_reached(found: list[Reached], hops: int) -> None:
+    """How many reach the target (units, stationed ones) and the nearest of them as a table."""
     units = [r for r in found if r.entity.label == "Unit"]
     stationed = sum(1 for r in units if r.stationed)
     st.caption(
