@@ -27,7 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     data_dir = tmp_path_factory.mktemp("graph") / "data"
-    settings = load_settings({"data_dir": data_dir, "heap": "1g"}, environ={})
+    # the session's store speaks neo4j:// (routing, as to a cluster: the server routes to itself) unless
+    # ORGGRAPH_EMBEDDED_SCHEME says bolt; tests that build their own settings use the product's default, bolt://
+    scheme = os.environ.get("ORGGRAPH_EMBEDDED_SCHEME", "neo4j")
+    settings = load_settings({"data_dir": data_dir, "heap": "1g", "embedded_scheme": scheme}, environ={})
     server = EmbeddedServer(settings)
     server.start(owner_pid=os.getpid())
     yield settings
@@ -62,6 +65,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return {
         "ORGGRAPH_DATA_DIR": str(settings.data_dir),
         "ORGGRAPH_BACKEND": "embedded",
+        "ORGGRAPH_EMBEDDED_SCHEME": settings.embedded_scheme,
         "ORGGRAPH_HEAP": "1g",
         "ORGGRAPH_TODAY": TODAY.isoformat(),
     }

@@ -39,7 +39,7 @@ def _connect_embedded(
 ) -> BoltStore:
     try:
         store = BoltStore.connect(
-            state.uri,
+            embedded_uri(settings, state),
             ("root", server.password()),
             settings.embedded_database(),
             load_schema(),
@@ -56,7 +56,14 @@ def _connect_embedded(
     except Exception:
         store.close()
         raise
+    store.share_bookmarks(store.reader)
     return store
+
+
+def embedded_uri(settings: Settings, state: ServerState) -> str:
+    """The embedded server's address in the scheme the settings ask for: ``neo4j://`` (routing: the server
+    answers the routing table with itself, as a one-member cluster) or ``bolt://`` (direct)."""
+    return f"{settings.embedded_scheme}://127.0.0.1:{state.bolt_port}"
 
 
 def _connect_reader(settings: Settings, server: EmbeddedServer, state: ServerState) -> BoltStore:
@@ -66,7 +73,7 @@ def _connect_reader(settings: Settings, server: EmbeddedServer, state: ServerSta
     def connect() -> BoltStore:
         auth = (READER, server.reader_password())
         return BoltStore.connect(
-            state.uri,
+            embedded_uri(settings, state),
             auth,
             settings.embedded_database(),
             load_schema(),
@@ -102,6 +109,7 @@ def _open_neo4j(settings: Settings, start: bool, owner_pid: int) -> BoltStore:
         except Exception:
             store.close()
             raise
+        store.share_bookmarks(store.reader)
     return store
 
 
@@ -124,6 +132,7 @@ def open_store(settings: Settings, start: bool = True, owner_pid: int | None = N
     owner = owner_pid or 0
     store = opener(settings, start, owner)
     store.gate = load_runs.ReadGate(store, settings.load_stale_after_s)  # no read answers on a half-written load
+    store.transaction_rows = settings.transaction_rows
     try:
         load_runs.recover(store)  # a cut-off load is rolled back before anyone reads
     except Exception:

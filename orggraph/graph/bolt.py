@@ -5,9 +5,10 @@ asked for nor printed), driver values as plain Python, and driver errors as orgg
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -21,7 +22,52 @@ SERVER_FILTER = {"neo4j": {"notifications_min_severity": "OFF"}}
 _notifications = logging.getLogger("neo4j.notifications")
 _notifications.addHandler(logging.NullHandler())
 _notifications.propagate = False
+T = TypeVar("T")
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def seed_addresses(uri: str) -> tuple[str, list[neo4j.Address]]:
+    """``neo4j://a:7687,b:7687,c:7687`` (a cluster's members) as the URI of the first and the others' addresses,
+    which the driver asks for the routing table when the first does not answer. A single address: no others.
+
+    >>> seed_addresses("neo4j://a:7687,b:7688")
+    ('neo4j://a:7687', [IPv4Address(('b', 7688))])
+    >>> seed_addresses("bolt://127.0.0.1:7687")
+    ('bolt://127.0.0.1:7687', [])
+    """
+    scheme, sep, rest = uri.partition("://")
+    hosts = rest.split(",")
+    if not sep or len(hosts) == 1:
+        return uri, []
+    others = [neo4j.Address.parse(h.strip(), default_port=7687) for h in hosts[1:] if h.strip()]
+    return f"{scheme}://{hosts[0].strip()}", others
+
+
+RETRYABLE = (neo4j_errors.TransientError, neo4j_errors.SessionExpired, neo4j_errors.ServiceUnavailable)
+
+
+def retried(work: Callable[[], T], retry_s: float, pause_s: float = 0.5) -> T:
+    """``work`` (one whole explicit transaction) again while the cluster answers that it may succeed later (a
+    leader election, a member restarting), for at most ``retry_s``; then the last error, which ``translate`` turns
+    into words. The managed transactions get the same from the driver (``max_transaction_retry_time``).
+
+    >>> calls = []
+    >>> def flaky():
+    ...     calls.append(1)
+    ...     if len(calls) < 3:
+    ...         raise neo4j_errors.TransientError("leader switched")
+    ...     return "done"
+    >>> retried(flaky, retry_s=5, pause_s=0), len(calls)
+    ('done', 3)
+    """
+    deadline = time.monotonic() + retry_s
+    while True:
+        try:
+            return work()
+        except RETRYABLE:
+            if time.monotonic() + pause_s > deadline:
+                raise
+            time.sleep(pause_s)
 
 
 def plain(value: Any) -> Any:

@@ -17,7 +17,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from orggraph.graph import statements
-from orggraph.graph.bolt import DRIVER_CONFIG, SERVER_FILTER, batches, plain, translate
+from orggraph.graph.bolt import DRIVER_CONFIG, SERVER_FILTER, batches, plain, retried, seed_addresses, translate
 from orggraph.graph.cypher_text import ensure_read_only
 from orggraph.model.errors import (
     LoadInProgress,
@@ -57,6 +57,10 @@ class BoltStore:
         self.gate: ReadGate | None = None
         self.home_database = False  # whether ``database`` is the server's home database (none was configured)
         self.uri = ""  # where the server answers: with ``database``, which graph this is
+        # every session and query of this store (and of its reader, ``share_bookmarks``) waits for the writes it
+        # has seen: a read right after a load answers on the load, whichever cluster member serves it
+        self.bookmarks = GraphDatabase.bookmark_manager()
+        self.transaction_rows = 200_000  # the most rows one load writes in one transaction (Settings.transaction_rows)
 
     @classmethod
     def connect(
@@ -72,9 +76,12 @@ class BoltStore:
         """``database`` None: the server's home database, resolved here (``database`` then names it and
         ``home_database`` is True). Server notifications (hints, deprecations, "null value eliminated") are not
         asked for where the protocol can say so (Neo4j, Bolt 5.2+) and never logged: they are not the user's."""
+        first, seeds = seed_addresses(uri)
         try:
             config = {**DRIVER_CONFIG, **SERVER_FILTER.get(backend, {})}
-            driver = GraphDatabase.driver(uri, auth=auth, **config, connection_timeout=timeout_s)
+            if seeds:  # neo4j://a:7687,b:7687: the driver asks the first, then the others, for the routing table
+                config["resolver"] = lambda address: [address, *seeds]
+            driver = GraphDatabase.driver(first, auth=auth, **config, connection_timeout=timeout_s)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreUnavailable(f"图数据库地址无效:{uri}", f"invalid graph server address: {uri} ({exc})") from exc
         store = cls(driver, database or "", schema, backend, on_close)
@@ -114,10 +121,21 @@ class BoltStore:
         except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
             raise translate(exc, self.backend) from exc
 
+    def share_bookmarks(self, other: BoltStore) -> None:
+        """``other`` (the same graph as another user) reads after this store's writes and this after its own."""
+        other.bookmarks = self.bookmarks
+
+    def session(self, access: str) -> neo4j.Session:
+        """A session of this store: its database, its bookmarks, and the access mode said out loud (a cluster
+        sends a WRITE session to the leader; a write in a READ session is refused, never forwarded)."""
+        return self.driver.session(database=self.database, default_access_mode=access, bookmark_manager=self.bookmarks)
+
     # --- reading -----------------------------------------------------------------------------
     def _execute(self, statement: str, params: dict[str, Any], routing: RoutingControl) -> list[dict]:
         with self._translated():
-            records, _, keys = self.driver.execute_query(statement, params, database_=self.database, routing_=routing)
+            records, _, keys = self.driver.execute_query(
+                statement, params, database_=self.database, routing_=routing, bookmark_manager_=self.bookmarks
+            )
         return [{k: plain(v) for k, v in zip(keys, r.values(), strict=True)} for r in records]
 
     def read(
@@ -233,7 +251,7 @@ class BoltStore:
             tx.run(statement, rows=batch).consume()
 
         written = 0
-        with self._translated(), self.driver.session(database=self.database) as session:
+        with self._translated(), self.session(neo4j.WRITE_ACCESS) as session:
             for batch in batches(rows, batch_size):
                 session.execute_write(work, batch)
                 written += len(batch)
@@ -284,7 +302,7 @@ class BoltStore:
         token = self.gate.before() if self.gate else 0
         for statement, _ in work:
             statements.vet(statement)
-        with self._translated(), self.driver.session(database=self.database) as session:
+        with self._translated(), self.session(neo4j.WRITE_ACCESS) as session:  # a scratch write: on the leader
             tx = session.begin_transaction()
             try:
                 for statement, rows in work:
@@ -320,22 +338,23 @@ class BoltStore:
         A killed client or server leaves nothing behind (the server drops an uncommitted transaction).
         Memory on the server grows with the transaction: ~1 GB per 200k nodes on ArcadeDB (measured).
         """
-        written = 0
         for statement, _ in work:
             statements.vet(statement)
-        with (
-            self._translated(),
-            self.driver.session(database=self.database) as session,
-            session.begin_transaction() as tx,
-        ):
-            for statement, rows in work:
-                for batch in batches(rows, batch_size):
-                    tx.run(statement, rows=batch).consume()
-                    written += len(batch)
-                    if progress:
-                        progress(len(batch))
-            tx.commit()
-        return written
+
+        def attempt() -> int:
+            written = 0
+            with self.session(neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
+                for statement, rows in work:
+                    for batch in batches(rows, batch_size):
+                        tx.run(statement, rows=batch).consume()
+                        written += len(batch)
+                        if progress:
+                            progress(len(batch))
+                tx.commit()
+            return written
+
+        with self._translated():  # a leader change mid-load: the whole transaction again (nothing of it stayed)
+            return retried(attempt, DRIVER_CONFIG["max_transaction_retry_time"])
 
     def write_batched(
         self,

@@ -177,7 +177,10 @@ def load_ledgers(
         raise ValidationError(still_named_issues(plan.removals.still_named))
     if dry_run or plan.size == 0:
         return report
-    mode = report.mode = "journaled" if empty and plan.size > single_transaction_limit else "transaction"
+    cap = graph.transaction_rows
+    mode = report.mode = "journaled" if empty and plan.size > min(single_transaction_limit, cap) else "transaction"
+    if mode == "transaction" and plan.size > cap:
+        raise TransactionTooLarge(plan.size, cap)
     if isinstance(store, ScopedStore):
         _check_area_write(store, plan, mode)
     t0 = time.perf_counter()
@@ -185,6 +188,20 @@ def load_ledgers(
         report.written = _write(store, report, plan, mode, progress, batch_size)
     timings["write"] = time.perf_counter() - t0
     return report
+
+
+class TransactionTooLarge(OrgGraphError):
+    """An update of a graph that holds data, bigger than one transaction may be (``Settings.transaction_rows``):
+    it cannot be journaled (a journal rolls back by emptying the graph), so it is refused before anything is
+    written."""
+
+    def __init__(self, rows: int, cap: int) -> None:
+        super().__init__(
+            f"本次导入要写入 {rows} 行,超过单个事务上限 {cap} 行(transaction_rows),未写入任何数据:请按街道分批导入,"
+            "或由管理员调高上限",
+            f"this load writes {rows} rows, over the {cap}-row transaction cap (transaction_rows); nothing was"
+            " written: load it street by street, or have an administrator raise the cap",
+        )
 
 
 def _check_area_write(store: ScopedStore, plan: LoadPlan, mode: str) -> None:

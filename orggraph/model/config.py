@@ -26,6 +26,8 @@ ENVIRONMENT = {
     "ORGGRAPH_BOLT_PORT": "bolt_port",
     "ORGGRAPH_HTTP_PORT": "http_port",
     "ORGGRAPH_HEAP": "heap",
+    "ORGGRAPH_EMBEDDED_SCHEME": "embedded_scheme",
+    "ORGGRAPH_TRANSACTION_ROWS": "transaction_rows",
     "NEO4J_URI": "neo4j_uri",
     "NEO4J_USER": "neo4j_user",
     "NEO4J_PASSWORD": "neo4j_password",
@@ -57,6 +59,12 @@ class Settings(BaseModel):
     bolt_port: int = 0  # 0: the embedded server picks a free port
     http_port: int = 0
     heap: str = "2g"
+    # how orggraph addresses the embedded server: bolt:// (direct) or neo4j:// (routing, as with a cluster; the
+    # server routes to itself). CI runs the whole suite over neo4j:// once (.ci/run)
+    embedded_scheme: Literal["bolt", "neo4j"] = "bolt"
+    # the most rows one load writes in one transaction: a replicated engine caps what one transaction may log
+    # (ArcadeDB Raft: ~64 MB, ~250 bytes per row). A bigger first load is journaled; a bigger update is refused
+    transaction_rows: int = Field(default=200_000, gt=0)
     start_timeout_s: float = 90.0
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
