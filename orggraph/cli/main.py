@@ -242,10 +242,12 @@ def docs(check: Annotated[bool, typer.Option(help="只检查是否过期 / only 
 
 
 # Imported after the commands above rather than at the top: typer lists commands in the order they are
-# registered, and ``orggraph --help`` has always listed these after ``docs``.
+# registered, and ``orggraph --help`` has always listed these after ``docs`` (in this order: not sorted).
+# isort: off
 from orggraph.cli import db as cli_db  # noqa: E402, F401  (registers db start|stop|status)
 from orggraph.cli import ledgers as cli_ledgers  # noqa: E402, F401  (registers validate, load, template, export)
 from orggraph.cli import history as cli_history  # noqa: E402, F401  (registers snapshot, snapshots, changes, report)
+# isort: on
 
 
 def main() -> None:
