@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypedDict
 
 from orggraph.analysis.coverage_actions import Suggester
 from orggraph.analysis.geography import AREA_LEVELS, Geography, Place
@@ -36,6 +37,25 @@ from orggraph.model.gc_pause import cyclic_gc_paused
 
 PARALLEL_QUERIES = 3  # measured on 2 cores: 2–4 workers within noise once the server's JIT is warm
 CHUNK_MEMBERS = 10_000  # members per statement over a large population (province: 10k orgs in ~160 ms)
+
+
+class RuleRow(TypedDict):
+    """One member of a rule's population as its query answers it (``reason`` is None when covered)."""
+
+    id: str
+    name: str
+    place: str | None
+    covered: bool
+    reason: str | None
+    detail: object
+
+
+class ReadRows(Protocol):
+    """How rule statements are read: ``BoltStore.read``, or a what-if's read inside its scratch transaction."""
+
+    def __call__(
+        self, statement: str, params: dict[str, Any] | None = None, name: str = ""
+    ) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -137,13 +157,14 @@ def members_statement(rule: CoverageRule) -> str:
 
 
 def fetch_rule_rows(
-    read: Callable[..., list[dict]], rule: CoverageRule, as_of: dt.date, extra: dict | None = None, statement: str = ""
-) -> list[dict]:
+    read: ReadRows, rule: CoverageRule, as_of: dt.date, extra: dict[str, Any] | None = None, statement: str = ""
+) -> list[RuleRow]:
     """One run of a rule's statement (the whole population by default; ``statement`` and ``extra`` parameters
     for an area start or a chunk of members)."""
     query = find_query(rule.query)
     params = bind(query, {"as_of": as_of}) | (extra or {})
-    return read(statement or rule_statement(rule), params, name=query.name)[0]["rows"]
+    rows: list[RuleRow] = read(statement or rule_statement(rule), params, name=query.name)[0]["rows"]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -152,9 +173,9 @@ class RuleRun:
 
     rule: CoverageRule
     statement: str = ""
-    extra: dict | None = None
+    extra: dict[str, Any] | None = None
 
-    def rows(self, read: Callable[..., list[dict]], as_of: dt.date) -> list[dict]:
+    def rows(self, read: ReadRows, as_of: dt.date) -> list[RuleRow]:
         return fetch_rule_rows(read, self.rule, as_of, self.extra, self.statement)
 
 
@@ -201,7 +222,7 @@ def gap_report(
     area_id: str | None = None,
     as_of: dt.date | None = None,
     index: CoverageIndex | Callable[[], CoverageIndex] | None = None,
-    read: Callable[..., list[dict]] | None = None,
+    read: ReadRows | None = None,
 ) -> GapReport:
     """The report for the chosen rules (all by default) within an area (everywhere by default). Pass the
     ``index`` of an earlier report on the same graph to skip fetching the geography again (or a function
@@ -212,9 +233,10 @@ def gap_report(
     rules = [book.rule(r) for r in rule_ids] if rule_ids else list(book.rules)
     as_of = as_of or dt.date.today()
     known = index if isinstance(index, CoverageIndex) else None
-    label = _area_label(store, area_id, known)
-    runs = rule_runs(store, rules, label, area_id)
-    rows: dict[str, list[dict]] = {r.id: [] for r in rules}
+    start = area_id or getattr(store, "area", None)  # a street user's whole region is their street: read from it
+    label = _area_label(store, start, known)
+    runs = rule_runs(store, rules, label, start)
+    rows: dict[str, list[RuleRow]] = {r.id: [] for r in rules}
     left = Counter(run.rule.id for run in runs)
     done: dict[str, RuleOutcome] = {}
     if read is None:  # the geography is fetched alongside the rule queries, and each rule's rows are placed
@@ -241,7 +263,7 @@ def gap_report(
     return GapReport(as_of, area, tuple(done[r.id] for r in rules))
 
 
-def _rule_outcome(rule: CoverageRule, rows: list[dict], index: CoverageIndex, area: Place | None) -> RuleOutcome:
+def _rule_outcome(rule: CoverageRule, rows: list[RuleRow], index: CoverageIndex, area: Place | None) -> RuleOutcome:
     """One rule's rows scoped, placed, counted and explained."""
     geography, suggester = index.geography, index.suggester
     scoped = _in_scope(rows, geography, area)
@@ -259,13 +281,13 @@ def _within(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutc
     return RuleOutcome(outcome.rule, outcome.covered, outcome.total, outcome.gaps, areas)
 
 
-def _in_scope(rows: list[dict], geography: Geography, area: Place | None) -> list[dict]:
+def _in_scope(rows: list[RuleRow], geography: Geography, area: Place | None) -> list[RuleRow]:
     rows = sorted(rows, key=lambda r: r["id"])
     return rows if area is None else [r for r in rows if geography.within(r["place"], area.id)]
 
 
 def _outcome(
-    rule: CoverageRule, rows: list[dict], geography: Geography, suggester: Suggester, partners: dict[str, list[str]]
+    rule: CoverageRule, rows: list[RuleRow], geography: Geography, suggester: Suggester, partners: dict[str, list[str]]
 ) -> RuleOutcome:
     per_place = Counter(r["place"] for r in rows)
     covered_per_place = Counter(r["place"] for r in rows if r["covered"])
@@ -278,18 +300,19 @@ def _outcome(
     gaps = [_gap(rule, r, geography.areas(r["place"]), suggester, partners) for r in rows if not r["covered"]]
     areas: dict[str, list[AreaRate]] = {level: [] for level in AREA_LEVELS}
     for aid in sorted(totals):
-        place = geography.places[aid]
-        areas[place.label].append(AreaRate(place, covered[aid], totals[aid]))
+        area = geography.places[aid]
+        areas[area.label].append(AreaRate(area, covered[aid], totals[aid]))
     n_covered = sum(bool(r["covered"]) for r in rows)
     return RuleOutcome(rule, n_covered, len(rows), tuple(gaps), {k: tuple(v) for k, v in areas.items()})
 
 
 def _gap(
-    rule: CoverageRule, row: dict, chain: tuple[Place, ...], suggester: Suggester, partners: dict[str, list[str]]
+    rule: CoverageRule, row: RuleRow, chain: tuple[Place, ...], suggester: Suggester, partners: dict[str, list[str]]
 ) -> Gap:
-    reason = rule.reasons.get(row["reason"])
-    if reason is None:  # a query that answers a code the rules file does not explain: a bug, say so plainly
-        raise KeyError(f"rule {rule.id}: query answered an unknown reason {row['reason']!r}")
+    code = row["reason"]
+    reason = None if code is None else rule.reasons.get(code)
+    if code is None or reason is None:  # a query that answers a code the rules file does not explain: a bug, say so
+        raise KeyError(f"rule {rule.id}: query answered an unknown reason {code!r}")
     detail = row["detail"]
     fill = {"detail": "" if detail is None else detail}
     action = suggester.suggest(reason, row["id"], row["place"], detail, partners)
@@ -299,7 +322,7 @@ def _gap(
         row["name"],
         row["place"],
         chain,
-        row["reason"],
+        code,
         reason.zh.format(**fill),
         reason.en.format(**fill),
         detail,
