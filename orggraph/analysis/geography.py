@@ -8,8 +8,10 @@ the same data as rows) and kept for as long as the caller holds it — the app k
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from orggraph.analysis.query_catalogue import find_query, run_query
 from orggraph.graph.statements_analysis import geography_around
@@ -22,6 +24,7 @@ LEVEL_NAMES = {"District": ("区县", "District"), "Street": ("街道", "Street"
 _DEPTH = {"District": 0, "Street": 1, "Community": 2, "CommercialZone": 2, "Grid": 3, "Compound": 4}
 _DEPTH_DEFAULT = 5  # Building, CommercialBuilding
 _MAX_CHAIN = 12  # PART_OF cycles are refused by the loader; this only stops a walk on a hand-made graph
+PlaceRow = tuple[str, str, str | None, str | None]  # id, label, name, parent
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Geography:
     @classmethod
     def fetch(cls, store: BoltStore, area: tuple[str, str] | None = None) -> Geography:
         """The whole region's places, or (``area``: its label and id) those of the area's street and above."""
+        lists: Mapping[str, Any]
         if area is None:
             lists = run_query(store, find_query("geography_tree"))[0]  # flat lists: ~2× faster to decode than rows
         else:
@@ -50,9 +54,9 @@ class Geography:
         return cls.from_rows(list(zip(lists["ids"], lists["labels"], lists["names"], parents, strict=True)))
 
     @classmethod
-    def from_rows(cls, rows: list[list]) -> Geography:
+    def from_rows(cls, rows: Sequence[PlaceRow]) -> Geography:
         """A place with two parents (a compound filed under its grid and its community) keeps the deeper one."""
-        labels = {pid: label for pid, label, _, _ in rows}
+        labels: dict[str | None, str] = {pid: label for pid, label, _, _ in rows}
         places: dict[str, Place] = {}
         for pid, label, name, parent in rows:
             known = places.get(pid)
@@ -65,7 +69,7 @@ class Geography:
         if place_id in self._chains:
             return self._chains[place_id]
         out: list[Place] = []
-        current = self.places.get(place_id)
+        current = None if place_id is None else self.places.get(place_id)
         while current is not None and len(out) < _MAX_CHAIN:
             out.append(current)
             current = self.places.get(current.parent) if current.parent else None
@@ -97,11 +101,11 @@ class Geography:
         """The areas one report level below (the districts when area_id is None)."""
         return [p for p in self._by_parent.get(area_id, []) if p.label in AREA_LEVELS]
 
-    def top_summary(self) -> list[dict]:
+    def top_summary(self) -> list[dict[str, Any]]:
         """Per top area (the districts; a street user's street): its id, name, label and how many streets,
         communities and grids it holds."""
         tops = self.children(None)
-        counts: dict[str, Counter] = {p.id: Counter() for p in tops}
+        counts: dict[str, Counter[str]] = {p.id: Counter() for p in tops}
         for place in self.places.values():
             chain = self.areas(place.id)
             if len(chain) > 1 and chain[0].id in counts:

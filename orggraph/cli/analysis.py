@@ -7,13 +7,14 @@ import dataclasses
 import datetime as dt
 import json
 import sys
+from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 
 from orggraph.access import audit
-from orggraph.analysis.coverage import gap_report
+from orggraph.analysis.coverage import GapReport, gap_report
 from orggraph.analysis.entities import resolve_entities, resolve_entity
 from orggraph.analysis.geography import AREA_LEVELS
 from orggraph.analysis.linkage import linkage_paths
@@ -49,7 +50,7 @@ def _date(text: str | None) -> dt.date | None:
         ) from None
 
 
-def _choice(value: str, allowed: tuple[str, ...] | dict, what_zh: str, what_en: str) -> str:
+def _choice(value: str, allowed: Collection[str], what_zh: str, what_en: str) -> str:
     if value not in allowed:
         valid = ", ".join(allowed)
         raise QueryError(f"未知{what_zh} {value};可选 {valid}", f"unknown {what_en} {value}; use {valid}")
@@ -97,7 +98,7 @@ def gaps(
         _print_report(report, level, limit)
 
 
-def _print_report(report, level: str | None, limit: int) -> None:
+def _print_report(report: GapReport, level: str | None, limit: int) -> None:
     """Narrow tables for a terminal; every column (and English) is in --format csv|json|xlsx."""
     where = f"{report.area.name}({report.area.id})" if report.area else "全部区域 all areas"
     title = f"覆盖缺口 coverage gaps · {where} · 截至 as of {report.as_of.isoformat()}"
@@ -133,7 +134,7 @@ def _print_report(report, level: str | None, limit: int) -> None:
             )
 
 
-def _child_level(report) -> str | None:
+def _child_level(report: GapReport) -> str | None:
     if report.area is None:
         return "Street"
     below = AREA_LEVELS.index(report.area.label) + 1 if report.area.label in AREA_LEVELS else len(AREA_LEVELS)
@@ -164,7 +165,8 @@ def whatif(
         result = what_if(
             store, Proposal.from_yaml(proposal), rule, area, _date(as_of) or settings_of(ctx).current_date()
         )
-    audit.by_cli(settings_of(ctx).resolved_data_dir(), "whatif", **audit.whatif_detail(result.changes(), area))
+    changes = cast(list[dict[str, Any]], result.changes())  # RuleChange dicts; whatif_detail asks for plain dicts
+    audit.by_cli(settings_of(ctx).resolved_data_dir(), "whatif", **audit.whatif_detail(changes, area))
     rows = [
         {
             "规则 rule": c["rule"].id,
@@ -300,7 +302,7 @@ def network(
         f"{report.communities:,} 个社区 communities, {report.stationed_units:,} 个驻区单位 stationed units, "
         f"{report.components:,} 个连通块 components"
     )
-    sections = [
+    sections: list[tuple[str, list[dict[str, Any]]]] = [
         ("孤立社区(无驻区单位可联结)/ isolated communities", [{"社区 community": name(c)} for c in report.isolated]),
         (
             "关键驻区单位(失去后有社区被隔断)/ critical stationed units",

@@ -220,8 +220,8 @@ def serve(
 
     示例 Example: orggraph serve --port 8501
     """
-    demo_scale = demo_scale if demo_if_empty else None
-    serve_mod.serve(settings_of(ctx), port=port, demo_scale=demo_scale, say=console.print, host=host)
+    scale = demo_scale if demo_if_empty else None
+    serve_mod.serve(settings_of(ctx), port=port, demo_scale=scale, say=console.print, host=host)
 
 
 @app.command()
