@@ -15,13 +15,28 @@ WITH n, place, street, count(p) AS projects
 WITH street, collect({need: n, place: place, projects: projects}) AS here
 WITH collect({street: street, here: here}) AS groups
 CALL (groups) {
-  WITH [g IN groups WHERE g.street IS NOT NULL | g.street] AS streets
-  MATCH (res:Resource)-[:OFFERED_BY]->(p)
-  OPTIONAL MATCH (p)<-[:HAS_ORG]-(pu:Unit)
-  WITH streets, res, coalesce(pu, p) AS provider
-  MATCH (provider)-[:LOCATED_IN|COVERS]->()-[:PART_OF*0..5]->(s:Street)
-  WHERE s.id IN streets
-  WITH s.id AS street, collect(DISTINCT res.category) AS categories
+  CALL (groups) {
+    WITH [g IN groups WHERE g.street IS NOT NULL | g.street] AS streets
+    WITH streets WHERE size(streets) <= 20
+    UNWIND streets AS street
+    MATCH (:Street {id: street})<-[:PART_OF*0..5]-()<-[:LOCATED_IN|COVERS]-(provider)
+    WITH DISTINCT street, provider
+    OPTIONAL MATCH (provider)<-[:OFFERED_BY]-(own:Resource)
+    WHERE NOT (provider)<-[:HAS_ORG]-(:Unit)
+    OPTIONAL MATCH (provider:Unit)-[:HAS_ORG]->(:PartyOrg)<-[:OFFERED_BY]-(via:Resource)
+    WITH street, collect(own.category) + collect(via.category) AS categories
+    RETURN street, categories
+    UNION
+    WITH [g IN groups WHERE g.street IS NOT NULL | g.street] AS streets
+    WITH streets WHERE size(streets) > 20
+    MATCH (res:Resource)-[:OFFERED_BY]->(p)
+    OPTIONAL MATCH (p)<-[:HAS_ORG]-(pu:Unit)
+    WITH streets, res, coalesce(pu, p) AS provider
+    MATCH (provider)-[:LOCATED_IN|COVERS]->()-[:PART_OF*0..5]->(s:Street)
+    WHERE s.id IN streets
+    WITH s.id AS street, collect(res.category) AS categories
+    RETURN street, categories
+  }
   RETURN collect({street: street, categories: categories}) AS offers
 }
 UNWIND groups AS g
