@@ -48,7 +48,7 @@ def test_ledger_agreements_lapsing_and_lapsed(app_env):
     assert lapsing["编号"].tolist() == ["A01"] and lapsing["剩余天数"].item() == 423
     assert set(lapsing["签约方"].item().split("、")) == {"金城社区党委", "国网济宁供电公司党委"}
     assert lapsed["编号"].tolist() == ["A02"] and lapsed["已过期天数"].item() == 237
-    assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 CSV"]
+    assert [b.label for b in at.get("download_button")] == ["下载 Excel", "下载 CSV"] * 2
     at.number_input(key="ledger_days").set_value(30)
     _run(at)
     assert _metrics(at)["30 天内到期"] == "0"
@@ -222,7 +222,7 @@ def test_cypher_form_from_the_header_runs_read_only(app_env):
     rows = at.dataframe[0].value
     assert rows["编号"].tolist() == ["A02"] and rows["状态"].item() == "已过期"
     assert "共 1 行" in _texts(at, "success")
-    assert at.get("download_button")[0].label == "下载 CSV"
+    assert [b.label for b in at.get("download_button")] == ["下载 Excel", "下载 CSV"]
     at.number_input(key="cypher_p_agreements_expiring_days").set_value(120)
     at.button[0].click()
     _run(at)

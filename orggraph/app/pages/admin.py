@@ -12,7 +12,7 @@ import streamlit as st
 from orggraph.access import audit
 from orggraph.access.accounts import LOCAL_NAME, ROLE_NAMES, User
 from orggraph.app.pages import session
-from orggraph.app.pages.common import area_label, choice_key, lang, remember, show_error, t
+from orggraph.app.pages.common import area_label, choice_key, lang, remember, show_error, t, table_downloads
 from orggraph.model.config import load_settings
 from orggraph.model.errors import OrgGraphError
 from orggraph.present.app_words import parameter_words
@@ -158,4 +158,6 @@ def render() -> None:
     shown = [e for e in every if keep.keeps(e)]
     st.caption(t(f"共 {len(shown)} 条(最新在前)", f"{len(shown)} events, newest first"))
     if shown:
-        st.dataframe(pd.DataFrame(audit_rows(shown)), hide_index=True, width="stretch")
+        log = pd.DataFrame(audit_rows(shown))
+        st.dataframe(log, hide_index=True, width="stretch")
+        table_downloads(log, t("审计日志", "Audit log"), "admin_audit")

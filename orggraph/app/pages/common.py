@@ -27,6 +27,7 @@ from orggraph.model.privacy import mask_name
 from orggraph.present.app_words import server_label
 from orggraph.present.gap_output import rows_csv
 from orggraph.present.output import local_time
+from orggraph.present.table_workbook import frame_xlsx
 
 
 def today() -> dt.date:
@@ -318,6 +319,32 @@ def entity_picker(label: str, key: str, placeholder: str = "") -> Entity | None:
     )
     remember(base, picked)
     return by_key[picked].entity if picked in by_key else None
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_downloads(frame: pd.DataFrame, title: str, key: str, csv: bool = True, note: str = "") -> None:
+    """A table's downloads side by side: Excel (``table_workbook``: titled, filtered, inert) and, unless ``csv`` is
+    False, CSV. Both are made on the click and recorded in the audit log as ``<key>``'s export."""
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(
+        t("下载 Excel", "Download Excel"),
+        session.recorded_download(f"{key}:xlsx", lambda: frame_xlsx(frame, title, note), len(frame)),
+        file_name=f"{title}.xlsx",
+        mime=XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+    if csv:
+        cols[1].download_button(
+            t("下载 CSV", "Download CSV"),
+            session.recorded_download(f"{key}:csv", lambda: csv_bytes(frame), len(frame)),
+            file_name=f"{title}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+        )
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -142,14 +142,7 @@ def _results(q: Query) -> None:
         )
     shown = frame.head(MAX_SHOWN).map(lambda v: v[:MAX_CELL] + "…" if isinstance(v, str) and len(v) > MAX_CELL else v)
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="—")
-    st.download_button(
-        t("下载 CSV", "Download CSV"),
-        session.recorded_download(f"cypher:{q.name}", lambda: common.csv_bytes(frame), len(frame)),  # made on a click
-        file_name=f"{q.name}.csv",
-        mime="text/csv",
-        key="cypher_download",
-        on_click="ignore",
-    )
+    common.table_downloads(frame, t(f"查询结果 {q.name}", f"Query result {q.name}"), "cypher_download")
 
 
 def render() -> None:

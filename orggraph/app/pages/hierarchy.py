@@ -134,7 +134,9 @@ def _show_tree(area: str) -> None:
     left, right = st.columns([3, 1])
     with left:
         st.caption(t("按隶属关系缩进(└ 为下级);书记姓名默认隐去", "Indented by the chain of leadership; names masked"))
-        st.dataframe(_tree_table(rows), hide_index=True, width="stretch", height=min(560, 35 * len(rows) + 38))
+        tree = _tree_table(rows)
+        st.dataframe(tree, hide_index=True, width="stretch", height=min(560, 35 * len(rows) + 38))
+        common.table_downloads(tree, t(f"党组织架构 {area}", f"Party organizations {area}"), "hier_tree")
     with right:
         st.caption(t("各类型党组织数量", "Organizations per kind"))
         st.dataframe(_kind_table(rows), hide_index=True, width="stretch")

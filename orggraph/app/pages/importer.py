@@ -12,16 +12,18 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loaders.layout import load_layout
 from loaders.ledger_limits import LedgerLimits
 from orggraph.app.pages import common, session
 from orggraph.app.pages.common import show_error, store, t
 from orggraph.graph.area_scope import warm
-from orggraph.ingest.load import LoadReport, load_ledgers, preview_ledgers
+from orggraph.ingest.load import LoadReport, Progress, load_ledgers, preview_ledgers
 from orggraph.model.config import load_settings
 from orggraph.model.errors import Issue, OrgGraphError, ValidationError
 from orggraph.present.output import issue_rows, load_summary_rows, removal_rows
@@ -45,7 +47,7 @@ class ProgressBar:
         self.bar.progress(1.0, text=t("完成", "Done"))
 
 
-def save_uploads(files: list, folder: Path) -> list[str]:
+def save_uploads(files: list[UploadedFile], folder: Path) -> list[str]:
     """The uploaded files written into ``folder`` under their own names; returns the names skipped as repeats."""
     repeated = []
     for f in files:
@@ -62,7 +64,7 @@ def ledger_limits() -> LedgerLimits:
     return LedgerLimits.from_settings(load_settings())
 
 
-def check_folder(folder: Path) -> dict:
+def check_folder(folder: Path) -> dict[str, Any]:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
     session.require("import")
     result, files, plan, refused = preview_ledgers(store(), folder, limits=ledger_limits())
@@ -86,7 +88,9 @@ def check_folder(folder: Path) -> dict:
     }
 
 
-def load_folder(folder: Path, skip_invalid: bool, progress=None, sync: bool = False) -> dict:
+def load_folder(
+    folder: Path, skip_invalid: bool, progress: Progress | None = None, sync: bool = False
+) -> dict[str, Any]:
     """Load the ledgers in ``folder`` (all or nothing, unless ``skip_invalid``; with ``sync`` what they no longer
     list is removed too); the summary of what was done."""
     session.require("import")
@@ -121,13 +125,13 @@ def _forget_folder() -> None:
 
 
 @st.cache_resource
-def _uploads_root() -> tempfile.TemporaryDirectory:
+def _uploads_root() -> tempfile.TemporaryDirectory[str]:
     """One folder holding every session's uploads, removed when the app process ends: a session closed
     with files still uploaded leaves nothing behind on the server."""
     return tempfile.TemporaryDirectory(prefix="orggraph-uploads-")
 
 
-def _take_uploads(files: list) -> None:
+def _take_uploads(files: list[UploadedFile]) -> None:
     """A new set of files: saved to a fresh folder and checked once (kept until the files change)."""
     sig = tuple((f.file_id, f.name, f.size) for f in files)
     if sig == st.session_state["import_sig"]:
@@ -141,17 +145,10 @@ def _take_uploads(files: list) -> None:
 def _issues_table(issues: list[Issue]) -> None:
     frame = pd.DataFrame(issue_rows(issues, common.lang()))
     st.dataframe(frame, hide_index=True, width="stretch", height=min(36 * (len(frame) + 1) + 2, 420), placeholder="—")
-    st.download_button(
-        t("下载问题清单 CSV", "Download the problems (CSV)"),
-        lambda: common.csv_bytes(frame),  # made when clicked, not on every run
-        file_name="ledger_problems.csv",
-        mime="text/csv",
-        key="import_issues_csv",
-        on_click="ignore",
-    )
+    common.table_downloads(frame, t("台账问题清单", "Ledger problems"), "import_issues")
 
 
-def _show_check(check: dict) -> None:
+def _show_check(check: dict[str, Any]) -> None:
     warnings = len(check["issues"]) - check["errors"]
     cols = st.columns(4)
     for col, (value, zh, en) in zip(
@@ -199,7 +196,7 @@ def _show_check(check: dict) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 2, 400))
 
 
-def _load_controls(check: dict) -> None:
+def _load_controls(check: dict[str, Any]) -> None:
     skip = False
     if check["errors"]:
         st.session_state.setdefault("import_skip", False)
@@ -233,7 +230,7 @@ def _load_controls(check: dict) -> None:
         st.rerun()
 
 
-def _sync_controls(check: dict) -> bool | None:
+def _sync_controls(check: dict[str, Any]) -> bool | None:
     """Whether to remove what the ledgers no longer list: True, False, or None while the removal is ticked but
     not yet confirmed (the load button waits)."""
     if not check["removable"]:
@@ -251,7 +248,7 @@ def _sync_controls(check: dict) -> bool | None:
     return True if confirmed else None
 
 
-def _show_done(done: dict) -> None:
+def _show_done(done: dict[str, Any]) -> None:
     st.success(
         t(
             f"已导入:批次 {done['load_id']},写入 {done['written']} 项,用时 {done['seconds']} 秒",

@@ -26,7 +26,7 @@ from orggraph.analysis.network import (
     network_counts,
 )
 from orggraph.analysis.query_catalogue import LAPSED
-from orggraph.app.pages import common, session
+from orggraph.app.pages import common
 from orggraph.app.pages.common import query, show_error, store, t, today, version_key
 from orggraph.model.errors import OrgGraphError
 from orggraph.model.schema import load_schema
@@ -38,6 +38,16 @@ SECTIONS = {
     "lists": ("三张清单", "Needs & resources"),
     "network": ("共建网络", "Co-building network"),
 }
+TABLE_TITLES = {"agreements_lapsing": ("即将到期的共建协议", "Agreements lapsing"),
+                "agreements_lapsed": ("已过期的共建协议", "Agreements lapsed"),
+                "communities_without_agreement": ("无有效协议的社区", "Communities without an agreement"),
+                "units_agreement_no_reporting": ("签约未报到的单位", "Units signed but not reporting"),
+                "commitments_without_projects": ("无项目的承诺事项", "Commitments without projects"),
+                "needs_unmet": ("未满足的需求", "Unmet needs"), "need_matches": ("需求匹配的资源", "Resources"),
+                "isolated_communities": ("孤立社区", "Isolated communities"),
+                "critical_units": ("关键驻区单位", "Critical units"),
+                "central_betweenness": ("中介中心度最高的对象", "Highest betweenness"),
+                "central_degree": ("度中心度最高的对象", "Highest degree")}  # fmt: skip  # the downloads' titles
 ALL = ""  # the "(all)" choice of a filter (None would show as an empty choice)
 
 
@@ -75,19 +85,12 @@ def _centrality(as_of: dt.date, version: str) -> Centrality:
 def _table(
     rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], key: str, height: int | None = None
 ) -> None:
-    """Rows as a table with translated headers (key, 中文, English) and a CSV download of what is shown."""
+    """Rows as a table with translated headers (key, 中文, English) and Excel and CSV downloads of what is shown."""
     frame = pd.DataFrame([{t(zh, en): r.get(k) for k, zh, en in columns} for r in rows])
     if frame.empty:
         frame = pd.DataFrame(columns=[t(zh, en) for _, zh, en in columns])
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", placeholder="—")
-    st.download_button(
-        t("下载 CSV", "Download CSV"),
-        session.recorded_download(f"ledger:{key}", lambda: common.csv_bytes(frame), len(frame)),  # made on a click
-        file_name=f"{key}.csv",
-        mime="text/csv",
-        key=f"ledger_dl_{key}",
-        on_click="ignore",
-    )
+    common.table_downloads(frame, t(*TABLE_TITLES.get(key, (key, key))), f"ledger_dl_{key}")
 
 
 def _agreements(as_of: dt.date) -> None:

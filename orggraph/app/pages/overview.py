@@ -18,7 +18,17 @@ from orggraph.analysis.coverage import GapReport
 from orggraph.analysis.geography import LEVEL_NAMES
 from orggraph.analysis.query_catalogue import AGREEMENT_STATES
 from orggraph.app.pages import gaps, session
-from orggraph.app.pages.common import graph_version, lang, query, report, show_error, t, today, whole_area
+from orggraph.app.pages.common import (
+    graph_version,
+    lang,
+    query,
+    report,
+    show_error,
+    t,
+    table_downloads,
+    today,
+    whole_area,
+)
 from orggraph.app.pages.coverage_charts import (
     WRAPPED_ROW,
     area_rate_rows,
@@ -148,6 +158,7 @@ def _rule_rates(rep: GapReport) -> None:
             selection_mode="single-row",
             key="overview_rules_table",
         )
+        table_downloads(table, t("各规则覆盖率", "Coverage rate per rule"), "overview_rules", note=whole_area()[0])
         st.caption(t("点选一行查看该规则的缺口明细", "Select a row to see that rule's gaps"))
         picked = list(event.selection.rows)
         if picked:
@@ -226,6 +237,7 @@ def _worst(rep: GapReport) -> None:
         height=table_height(len(table)),
         key=f"overview_worst_{level}",
     )
+    table_downloads(table, t("缺口最多的区域", "Areas with the most gaps"), f"overview_worst_dl_{level}")
     picked = list(event.selection.rows)
     if not picked:
         st.caption(t("点选一行查看该区域的缺口明细", "Select a row to see that area's gaps"))
@@ -242,18 +254,7 @@ def _expiring(expiring: list[dict[str, Any]], today: dt.date) -> None:
     show_lapsed = st.toggle(t("同时显示已过期的协议", "Also show lapsed agreements"), key="overview_show_lapsed")
     rows = [a for a in expiring if show_lapsed or a["expires"] >= today]
     if rows:
-        parties = t("签署方", "Parties")
-        st.dataframe(
-            _agreement_table(rows, today),
-            hide_index=True,
-            width="stretch",
-            row_height=WRAPPED_ROW,
-            height=table_height(min(len(rows), 8), WRAPPED_ROW),
-            column_config={
-                parties: st.column_config.TextColumn(width=360),
-                t("协议", "Agreement"): st.column_config.TextColumn(width=220),
-            },
-        )
+        _agreements_shown(rows, today)
     elif show_lapsed:
         st.info(t("没有到期或即将到期的协议", "No agreement has lapsed or is about to"))
     else:
@@ -266,6 +267,22 @@ def _expiring(expiring: list[dict[str, Any]], today: dt.date) -> None:
     if st.button(t("查看共建协议缺口 →", "See the agreement gaps →"), key="overview_agreements_go"):
         known = {r.id for r in load_rules().rules}
         _go_to_gaps([r for r in AGREEMENT_RULES if r in known], None)
+
+
+def _agreements_shown(rows: list[dict[str, Any]], today: dt.date) -> None:
+    """The agreements as a table whose parties and names wrap, with its downloads."""
+    table = _agreement_table(rows, today)
+    widths = {t("签署方", "Parties"): 360, t("协议", "Agreement"): 220}
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        row_height=WRAPPED_ROW,
+        height=table_height(min(len(rows), 8), WRAPPED_ROW),
+        column_config={name: st.column_config.TextColumn(width=w) for name, w in widths.items()},
+    )
+    title = t(f"{EXPIRING_DAYS} 天内到期的共建协议", f"Agreements lapsing within {EXPIRING_DAYS} days")
+    table_downloads(table, title, "overview_agreements")
 
 
 def _agreement_table(rows: list[dict[str, Any]], today: dt.date) -> pd.DataFrame:

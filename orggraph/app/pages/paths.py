@@ -259,6 +259,9 @@ def _show_reached(found: list[Reached], hops: int) -> None:
         )
     )
     st.dataframe(_reach_table(found[:REACH_ROWS_SHOWN]), hide_index=True, width="stretch")
+    common.table_downloads(
+        _reach_table(found), t(f"{hops} 跳之内可联结的对象", f"Reached within {hops} hops"), "paths_reach"
+    )
 
 
 def render() -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from orggraph.access.audit import whatif_detail
 from orggraph.analysis.whatif import Proposal, WhatIf, what_if
-from orggraph.app.pages import session
+from orggraph.app.pages import common, session
 from orggraph.app.pages.common import (
     Steps,
     area_picker,
@@ -217,6 +217,9 @@ def _show_result() -> None:
         width="stretch",
         row_height=WRAPPED_ROW,
         column_config={name: st.column_config.TextColumn(width=w) for name, w in wide.items()},
+    )
+    common.table_downloads(
+        frame, t("假设分析 实施前后的覆盖情况", "What-if coverage before and after"), "whatif_result"
     )
 
 
