@@ -66,6 +66,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
         "ORGGRAPH_DATA_DIR": str(settings.data_dir),
         "ORGGRAPH_BACKEND": "embedded",
         "ORGGRAPH_EMBEDDED_SCHEME": settings.embedded_scheme,
+        "ORGGRAPH_SNAPSHOT_AFTER_LOAD": "false",  # a snapshot is a gap report more per load: asked for where tested
         "ORGGRAPH_HEAP": "1g",
         "ORGGRAPH_TODAY": TODAY.isoformat(),
     }

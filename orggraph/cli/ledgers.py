@@ -18,11 +18,12 @@ from rich.progress import Progress
 from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph.access import audit
+from orggraph.analysis import history
 from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, names_allowed, settings_of
-from orggraph.graph import backends
+from orggraph.graph import backends, snapshot_files
 from orggraph.ingest import graph_export
 from orggraph.ingest import load as ingest
-from orggraph.model.errors import ConfigError, Issue, ValidationError
+from orggraph.model.errors import ConfigError, Issue, OrgGraphError, ValidationError
 from orggraph.present.output import issue_rows, load_summary_rows, removal_rows, render
 
 
@@ -114,10 +115,34 @@ def load_cmd(
     caps = (max_file_mb, max_unzipped_mb, max_rows_per_sheet)
     report = _load_with_progress(ctx, path, fmt, dry_run, skip_invalid, sync, max_transaction_rows, caps)
     audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
+    after = _after_load(ctx, path, report, dry_run)
     if fmt == "json":
-        typer.echo(json.dumps(_load_report_data(report, dry_run), ensure_ascii=False, indent=2, default=str))
+        data = _load_report_data(report, dry_run) | after
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     _show_load_report(report, dry_run, fmt)
+    for line in after.values():
+        console.print(line, highlight=False)
+
+
+def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_run: bool) -> dict[str, str]:
+    """What a committed load brings along (issue 15): the snapshots of an export it was given, and a snapshot of
+    today's figures (``snapshot_after_load``). A snapshot that cannot be taken does not undo the load; it is said."""
+    if dry_run:
+        return {}
+    settings = settings_of(ctx)
+    data_dir = settings.resolved_data_dir()
+    said = {}
+    if path.is_dir() and (taken := snapshot_files.import_from(path, data_dir)):
+        said["snapshots_imported"] = f"已导入快照 snapshots taken from the export: {len(taken)}"
+    if report.written and settings.snapshot_after_load:
+        try:
+            with backends.open_store(settings) as store:
+                info = history.snapshot_after_load(store, data_dir, settings.current_date())
+            said["snapshot"] = f"已保存快照 snapshot stored: {info.label} · {info.id}"
+        except OrgGraphError as exc:
+            said["snapshot"] = f"导入已完成,快照未保存 the load stands, no snapshot: {exc.one_line()}"
+    return said
 
 
 def _load_with_progress(
@@ -238,5 +263,6 @@ def export(
             # without names the column is left out, not written blank: loading such an export keeps the names
             hidden = () if names else graph_export.sensitive_columns(store.schema)
             paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding, hidden)
+            paths += snapshot_files.export_to(settings_of(ctx).resolved_data_dir(), out)  # history travels along
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)

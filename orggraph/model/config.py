@@ -28,6 +28,7 @@ ENVIRONMENT = {
     "ORGGRAPH_HEAP": "heap",
     "ORGGRAPH_EMBEDDED_SCHEME": "embedded_scheme",
     "ORGGRAPH_TRANSACTION_ROWS": "transaction_rows",
+    "ORGGRAPH_SNAPSHOT_AFTER_LOAD": "snapshot_after_load",
     "NEO4J_URI": "neo4j_uri",
     "NEO4J_USER": "neo4j_user",
     "NEO4J_PASSWORD": "neo4j_password",
@@ -65,6 +66,8 @@ class Settings(BaseModel):
     # the most rows one load writes in one transaction: a replicated engine caps what one transaction may log
     # (ArcadeDB Raft: ~64 MB, ~250 bytes per row). A bigger first load is journaled; a bigger update is refused
     transaction_rows: int = Field(default=200_000, gt=0)
+    # every load that writes takes a snapshot of the whole gap report (`orggraph snapshot`, docs/history.md)
+    snapshot_after_load: bool = True
     start_timeout_s: float = 90.0
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
