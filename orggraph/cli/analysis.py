@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import sys
 from collections.abc import Collection
@@ -20,7 +19,7 @@ from orggraph.analysis.geography import AREA_LEVELS
 from orggraph.analysis.linkage import linkage_paths
 from orggraph.analysis.linkage import reach as reach_from
 from orggraph.analysis.whatif import Proposal, what_if
-from orggraph.cli.common import app, console, edge, settings_of
+from orggraph.cli.common import app, console, edge, parse_day, settings_of
 from orggraph.graph import backends
 from orggraph.model.errors import QueryError
 from orggraph.model.schema import load_schema
@@ -37,17 +36,6 @@ from orggraph.present.output import render
 
 GAP_FORMATS = ("table", "csv", "json", "xlsx")
 LEVELS = {"district": "District", "street": "Street", "community": "Community", "grid": "Grid"}
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise QueryError(
-            f"日期应写成 2026-11-22,收到 '{text}'", f"dates are written 2026-11-22, got '{text}'"
-        ) from None
 
 
 def _choice(value: str, allowed: Collection[str], what_zh: str, what_en: str) -> str:
@@ -85,7 +73,7 @@ def gaps(
     """
     _choice(fmt, GAP_FORMATS, "输出格式", "format")
     level = LEVELS[_choice(by, LEVELS, "层级", "level")] if by else None
-    when = _date(as_of) or settings_of(ctx).current_date()
+    when = parse_day(as_of) or settings_of(ctx).current_date()
     with backends.open_store(settings_of(ctx)) as store:
         report = gap_report(store, rule, area, when)
     if fmt == "json":
@@ -163,7 +151,7 @@ def whatif(
         raise QueryError(f"找不到方案文件 {proposal}", f"no proposal file {proposal}")
     with backends.open_store(settings_of(ctx)) as store:
         result = what_if(
-            store, Proposal.from_yaml(proposal), rule, area, _date(as_of) or settings_of(ctx).current_date()
+            store, Proposal.from_yaml(proposal), rule, area, parse_day(as_of) or settings_of(ctx).current_date()
         )
     changes = cast(list[dict[str, Any]], result.changes())  # RuleChange dicts; whatif_detail asks for plain dicts
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "whatif", **audit.whatif_detail(changes, area))

@@ -3,6 +3,7 @@ errors become a message and an exit code."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from orggraph.model.config import Settings
-from orggraph.model.errors import OrgGraphError
+from orggraph.model.errors import OrgGraphError, QueryError
 
 EXIT_ERROR = 2
 P = ParamSpec("P")
@@ -61,3 +62,15 @@ def names_allowed(ctx: typer.Context, asked: bool) -> bool:
     accounts: today every CLI user is the machine's own admin, so asking is enough; once users have roles,
     ``--with-names`` by anyone but an admin must raise here (never fall back to showing names)."""
     return asked
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    """A date option (2026-11-30) as a date; none given, None; anything else a one-line error."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise QueryError(
+            f"日期应写成 2026-11-30,收到 '{text}'", f"dates are written 2026-11-30, got '{text}'"
+        ) from None

@@ -9,7 +9,6 @@ dir's owner, over the whole region; ``--area`` narrows every answer to an area a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -21,23 +20,12 @@ from orggraph.access import audit
 from orggraph.analysis.history import stored_snapshots, take_snapshot
 from orggraph.analysis.history_changes import changes_between
 from orggraph.analysis.history_report import monthly_report
-from orggraph.cli.common import app, console, edge, settings_of
+from orggraph.cli.common import app, console, edge, parse_day, settings_of
 from orggraph.graph import backends, snapshot_files
 from orggraph.model.errors import QueryError
 from orggraph.present import history_rows
 from orggraph.present.history_workbook import monthly_xlsx
 from orggraph.present.output import render
-
-
-def _day(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise QueryError(
-            f"日期应写成 2026-11-30,收到 '{text}'", f"dates are written 2026-11-30, got '{text}'"
-        ) from None
 
 
 def _format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -67,7 +55,7 @@ def snapshot(
     """
     settings = settings_of(ctx)
     today = settings.current_date()
-    when = _day(as_of) or today
+    when = parse_day(as_of) or today
     with backends.open_store(settings) as store:
         info = take_snapshot(store, settings.resolved_data_dir(), when, today, label, area)
     kind = "补录 backfilled, date-driven rules only" if info.backfilled else "全部规则 all rules"
