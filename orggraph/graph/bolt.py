@@ -15,10 +15,15 @@ from neo4j import exceptions as neo4j_errors
 
 from orggraph.model.errors import AuthFailed, OrgGraphError, QueryError, ReadOnlyViolation, StoreUnavailable
 
-DRIVER_CONFIG = {"max_transaction_retry_time": 15.0, "user_agent": "orggraph", "warn_notification_severity": "OFF"}
+RETRY_S = 15.0  # how long a transaction is retried on a leader change or a busy server
+DRIVER_CONFIG: dict[str, Any] = {
+    "max_transaction_retry_time": RETRY_S,
+    "user_agent": "orggraph",
+    "warn_notification_severity": "OFF",
+}
 # Neo4j (Bolt 5.2+) is asked not to send notifications at all; a server that cannot filter (older Bolt) still sends
 # them, and the driver's notification logger, silenced here, would print them on stderr (its last-resort handler)
-SERVER_FILTER = {"neo4j": {"notifications_min_severity": "OFF"}}
+SERVER_FILTER: dict[str, dict[str, Any]] = {"neo4j": {"notifications_min_severity": "OFF"}}
 _notifications = logging.getLogger("neo4j.notifications")
 _notifications.addHandler(logging.NullHandler())
 _notifications.propagate = False

@@ -17,7 +17,16 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from orggraph.graph import statements
-from orggraph.graph.bolt import DRIVER_CONFIG, SERVER_FILTER, batches, plain, retried, seed_addresses, translate
+from orggraph.graph.bolt import (
+    DRIVER_CONFIG,
+    RETRY_S,
+    SERVER_FILTER,
+    batches,
+    plain,
+    retried,
+    seed_addresses,
+    translate,
+)
 from orggraph.graph.cypher_text import ensure_read_only
 from orggraph.model.errors import (
     LoadInProgress,
@@ -131,7 +140,7 @@ class BoltStore:
         return self.driver.session(database=self.database, default_access_mode=access, bookmark_manager=self.bookmarks)
 
     # --- reading -----------------------------------------------------------------------------
-    def _execute(self, statement: str, params: dict[str, Any], routing: RoutingControl) -> list[dict]:
+    def _execute(self, statement: str, params: dict[str, Any], routing: RoutingControl) -> list[dict[str, Any]]:
         with self._translated():
             records, _, keys = self.driver.execute_query(
                 statement, params, database_=self.database, routing_=routing, bookmark_manager_=self.bookmarks
@@ -140,14 +149,14 @@ class BoltStore:
 
     def read(
         self, statement: str, params: dict[str, Any] | None = None, name: str = "", *, shape: str = ""
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Run a read-only statement (checked before sending) and return rows of plain values. (``shape``: how an
         area scope cuts the answer, ``area_scope``; here the whole graph.) From orggraph's own code, only a statement
         of the registry (``statements.vet``)."""
         statements.vet(statement)
         return self._checked_read(statement, params, name)
 
-    def _checked_read(self, statement: str, params: dict[str, Any] | None, name: str) -> list[dict]:
+    def _checked_read(self, statement: str, params: dict[str, Any] | None, name: str) -> list[dict[str, Any]]:
         ensure_read_only(statement, name)
         return self._gated(statement, params or {})
 
@@ -156,13 +165,13 @@ class BoltStore:
         load is open. Part of a cache key that changes when a load starts (it raises) and when it ends (one more)."""
         return self.gate.before() if self.gate else 0
 
-    def read_ungated(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
+    def read_ungated(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """A read of the load history itself (``LoadRun``), which the gate consults: never gated."""
         statements.vet(statement)
         ensure_read_only(statement, "load_runs")
         return self._execute(statement, params or {}, RoutingControl.READ)
 
-    def _gated(self, statement: str, params: dict[str, Any]) -> list[dict]:
+    def _gated(self, statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """A read between the gate's two checks; read again if a load began and ended while it ran."""
         if self.gate is None:
             return self._execute(statement, params, RoutingControl.READ)
@@ -182,7 +191,7 @@ class BoltStore:
         *,
         shape: str = "",
         catalogue: bool = False,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """A user-written or catalogue statement, on a session the server itself keeps from writing. (``shape``
         and ``catalogue`` say how an area scope cuts the answer: ``area_scope.ScopedStore``; here the whole graph.)
 
@@ -243,11 +252,15 @@ class BoltStore:
         return ddl
 
     def _writebatches(
-        self, statement: str, rows: Iterable[dict], batch_size: int, progress: Callable[[int], None] | None = None
+        self,
+        statement: str,
+        rows: Iterable[dict[str, Any]],
+        batch_size: int,
+        progress: Callable[[int], None] | None = None,
     ) -> int:
         statements.vet(statement)
 
-        def work(tx: neo4j.ManagedTransaction, batch: list[dict]) -> None:
+        def work(tx: neo4j.ManagedTransaction, batch: list[dict[str, Any]]) -> None:
             tx.run(statement, rows=batch).consume()
 
         written = 0
@@ -266,9 +279,9 @@ class BoltStore:
             raise SchemaError(f"{what} 没有属性 {names}(模型未声明)", f"{what} has no property {names} in the schema")
         return props
 
-    def node_work(self, records: Iterable[NodeRecord]) -> list[tuple[str, list[dict]]]:
+    def node_work(self, records: Iterable[NodeRecord]) -> list[tuple[str, list[dict[str, Any]]]]:
         """Upsert statements and their rows for some nodes, properties checked against the schema."""
-        by_label: dict[str, list[dict]] = defaultdict(list)
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rec in records:
             allowed = self.schema.node_property_names(rec.label)
             by_label[rec.label].append(
@@ -276,9 +289,9 @@ class BoltStore:
             )
         return [(statements.upsert_nodes(self.schema, label), rows) for label, rows in by_label.items()]
 
-    def edge_work(self, records: Iterable[EdgeRecord]) -> list[tuple[str, list[dict]]]:
+    def edge_work(self, records: Iterable[EdgeRecord]) -> list[tuple[str, list[dict[str, Any]]]]:
         """Upsert statements and their rows for some relationships (endpoints checked by the schema)."""
-        groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for rec in records:
             allowed = self.schema.relationship_property_names(rec.type)
             props = self._checked_props(allowed, rec.properties(), rec.type)
@@ -296,7 +309,7 @@ class BoltStore:
         return sum(self._writebatches(st, rows, batch_size) for st, rows in self.edge_work(records))
 
     @contextmanager
-    def scratch(self, work: list[tuple[str, list[dict]]]) -> Iterator[Callable[..., list[dict]]]:
+    def scratch(self, work: list[tuple[str, list[dict[str, Any]]]]) -> Iterator[Callable[..., list[dict[str, Any]]]]:
         """Apply some writes in a transaction that is always rolled back and yield a read function that
         sees them: what-if questions get the real queries' answers, and nothing is ever committed."""
         token = self.gate.before() if self.gate else 0
@@ -308,7 +321,7 @@ class BoltStore:
                 for statement, rows in work:
                     tx.run(statement, rows=rows).consume()
 
-                def read(statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict]:
+                def read(statement: str, params: dict[str, Any] | None = None, name: str = "") -> list[dict[str, Any]]:
                     statements.vet(statement)
                     ensure_read_only(statement, name)
                     result = tx.run(statement, params or {})
@@ -322,14 +335,14 @@ class BoltStore:
             finally:
                 tx.rollback()
 
-    def write(self, statement: str, params: dict[str, Any] | None = None) -> list[dict]:
+    def write(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """One write statement in its own (retried) transaction."""
         statements.vet(statement)
         return self._execute(statement, params or {}, RoutingControl.WRITE)
 
     def write_atomically(
         self,
-        work: list[tuple[str, list[dict]]],
+        work: list[tuple[str, list[dict[str, Any]]]],
         batch_size: int = DEFAULT_BATCH,
         progress: Callable[[int], None] | None = None,
     ) -> int:
@@ -354,11 +367,11 @@ class BoltStore:
             return written
 
         with self._translated():  # a leader change mid-load: the whole transaction again (nothing of it stayed)
-            return retried(attempt, DRIVER_CONFIG["max_transaction_retry_time"])
+            return retried(attempt, RETRY_S)
 
     def write_batched(
         self,
-        work: list[tuple[str, list[dict]]],
+        work: list[tuple[str, list[dict[str, Any]]]],
         batch_size: int = DEFAULT_BATCH,
         progress: Callable[[int], None] | None = None,
     ) -> int:
