@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from orggraph.analysis.org_tree import tree_rows
 from orggraph.app.pages.network_view import HIGHLIGHT
+from orggraph.model.schema import load_schema
 
 
 def _texts(at: AppTest, kind: str) -> list[str]:
@@ -288,10 +289,8 @@ def test_several_matches_are_listed_with_kind_and_area_and_nothing_is_chosen_for
     at = _search(_open("paths"), "金城", "国网济宁供电公司党委")
     box = at.selectbox(key="paths_src_choice")
     assert box.value is None and len(box.options) > 1  # nothing picked silently
-    assert (
-        "金城小区 · 小区院落(商品房小区) · 济宁市任城区 › 太白街道 › 金城社区 › 金城社区第一网格 · K01" in box.options
-    )
-    assert "金城社区党委 · 党组织(社区党委) · 济宁市任城区 › 太白街道 › 金城社区 · O04" in box.options
+    assert "金城小区 · 商品房小区 · 济宁市任城区 › 太白街道 › 金城社区 · K01" in box.options
+    assert "金城社区党委 · 社区党委 · 济宁市任城区 › 太白街道 › 金城社区 · O04" in box.options
     assert any("请在上方输入起点和终点" in v for v in _texts(at, "info")) and not _chains(at)
     box.set_value("Compound:K01").run()
     assert _chains(at)[0].endswith("国网济宁供电公司党委")
@@ -299,6 +298,8 @@ def test_several_matches_are_listed_with_kind_and_area_and_nothing_is_chosen_for
     assert dst.value == "PartyOrg:O10"  # the only exact name: chosen, and shown
     at.sidebar.radio[0].set_value("en").run()
     assert at.selectbox(key="paths_src_choice_en").value == "Compound:K01"
-    english = "金城小区 · residential compound / courtyard (商品房小区) · 济宁市任城区 › 太白街道 › 金城社区 › "
-    assert english + "金城社区第一网格 · K01" in at.selectbox(key="paths_src_choice_en").options
+    building = load_schema().node("Building").en  # a record with no kind is told by its label, in English here
+    assert f"金城小区1号楼 · {building} · 济宁市任城区 › 太白街道 › 金城社区 · BD01" in (
+        at.selectbox(key="paths_src_choice_en").options
+    )
     assert _chains(at)

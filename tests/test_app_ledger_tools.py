@@ -150,10 +150,8 @@ def test_whatif_new_branch_closes_a_compound_gap_without_writing(app_env):
     _run(at)
     result = _table_with(at, "规则").set_index("规则")
     compound = result.loc["小区党组织覆盖"]
-    assert (compound["实施前 覆盖/总数"], compound["实施前覆盖率"]) == ("1/4", "25.0%")
-    assert (compound["实施后 覆盖/总数"], compound["实施后覆盖率"]) == ("2/4", "50.0%")
-    assert compound["消除的缺口"] == "太白花园(K02)" and compound["覆盖数变化"] == "+1"
-    assert compound["覆盖率变化(百分点)"] == "+25.00"
+    assert (compound["实施前"], compound["实施后"]) == ("1/4 · 25.0%", "2/4 · 50.0%")
+    assert compound["消除的缺口"] == "太白花园(K02)" and compound["变化"] == "+1 · +25.0 个百分点"
     assert "PROPOSED-B1" in result.loc["班子健全(书记)", "新增的缺口"]  # a new branch has no secretary yet
     assert not app_env.read("MATCH (o:PartyOrg) WHERE o.id STARTS WITH 'PROPOSED' RETURN o.id AS id")
 
@@ -173,7 +171,7 @@ def test_whatif_agreement_for_a_community_without_one(app_env):
     at.button(key="whatif_run").click()
     _run(at)
     row = _table_with(at, "规则").set_index("规则").loc["社区共驻共建协议"]
-    assert row["实施前 覆盖/总数"] == "1/3" and row["实施后 覆盖/总数"] == "2/3"
+    assert row["实施前"].startswith("1/3 · ") and row["实施后"].startswith("2/3 · ")
     assert row["消除的缺口"] == "古槐社区(C03)"
 
 

@@ -137,6 +137,47 @@ def test_a_gap_search_in_the_browser(app_url, browser_page):
     assert blocked == []
 
 
+def test_the_gap_table_reads_at_1280_px(app_url, browser_page):
+    """Every rule in 太白街道: the gap table's 原因 and 建议 wrap in their columns (looked at in the screenshot)."""
+    page, blocked = browser_page
+    _open(page, f"{app_url}/gaps")
+    _pick(page, "区县", "济宁市任城区")
+    _pick(page, "街道", "太白街道")
+    rules = page.locator("[data-testid='stMultiSelect']").filter(has_text="覆盖规则").first
+    for rule in ("班子健全(书记)", "社区共驻共建协议"):
+        rules.click()
+        page.get_by_role("option", name=rule, exact=True).click()
+        _settle(page)
+    table = page.locator("[data-testid='stDataFrame']").last
+    table.scroll_into_view_if_needed()
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "gaps_太白街道_table.png"))
+    assert "Traceback" not in page.inner_text("[data-testid='stMain']")
+    assert blocked == []
+
+
+def test_a_what_if_with_its_result_in_the_browser(app_url, browser_page):
+    page, blocked = browser_page
+    _open(page, f"{app_url}/whatif")
+    covers = page.locator("[data-testid='stMultiSelect']").filter(has_text="覆盖(本区域").first
+    covers.click()
+    page.get_by_role("option").filter(has_text="太白花园(K02").first.click()
+    _settle(page)
+    page.get_by_label("名称", exact=True).fill("太白花园小区党支部")
+    page.keyboard.press("Enter")
+    _settle(page)
+    page.get_by_role("button", name="加入方案").click()
+    _settle(page)
+    page.get_by_role("button", name="计算实施前后的覆盖率").click()
+    _settle(page)
+    page.locator("[data-testid='stDataFrame']").last.scroll_into_view_if_needed()
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "whatif_result.png"))
+    text = page.inner_text("[data-testid='stMain']")
+    assert "下载 Excel" in text and "Traceback" not in text
+    assert blocked == []
+
+
 def test_a_path_search_in_the_browser(app_url, browser_page):
     page, blocked = browser_page
     _open(page, f"{app_url}/paths")
@@ -152,6 +193,31 @@ def test_a_path_search_in_the_browser(app_url, browser_page):
     _shot(page, "paths_国网济宁供电公司党委_金城小区")
     text = page.inner_text("[data-testid='stMain']")
     assert "国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 ←隶属— 金城小区" in text
+    assert blocked == []
+
+
+def test_a_path_from_a_name_chosen_among_several_matches(app_url, browser_page):
+    """Issue 13: a start typed in part lists its matches with kind and area; nothing is searched until one is picked."""
+    page, blocked = browser_page
+    _open(page, f"{app_url}/paths")
+    page.get_by_label("起点", exact=True).fill("金城")
+    page.keyboard.press("Enter")
+    _settle(page)
+    page.get_by_label("终点", exact=True).fill("国网济宁供电公司党委")
+    page.keyboard.press("Enter")
+    _settle(page)
+    text = page.inner_text("[data-testid='stMain']")
+    assert "请在上方输入起点和终点" in text and "找到" not in text  # nothing picked for the viewer
+    _shot(page, "paths_several_matches_unpicked")
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="起点 · 匹配结果").first
+    box.click()
+    _shot(page, "paths_several_matches_listed")
+    page.get_by_role("option", name="金城社区党委 · 社区党委 · 济宁市任城区 › 太白街道 › 金城社区 · O04").click()
+    _settle(page)
+    page.wait_for_selector("iframe")
+    _shot(page, "paths_picked_among_matches")
+    text = page.inner_text("[data-testid='stMain']")
+    assert "找到" in text and "金城社区党委" in text and "Traceback" not in text
     assert blocked == []
 
 

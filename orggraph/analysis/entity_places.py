@@ -20,6 +20,7 @@ from orggraph.graph.area_scope import UNIVERSES
 from orggraph.graph.store import BoltStore
 from orggraph.model.schema import load_schema
 
+CHAIN_LEVELS = ("District", "Street", "Community")  # what a match is told apart by: 区 › 街道 › 社区
 MAX_STEPS = 200  # records visited looking for a place: placing ties are short; this only stops bad data
 
 
@@ -77,17 +78,18 @@ class Match:
         return f"{self.entity.label}:{self.entity.id}"
 
     def describe(self, lang: str) -> str:
-        """Name · kind · area chain · id, in the viewer's language (names and kinds are data: as stored).
+        """Name · kind · 区 › 街道 › 社区 · id, short enough to read in a picker: the kind as stored (社区党委,
+        商品房小区) or else the label in the viewer's language; the grid left out of the chain.
 
-        >>> m = Match(Entity("K01", "Compound", "金城小区"), 1, ())
-        >>> m.describe("zh"), m.describe("en")
-        ('金城小区 · 小区院落 · K01', '金城小区 · residential compound / courtyard · K01')
+        >>> place = Place("C1", "Community", "金城社区", None)
+        >>> Match(Entity("K01", "Compound", "金城小区", "商品房小区"), 1, (place,)).describe("en")
+        '金城小区 · 商品房小区 · 金城社区 · K01'
+        >>> Match(Entity("BD1", "Building", "1号楼"), 1, ()).describe("zh")
+        '1号楼 · 楼栋 · BD1'
         """
         spec = load_schema().node(self.entity.label)
-        kind = spec.zh if lang == "zh" else spec.en
-        if self.entity.kind:
-            kind += f"({self.entity.kind})" if lang == "zh" else f" ({self.entity.kind})"
-        chain = " › ".join(p.name for p in self.chain)
+        kind = self.entity.kind or (spec.zh if lang == "zh" else spec.en)
+        chain = " › ".join(p.name for p in self.chain if p.label in CHAIN_LEVELS)
         return " · ".join(part for part in (self.entity.name, kind, chain, self.entity.id) if part)
 
 

@@ -76,6 +76,27 @@ def value_words(value: object, lang: str) -> object:
     return value
 
 
+# the pages' names, by the first word of their download keys
+PAGES = {"overview": ("总览", "Overview"), "hier": ("组织架构", "Hierarchy"), "gaps": ("覆盖缺口", "Coverage gaps"),
+         "paths": ("联结路径", "Linkage paths"), "ledger": ("共建台账", "Co-building ledger"),
+         "whatif": ("假设分析", "What-if"), "cypher": ("Cypher 查询", "Cypher queries"),
+         "import": ("数据导入", "Import"), "admin": ("用户审计", "Users & audit")}  # fmt: skip
+FORMATS = {"xlsx": "Excel", "csv": "CSV"}
+
+
+def export_words(what: str, lang: str) -> str:
+    """What a download held, as the audit log records it (``<page key>:<format>``), in words.
+
+    >>> export_words("gaps:xlsx", "zh"), export_words("ledger_dl_agreements_lapsed:csv", "en")
+    ('覆盖缺口 Excel', 'Co-building ledger CSV')
+    >>> export_words("cypher:agreements_expiring", "zh")
+    'Cypher 查询 agreements_expiring'
+    """
+    head, *rest = what.split(":")
+    page = PAGES.get(head.split("_")[0])
+    return " ".join([_pick(page, lang) if page else head, *(FORMATS.get(part, part) for part in rest)])
+
+
 def column_words(text: str, lang: str) -> str:
     """A query's description with the result columns it mentions by identifier named in the viewer's language.
 

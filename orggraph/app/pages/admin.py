@@ -15,7 +15,7 @@ from orggraph.app.pages import session
 from orggraph.app.pages.common import area_label, choice_key, lang, remember, show_error, t, table_downloads
 from orggraph.model.config import load_settings
 from orggraph.model.errors import OrgGraphError
-from orggraph.present.app_words import parameter_words
+from orggraph.present.app_words import export_words, parameter_words
 from orggraph.present.output import local_time
 
 ACTION_NAMES = {
@@ -58,6 +58,8 @@ def _details(event: dict[str, Any]) -> str:
             continue
         if k == "parameters" and isinstance(v, list):
             v = parameter_words(str(event.get("query")), v, lang())
+        elif k == "what":
+            v = export_words(str(v), lang())
         shown.append(f"{t(*DETAIL_NAMES.get(k, (k, k)))}:{_value(v)}")
     return ";".join(shown)
 

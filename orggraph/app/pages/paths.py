@@ -274,17 +274,15 @@ def render() -> None:
             "Find how two entities (orgs, units, communities, compounds…) are linked: shortest paths and alternatives.",
         )
     )
-    cols = st.columns(2)
-    with cols[0]:
-        src = common.entity_picker(
-            t("起点", "From"),
-            f"{KEY}_src",
-            placeholder=t("例如:国网济宁供电公司党委", "a name or an id, e.g. 国网济宁供电公司党委"),
-        )
-    with cols[1]:
-        dst = common.entity_picker(
-            t("终点", "To"), f"{KEY}_dst", placeholder=t("例如:金城小区", "a name or an id, e.g. 金城小区")
-        )
+    # one above the other, each the page's width: a match reads in full (name · kind · 区 › 街道 › 社区 · id)
+    src = common.entity_picker(
+        t("起点", "From"),
+        f"{KEY}_src",
+        placeholder=t("例如:国网济宁供电公司党委", "a name or an id, e.g. 国网济宁供电公司党委"),
+    )
+    dst = common.entity_picker(
+        t("终点", "To"), f"{KEY}_dst", placeholder=t("例如:金城小区", "a name or an id, e.g. 金城小区")
+    )
     via, hops, k = _controls()
     _path_section(src, dst, via, hops, k)
     st.divider()

@@ -160,7 +160,7 @@ def change_rows(result: WhatIf) -> list[dict[str, Any]]:
                 "after": f"{ca}/{ta}",
                 "after_rate": _pct(ra),
                 "delta": f"{ca - cb:+d}",
-                "change": f"{(ra - rb) * 100:+.2f}" if ra is not None and rb is not None else "",
+                "change": f"{(ra - rb) * 100:+.1f}" if ra is not None and rb is not None else "",
                 "closed": "、".join(f"{names.get(i, i)}({i})" for i in c["closed"]),
                 "opened": "、".join(f"{names.get(i, i)}({i})" for i in c["opened"]),
             }
@@ -210,17 +210,30 @@ def _show_result() -> None:
         ("opened", "新增的缺口", "Gaps opened"),
     ]
     frame = pd.DataFrame([{t(zh, en): r[k] for k, zh, en in columns} for r in result["rows"]])
-    wide = {t("规则", "Rule"): 150, t("消除的缺口", "Gaps closed"): 240, t("新增的缺口", "Gaps opened"): 240}
+    shown = pd.DataFrame([_compact(r) for r in result["rows"]])
+    widths = dict(zip(shown.columns, (120, 110, 110, 130, 145, 165), strict=True))  # ~790 px beside the sidebar
     st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         width="stretch",
         row_height=WRAPPED_ROW,
-        column_config={name: st.column_config.TextColumn(width=w) for name, w in wide.items()},
+        column_config={name: st.column_config.TextColumn(width=w) for name, w in widths.items()},
     )
-    common.table_downloads(
-        frame, t("假设分析 实施前后的覆盖情况", "What-if coverage before and after"), "whatif_result"
-    )
+    title = t("假设分析 实施前后的覆盖情况", "What-if coverage before and after")
+    common.table_downloads(frame, title, "whatif_result")  # every figure in its own column
+
+
+def _compact(row: dict[str, Any]) -> dict[str, str]:
+    """A rule's comparison in six columns that fit the screen: before, after and the change each in one cell."""
+    points = f" · {row['change']} {t('个百分点', 'points')}" if row["change"] else ""
+    return {
+        t("规则", "Rule"): row["name"],
+        t("实施前", "Before"): f"{row['before']} · {row['before_rate']}",
+        t("实施后", "After"): f"{row['after']} · {row['after_rate']}",
+        t("变化", "Change"): f"{row['delta']}{points}",
+        t("消除的缺口", "Gaps closed"): row["closed"],
+        t("新增的缺口", "Gaps opened"): row["opened"],
+    }
 
 
 def render() -> None:
