@@ -133,16 +133,17 @@ def report(
     ``progress`` shows its steps on a bar (gone when done: a warm report only flashes it)."""
     version = version_key()
     steps = Steps(3, "正在读取区域和规则索引……", "Reading the areas and rule indexes…") if progress else None
-    index = coverage_index(version)
-    if steps:
-        steps.step("正在计算各规则的覆盖缺口……", "Computing each rule's coverage gaps…")
-    whole = whole_report(as_of or today(), version)
-    if steps:
-        steps.step("正在按所选区域和规则汇总……", "Summing up for the chosen area and rules…")
-    cut = narrow(whole, index.geography, rules, area)
-    if steps:
-        steps.close()
-    return cut
+    try:
+        index = coverage_index(version)
+        if steps:
+            steps.step("正在计算各规则的覆盖缺口……", "Computing each rule's coverage gaps…")
+        whole = whole_report(as_of or today(), version)
+        if steps:
+            steps.step("正在按所选区域和规则汇总……", "Summing up for the chosen area and rules…")
+        return narrow(whole, index.geography, rules, area)
+    finally:
+        if steps:
+            steps.close()
 
 
 class Steps:
@@ -296,8 +297,12 @@ def entity_picker(label: str, key: str, placeholder: str = "") -> Entity | None:
     text = st.text_input(label, key=f"{key}_text", placeholder=placeholder).strip()
     if not text:
         return None
-    with st.spinner(t(f"正在查找“{text}”……", f"Searching for '{text}'…")):
-        found = _search(text, version_key())
+    try:
+        with st.spinner(t(f"正在查找“{text}”……", f"Searching for '{text}'…")):
+            found = _search(text, version_key())
+    except OrgGraphError as exc:
+        show_error(exc)
+        return None
     if not found:
         st.warning(t(f"没有找到“{text}”,请换一个名称或编号。", f"nothing matches '{text}'; try another name or id"))
         return None

@@ -9,6 +9,7 @@ UI only. The proposal is a list of plain items in ``st.session_state["whatif_ite
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -128,14 +129,7 @@ def _compare(area: str | None) -> None:
         proposal, tie_item = build_proposal(items)
         try:
             session.require("whatif")
-            steps = Steps(3, "正在计算实施前的覆盖率……", "Computing coverage before…")
-            rules = _rules(items)
-            before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
-            steps.step("正在计算实施后的覆盖率(在回滚的事务中,不写入图谱)……", "Computing coverage after (rolled back)…")
-            result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
-            steps.step("正在比较实施前后……", "Comparing before and after…")
-            rows = change_rows(result)
-            steps.close()
+            rows, result = _run_comparison(proposal, items, area, as_of)
             session.record("whatif", **whatif_detail([dict(c) for c in result.changes()], area))
             st.session_state["whatif_result"] = {"rows": rows, "problems": None}
         except ValidationError as exc:
@@ -143,6 +137,22 @@ def _compare(area: str | None) -> None:
         except OrgGraphError as exc:
             show_error(exc)
     _show_result()
+
+
+def _run_comparison(
+    proposal: Proposal, items: list[dict[str, Any]], area: str | None, as_of: dt.date
+) -> tuple[list[dict[str, Any]], WhatIf]:
+    """The comparison's rows and result, its steps on a progress bar (removed when done, failed or not)."""
+    steps = Steps(3, "正在计算实施前的覆盖率……", "Computing coverage before…")
+    try:
+        rules = _rules(items)
+        before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
+        steps.step("正在计算实施后的覆盖率(在回滚的事务中,不写入图谱)……", "Computing coverage after (rolled back)…")
+        result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
+        steps.step("正在比较实施前后……", "Comparing before and after…")
+        return change_rows(result), result
+    finally:
+        steps.close()
 
 
 def change_rows(result: WhatIf) -> list[dict[str, Any]]:
