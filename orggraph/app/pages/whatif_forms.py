@@ -96,16 +96,12 @@ def branch_form(area: str | None) -> None:
     place or typed ids) and its superior."""
     kind, name, members = _branch_basics()
     covers = _gap_covers(kind, area)
-    c1, c2 = st.columns(2)
-    with c1:
-        place = _picked(entity_picker(t("另选覆盖对象(按名称搜索)", "Another place to cover (search)"), "whatif_place"))
-    typed = c2.text_input(t("或输入覆盖对象编号(逗号分隔)", "Or place ids (comma-separated)"), key="whatif_branch_ids")
-    with st.columns(2)[0]:
-        superior = _org(
-            entity_picker(t("上级党组织(按名称搜索)", "Superior org (search)"), "whatif_superior"),
-            "上级",
-            "The superior",
-        )
+    # search boxes at the page's width: a match reads in full (name · kind · 区 › 街道 › 社区 · id)
+    place = _picked(entity_picker(t("另选覆盖对象(按名称搜索)", "Another place to cover (search)"), "whatif_place"))
+    typed = st.text_input(t("或输入覆盖对象编号(逗号分隔)", "Or place ids (comma-separated)"), key="whatif_branch_ids")
+    superior = _org(
+        entity_picker(t("上级党组织(按名称搜索)", "Superior org (search)"), "whatif_superior"), "上级", "The superior"
+    )
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_branch", type="primary"):
         places = [*covers, *([place.id] if place else []), *[x.strip() for x in typed.replace(",", ",").split(",")]]
         _add_branch(kind, name, int(members), list(dict.fromkeys(p for p in places if p)), typed, superior)
@@ -169,17 +165,12 @@ def agreement_form(area: str | None) -> None:
                 ]
             )
             st.dataframe(frame, hide_index=True, width="stretch", height=min(36 * (len(gaps) + 1) + 2, 300))
-    c1, c2 = st.columns(2)
-    with c1:
-        a = _org(
-            entity_picker(t("社区方党组织(按名称搜索)", "Community org (search)"), "whatif_party_a"),
-            "签约方",
-            "A party",
-        )
-    with c2:
-        b = _org(
-            entity_picker(t("驻区单位方党组织(按名称搜索)", "Unit org (search)"), "whatif_party_b"), "签约方", "A party"
-        )
+    a = _org(
+        entity_picker(t("社区方党组织(按名称搜索)", "Community org (search)"), "whatif_party_a"), "签约方", "A party"
+    )
+    b = _org(
+        entity_picker(t("驻区单位方党组织(按名称搜索)", "Unit org (search)"), "whatif_party_b"), "签约方", "A party"
+    )
     st.session_state.setdefault("whatif_signed", today())
     st.session_state.setdefault("whatif_expires", today().replace(year=today().year + 3))
     c1, c2, c3 = st.columns([2, 1, 1])
@@ -213,14 +204,12 @@ def joint_form(area: str | None) -> None:
         max_selections=JOINT_MAX,
         format_func=lambda i: options.get(i, i),
     )
-    c1, c2 = st.columns(2)
-    name = c1.text_input(t("联合党支部名称", "Joint branch name"), key="whatif_joint_name")
-    with c2:
-        superior = _org(
-            entity_picker(t("上级党组织(按名称搜索)", "Superior org (search)"), "whatif_joint_superior"),
-            "上级",
-            "The superior",
-        )
+    name = st.text_input(t("联合党支部名称", "Joint branch name"), key="whatif_joint_name")
+    superior = _org(
+        entity_picker(t("上级党组织(按名称搜索)", "Superior org (search)"), "whatif_joint_superior"),
+        "上级",
+        "The superior",
+    )
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_joint", type="primary"):
         if _has_personal_numbers(name=("联合党支部名称", "Joint branch name", name)):
             return
