@@ -179,10 +179,37 @@ def _plain_text(value: object) -> str:
 _FREE_TEXT = PropertySpec(name="text", type="string", zh="文本", en="text")
 
 
+# the usual slips behind a coordinate out of range, said with the range
+_RANGE_HINTS = {
+    name: ("(经纬度是否填反?是否填成了度分秒?)", " (longitude and latitude swapped? degrees-minutes-seconds?)")
+    for name in ("lon", "lat")
+}
+
+
+def in_range(spec: PropertySpec, parse: CellParser) -> CellParser:
+    """``parse`` with the spec's range checked (``minimum``/``maximum``: a longitude within China's extent)."""
+    lo = -float("inf") if spec.minimum is None else spec.minimum
+    hi = float("inf") if spec.maximum is None else spec.maximum
+    hint_zh, hint_en = _RANGE_HINTS.get(spec.name, ("", ""))
+
+    def ranged(value: object) -> object:
+        number = parse(value)
+        assert isinstance(number, (int, float))  # a range is declared on numbers only
+        if not lo <= number <= hi:  # NaN too
+            raise ValueProblem(
+                f"{spec.zh}应在 {lo:g} 至 {hi:g} 之间,收到 {number:g}{hint_zh}",
+                f"{spec.en} must lie between {lo:g} and {hi:g}, got {number:g}{hint_en}",
+            )
+        return number
+
+    return ranged
+
+
 def cell_parser(spec: PropertySpec) -> CellParser:
     """The fastest correct parser for one column (picked once per column, not once per cell)."""
     if spec.type != "string":
-        return _PARSERS[spec.type]
+        parse = _PARSERS[spec.type]
+        return parse if spec.minimum is None and spec.maximum is None else in_range(spec, parse)
     if spec.synonyms is not None:  # a group or the clerk's own word for one (loaders/category_words.py)
         from loaders.category_words import word_parser
 

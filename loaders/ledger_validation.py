@@ -4,7 +4,8 @@ Checks, all driven by the schema and the layout: required cells, types, enumerat
 check digit, personal numbers (refused), duplicate ids, ties listed twice (refused) and overlapping terms of a
 single post (warned), references to ids that exist nowhere (in this
 load or in the graph, asked through ``lookup``), endpoint kinds, cycles in LEADS and PART_OF, a
-superior of a deeper level than its subordinate, and dates in the wrong order.
+superior of a deeper level than its subordinate, dates in the wrong order, and a longitude without its latitude
+(or the other way round).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from loaders import row_rules
 from loaders.category_words import settle as settle_words
 from loaders.cell_values import RawRow, ValueProblem, is_blank, split_ids
 from loaders.layout import Column, OwnedKey
@@ -146,18 +148,12 @@ class _Validator:
                 self.issue(where, header, value, p.zh, p.en)
         return props
 
-    def _date_order(
-        self, pairs: Iterable[tuple[str, str]], props: dict[str, Any], where: Where, headers: dict[str, str]
-    ) -> None:
-        for first, second in pairs:
-            if first in props and second in props and props[first] > props[second]:
-                self.issue(
-                    where,
-                    headers.get(second),
-                    props[second],
-                    f"“{headers.get(second, second)}”早于“{headers.get(first, first)}”",
-                    f"{second} ({props[second]}) is before {first} ({props[first]})",
-                )
+    def _row_rules(self, date_pairs: Iterable[tuple[str, str]], props: dict[str, Any], where: Where,
+                   headers: dict[str, str], pairs: Iterable[tuple[str, str]] = ()) -> None:  # fmt: skip
+        """Dates in order, and the properties given both or neither (``loaders.row_rules``)."""
+        for column, value, zh, en in (*row_rules.date_order(date_pairs, props, headers),
+                                      *row_rules.together(pairs, props, headers)):  # fmt: skip
+            self.issue(where, column, value, zh, en)
 
     def _edge_ids(self, col: Column, value: object, header: str, where: Where) -> list[str]:
         if is_blank(value):
@@ -179,7 +175,8 @@ class _Validator:
         settle_words(label, props)  # 义诊 → category 医疗健康, category_text 义诊
         node_id = props.pop("id", None)
         headers = sheet.prop_headers
-        self._date_order(self.schema.node(label).date_order, props, where, headers)
+        spec = self.schema.node(label)  # a pair is not judged on a row refused already (its cell may be the bad one)
+        self._row_rules(spec.date_order, props, where, headers, () if where in self.bad_rows else spec.together)
         if node_id is None:
             return
         if node_id in self.nodes:
@@ -217,7 +214,7 @@ class _Validator:
         assert edge_sheet is not None  # an edge sheet's (a node sheet's rows go to node_row)
         props = self._props(sheet, row, where)
         rel = self.schema.relationship(edge_sheet.type)
-        self._date_order(rel.date_order, props, where, sheet.prop_headers)
+        self._row_rules(rel.date_order, props, where, sheet.prop_headers)
         ends: list[tuple[str | None, Column, str]] = []
         for end in sheet.kind.all_columns[:2]:
             pos, col, header = next(((p, c, h) for p, c, h in sheet.columns if c is end), (None, end, end.header))

@@ -38,11 +38,14 @@ def value_of(spec: PropertySpec) -> st.SearchStrategy:
         return st.sampled_from(spec.enum)
     if spec.format == "credit_code":
         return st.text(alphabet=st.sampled_from(ALPHABET), min_size=17, max_size=17).map(with_check)
+    if spec.minimum is not None or spec.maximum is not None:  # a coordinate: within its range
+        low, high = spec.minimum or 0.0, spec.maximum or 1000.0
+        return st.floats(low, high, allow_nan=False).map(lambda f: min(max(round(f, 6), low), high))
     return SIMPLE[spec.type]
 
 
 @st.composite
-def properties(draw, specs: tuple[PropertySpec, ...], date_order=()) -> dict:
+def properties(draw, specs: tuple[PropertySpec, ...], date_order=(), together=()) -> dict:
     props = {}
     for spec in specs:
         if spec.name != "id" and (spec.required or draw(st.booleans())):
@@ -50,6 +53,10 @@ def properties(draw, specs: tuple[PropertySpec, ...], date_order=()) -> dict:
     for first, second in date_order:
         if first in props and second in props and props[first] > props[second]:
             props[first], props[second] = props[second], props[first]
+    for pair in together:  # both or neither (经度 and 纬度)
+        if sum(name in props for name in pair) == 1:
+            for name in pair:
+                props.pop(name, None)
     return props
 
 
@@ -59,7 +66,8 @@ def regions(draw) -> tuple[list[NodeRecord], list[EdgeRecord]]:
 
     def node(label: str, node_id: str, **fixed) -> str:
         spec = SCHEMA.node(label)
-        nodes.append(NodeRecord(label, node_id, {**draw(properties(spec.properties, spec.date_order)), **fixed}))
+        drawn = draw(properties(spec.properties, spec.date_order, spec.together))
+        nodes.append(NodeRecord(label, node_id, {**drawn, **fixed}))
         return node_id
 
     def edge(rel: str, src: tuple[str, str], dst: tuple[str, str]) -> None:

@@ -42,6 +42,7 @@ ENVIRONMENT = {
     "ORGGRAPH_LOAD_STALE_AFTER_S": "load_stale_after_s",
     "ORGGRAPH_SESSION_IDLE_MINUTES": "session_idle_minutes",
     "ORGGRAPH_LOGIN_REQUIRED": "login_required",
+    "ORGGRAPH_COORDINATE_DATUM": "coordinate_datum",
 }
 
 
@@ -96,6 +97,10 @@ class Settings(BaseModel):
     # the app asks for a login even with no account (set by `orggraph serve` on a non-loopback address, so a
     # users.json removed while serving on the network leaves nobody in, instead of everyone in local mode)
     login_required: bool = False
+    # the datum of the ledgers' 经度/纬度: GCJ-02, what Amap, Tencent and most Chinese map services show (a clerk copies
+    # coordinates from them), or WGS-84 (GPS, GeoJSON). An imported boundary file (WGS-84, as GeoJSON is) is
+    # converted to it (orggraph.analysis.area_shapes); distances within a city differ by well under a metre
+    coordinate_datum: Literal["GCJ-02", "WGS-84"] = "GCJ-02"
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()

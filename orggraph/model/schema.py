@@ -39,6 +39,8 @@ class PropertySpec(Frozen):
     synonyms: str | None = None  # a table in the schema's `synonyms`: the clerk's words for the enum's groups
     max_length: int | None = Field(default=None, gt=0)  # characters a cell may hold; set from text_limits on load
     single_holder: tuple[str, ...] = ()  # values one body has one holder of at a time (a post: 书记); overlaps warned
+    minimum: float | None = None  # a number's range (a coordinate within China's extent); a cell outside is refused
+    maximum: float | None = None
 
     @model_validator(mode="after")
     def _single_holder_in_enum(self) -> PropertySpec:
@@ -54,12 +56,15 @@ class NodeSpec(Frozen):
     group: str
     properties: tuple[PropertySpec, ...]
     date_order: tuple[tuple[str, str], ...] = ()
+    together: tuple[tuple[str, str], ...] = ()  # properties given both or neither (longitude and latitude)
 
     @model_validator(mode="after")
     def _has_unique_id(self) -> NodeSpec:
         ids = [p for p in self.properties if p.name == "id"]
         if not ids or not (ids[0].required and ids[0].unique):
             raise ValueError(f"node {self.label} must declare a required, unique 'id'")
+        if any(self.property(name) is None for pair in self.together for name in pair):
+            raise ValueError(f"node {self.label}: `together` names a property it does not have")
         return self
 
     def property(self, name: str) -> PropertySpec | None:

@@ -734,7 +734,8 @@ def build(c: Case, good: Path, out: Path) -> tuple[Path, str, Where]:
     return path, file, where
 
 
-TOPICS = ("bad_cases_reader", "bad_cases_personal", "bad_cases_rows")  # modules beside this one, each a Registry
+# modules beside this one, each a Registry
+TOPICS = ("bad_cases_reader", "bad_cases_personal", "bad_cases_rows", "bad_cases_coordinates")
 
 
 def all_cases() -> list[Case]:
