@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import networkx as nx
+import numpy as np
+
+from orggraph.model.coverage_rules import load_rules
 
 Key = tuple[str, str]  # (label, id)
 
@@ -520,6 +523,39 @@ def cross_appointment(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
     return rows
 
 
+def _haversine_m(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle metres by the haversine formula (mean sphere, 6,371,008.8 m)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(a))
+
+
+def service_circle(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, RefRow]:
+    """Every compound with coordinates is covered when a station with coordinates lies within the radius; the
+    nearest station within ``nearest_within_m`` (smallest id at a tie) is the detail. A plain haversine to every
+    station: the reference for the k-d tree."""
+    measure = load_rules().rule("service_circle").measure
+    stations = sorted((s[1], _prop(g, s, "name"), _prop(g, s, "lon"), _prop(g, s, "lat"))
+                      for s in _of(g, "ServiceStation") if _prop(g, s, "lon") is not None)  # fmt: skip
+    slon = np.array([s[2] for s in stations], dtype=float)
+    slat = np.array([s[3] for s in stations], dtype=float)
+    rows = {}
+    for k in _of(g, "Compound"):
+        lon, lat = _prop(g, k, "lon"), _prop(g, k, "lat")
+        if lon is None or lat is None:
+            rows[k[1]] = RefRow(False, "location_not_recorded", k[1], None)
+            continue
+        d = _haversine_m(lon, lat, slon, slat)
+        if not len(d) or d.min() > measure.nearest_within_m:
+            rows[k[1]] = RefRow(False, "no_station_nearby", k[1], None)
+            continue
+        j = int(np.argmin(d))  # the first of equals: stations are in id order
+        detail = {"station": stations[j][1], "station_id": stations[j][0], "metres": round(float(d[j]))}
+        covered = bool(d[j] <= measure.radius_m)
+        rows[k[1]] = RefRow(covered, None if covered else "no_station_within_radius", k[1], detail)
+    return rows
+
+
 RULES: dict[str, Callable[[nx.MultiDiGraph, dt.date], dict[str, RefRow]]] = {
     f.__name__: f
     for f in (
@@ -539,6 +575,7 @@ RULES: dict[str, Callable[[nx.MultiDiGraph, dt.date], dict[str, RefRow]]] = {
         part_time_term,
         need_met,
         cross_appointment,
+        service_circle,
     )
 }
 

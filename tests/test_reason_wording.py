@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 import pytest
-from rule_reference import _in, _out, _prop, _serving, _streets_within, build_graph, reference_rule
+from rule_reference import _haversine_m, _in, _out, _prop, _serving, _streets_within, build_graph, reference_rule
 
 from orggraph.analysis.coverage import gap_report
 from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.analysis.service_circle import CODES as MEASURED_CODES
+from orggraph.analysis.service_circle import measured
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load import ingest_records
 from orggraph.model.coverage_rules import load_rules
@@ -334,6 +336,30 @@ def _cross_case(code: str, branch: bool, branch_post: bool, board_post: bool, sa
     return Case("cross_appointment", code, "K1", nodes, edges, true)
 
 
+def _circle_case(code: str, compound: tuple[float, float] | None, station: tuple[float, float] | None) -> Case:
+    """K2 (or, with no coordinates, the base compound K1) and one station, both in C1, at these (lon, lat)."""
+    measure = BOOK.rule("service_circle").measure
+    nodes = [("Compound", "K2", {"lon": compound[0], "lat": compound[1]})] if compound else []
+    edges = [("PART_OF", "Compound", "K2", "Community", "C1")] if compound else []
+    props = {"lon": station[0], "lat": station[1]} if station else {}
+    nodes.append(("ServiceStation", "SS1", {"kind": "红帆驿站", **props}))
+    edges.append(("LOCATED_IN", "ServiceStation", "SS1", "Community", "C1"))
+
+    def true(g: G, k: Key, detail: object) -> bool:
+        here = (_prop(g, k, "lon"), _prop(g, k, "lat"))
+        if None in here:
+            return code == "location_not_recorded" and detail is None
+        located = [s for s in g.nodes if s[0] == "ServiceStation" and _prop(g, s, "lon") is not None]
+        metres = [_haversine_m(*here, _prop(g, s, "lon"), _prop(g, s, "lat")) for s in located]
+        if code == "no_station_nearby":
+            return all(m > measure.nearest_within_m for m in metres) and detail is None
+        nearest = min(metres)
+        said = isinstance(detail, dict) and detail["metres"] == round(nearest) and detail["station_id"] == "SS1"
+        return measure.radius_m < nearest <= measure.nearest_within_m and said  # no_station_within_radius
+
+    return Case("service_circle", code, "K2" if compound else "K1", nodes, edges, true)
+
+
 def _simple(rule: str, code: str, member: str, nodes: list, edges: list, true: Callable) -> Case:
     return Case(rule, code, member, nodes, edges, true)
 
@@ -394,6 +420,9 @@ CASES = [
     _cross_case("board_posts_not_recorded", branch=True, branch_post=True, board_post=False),
     _cross_case("branch_posts_not_recorded", branch=True, branch_post=False, board_post=True),
     _cross_case("no_cross_post", branch=True, branch_post=True, board_post=True),
+    _circle_case("no_station_within_radius", (114.88, 30.45), (114.88, 30.465)),  # 1.7 km north
+    _circle_case("no_station_nearby", (114.88, 30.45), (114.98, 30.45)),  # 9.6 km east
+    _circle_case("location_not_recorded", None, (114.88, 30.45)),
 ]  # fmt: skip
 
 
@@ -406,8 +435,9 @@ def _reason_literals(text: str) -> set[str]:
 
 @pytest.mark.parametrize("rule", [r.id for r in BOOK.rules])
 def test_every_code_a_query_returns_is_explained_and_has_a_wording_case(rule: str) -> None:
-    declared = set(BOOK.rule(rule).reasons)
-    assert _reason_literals(find_query(BOOK.rule(rule).query).text) == declared
+    declared, measure = set(BOOK.rule(rule).reasons), BOOK.rule(rule).measure
+    measured_codes = set(MEASURED_CODES[measure.kind]) if measure else set()  # given in Python, after the query
+    assert _reason_literals(find_query(BOOK.rule(rule).query).text) | measured_codes == declared
     assert {c.code for c in CASES if c.rule == rule} == declared
 
 
@@ -415,7 +445,9 @@ def test_every_code_a_query_returns_is_explained_and_has_a_wording_case(rule: st
 def test_the_reason_given_is_true_of_the_graph(clean_store: BoltStore, case: Case) -> None:
     nodes, edges = records(case.nodes, case.edges)
     ingest_records(clean_store, nodes, edges)
-    rows = {r["id"]: r for r in run_query(clean_store, find_query(BOOK.rule(case.rule).query), {"as_of": AS_OF})}
+    rule = BOOK.rule(case.rule)
+    answered = run_query(clean_store, find_query(rule.query), {"as_of": AS_OF})
+    rows = {r["id"]: r for r in measured(rule, answered, clean_store.read)}  # a measured rule: as the engine does
     row = rows[case.member]
     assert (row["covered"], row["reason"]) == (False, case.code)
     graph = build_graph(nodes, edges)

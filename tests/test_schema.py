@@ -7,6 +7,7 @@ import re
 import pytest
 
 from orggraph.analysis.query_catalogue import load_catalogue
+from orggraph.analysis.service_circle import CODES as MEASURED_CODES
 from orggraph.graph import statements
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import SchemaError
@@ -64,6 +65,7 @@ def test_every_coverage_rule_names_a_catalogue_query_and_explains_each_reason():
         assert rule.query in catalogue, rule.id
         assert [p.name for p in catalogue[rule.query].parameters] == ["as_of"], rule.id
         codes = set(re.findall(r"'([a-z][a-z_0-9]*_[a-z_0-9]+|orphan|unreached)'", catalogue[rule.query].text))
+        codes |= set(MEASURED_CODES[rule.measure.kind]) if rule.measure else set()  # given in Python after the query
         assert codes == set(rule.reasons), (rule.id, codes)
 
 

@@ -152,6 +152,14 @@ def rule_rows_of_members(query_text: str, var: str, population: str) -> str:
     return rule_rows(f"{start}\n{query_text}")
 
 
+@registered
+def catalogue_statement(query_text: str) -> str:
+    """A catalogue query (``queries/``, parsed there by the lint test) as it is, for an analysis that sends it through
+    a rule's reader (the store's, or a what-if's scratch transaction) rather than ``run_query``: the service-circle
+    rule's stations."""
+    return query_text
+
+
 AREA_LABEL = static(  # which level an area id names: four id-index lookups
     "\nUNION\n".join(f"MATCH (a:{label} {{id: $id}}) RETURN '{label}' AS label" for label in AREA_LABELS)
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from orggraph.model.errors import SchemaError
 from orggraph.model.schema import load_schema
@@ -30,6 +30,16 @@ class Reason(_Frozen):
     action_en: str
 
 
+class Measure(_Frozen):
+    """A rule judged in Python after its query: the query gives each member's coordinates (``covered`` null while
+    unmeasured) and ``kind`` names the measure (``orggraph.analysis.service_circle``): Neo4j and ArcadeDB share no
+    geodesic distance function."""
+
+    kind: Literal["nearest_station"]
+    radius_m: float = Field(default=1000.0, gt=0)  # straight-line walking radius (10 minutes ≈ 1,000 m)
+    nearest_within_m: float = Field(default=5000.0, gt=0)  # the nearest station is named when it lies this near
+
+
 class CoverageRule(_Frozen):
     id: str
     zh: str
@@ -41,6 +51,18 @@ class CoverageRule(_Frozen):
     covered_zh: str
     covered_en: str
     reasons: dict[str, Reason]
+    measure: Measure | None = None
+
+    @model_validator(mode="after")
+    def _radius_said(self) -> CoverageRule:
+        """A measured rule's words state its radius: a radius changed in the file without its words is refused."""
+        if self.measure is not None:
+            radius = f"{self.measure.radius_m:g}"
+            if radius not in self.covered_zh or radius not in self.covered_en:
+                raise ValueError(f"rule {self.id}: covered_zh and covered_en must state the radius {radius} m")
+            if self.measure.nearest_within_m < self.measure.radius_m:
+                raise ValueError(f"rule {self.id}: nearest_within_m must not be below radius_m")
+        return self
 
     def name(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
