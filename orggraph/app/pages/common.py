@@ -114,8 +114,10 @@ def load_notice() -> Iterator[None]:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def coverage_index(version: str) -> CoverageIndex:
-    """The geography and suggestion indexes for one state of the graph."""
-    return CoverageIndex.fetch(store_for(version))
+    """The geography and suggestion indexes for one state of the graph; a street user's are read around their
+    street (a province's geography is 665k places, a street's under a thousand)."""
+    area = version.rsplit("|", 1)[1] or None
+    return CoverageIndex.fetch(store_for(version), ("Street", area) if area else None)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
