@@ -103,7 +103,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def _stop(proc: subprocess.Popen, told: bool) -> None:
+def _stop(proc: subprocess.Popen[bytes], told: bool) -> None:
     """Ctrl-C in a terminal reaches Streamlit too (``told``): it gets time to stop by itself, since a second
     SIGINT would cut its own shutdown short (a traceback instead of a clean stop); a ``kill`` of this
     process alone is passed on at once."""

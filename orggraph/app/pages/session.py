@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -94,7 +95,7 @@ def may(right: str) -> bool:
     return user is not None and user.may(right)
 
 
-def _data_dir():
+def _data_dir() -> Path:
     return load_settings().resolved_data_dir()
 
 
