@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from loaders import chinese_names as cn
+from loaders.region_places import Spot, inside
 from orggraph.model.credit_code import ALPHABET, with_check
 from orggraph.model.records import EdgeRecord, NodeRecord
+from orggraph.model.schema import load_schema
 
 TODAY = dt.date(2026, 11, 22)  # the snapshot date terms, expiries and lapses are judged against
 Ref = tuple[str, str]  # (label, id): all an edge needs, without looking the node up again
@@ -29,6 +31,7 @@ _WIDTH = {"District": 3, "Street": 4, "Person": 6}
 _FIVE_YEAR = frozenset(("区县党委", "街道党工委", "街道大工委")) | {k for k in cn.ORG_SUFFIX if k.startswith("社区")}
 _BRANCHES = frozenset(("社区党支部", "网格党支部", "小区党支部", "单位党支部", "联合党支部", "物业企业党组织"))
 UNIT_FORMS = ("单位党委", "单位党总支", "单位党支部")
+_LOCATED = frozenset(label for label, spec in load_schema().nodes.items() if spec.property("lon"))  # with 经度/纬度
 _REG = {"机关": "11", "事业单位": "12", "社会组织": "52", "非公企业": "91", "国有企业": "91", "物业企业": "91"}
 
 
@@ -51,19 +54,44 @@ class Unit(NamedTuple):
 class Builder:
     """One region's records in the making: the random stream, the lists, id counters, the credit-code serial."""
 
-    def __init__(self, rng: random.Random, side: random.Random | None = None) -> None:
+    def __init__(self, rng: random.Random, side: random.Random | None = None, geo: random.Random | None = None) -> None:
         self.rng = rng
         self.side = side or random.Random(0)  # later details only: draws here leave ``rng`` untouched
+        self.geo = geo or random.Random(0)  # where things lie (``region_places``): draws here leave ``rng`` untouched
         self.nodes: list[NodeRecord] = []
         self.edges: list[EdgeRecord] = []
+        self.spots: dict[str, Spot] = {}  # place id → its disc, for what is placed in it later
+        self._unplaced: dict[str, dict[str, Any]] = {}  # units made before their place: their props, to place
         self._counts = dict.fromkeys(_PREFIX, 0)
         self._serial = 0
 
-    def node(self, label: str, props: dict[str, Any]) -> Ref:
+    def node(self, label: str, props: dict[str, Any], at: tuple[float, float] | None = None) -> Ref:
+        """A node; ``at`` (longitude, latitude) becomes its 经度/纬度."""
         self._counts[label] += 1
         node_id = f"{_PREFIX[label]}{self._counts[label]:0{_WIDTH.get(label, 5)}d}"
+        if at is not None:
+            props["lon"], props["lat"] = at
         self.nodes.append(NodeRecord(label, node_id, props))
         return label, node_id
+
+    def place(self, label: str, props: dict[str, Any], spot: Spot, recorded: bool = True) -> Ref:
+        """A place (a community, a compound…) with its disc kept for what lies in it; its centre is its 经度/纬度
+        when ``recorded`` and the label has them."""
+        at = (round(spot.lon, 6), round(spot.lat, 6)) if recorded and label in _LOCATED else None
+        ref = self.node(label, props, at)
+        self.spots[ref[1]] = spot
+        return ref
+
+    def point(self, place: Ref, share: float = 0.8) -> tuple[float, float] | None:
+        """A point inside a known place (None for a place never placed)."""
+        spot = self.spots.get(place[1])
+        return None if spot is None else inside(self.geo, spot, share)
+
+    def locate(self, unit: Ref, place: Ref) -> None:
+        """Give a unit made before its place (a stationed unit) its 经度/纬度 now."""
+        props, at = self._unplaced.pop(unit[1], None), self.point(place)
+        if props is not None and at is not None:
+            props["lon"], props["lat"] = at
 
     def edge(self, rel: str, src: Ref, dst: Ref, **props: Any) -> None:
         props = {k: v for k, v in props.items() if v is not None} if props else props
@@ -128,9 +156,11 @@ class Builder:
         props = {"name": name, "kind": kind, "credit_code": self.credit_code(kind, code, reg),
                  "employees": max(full * self.rng.randint(2, 12), self.rng.randint(3, 60)),
                  "party_members": full, "probationary_members": prob, "stationed": stationed}  # fmt: skip
-        ref = self.node("Unit", props)
+        ref = self.node("Unit", props, self.point(where) if where is not None else None)
         if where is not None:
             self.edge("LOCATED_IN", ref, where)
+        else:
+            self._unplaced[ref[1]] = props
         return Unit(ref, name, full, prob)
 
     def credit_code(self, kind: str, area_code: str, reg: str | None = None) -> str:
@@ -147,7 +177,7 @@ class Builder:
 
 @dataclass(frozen=True)
 class Area:
-    """What a district passes down: names for its children, its area code, its committee, its map centre."""
+    """What a district passes down: names for its children, its area code, its committee, where it lies."""
 
     province: cn.Province
     city: str
@@ -156,8 +186,7 @@ class Area:
     code: str
     ref: Ref
     org: Ref
-    lat: float
-    lon: float
+    spot: Spot
     units: set[str]  # unit names, shared by the whole city: one city has one 中医院, one 供电公司
 
 
@@ -171,6 +200,7 @@ class Street:
     stem: str
     org: Ref
     urban: bool
+    spot: Spot
     used: set[str] = field(default_factory=set)  # place names, unique within the street
     stationed: list[Unit] = field(default_factory=list)
     companies: list[Unit] = field(default_factory=list)
@@ -188,6 +218,7 @@ class Community:
     org: Ref
     urban: bool
     committee: list[Ref]
+    spot: Spot
     places: list[tuple[Ref, str, Ref | None]] = field(default_factory=list)  # grids and compounds, their org
     used: set[str] = field(default_factory=set)
     partners: dict[str, Ref] = field(default_factory=dict)  # stationed unit id -> agreement

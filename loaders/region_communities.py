@@ -11,45 +11,49 @@ from typing import Any
 
 from loaders import chinese_names as cn
 from loaders.region_builder import Builder, Community, Ref, Street, org_form, weighted, years_after
+from loaders.region_places import Spot, child, inside
 
 _COMPOUND_MIX = {"商品房小区": 45, "老旧小区": 30, "单位院落": 10, "安置小区": 10, "开放式院落": 5}
 _BUILDINGS = {"商品房小区": (6, 18), "老旧小区": (3, 10), "单位院落": (2, 6), "安置小区": (6, 14), "开放式院落": (1, 4)}
 
 
 def service_station(b: Builder, st: Street, name: str, kind: str, where: Ref, org: Ref) -> None:
-    """A service station; centres and most stations carry coordinates (the 10-minute service circle)."""
+    """A service station at the place it serves (within half its radius of the centre: a street's or community's
+    centre sits near the middle); centres and most stations carry coordinates (the 10-minute service circle)."""
     props: dict[str, Any] = {"name": name, "kind": kind}
     if kind == "党群服务中心" or b.rng.random() < 0.6:
-        props["lat"] = round(st.area.lat + b.rng.uniform(-0.1, 0.1), 5)
-        props["lon"] = round(st.area.lon + b.rng.uniform(-0.1, 0.1), 5)
+        north, east = b.rng.uniform(-0.1, 0.1), b.rng.uniform(-0.1, 0.1)  # the draws of old, now an offset
+        spot = b.spots[where[1]]
+        props["lon"], props["lat"] = spot.at(east * 5 * spot.r, north * 5 * spot.r)
     ref = b.node("ServiceStation", props)
     b.edge("LOCATED_IN", ref, where)
     b.edge("RUN_BY", ref, org)
 
 
-def community(b: Builder, st: Street, kind: str) -> Community:
+def community(b: Builder, st: Street, kind: str, spot: Spot) -> Community:
     """A community or village with its org and committee, grids, compounds and service stations."""
     rng, urban = b.rng, kind == "城市社区"
     name = cn.unique(rng, lambda r: cn.community_name(r, kind), st.used)
     pop = rng.randint(4000, 15000) if urban else rng.randint(800, 4000)
     funds = round(rng.uniform(10, 30) if urban else rng.uniform(3, 12), 1)
     props = {"name": name, "kind": kind, "population": pop, "households": pop * 10 // 28, "work_funds": funds}
-    ref = b.node("Community", {**props, "demonstration": rng.random() < 0.05})
+    ref = b.place("Community", {**props, "demonstration": rng.random() < 0.05}, spot)
     b.edge("PART_OF", ref, st.ref)
     full = rng.randint(60, 300) if urban else rng.randint(15, 110)
     okind = org_form(rng, full, ("社区党委", "社区党总支", "社区党支部"))
     if okind == "社区党委" and urban and rng.random() < 0.2:
         okind = weighted(rng, {"社区大党委": 3, "社区联合党委": 1})
     org, _ = b.org(okind, name + cn.ORG_SUFFIX[okind], st.org, (ref,), full, rng.randint(0, 4))
-    cm = Community(ref, name, org, urban, [b.person() for _ in range(rng.randint(3, 5) if urban else 2)])
+    cm = Community(ref, name, org, urban, [b.person() for _ in range(rng.randint(3, 5) if urban else 2)], spot)
     for i, member in enumerate(cm.committee):
         b.edge("HOLDS_POST", member, org, post="副书记" if i == 0 else "委员")
     if not urban and rng.random() < 0.25:  # a 第一书记 dispatched from a stationed unit
         since = b.ago(30, 700)
         first = b.person(works_at=b.pick(st.stationed).ref)
         b.edge("HOLDS_POST", first, org, post="第一书记", since=since, until=years_after(since, 2))
-    for i in range(1, (rng.randint(4, 8) if urban else rng.randint(1, 3)) + 1):
-        _grid(b, st, cm, kind, i)
+    grids, turn = rng.randint(4, 8) if urban else rng.randint(1, 3), b.geo.uniform(0, 6.3)
+    for i in range(1, grids + 1):
+        _grid(b, st, cm, kind, i, child(spot, i - 1, grids, turn))
     service_station(b, st, f"{name}党群服务中心", "党群服务中心", ref, org)
     skind = "红帆驿站" if urban else "党群服务站"  # Jining: ~7–8 stations per urban community
     for place, pname, porg in rng.sample(
@@ -59,10 +63,11 @@ def community(b: Builder, st: Street, kind: str) -> Community:
     return cm
 
 
-def _grid(b: Builder, st: Street, cm: Community, kind: str, i: int) -> None:
+def _grid(b: Builder, st: Street, cm: Community, kind: str, i: int, spot: Spot) -> None:
     """A grid, mostly with a grid branch led by a community committee member (交叉任职), and its compounds."""
     rng, name = b.rng, f"{cm.name}{cn.ordinal(i)}网格"
-    ref = b.node("Grid", {"name": name, "households": rng.randint(200, 900) if cm.urban else rng.randint(80, 400)})
+    households = rng.randint(200, 900) if cm.urban else rng.randint(80, 400)
+    ref = b.place("Grid", {"name": name, "households": households}, spot)
     b.edge("PART_OF", ref, cm.ref)
     branch = None
     if rng.random() < (0.92 if cm.urban else 0.85):
@@ -76,17 +81,18 @@ def _grid(b: Builder, st: Street, cm: Community, kind: str, i: int) -> None:
     cm.places.append((ref, name, branch))
     count = rng.randint(1, 3) if cm.urban else int(rng.random() < (0.5 if kind == "农村社区" else 0.12))
     for _ in range(count):
-        _compound(b, st, cm, ref if rng.random() < 0.9 else cm.ref, branch or cm.org)
+        _compound(b, st, cm, ref if rng.random() < 0.9 else cm.ref, branch or cm.org, spot)
 
 
-def _compound(b: Builder, st: Street, cm: Community, parent: Ref, superior: Ref) -> None:
+def _compound(b: Builder, st: Street, cm: Community, parent: Ref, superior: Ref, grid: Spot) -> None:
     """A compound and its buildings; about half get a compound branch or building groups (Jining 1,654 / 3,300)."""
     rng = b.rng
     kind = weighted(rng, _COMPOUND_MIX) if cm.urban else weighted(rng, {"安置小区": 6, "开放式院落": 3, "老旧小区": 1})
     name = cn.unique(rng, lambda r: cn.compound_name(r, kind), cm.used)
     households = [rng.randint(18, 120) for _ in range(rng.randint(*_BUILDINGS[kind]))]
     props = {"name": name, "kind": kind, "households": sum(households), "buildings": len(households)}
-    ref = b.node("Compound", {**props, "address": f"{st.stem}路{rng.randint(1, 300)}号"})
+    at = Spot(*inside(b.geo, grid), 40.0 + 3.0 * len(households))  # in its grid; ~3% not recorded in the ledger
+    ref = b.place("Compound", {**props, "address": f"{st.stem}路{rng.randint(1, 300)}号"}, at, b.geo.random() > 0.03)
     b.edge("PART_OF", ref, parent)
     buildings = []
     for j, hh in enumerate(households, start=1):

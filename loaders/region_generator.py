@@ -10,7 +10,8 @@ own words for categories), so adding them left every earlier draw where it was. 
 the ledger loader adds provenance when it reads them back.
 
 This module walks the levels (province, city, district, street); what is built below a street lives in
-``region_communities``, ``region_units``, ``region_zones`` and ``region_ties``, all through ``region_builder``.
+``region_communities``, ``region_units``, ``region_zones`` and ``region_ties``, all through ``region_builder``; where
+things lie, in ``region_places`` (a third stream, ``places:{seed}``, so placing them moved no earlier draw).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import random
 from typing import NamedTuple
 
 from loaders import chinese_names as cn
+from loaders import region_places as places
 from loaders.region_builder import TODAY, Area, Builder, Street, weighted
 from loaders.region_communities import community, service_station
 from loaders.region_ties import co_building, needs
@@ -63,7 +65,8 @@ def generate_region(scale: str, seed: int = 1) -> tuple[list[NodeRecord], list[E
             f"unknown scale {scale!r}; valid: {', '.join(SCALES)}",
         )
         raise ConfigError(zh, en)
-    plan, b = _PLANS[scale], Builder(random.Random(seed), random.Random(f"details:{seed}"))
+    plan = _PLANS[scale]
+    b = Builder(random.Random(seed), random.Random(f"details:{seed}"), random.Random(f"places:{seed}"))
     provinces = [p for p in cn.PROVINCES if len(p.cities) >= plan.cities]
     province = provinces[b.rng.randrange(len(provinces))]
     for city in b.rng.sample(province.cities, plan.cities):
@@ -78,38 +81,43 @@ def _city(b: Builder, plan: _Plan, province: cn.Province, city: str) -> None:
     streets: set[str] = set()
     code = f"{province.code:02d}{province.cities.index(city) + 1:02d}"
     counties = ("旗", "旗", "县", "县级市") if province.short == "内蒙古" else ("县", "县", "县级市")
+    spots = places.districts(b.geo, city, plan.urban_districts, plan.districts - plan.urban_districts)
     for di in range(plan.districts):
         kind = "区" if di < plan.urban_districts else cn.pick(rng, counties)
         name = cn.unique(rng, lambda r: cn.pick(r, cn.DISTRICT_STEMS), used) + {"县级市": "市"}.get(kind, kind)
         props = {"name": f"{city}市{name}", "kind": kind, "population": rng.randint(300, 1300) * 1000}
-        ref = b.node("District", props)
+        ref = b.place("District", props, spots[di])
         org, _ = b.org("区县党委", f"中共{city}市{name}委员会", None, (ref,))
-        lat, lon = province.lat + rng.uniform(-2, 2), province.lon + rng.uniform(-2, 2)
-        area = Area(province, city, name, kind, f"{code}{di + 1:02d}", ref, org, lat, lon, units)
+        _old_centre = rng.uniform(-2, 2), rng.uniform(-2, 2)  # drawn as before (unused): later draws stay put
+        area = Area(province, city, name, kind, f"{code}{di + 1:02d}", ref, org, spots[di], units)
         count = rng.randint(*plan.streets)
         urban = round(count * plan.urban_share[kind != "区"])  # a fixed share keeps sizes steady across seeds
-        for i in range(count):
-            _street(b, area, i < urban, streets)  # street names are unique within a city
+        turn = b.geo.uniform(0, 6.3)
+        for i in range(count):  # a county seat's 街道 is compact; a township spreads over its slot
+            spot = places.child(area.spot, i, count, turn, 0.9 if kind == "区" or i >= urban else 0.35)
+            _street(b, area, i < urban, streets, spot)  # street names are unique within a city
 
 
-def _street(b: Builder, area: Area, urban: bool, used: set[str]) -> None:
+def _street(b: Builder, area: Area, urban: bool, used: set[str], spot: places.Spot) -> None:
     """A street (urban) or township: its committee, stationed units, companies, communities, zones and ties."""
     rng = b.rng
     kind = (
         "街道" if urban else "苏木" if area.kind == "旗" and rng.random() < 0.5 else weighted(rng, {"镇": 7, "乡": 3})
     )
     stem = cn.unique(rng, cn.mongolian_name if kind == "苏木" else cn.stem, used)
-    ref = b.node("Street", {"name": stem + kind, "kind": kind, "population": rng.randint(15, 90) * 1000})
+    ref = b.place("Street", {"name": stem + kind, "kind": kind, "population": rng.randint(15, 90) * 1000}, spot)
     b.edge("PART_OF", ref, area.ref)
     big = urban and rng.random() < 0.15
     name = stem + kind + ("大工委" if big else "党工委" if urban else "党委")
     org, _ = b.org("街道大工委" if big else "街道党工委", name, area.org, (ref,), full=rng.randint(40, 160))
-    st = Street(area, ref, stem + kind, stem, org, urban)
+    st = Street(area, ref, stem + kind, stem, org, urban, spot)
     service_station(b, st, f"{st.name}党群服务中心", "党群服务中心", ref, org)
     stationed_units(b, st)
     property_companies(b, st)
     count = rng.randint(7, 10) if urban else rng.randint(10, 18)
-    comms = [community(b, st, weighted(rng, _COMMUNITY_MIX[kind])) for _ in range(count)]
+    turn = b.geo.uniform(0, 6.3)
+    slots = [places.child(spot, i, count, turn) for i in range(count)]
+    comms = [community(b, st, weighted(rng, _COMMUNITY_MIX[kind]), slots[i]) for i in range(count)]
     place_stationed(b, st, comms)
     if rng.random() < (0.6 if urban else 0.3):
         zone(b, st, comms)

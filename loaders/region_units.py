@@ -93,7 +93,9 @@ def place_stationed(b: Builder, st: Street, comms: list[Community]) -> None:
     for s in st.stationed:
         cm = b.pick(comms)
         grids = [p[0] for p in cm.places if p[0][0] == "Grid"]
-        b.edge("LOCATED_IN", s.ref, b.pick(grids) if grids and b.rng.random() < 0.5 else cm.ref)
+        place = b.pick(grids) if grids and b.rng.random() < 0.5 else cm.ref
+        b.edge("LOCATED_IN", s.ref, place)
+        b.locate(s.ref, place)
         if b.rng.random() < 0.85:
             reported = max(1, int(s.full * b.rng.uniform(0.3, 0.9)))
             b.edge("REPORTS_TO", s.own_org, cm.ref, since=b.ago(60, 2500), members_reported=reported)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from loaders import chinese_names as cn
 from loaders.region_builder import Builder, Community, Ref, Street, weighted
+from loaders.region_places import Spot
 from loaders.region_units import tenants
 
 _ZONE = {"商圈": (7, 9, ("商业综合体", "商务楼宇")), "街区": (3, 5, ("商业综合体",)), "园区": (4, 7, ("产业园楼宇",)),
@@ -21,8 +22,9 @@ def zone(b: Builder, st: Street, comms: list[Community]) -> None:
     kind = weighted(rng, {"商圈": 7, "街区": 3}) if st.urban else weighted(rng, {"园区": 1, "市场": 1})
     lo, hi, building_kinds = _ZONE[kind]
     name = cn.unique(rng, lambda r: cn.stem(r) + cn.ZONE_SUFFIX[kind], st.used)
-    ref = b.node("CommercialZone", {"name": name, "kind": kind})
-    b.edge("PART_OF", ref, st.ref if rng.random() < 0.8 else b.pick(comms).ref)
+    parent = st.ref if rng.random() < 0.8 else b.pick(comms).ref
+    ref = b.place("CommercialZone", {"name": name, "kind": kind}, Spot(*_point(b, parent, 0.6), 400.0))
+    b.edge("PART_OF", ref, parent)
     buildings = [_commercial_building(b, st, cn.pick(rng, building_kinds), ref) for _ in range(rng.randint(lo, hi))]
     covered = buildings[:-1] if len(buildings) > 2 and rng.random() < 0.3 else buildings
     okind = "商圈综合党委" if st.urban else "商圈联合党委"
@@ -36,9 +38,16 @@ def zone(b: Builder, st: Street, comms: list[Community]) -> None:
 def _commercial_building(b: Builder, st: Street, kind: str, parent: Ref) -> tuple[Ref, str]:
     name = cn.unique(b.rng, lambda r: cn.commercial_building_name(r, kind), st.used)
     props = {"name": name, "kind": kind, "tenants": b.rng.randint(20, 300)}
-    ref = b.node("CommercialBuilding", {**props, "address": f"{st.stem}路{b.rng.randint(1, 300)}号"})
+    address = f"{st.stem}路{b.rng.randint(1, 300)}号"
+    ref = b.place("CommercialBuilding", {**props, "address": address}, Spot(*_point(b, parent), 50.0))
     b.edge("PART_OF", ref, parent)
     return ref, name
+
+
+def _point(b: Builder, place: Ref, share: float = 0.8) -> tuple[float, float]:
+    at = b.point(place, share)
+    assert at is not None, f"{place[1]} was never placed"  # streets, communities and zones always are
+    return at
 
 
 def office_building(b: Builder, st: Street, cm: Community) -> None:
