@@ -22,12 +22,12 @@ TREE = [("D", "District", "区", None), ("S", "Street", "街道", "D"), ("T", "S
         ("C4", "Community", "丁", "S"), ("G1", "Grid", "甲一", "C1"), ("G2", "Grid", "甲二", "C1"),
         ("K1", "Compound", "一", "G1"), ("K2", "Compound", "二", "G2"), ("K3", "Compound", "三", "C3")]  # fmt: skip
 POINTS = [
-    ("C1", "Community", 114.80, 30.40, "C1"),
-    ("C2", "Community", 114.83, 30.40, "C2"),
-    ("K1", "Compound", 114.795, 30.398, "K1"),
-    ("K2", "Compound", 114.805, 30.403, "K2"),
-    ("K3", "Compound", 114.815, 30.43, "K3"),  # C3 has no coordinates of its own: its site is K3
-    ("U1", "Unit", 114.84, 30.39, "C2"),  # a unit counts where it is located
+    ("C1", "Community", 114.80, 30.40, "C1", "甲"),
+    ("C2", "Community", 114.83, 30.40, "C2", "乙"),
+    ("K1", "Compound", 114.795, 30.398, "K1", "一"),
+    ("K2", "Compound", 114.805, 30.403, "K2", "二"),
+    ("K3", "Compound", 114.815, 30.43, "K3", "三"),  # C3 has no coordinates of its own: its site is K3
+    ("U1", "Unit", 114.84, 30.39, "C2", "单位"),  # a unit counts where it is located
 ]
 
 
@@ -43,7 +43,7 @@ def test_communities_split_their_street_and_grids_their_community(made) -> None:
     cells = [s[c].outline for c in ("C1", "C2", "C3")]
     assert all(a.intersection(b).area < 1e-12 for a, b in itertools.combinations(cells, 2))
     assert shapely.union_all(cells).symmetric_difference(street).area < 1e-9 * street.area + 1e-12
-    assert all(s[c].outline.contains(Point(lon, lat)) for c, _, lon, lat, _ in POINTS[:2])
+    assert all(s[c].outline.contains(Point(lon, lat)) for c, _, lon, lat, *_ in POINTS[:2])
     assert s["C3"].outline.contains(Point(114.815, 30.43))
     assert all(s[g].outline.within(s["C1"].outline.buffer(1e-9)) for g in ("G1", "G2"))
     assert s["G1"].outline.contains(Point(114.795, 30.398)) and s["G2"].outline.contains(Point(114.805, 30.403))

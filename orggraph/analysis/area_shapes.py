@@ -39,7 +39,7 @@ from orggraph.model.errors import OrgGraphError
 MARGIN_M = 150.0  # how far a derived outline reaches beyond its outermost points
 MAX_BOUNDARY_MB = 50.0  # a boundary file larger than this is refused before it is parsed
 Source = Literal["imported", "derived"]
-PointRow = tuple[str, str, float, float, str]  # record id, label, longitude, latitude, the place it sits in
+PointRow = tuple[str, str, float, float, str, str]  # record id, label, longitude, latitude, its place, its name
 _DEGREE_M = EARTH_RADIUS_M * math.pi / 180
 
 
@@ -79,7 +79,7 @@ def fetch_points(store: BoltStore) -> list[PointRow]:
     if not rows:
         return []
     r = rows[0]
-    return list(zip(r["ids"], r["labels"], r["lons"], r["lats"], r["places"], strict=True))
+    return list(zip(r["ids"], r["labels"], r["lons"], r["lats"], r["places"], r["names"], strict=True))
 
 
 def area_shapes(
@@ -90,7 +90,8 @@ def area_shapes(
     >>> from orggraph.analysis.geography import Geography
     >>> geo = Geography.from_rows([("D", "District", "区", None), ("S", "Street", "街道", "D"),
     ...     ("C1", "Community", "甲", "S"), ("C2", "Community", "乙", "S"), ("C3", "Community", "丙", "S")])
-    >>> shapes = area_shapes(geo, [("C1", "Community", 114.80, 30.40, "C1"), ("C2", "Community", 114.82, 30.40, "C2")])
+    >>> points = [("C1", "Community", 114.80, 30.40, "C1", "甲"), ("C2", "Community", 114.82, 30.40, "C2", "乙")]
+    >>> shapes = area_shapes(geo, points)
     >>> sorted(shapes.shapes), [p.id for p in shapes.unplaced]
     (['C1', 'C2', 'D', 'S'], ['C3'])
     >>> shapes.shapes["C1"].outline.intersection(shapes.shapes["C2"].outline).area < 1e-12  # cells do not overlap
@@ -98,7 +99,7 @@ def area_shapes(
     """
     scale = _scale(points)
     members = _members(geography, points, scale)
-    own = {pid: (lon * scale, lat) for pid, label, lon, lat, _ in points if label == "Community"}
+    own = {pid: (lon * scale, lat) for pid, label, lon, lat, *_ in points if label == "Community"}
     imported = {k: _scaled(v, scale) for k, v in (boundaries or {}).items()}
     outlines: dict[str, tuple[Any, Source]] = {}
     children = _children(geography)
@@ -186,7 +187,7 @@ def _hull(points: list[tuple[float, float]]) -> Any:
 def _members(geography: Geography, points: Sequence[PointRow], scale: float) -> dict[str, list[tuple[float, float]]]:
     """Each area's member points (scaled), from every record whose place lies in it."""
     out: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for _, _, lon, lat, place in points:
+    for _, _, lon, lat, place, *_ in points:
         for area in geography.areas(place):
             out[area.id].append((lon * scale, lat))
     return out

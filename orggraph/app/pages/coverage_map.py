@@ -1,0 +1,151 @@
+"""一张图 The coverage map: the chosen area's sub-areas filled by one rule's coverage rate, the rule's members as points
+(green covered, red a gap, its reason on hover), the service stations with their walking circle; a click on an area
+drills down (区 → 街道 → 社区 → 网格), a button opens the gap list of what is shown.
+
+Fully offline: pydeck (deck.gl, which Streamlit bundles) with no base map (``map_style=None``), so no tile, CDN or web
+font is fetched; outlines come from the members' points (``analysis.area_shapes``), computed once per graph state.
+Areas none of whose members has coordinates are listed beside the map as 未标注位置.
+
+Not yet in the app's navigation: to add it, list ``st.Page(coverage_map.render, title=…, url_path=PAGE_URL)`` with
+the other pages in ``orggraph/app/streamlit_app.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydeck as pdk
+import streamlit as st
+
+from orggraph.analysis.area_shapes import AreaShapes, PointRow, area_shapes, fetch_points
+from orggraph.analysis.coverage import RuleOutcome
+from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
+from orggraph.app.pages import gaps
+from orggraph.app.pages.common import area_picker, coverage_index, lang, report, store_for, t, version_key
+from orggraph.model.coverage_rules import load_rules
+from orggraph.present.map_layers import area_rows, framing, legend, member_rows, station_rows
+
+PAGE_URL = "coverage_map"
+PLACE_KEY = "map_place"  # the area pickers' session keys: map_place_0 … map_place_3
+CLICKED = "map_clicked"  # an area clicked on the map, applied to the pickers on the next run
+SUB_LEVEL = {None: "District", "District": "Street", "Street": "Community", "Community": "Grid"}
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _shapes(version: str) -> tuple[AreaShapes, list[PointRow]]:
+    """The outlines and points of one graph state (computed once, shared by every session of that state)."""
+    points = fetch_points(store_for(version))
+    return area_shapes(coverage_index(version).geography, points), points
+
+
+def render() -> None:
+    st.title(t("覆盖地图(一张图)", "Coverage map"))
+    book = load_rules()
+    names = {r.id: t(r.zh, r.en) for r in book.rules}
+    rule_id = st.selectbox(t("覆盖规则", "Coverage rule"), list(names), key="map_rule", format_func=names.__getitem__)
+    version = version_key()
+    geography = coverage_index(version).geography
+    _take_click(geography)
+    area = area_picker(PLACE_KEY)
+    shapes, points = _shapes(version)
+    outcome = report((rule_id,), area).outcomes[0]
+    level = SUB_LEVEL.get(geography.places[area].label if area else None)
+    shown = [p.id for p in geography.children(area) if p.label == level] or ([area] if area else [])
+    layers, drawn = _layers(outcome, shapes, points, geography, area, shown, level)
+    left, right = st.columns([4, 1])
+    with left:
+        event = st.pydeck_chart(_deck(layers, shapes, area, shown), on_select="rerun", key="map_chart", height=560)
+        _legend()
+    with right:
+        _side(outcome, shapes, geography, area, drawn)
+    _clicked(event)
+
+
+def _layers(
+    outcome: RuleOutcome,
+    shapes: AreaShapes,
+    points: list[PointRow],
+    geography: Geography,
+    area: str | None,
+    shown: list[str],
+    level: str | None,
+) -> tuple[list[pdk.Layer], int]:
+    """The areas, the rule's members and the stations as pydeck layers; how many members were drawn."""
+    rates = outcome.areas.get(level or "", ()) if level else ()
+    areas = area_rows(shapes, rates, shown)
+    members = member_rows(outcome, points, geography, area, lang())
+    circle = load_rules().rule("service_circle").measure
+    stations = station_rows(points, geography, area, circle.radius_m if circle else 1000.0)
+    layers = [
+        pdk.Layer("PolygonLayer", areas, id="areas", get_polygon="polygon", get_fill_color="fill", pickable=True,
+                  stroked=True, get_line_color=[80, 80, 80, 200], line_width_min_pixels=1),
+        pdk.Layer("ScatterplotLayer", stations, id="circles", get_position=["lon", "lat"], get_radius="radius",
+                  radius_units="meters", get_fill_color="circle", pickable=False),
+        pdk.Layer("ScatterplotLayer", members, id="members", get_position=["lon", "lat"], get_fill_color="fill",
+                  get_radius=4, radius_units="pixels", pickable=True),
+        pdk.Layer("ScatterplotLayer", stations, id="stations", get_position=["lon", "lat"], get_fill_color="fill",
+                  get_radius=5, radius_units="pixels", pickable=True),
+    ]  # fmt: skip
+    return layers, len(members)
+
+
+def _deck(layers: list[pdk.Layer], shapes: AreaShapes, area: str | None, shown: list[str]) -> pdk.Deck:
+    outlines = [shapes.shapes[i].outline for i in ([area] if area else shown) if i in shapes.shapes]
+    bounds = None
+    if outlines:
+        west, south, east, north = zip(*(o.bounds for o in outlines), strict=True)
+        bounds = (min(west), min(south), max(east), max(north))
+    view = framing(bounds)
+    tooltip = {"html": "<b>{name}</b><br/>{rate} {figures}<br/>{why}<br/>{action}", "style": {"fontSize": "13px"}}
+    state = pdk.ViewState(longitude=view.lon, latitude=view.lat, zoom=view.zoom)
+    return pdk.Deck(layers=layers, map_style=None, tooltip=tooltip, initial_view_state=state)
+
+
+def _legend() -> None:
+    swatches = " ".join(
+        f'<span style="color:rgb({r},{g},{b})">■</span> {words}' for words, (r, g, b, _) in legend(lang())
+    )
+    points = t("● 绿:已覆盖 ● 红:缺口 ● 蓝:党群服务阵地(浅蓝圈为步行半径)",
+               "● green: covered ● red: gap ● blue: service station (light circle: walking radius)")  # fmt: skip
+    st.markdown(f"{t('覆盖率', 'Coverage rate')}: {swatches}<br/>{points}", unsafe_allow_html=True)
+
+
+def _side(outcome: RuleOutcome, shapes: AreaShapes, geography: Geography, area: str | None, drawn: int) -> None:
+    """The area's figures, the gap list's door, and what the map cannot place."""
+    rate = "—" if outcome.rate is None else f"{outcome.rate:.1%}"
+    st.metric(t("覆盖率", "Coverage rate"), rate, help=f"{outcome.covered}/{outcome.total}")
+    if st.button(t("打开缺口清单", "Open the gap list"), key="map_open_gaps"):
+        st.session_state["gaps_rule"], st.session_state["gaps_area"] = outcome.rule.id, area
+        st.switch_page(gaps.page())
+    unplaced = [p for p in shapes.unplaced if area is None or geography.within(p.id, area)]
+    missing = outcome.total - drawn if outcome.rule.population in ("Compound", "Unit", "CommercialBuilding") else 0
+    with st.expander(t(f"未标注位置({len(unplaced)} 个区域)", f"Not located ({len(unplaced)} areas)")):
+        for p in unplaced[:50]:
+            zh, en = LEVEL_NAMES.get(p.label, (p.label, p.label))
+            st.write(f"{t(zh, en)} · {p.name}")
+        if missing > 0:
+            st.caption(t(f"另有 {missing} 个对象未填写经纬度,未画在图上", f"{missing} more have no coordinates"))
+
+
+def _clicked(event: Any) -> None:
+    """A click on an area drills down into it (applied to the pickers at the start of the next run)."""
+    objects = (getattr(event, "selection", None) or {}).get("objects", {}) if event else {}
+    picked = objects.get("areas") or []
+    if picked and picked[0].get("id"):
+        st.session_state[CLICKED] = picked[0]["id"]
+        st.rerun()
+
+
+def _take_click(geography: Geography) -> None:
+    """Set the area pickers to the clicked area's chain, once."""
+    clicked = st.session_state.pop(CLICKED, None)
+    if clicked is None or clicked not in geography.places:
+        return
+    roots = geography.children(None)
+    start = AREA_LEVELS.index(roots[0].label) if roots else 0
+    chain = [p for p in geography.areas(clicked) if AREA_LEVELS.index(p.label) >= start]
+    for i in range(len(AREA_LEVELS)):
+        if i < len(chain):
+            st.session_state[f"{PLACE_KEY}_{i}"] = chain[i].id
+        else:
+            st.session_state.pop(f"{PLACE_KEY}_{i}", None)
