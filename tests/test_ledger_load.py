@@ -103,7 +103,7 @@ def test_a_moved_tie_moves_and_a_cleared_one_goes_only_with_sync(clean_store, le
     """One rule for a cleared cell and a removed row (README, Ledgers): reported, removed by --sync. A changed id
     in a one-id column is not a removal: the tie moves on every load."""
     load_ledgers(clean_store, ledgers)
-    _edit(ledgers, "小区", "G2", "G01")  # 金城小区 K01: grid G03 → G01
+    _edit(ledgers, "小区", "I2", "G01")  # 金城小区 K01: grid G03 → G01 (所属网格或社区编号, after 经度 and 纬度)
     _edit(ledgers, "党组织", "J5", None)  # 太白社区党委 O03: superior O01 cleared
     report = load_ledgers(clean_store, ledgers)
     assert report.plan.counts["PART_OF"].deleted == 1 and report.plan.counts["LEADS"].deleted == 0

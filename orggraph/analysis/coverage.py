@@ -2,11 +2,11 @@
 the graph server, places every row in its area chain, and gives per rule and per area covered / total /
 rate and the gaps, each with why it is a gap and a suggested action.
 
-A rule with a ``measure`` (服务覆盖) is decided in Python once its rows are in (``service_circle``).
 Rule queries return one row per member of the population; they run side by side (the server has cores
 to spare while one query runs) and each is wrapped to return one collected row, which ArcadeDB answers
 about 40% faster than the same rows one by one. Scoping to an area happens here, from the place chain,
-so every query stays a plain script an analyst can run in cypher-shell.
+so every query stays a plain script an analyst can run in cypher-shell. A rule with a ``measure`` (服务覆盖) is
+decided in Python once all its rows are in (``service_circle``): its query returns coordinates.
 """
 
 from __future__ import annotations
