@@ -106,7 +106,7 @@ def test_overview_headline_and_rates_per_rule(expected, demo_store):
     n_gaps = sum(len(o.gaps) for o in expected.outcomes)
     assert n_gaps == 44  # the demo region's hand-checked total (43, and the county committee O00 with no term start)
     assert shown["覆盖缺口"] == str(n_gaps)
-    assert shown["未达标规则"] == f"{sum(o.covered < o.total for o in expected.outcomes)} / 16" == "14 / 16"
+    assert shown["未达标规则"] == f"{sum(o.covered < o.total for o in expected.outcomes)} / 17" == "14 / 17"
     assert shown["共建协议"] == "2" and shown["党组织"] == "15"
     expires = [r["e"] for r in demo_store.read("MATCH (a:Agreement) RETURN a.expires AS e")]
     soon = sum(TODAY <= e <= TODAY + dt.timedelta(days=90) for e in expires)
@@ -214,7 +214,7 @@ def test_gaps_page_starts_with_one_rule_everywhere(expected):
     assert widths["建议"] >= 230 and sum(widths.values()) <= 750  # the ~790 px a 1280 px screen leaves
     at.multiselect(key="gaps_rules").set_value([r.id for r in load_rules().rules])
     shown = metrics(rerun(at))
-    assert shown["所选规则"] == "16" and shown["缺口"] == "44"
+    assert shown["所选规则"] == "17" and shown["缺口"] == "44"
     worst = min((o for o in expected.outcomes if o.total), key=lambda o: (o.rate, o.rule.id))
     assert shown["最低覆盖率"] == f"{worst.rate:.1%}" == "0.0%"
     per_rule, per_street = chart_frames(at)

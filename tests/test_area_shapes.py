@@ -122,12 +122,15 @@ def test_a_boundary_file_too_large_is_refused_before_it_is_parsed(tmp_path, monk
 # --- on the server ------------------------------------------------------------------------------------------------
 
 
-def test_the_demo_fixture_with_one_located_station_is_outlined_where_it_can_be(demo_store: BoltStore) -> None:
+def test_the_demo_fixture_is_outlined_where_its_records_have_coordinates(demo_store: BoltStore) -> None:
+    """Communities and compounds carry coordinates, units do not, one station does: grids outline from their
+    compounds, and a unit's blank coordinates leave nothing unplaced that has another located member."""
     points = fetch_points(demo_store)
-    assert [(p[0], p[4]) for p in points] == [("SS01", "C01")]
+    assert {p[0] for p in points} == {"C01", "C02", "C03", "K01", "K02", "K03", "K04", "SS01"}
+    assert dict((p[0], p[4]) for p in points)["SS01"] == "C01"
     made = area_shapes(Geography.fetch(demo_store), points)
-    assert set(made.shapes) == {"D01", "S01", "C01"}
-    assert {"S02", "C02", "C03", "G01"} <= {p.id for p in made.unplaced}
+    assert set(made.shapes) == {"D01", "S01", "S02", "C01", "C02", "C03", "G01", "G02", "G03", "G04"}
+    assert made.unplaced == ()
 
 
 def test_a_generated_street_is_tiled_by_its_communities(clean_store: BoltStore, tmp_path) -> None:
