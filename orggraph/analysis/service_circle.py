@@ -64,32 +64,24 @@ def nearest_station(
     """Each row (at ``points``: longitude, latitude) covered when its nearest station lies within the radius; the
     nearest within ``nearest_within_m`` is its detail (``{station, station_id, metres}``)."""
     stations = sorted(stations)
-    found: list[tuple[int, float] | None] = [None] * len(rows)
+    best = np.full(len(rows), -1)
+    metres = np.full(len(rows), np.inf)
     if stations:
         tree = cKDTree(unit_vectors([s[2] for s in stations], [s[3] for s in stations]))
         k = min(_NEAREST_OF, len(stations))
         bound = metres_chord(measure.nearest_within_m) * (1 + 1e-9)
         chords, index = tree.query(unit_vectors(points[:, 0], points[:, 1]), k=k, distance_upper_bound=bound)
         chords, index = np.reshape(chords, (len(rows), k)), np.reshape(index, (len(rows), k))
-        for i in range(len(rows)):
-            best = _tie_broken(chords[i], index[i], len(stations))
-            if best is not None:
-                found[i] = (best, float(chord_metres(chords[i][0])))
-    return [_row(row, hit, stations, measure) for row, hit in zip(rows, found, strict=True)]
+        tied = (index < len(stations)) & (chords <= chords[:, :1] * (1 + 1e-12))  # the nearest, and any as near
+        best = np.where(tied, index, len(stations)).min(axis=1)  # the smallest id among them (stations by id)
+        best[best >= len(stations)] = -1  # none within nearest_within_m
+        metres = chord_metres(chords[:, 0])
+    return [_row(row, int(j), float(m), stations, measure) for row, j, m in zip(rows, best, metres, strict=True)]
 
 
-def _tie_broken(chords: np.ndarray[Any, Any], index: np.ndarray[Any, Any], n: int) -> int | None:
-    """The smallest station index among those at the nearest distance (the tree answers n for none)."""
-    if index[0] >= n:
-        return None
-    nearest = chords[0]
-    return int(min(j for c, j in zip(chords, index, strict=True) if j < n and c <= nearest * (1 + 1e-12)))
-
-
-def _row(row: RuleRow, hit: tuple[int, float] | None, stations: Sequence[Station], measure: Measure) -> RuleRow:
-    if hit is None:
+def _row(row: RuleRow, index: int, metres: float, stations: Sequence[Station], measure: Measure) -> RuleRow:
+    if index < 0:
         return {**row, "covered": False, "reason": "no_station_nearby", "detail": None}
-    index, metres = hit
     detail = {"station": stations[index][1], "station_id": stations[index][0], "metres": round(metres)}
     covered = metres <= measure.radius_m
     return {**row, "covered": covered, "reason": None if covered else "no_station_within_radius", "detail": detail}
