@@ -1,6 +1,6 @@
 """The coverage map page (一张图, ``app/pages/coverage_map``) through AppTest on a generated street (real server):
-the areas, members and stations drawn offline (no base map), a click drilling down, and the rows it draws
-(``present/map_layers``). The page is not in the app's navigation yet: it is run on its own here."""
+the areas, members and stations drawn offline (a blank inline base map style), a click drilling down, and the rows
+it draws (``present/map_layers``). The page is not in the app's navigation yet: it is run on its own here."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_the_map_draws_areas_members_and_stations_with_no_base_map(street) -> No
     at.selectbox(key="map_rule").set_value("service_circle")
     at = rerun(at)
     deck = _deck(at)
-    assert not deck.get("mapStyle"), "no base map: nothing fetched from a tile server"
+    assert deck["mapStyle"].startswith("data:"), "a blank style inline: nothing fetched from a tile server"
+    assert "http" not in json.dumps(deck), "no address outside the page anywhere in the map"
     layers = {layer["id"]: layer for layer in deck["layers"]}
     assert set(layers) == {"areas", "circles", "members", "stations"}
     assert layers["areas"]["data"] and layers["members"]["data"] and layers["stations"]["data"]

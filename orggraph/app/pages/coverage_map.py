@@ -2,9 +2,10 @@
 (green covered, red a gap, its reason on hover), the service stations with their walking circle; a click on an area
 drills down (区 → 街道 → 社区 → 网格), a button opens the gap list of what is shown.
 
-Fully offline: pydeck (deck.gl, which Streamlit bundles) with no base map (``map_style=None``), so no tile, CDN or web
-font is fetched; outlines come from the members' points (``analysis.area_shapes``), computed once per graph state.
-Areas none of whose members has coordinates are listed beside the map as 未标注位置.
+Fully offline: pydeck (deck.gl, which Streamlit bundles) over a base map style of one blank background layer
+(``BLANK_STYLE``, a data: URL), so no tile, CDN or web font is fetched; outlines come from the members' points
+(``analysis.area_shapes``), computed once per graph state. Areas none of whose members has coordinates are listed
+beside the map as 未标注位置.
 
 Not yet in the app's navigation: to add it, list ``st.Page(coverage_map.render, title=…, url_path=PAGE_URL)`` with
 the other pages in ``orggraph/app/streamlit_app.py``.
@@ -12,10 +13,13 @@ the other pages in ``orggraph/app/streamlit_app.py``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import quote
 
 import pydeck as pdk
 import streamlit as st
+from pydeck.types import String  # a literal, not an expression of the row
 
 from orggraph.analysis.area_shapes import AreaShapes, PointRow, area_shapes, fetch_points
 from orggraph.analysis.coverage import RuleOutcome
@@ -29,6 +33,15 @@ PAGE_URL = "coverage_map"
 PLACE_KEY = "map_place"  # the area pickers' session keys: map_place_0 … map_place_3
 CLICKED = "map_clicked"  # an area clicked on the map, applied to the pickers on the next run
 SUB_LEVEL = {None: "District", "District": "Street", "Street": "Community", "Community": "Grid"}
+# A base map of one background layer and no source, as a data: URL: nothing to fetch. (map_style=None is not enough:
+# Streamlit's frontend then fills in Carto's basemap from basemaps.cartocdn.com, as the offline browser check saw;
+# it takes the style only as a string.)
+_PAPER = {
+    "version": 8,
+    "sources": {},
+    "layers": [{"id": "paper", "type": "background", "paint": {"background-color": "#fbfbf8"}}],
+}
+BLANK_STYLE = "data:application/json;charset=utf-8," + quote(json.dumps(_PAPER, separators=(",", ":")))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -80,11 +93,11 @@ def _layers(
         pdk.Layer("PolygonLayer", areas, id="areas", get_polygon="polygon", get_fill_color="fill", pickable=True,
                   stroked=True, get_line_color=[80, 80, 80, 200], line_width_min_pixels=1),
         pdk.Layer("ScatterplotLayer", stations, id="circles", get_position=["lon", "lat"], get_radius="radius",
-                  radius_units="meters", get_fill_color="circle", pickable=False),
+                  radius_units=String("meters"), get_fill_color="circle", pickable=False),
         pdk.Layer("ScatterplotLayer", members, id="members", get_position=["lon", "lat"], get_fill_color="fill",
-                  get_radius=4, radius_units="pixels", pickable=True),
+                  get_radius=4, radius_units=String("pixels"), pickable=True),
         pdk.Layer("ScatterplotLayer", stations, id="stations", get_position=["lon", "lat"], get_fill_color="fill",
-                  get_radius=5, radius_units="pixels", pickable=True),
+                  get_radius=5, radius_units=String("pixels"), pickable=True),
     ]  # fmt: skip
     return layers, len(members)
 
@@ -98,7 +111,9 @@ def _deck(layers: list[pdk.Layer], shapes: AreaShapes, area: str | None, shown: 
     view = framing(bounds)
     tooltip = {"html": "<b>{name}</b><br/>{rate} {figures}<br/>{why}<br/>{action}", "style": {"fontSize": "13px"}}
     state = pdk.ViewState(longitude=view.lon, latitude=view.lat, zoom=view.zoom)
-    return pdk.Deck(layers=layers, map_style=None, tooltip=tooltip, initial_view_state=state)
+    return pdk.Deck(
+        layers=layers, map_style=BLANK_STYLE, map_provider="mapbox", tooltip=tooltip, initial_view_state=state
+    )
 
 
 def _legend() -> None:
