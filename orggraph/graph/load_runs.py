@@ -65,8 +65,15 @@ def beat(store: BoltStore, load_id: str, rows_written: int) -> None:
 
 def finish(store: BoltStore, load_id: str, status: str, counts: dict[str, Any]) -> None:
     store.write(statements.LOAD_RUN_UPDATE, {"id": load_id, "props": {"status": status, "finished": now(), **counts}})
+    ended(store)
+
+
+def ended(store: BoltStore) -> None:
+    """The store that ended a load reads the result at once: its gate asks again instead of answering from its
+    last check (which counted one load fewer: a read begun on that answer would be taken for one that a load
+    overtook — a what-if's scratch read, which is not retried, said "load in progress")."""
     if isinstance(store.gate, ReadGate):
-        store.gate.forget()  # the store that ended the load reads the result at once
+        store.gate.forget()
 
 
 def is_stale(run: dict[str, Any], stale_after_s: float = STALE_AFTER_S) -> bool:

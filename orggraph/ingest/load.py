@@ -227,7 +227,9 @@ def _write(
     tick = (lambda n: progress("write", n, plan.size)) if progress else None
     if mode == "transaction":
         done = {**run, **counts, "status": "committed", "finished": load_runs.now()}
-        return store.write_atomically([*work, (statements.LOAD_RUN_CREATE, [done])], batch_size, tick) - 1
+        written = store.write_atomically([*work, (statements.LOAD_RUN_CREATE, [done])], batch_size, tick) - 1
+        load_runs.ended(store)
+        return written
     load_runs.begin(store, run)
     time.sleep(load_runs.GRACE_S)  # outlast every reader's "no load open" answer before the first batch
     last_beat, so_far = [time.monotonic()], [0]
