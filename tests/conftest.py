@@ -22,6 +22,10 @@ from orggraph.ingest.load import load_demo_fixture
 from orggraph.model.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
+# pytest-xdist's workers inherit COLUMNS=80/LINES=24 from execnet: rich's console, made when the CLI is imported,
+# would fix its width at 80 for every test, whatever COLUMNS a test hands the command (as a terminal's would)
+for _fixed in ("COLUMNS", "LINES"):
+    os.environ.pop(_fixed, None)
 
 
 @pytest.fixture(scope="session")
@@ -112,12 +116,26 @@ STARTS_SERVERS = {"test_browser", "test_browser_area", "test_browser_login", "te
                   "test_read_only", "test_serve", "test_wheel"}  # fmt: skip  # start one themselves
 
 
+# The modules that take a minute or more, longest first: `make test` runs modules on parallel workers (pytest-xdist,
+# --dist loadfile) in collection order, and a long module handed out last would keep one worker busy alone at the end
+LONGEST_FIRST = ("test_readme_examples", "test_load_interruption", "test_cypher_lint", "test_browser_area",
+                 "test_browser", "test_region_generator", "test_app_language", "test_gap_reference", "test_cli",
+                 "test_serve")  # fmt: skip
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """``server`` on every test that needs a graph server (a fixture of one, or a module that starts its own):
-    ``pytest -m "not server"`` runs the rest in seconds."""
+    ``pytest -m "not server"`` runs the rest in seconds. The longest modules first (``LONGEST_FIRST``)."""
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ in STARTS_SERVERS:
             item.add_marker(pytest.mark.server)
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable: the rest keep their order
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per core, at most four (each worker starts its own graph server: a 1 GB heap)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -102,11 +102,15 @@ def data(app_env, data_strings) -> list[str]:
 
 
 def logged(settings: Any) -> list[str]:
-    """The account names and load ids in the audit log (other tests' too): names and ids, as the admin page shows."""
+    """The account names, load ids and query names in the audit log (other tests' too): names and ids, as the admin
+    page shows (a saved query's name is the analyst's own, e.g. test_read_only's ``string``; a CLI load's files are
+    named by their paths)."""
     from orggraph.access import audit
 
     events = audit.read_events(settings.resolved_data_dir())
-    return sorted({str(e[k]) for e in events for k in ("user", "load_id") if e.get(k)}, key=len, reverse=True)
+    named = {str(e[k]) for e in events for k in ("user", "load_id", "query") if e.get(k)}
+    files = {str(f) for e in events for f in e.get("files") or ()}  # the ledgers a CLI load read, by their paths
+    return sorted(named | files, key=len, reverse=True)
 
 
 def strip_data(text: str, data: Iterable[str]) -> str:

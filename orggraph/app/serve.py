@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from orggraph.access.accounts import AccountStore, check_can_serve, is_loopback
+from orggraph.app.upload_folder import remove_uploads
 from orggraph.graph.backends import open_store
 from orggraph.graph.embedded_server import EmbeddedServer, check_port_free
 from orggraph.ingest.load import graph_is_empty, load_demo_region
@@ -89,6 +90,8 @@ def serve(
             proc.wait()
         except KeyboardInterrupt as exc:
             _stop(proc, told=not isinstance(exc, _Terminated))
+        finally:
+            remove_uploads(settings.resolved_data_dir(), proc.pid)  # ledgers uploaded and never loaded
     finally:
         if server and started:
             server.stop()

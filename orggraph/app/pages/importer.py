@@ -22,6 +22,7 @@ from loaders.layout import load_layout
 from loaders.ledger_limits import LedgerLimits
 from orggraph.app.pages import common, session
 from orggraph.app.pages.common import show_error, store, t
+from orggraph.app.upload_folder import save_uploads, uploads_folder
 from orggraph.graph.area_scope import warm
 from orggraph.ingest.load import LoadReport, Progress, load_ledgers, preview_ledgers
 from orggraph.model.config import load_settings
@@ -45,18 +46,6 @@ class ProgressBar:
 
     def finish(self) -> None:
         self.bar.progress(1.0, text=t("完成", "Done"))
-
-
-def save_uploads(files: list[UploadedFile], folder: Path) -> list[str]:
-    """The uploaded files written into ``folder`` under their own names; returns the names skipped as repeats."""
-    repeated = []
-    for f in files:
-        path = folder / Path(f.name).name
-        if path.exists():
-            repeated.append(f.name)
-            continue
-        path.write_bytes(f.getvalue())
-    return repeated
 
 
 def ledger_limits() -> LedgerLimits:
@@ -124,21 +113,14 @@ def _forget_folder() -> None:
     st.session_state.update(import_dir=None, import_sig=None, import_check=None, import_done=None)
 
 
-@st.cache_resource
-def _uploads_root() -> tempfile.TemporaryDirectory[str]:
-    """One folder holding every session's uploads, removed when the app process ends: a session closed
-    with files still uploaded leaves nothing behind on the server."""
-    return tempfile.TemporaryDirectory(prefix="orggraph-uploads-")
-
-
 def _take_uploads(files: list[UploadedFile]) -> None:
     """A new set of files: saved to a fresh folder and checked once (kept until the files change)."""
     sig = tuple((f.file_id, f.name, f.size) for f in files)
     if sig == st.session_state["import_sig"]:
         return
     _forget_folder()
-    folder = Path(tempfile.mkdtemp(prefix="import-", dir=_uploads_root().name))
-    repeated = save_uploads(files, folder)
+    folder = Path(tempfile.mkdtemp(prefix="import-", dir=uploads_folder(load_settings().resolved_data_dir())))
+    repeated = save_uploads([(f.name, f.getvalue()) for f in files], folder)
     st.session_state.update(import_dir=str(folder), import_sig=sig, import_repeated=repeated)
 
 
