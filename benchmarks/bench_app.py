@@ -27,8 +27,8 @@ import psutil
 from benchmarks.harness import Figure, timed
 from orggraph.app.serve import streamlit_command
 
-PAGES = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "importer")
-URLS = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "import")
+PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer")
+URLS = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "import")
 
 
 def _page_script(module: str) -> None:  # runs inside AppTest: imports happen in the script

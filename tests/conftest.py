@@ -118,9 +118,9 @@ STARTS_SERVERS = {"test_browser", "test_browser_area", "test_browser_login", "te
 
 # The modules that take a minute or more, longest first: `make test` runs modules on parallel workers (pytest-xdist,
 # --dist loadfile) in collection order, and a long module handed out last would keep one worker busy alone at the end
-LONGEST_FIRST = ("test_readme_examples", "test_load_interruption", "test_cypher_lint", "test_browser_area",
-                 "test_browser", "test_region_generator", "test_app_language", "test_gap_reference", "test_cli",
-                 "test_serve")  # fmt: skip
+LONGEST_FIRST = ("test_readme_examples", "test_browser_map", "test_load_interruption", "test_cypher_lint",
+                 "test_browser_area", "test_browser", "test_region_generator", "test_app_language",
+                 "test_gap_reference", "test_cli", "test_serve")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

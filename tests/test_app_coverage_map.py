@@ -1,19 +1,23 @@
 """The coverage map page (一张图, ``app/pages/coverage_map``) through AppTest on a generated street (real server):
-the areas, members and stations drawn offline (a blank inline base map style), a click drilling down, and the rows
-it draws (``present/map_layers``). The page is not in the app's navigation yet: it is run on its own here."""
+the areas, members and stations drawn offline (no base map at all), a click drilling down, and the rows
+it draws (``present/map_layers``), the PNG the page offers and ``orggraph map`` writes (``present/map_image``)."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from app_harness import open_page, rerun
+from PIL import Image
+from test_cli import assert_one_line_error, invoke
 
 from orggraph.analysis.area_shapes import area_shapes, fetch_points
 from orggraph.analysis.coverage import gap_report
 from orggraph.analysis.geography import Geography
 from orggraph.ingest.load import load_demo_region
-from orggraph.present.map_layers import area_rows, framing, member_rows, rate_fill, station_rows
+from orggraph.present.map_image import HEIGHT, WIDTH, cjk_font_file, map_png
+from orggraph.present.map_layers import area_rows, framing, legend, map_rows, member_rows, rate_fill, station_rows
 
 
 @pytest.fixture
@@ -33,13 +37,17 @@ def test_the_map_draws_areas_members_and_stations_with_no_base_map(street) -> No
     at.selectbox(key="map_rule").set_value("service_circle")
     at = rerun(at)
     deck = _deck(at)
-    assert deck["mapStyle"].startswith("data:"), "a blank style inline: nothing fetched from a tile server"
+    assert deck["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in deck, "no base map: nothing from a tile server"
     assert "http" not in json.dumps(deck), "no address outside the page anywhere in the map"
     layers = {layer["id"]: layer for layer in deck["layers"]}
     assert set(layers) == {"areas", "circles", "members", "stations"}
-    assert layers["areas"]["data"] and layers["members"]["data"] and layers["stations"]["data"]
+    assert layers["areas"]["data"] and layers["members"]["data"]
+    assert layers["stations"]["data"] == [], "no station circles over a whole region: they would blot out the areas"
     assert {row["level"] for row in layers["areas"]["data"]} == {"District"}, "the whole region: its districts"
     assert all((row["fill"][0] > row["fill"][1]) == row["gap"] for row in layers["members"]["data"]), "red is a gap"
+    at.session_state["map_clicked"] = next(p.id for p in Geography.fetch(street).places.values() if p.label == "Street")
+    layers = {layer["id"]: layer for layer in _deck(rerun(at))["layers"]}
+    assert layers["stations"]["data"] and layers["stations"]["data"] == layers["circles"]["data"], "a street's stations"
 
 
 def test_a_click_on_an_area_drills_down(street) -> None:
@@ -71,3 +79,47 @@ def test_the_rows_follow_the_report(street) -> None:
     assert stations and all(row["radius"] == 1000 for row in stations)
     view = framing(shapes.shapes[s.id].outline.bounds)
     assert shapes.shapes[s.id].outline.contains(__import__("shapely").Point(view.lon, view.lat))
+
+
+def _colours(png: bytes) -> set[tuple[int, int, int]]:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
+    return {c for _, c in image.convert("RGB").getcolors(WIDTH * HEIGHT)}
+
+
+def test_the_page_offers_the_map_as_a_png_and_logs_the_export(street, downloads, settings) -> None:
+    from orggraph.access import audit
+
+    at = open_page("coverage_map")
+    assert [b for b in at.get("download_button") if "PNG" in b.proto.label]
+    png = downloads[-1]() if callable(downloads[-1]) else downloads[-1]
+    exports = [e for e in audit.read_events(settings.resolved_data_dir()) if e.get("what") == "coverage_map:png"]
+    assert exports and exports[0]["action"] == "export" and exports[0]["bytes"] == len(png)  # newest first
+    colours = _colours(png)
+    assert (215, 48, 39) in colours or (26, 152, 80) in colours, "gaps (red) or covered members (green) drawn"
+    assert cjk_font_file() is not None, "make browser installs fonts-noto-cjk: the PNG writes its Chinese names"
+
+
+def test_the_png_frames_what_the_page_shows_and_names_it(street) -> None:
+    geography = Geography.fetch(street)
+    points = fetch_points(street)
+    outcome = gap_report(street, ["compound_org"]).outcomes[0]
+    (s,) = [p for p in geography.places.values() if p.label == "Street"]
+    rows = map_rows(outcome, area_shapes(geography, points), points, geography, s.id, 1000)
+    assert rows.level == "Community" and {r["level"] for r in rows.areas} == {"Community"}
+    drawn = map_png("标题", rows.areas, rows.members, rows.stations, legend(), rows.bounds)
+    blank = map_png("标题", [], [], [], legend(), None)
+    assert drawn.lettered and drawn.png != blank.png and len(_colours(drawn.png)) > len(_colours(blank.png))
+    assert map_png("标题", rows.areas, rows.members, rows.stations, legend(), rows.bounds).png == drawn.png
+
+
+def test_orggraph_map_writes_the_png_and_refuses_what_it_cannot_draw(street, cli_env, tmp_path) -> None:
+    geography = Geography.fetch(street)
+    (s,) = [p for p in geography.places.values() if p.label == "Street"]
+    out = tmp_path / "服务覆盖.png"
+    result = invoke(["map", "--rule", "service_circle", "--area", s.id, "-o", str(out)], cli_env)
+    assert result.exit_code == 0, result.output
+    assert "已写出 written" in result.stdout and _colours(out.read_bytes())
+    assert_one_line_error(invoke(["map", "--rule", "nope", "-o", str(out)], cli_env))
+    assert_one_line_error(invoke(["map", "-o", str(tmp_path / "map.jpg")], cli_env))
+    assert_one_line_error(invoke(["map", "--area", "S9999", "-o", str(out)], cli_env))

@@ -29,12 +29,13 @@ from orggraph.ingest.graph_export import export_records
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.schema import load_schema
 
-PAGES = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "importer", "admin")
-NAMES = {"Cypher", "CSV", "Excel", "ArcadeDB", "Neo4j", "orggraph", "queries", "xlsx", "csv"}  # products, files
+PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer", "admin")
+NAMES = {"Cypher", "CSV", "Excel", "PNG", "ArcadeDB", "Neo4j", "orggraph", "queries", "xlsx", "csv"}  # products, files
 # the ledger's own column (驻区单位) and the values a rule's detail takes (一肩挑, 交叉任职), quoted in the English
 # descriptions of saved queries (queries/*.cypher) as a clerk sees them in the ledger and in the results
 QUOTED = {"驻区单位", "一肩挑", "交叉任职"}
 SWITCH = {"语言 / Language", "中文", "English"}  # the language switch names each language in its own
+TAG = re.compile(r"</?[a-z][^>]*>")  # markup in a markdown text (a legend's coloured swatches): not shown as words
 CODE = re.compile(r"`[^`]*`")  # a command or an identifier to type, marked as code
 MASKED = re.compile(r"[\u3400-\u9fff]\*+")  # a person's name, masked (张**)
 READ = {"body", "label", "placeholder", "help", "options", "captions", "content", "value", "caption", "text"}
@@ -131,7 +132,7 @@ def foreign(texts: list[str], lang: str, data: list[str]) -> list[str]:
     for text in dict.fromkeys(texts):
         if text in SWITCH or text in ("<NA>", "nan", "NaT"):
             continue
-        rest = MASKED.sub(" ", CODE.sub(" ", strip_data(text, data)))
+        rest = TAG.sub(" ", MASKED.sub(" ", CODE.sub(" ", strip_data(text, data))))
         if lang == "en":
             bad = HAN.findall(rest)
         else:
@@ -158,6 +159,11 @@ def drive(page: str, at: AppTest) -> Iterator[AppTest]:
             yield _run(at)
     elif page == "gaps":
         at.session_state["gaps_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+        yield _run(at)
+    elif page == "coverage_map":
+        at.session_state["map_clicked"] = "S01"  # a click on the street: its communities, their names and rates
+        yield _run(at)
+        at.selectbox(key="map_rule").set_value("service_circle")  # gaps with reasons and actions in the tooltips
         yield _run(at)
     elif page == "paths":
         at.text_input(key="paths_src_text").input("金城")

@@ -23,6 +23,7 @@ PAGES = {
     "": "总览",  # the default page lives at /
     "hierarchy": "组织架构",
     "gaps": "覆盖缺口",
+    "coverage_map": "覆盖地图",
     "paths": "联结路径",
     "ledger": "共建台账",
     "whatif": "假设分析",
@@ -252,3 +253,22 @@ def test_an_import_with_an_error_and_one_with_a_removal_in_the_browser(app_url, 
     assert "我已核对,确认删除这 1 项" in text and "Traceback" not in text
     assert page.get_by_role("button", name="导入图谱").is_disabled()
     assert blocked == []
+
+
+def test_a_bookmarked_page_address_opens_that_page_in_a_new_browser(app_url, browser_page):
+    """A clerk's bookmark of /gaps, opened first thing: Streamlit once ran ``pages/gaps.py`` (beside the app's script)
+    as a page of its own for such a first request — a blank page with a list of module names in the sidebar."""
+    page, _ = browser_page
+    fresh = page.context.browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    outside: list[str] = []
+    fresh.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in LOCAL_HOSTS
+                else (outside.append(r.request.url), r.abort()))  # fmt: skip
+    try:
+        tab = fresh.new_page()
+        for path, title in (("gaps", "覆盖缺口"), ("coverage_map", "覆盖地图")):
+            _open(tab, f"{app_url}/{path}")
+            assert title in tab.inner_text("[data-testid='stMain'] h1"), path
+            assert "common" not in tab.inner_text("[data-testid='stSidebar']"), "module names listed as pages"
+        assert outside == []
+    finally:
+        fresh.close()

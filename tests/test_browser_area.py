@@ -35,6 +35,7 @@ PAGES = {  # url path (see app.py) → the page's title in the navigation
     "overview": "总览",
     "hierarchy": "组织架构",
     "gaps": "覆盖缺口",
+    "coverage_map": "覆盖地图",
     "paths": "联结路径",
     "ledger": "共建台账",
     "whatif": "假设分析",
@@ -139,6 +140,9 @@ def _file_text(path: Path) -> str:
             for sheet in book
             for row in sheet.iter_rows(values_only=True)
         )
+    if path.suffix == ".png":  # the map's picture, drawn from the rows of the page's map (the map's JSON, which
+        assert path.read_bytes().startswith(b"\x89PNG")  # test_app_area_scope reads): no text to search here
+        return ""
     return path.read_bytes().decode("utf-8-sig")
 
 

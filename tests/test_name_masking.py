@@ -26,7 +26,7 @@ from orggraph.model.privacy import KnownNames, mask_known, mask_paths, parse_nam
 runner = CliRunner()
 CATALOGUE = load_catalogue()
 DEMO_NAMES = {n.props["name"] for n in read_fixture(DEMO_FIXTURE)[0] if n.label == "Person" and n.props.get("name")}
-PAGES = ("overview", "hierarchy", "gaps", "paths", "ledger", "whatif", "cypher", "importer")
+PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer")
 
 
 def _given(query, area: str = "S01") -> dict[str, str]:

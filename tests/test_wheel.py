@@ -66,7 +66,7 @@ def test_the_wheel_carries_the_catalogue_the_data_and_the_app(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert sum(n.startswith("orggraph/queries/") and n.endswith(".cypher") for n in names) >= 30
     for needed in ("orggraph/model/schema.yaml", "orggraph/model/coverage_rules.yaml", "orggraph/model/placement.yaml",
-                   "orggraph/ingest/fixtures/demo_small.yaml", "orggraph/app/streamlit_app.py",
+                   "orggraph/ingest/fixtures/demo_small.yaml", "orggraph/app/entry/streamlit_app.py",
                    "loaders/ledger_layout.yaml"):  # fmt: skip
         assert needed in names
 

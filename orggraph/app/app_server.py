@@ -1,6 +1,6 @@
-"""The Streamlit server for ``streamlit_app.py``, with a start-up hook (``st.App``'s lifespan): before anyone visits,
-a background thread imports the pages and computes the whole-region gap report and the area index into
-the app's caches. Without it the first visitor after a start paid all of that (the overview took ~4.6 s
+"""The Streamlit server for ``entry/streamlit_app.py``, with a start-up hook (``st.App``'s lifespan): before anyone
+visits, a background thread imports the pages and computes the whole-region gap report, the area index and the map's
+outlines into the app's caches. Without it the first visitor after a start paid all of that (the overview took ~4.6 s
 in the browser on a freshly started city region, measured). A visitor who comes while it runs waits for
 the same computation (the caches lock per key) rather than starting a second one."""
 
@@ -17,7 +17,7 @@ from orggraph.analysis.coverage import GapReport
 from orggraph.graph.area_scope import warm
 from orggraph.model.errors import OrgGraphError
 
-APP = Path(__file__).resolve().with_name("streamlit_app.py")
+APP = Path(__file__).resolve().parent / "entry" / "streamlit_app.py"  # no pages/ beside it: see entry/__init__
 
 
 def warm_caches() -> GapReport | None:
@@ -25,6 +25,7 @@ def warm_caches() -> GapReport | None:
     when the graph could not be reached (the pages then say so themselves)."""
     from orggraph.app.pages import (  # noqa: F401
         common,
+        coverage_map,
         cypher,
         gaps,
         hierarchy,
@@ -41,7 +42,9 @@ def warm_caches() -> GapReport | None:
             warm(common.base_store())  # street users read through the area scope: its universe, alongside
         version = common.version_key()
         common.coverage_index(version)
-        return common.whole_report(common.today(), version)
+        report = common.whole_report(common.today(), version)
+        coverage_map.warm(version)  # the map's outlines and points (a few seconds on a city), once per graph state
+        return report
     except OrgGraphError:
         return None
 

@@ -247,6 +247,7 @@ def docs(check: Annotated[bool, typer.Option(help="只检查是否过期 / only 
 from orggraph.cli import db as cli_db  # noqa: E402, F401  (registers db start|stop|status)
 from orggraph.cli import ledgers as cli_ledgers  # noqa: E402, F401  (registers validate, load, template, export)
 from orggraph.cli import history as cli_history  # noqa: E402, F401  (registers snapshot, snapshots, changes, report)
+from orggraph.cli import maps as cli_maps  # noqa: E402, F401  (registers map)
 # isort: on
 
 

@@ -24,8 +24,18 @@ RATE_STEPS = (
     (0.95, (26, 152, 80, 170), "95% 以上", "95% and above"),
 )
 NO_RATE = (200, 200, 200, 110)
+SUB_LEVEL = {None: "District", "District": "Street", "Street": "Community", "Community": "Grid"}  # what a map shows
+# where stations and their walking circles are drawn: over a district or a city, hundreds of 1 km circles stack into
+# blue blots that hide the areas' colours (seen on the city demo), so from a street down only
+STATIONS_SHOWN = ("Street", "Community", "Grid")
 COVERED, GAP, STATION = (26, 152, 80, 220), (215, 48, 39, 235), (44, 123, 182, 230)
 CIRCLE = (44, 123, 182, 40)  # a station's walking circle
+
+
+# every row carries every field the map's tooltip names (its name, rate, figures, reason, action): deck.gl shows a
+# field a row lacks as its raw placeholder ("{why}" under an area's name, as seen in the browser)
+_NO_RATE = {"rate": "", "figures": ""}
+_NO_GAP = {"why": "", "action": ""}
 
 
 def rate_fill(rate: float | None) -> tuple[int, int, int, int]:
@@ -59,7 +69,7 @@ def area_rows(shapes: AreaShapes, rates: Iterable[AreaRate], areas: Sequence[str
         figures = f"{rate.covered}/{rate.total}" if rate is not None else "0/0"
         shown = "—" if value is None else f"{value:.1%}"
         rows.append({"id": aid, "name": shape.place.name, "level": shape.place.label, "polygon": _rings(shape.outline),
-                     "rate": shown, "figures": figures, "fill": list(rate_fill(value))})  # fmt: skip
+                     "rate": shown, "figures": figures, "fill": list(rate_fill(value)), **_NO_GAP})  # fmt: skip
     return rows
 
 
@@ -77,7 +87,7 @@ def member_rows(
         gap = gaps.get(pid)
         why = "" if gap is None else (gap.why_zh if lang == "zh" else gap.why_en)
         action = "" if gap is None else (gap.action_zh if lang == "zh" else gap.action_en)
-        rows.append({"id": pid, "name": name,
+        rows.append({"id": pid, "name": name, **_NO_RATE,
                      "lon": lon, "lat": lat, "gap": gap is not None, "why": why, "action": action,
                      "fill": list(GAP if gap else COVERED)})  # fmt: skip
     return rows
@@ -96,10 +106,52 @@ def station_rows(
             "radius": radius_m,
             "fill": list(STATION),
             "circle": list(CIRCLE),
+            **_NO_RATE,
+            **_NO_GAP,
         }
         for pid, label, lon, lat, place, name in points
         if label == "ServiceStation" and (within is None or geography.within(place, within))
     ]
+
+
+@dataclass(frozen=True)
+class MapRows:
+    """What one map of one rule over one area draws (the page's layers and the PNG alike)."""
+
+    areas: list[dict[str, Any]]  # the area's sub-areas (or the area itself when it has none), filled by rate
+    members: list[dict[str, Any]]
+    stations: list[dict[str, Any]]
+    bounds: tuple[float, float, float, float] | None  # west, south, east, north of what is outlined
+    level: str | None  # the sub-areas' level
+
+
+def map_rows(
+    outcome: RuleOutcome,
+    shapes: AreaShapes,
+    points: Sequence[PointRow],
+    geography: Geography,
+    area: str | None,
+    radius_m: float,
+    lang: str = "zh",
+) -> MapRows:
+    """The rows of the map of ``outcome`` within ``area`` (everywhere: None), its sub-areas filled by their rate;
+    the service stations only within a street (``STATIONS_SHOWN``)."""
+    label = geography.places[area].label if area else None
+    level = SUB_LEVEL.get(label)
+    shown = [p.id for p in geography.children(area) if p.label == level] or ([area] if area else [])
+    rates = outcome.areas.get(level or "", ()) if level else ()
+    outlines = [shapes.shapes[i].outline for i in ([area] if area else shown) if i in shapes.shapes]
+    bounds = None
+    if outlines:
+        west, south, east, north = zip(*(o.bounds for o in outlines), strict=True)
+        bounds = (min(west), min(south), max(east), max(north))
+    return MapRows(
+        area_rows(shapes, rates, shown),
+        member_rows(outcome, points, geography, area, lang),
+        station_rows(points, geography, area, radius_m) if label in STATIONS_SHOWN else [],
+        bounds,
+        level,
+    )
 
 
 @dataclass(frozen=True)

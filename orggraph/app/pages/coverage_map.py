@@ -2,20 +2,18 @@
 (green covered, red a gap, its reason on hover), the service stations with their walking circle; a click on an area
 drills down (区 → 街道 → 社区 → 网格), a button opens the gap list of what is shown.
 
-Fully offline: pydeck (deck.gl, which Streamlit bundles) over a base map style of one blank background layer
-(``BLANK_STYLE``, a data: URL), so no tile, CDN or web font is fetched; outlines come from the members' points
+Fully offline: pydeck (deck.gl, which Streamlit bundles) with no base map (``map_provider=None``), so no tile, CDN
+or web font is fetched and nothing links outside; outlines come from the members' points
 (``analysis.area_shapes``), computed once per graph state. Areas none of whose members has coordinates are listed
 beside the map as 未标注位置.
 
-Not yet in the app's navigation: to add it, list ``st.Page(coverage_map.render, title=…, url_path=PAGE_URL)`` with
-the other pages in ``orggraph/app/streamlit_app.py``.
+The same rows come as a PNG for a report (``present.map_image``, drawn by Pillow when the button is pressed), as
+``orggraph map`` writes them.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import quote
 
 import pydeck as pdk
 import streamlit as st
@@ -24,24 +22,25 @@ from pydeck.types import String  # a literal, not an expression of the row
 from orggraph.analysis.area_shapes import AreaShapes, PointRow, area_shapes, fetch_points
 from orggraph.analysis.coverage import RuleOutcome
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
-from orggraph.app.pages import gaps
-from orggraph.app.pages.common import area_picker, coverage_index, lang, report, store_for, t, version_key
+from orggraph.app.pages import gaps, session
+from orggraph.app.pages.common import (
+    area_picker,
+    coverage_index,
+    lang,
+    rule_report,
+    store_for,
+    t,
+    today,
+    version_key,
+    whole_area,
+)
 from orggraph.model.coverage_rules import load_rules
-from orggraph.present.map_layers import area_rows, framing, legend, member_rows, station_rows
+from orggraph.present.map_image import map_png
+from orggraph.present.map_layers import MapRows, framing, legend, map_rows
 
 PAGE_URL = "coverage_map"
 PLACE_KEY = "map_place"  # the area pickers' session keys: map_place_0 … map_place_3
 CLICKED = "map_clicked"  # an area clicked on the map, applied to the pickers on the next run
-SUB_LEVEL = {None: "District", "District": "Street", "Street": "Community", "Community": "Grid"}
-# A base map of one background layer and no source, as a data: URL: nothing to fetch. (map_style=None is not enough:
-# Streamlit's frontend then fills in Carto's basemap from basemaps.cartocdn.com, as the offline browser check saw;
-# it takes the style only as a string.)
-_PAPER = {
-    "version": 8,
-    "sources": {},
-    "layers": [{"id": "paper", "type": "background", "paint": {"background-color": "#fbfbf8"}}],
-}
-BLANK_STYLE = "data:application/json;charset=utf-8," + quote(json.dumps(_PAPER, separators=(",", ":")))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -49,6 +48,11 @@ def _shapes(version: str) -> tuple[AreaShapes, list[PointRow]]:
     """The outlines and points of one graph state (computed once, shared by every session of that state)."""
     points = fetch_points(store_for(version))
     return area_shapes(coverage_index(version).geography, points), points
+
+
+def warm(version: str) -> None:
+    """The outlines and points of this graph state in the cache, before anyone opens the map (the app's start)."""
+    _shapes(version)
 
 
 def render() -> None:
@@ -61,59 +65,52 @@ def render() -> None:
     _take_click(geography)
     area = area_picker(PLACE_KEY)
     shapes, points = _shapes(version)
-    outcome = report((rule_id,), area).outcomes[0]
-    level = SUB_LEVEL.get(geography.places[area].label if area else None)
-    shown = [p.id for p in geography.children(area) if p.label == level] or ([area] if area else [])
-    layers, drawn = _layers(outcome, shapes, points, geography, area, shown, level)
+    outcome = rule_report(rule_id, area).outcomes[0]
+    circle = book.rule("service_circle").measure
+    rows = map_rows(outcome, shapes, points, geography, area, circle.radius_m if circle else 1000.0, lang())
     left, right = st.columns([4, 1])
     with left:
-        event = st.pydeck_chart(_deck(layers, shapes, area, shown), on_select="rerun", key="map_chart", height=560)
+        # a chart of its own per area shown: a selection kept across a drill-down would mark (and dim) the new
+        # areas by the old one's position, and a click on that position would only clear it
+        event = st.pydeck_chart(_deck(rows), on_select="rerun", key=f"map_chart_{area or ''}", height=560)
         _legend()
     with right:
-        _side(outcome, shapes, geography, area, drawn)
+        where = geography.places[area].name if area else whole_area()[0 if lang() == "zh" else 1]
+        _side(outcome, shapes, geography, area, where, len(rows.members))
+        _png_button(rows, names[rule_id], where)
     _clicked(event)
 
 
-def _layers(
-    outcome: RuleOutcome,
-    shapes: AreaShapes,
-    points: list[PointRow],
-    geography: Geography,
-    area: str | None,
-    shown: list[str],
-    level: str | None,
-) -> tuple[list[pdk.Layer], int]:
-    """The areas, the rule's members and the stations as pydeck layers; how many members were drawn."""
-    rates = outcome.areas.get(level or "", ()) if level else ()
-    areas = area_rows(shapes, rates, shown)
-    members = member_rows(outcome, points, geography, area, lang())
-    circle = load_rules().rule("service_circle").measure
-    stations = station_rows(points, geography, area, circle.radius_m if circle else 1000.0)
+def _deck(rows: MapRows) -> pdk.Deck:
+    """The areas, the rule's members and the stations as pydeck layers."""
     layers = [
-        pdk.Layer("PolygonLayer", areas, id="areas", get_polygon="polygon", get_fill_color="fill", pickable=True,
-                  stroked=True, get_line_color=[80, 80, 80, 200], line_width_min_pixels=1),
-        pdk.Layer("ScatterplotLayer", stations, id="circles", get_position=["lon", "lat"], get_radius="radius",
+        pdk.Layer("PolygonLayer", rows.areas, id="areas", get_polygon="polygon", get_fill_color="fill",
+                  pickable=True, stroked=True, get_line_color=[80, 80, 80, 200], line_width_min_pixels=1),
+        pdk.Layer("ScatterplotLayer", rows.stations, id="circles", get_position=["lon", "lat"], get_radius="radius",
                   radius_units=String("meters"), get_fill_color="circle", pickable=False),
-        pdk.Layer("ScatterplotLayer", members, id="members", get_position=["lon", "lat"], get_fill_color="fill",
+        pdk.Layer("ScatterplotLayer", rows.members, id="members", get_position=["lon", "lat"], get_fill_color="fill",
                   get_radius=4, radius_units=String("pixels"), pickable=True),
-        pdk.Layer("ScatterplotLayer", stations, id="stations", get_position=["lon", "lat"], get_fill_color="fill",
-                  get_radius=5, radius_units=String("pixels"), pickable=True),
+        pdk.Layer("ScatterplotLayer", rows.stations, id="stations", get_position=["lon", "lat"],
+                  get_fill_color="fill", get_radius=5, radius_units=String("pixels"), pickable=True),
     ]  # fmt: skip
-    return layers, len(members)
-
-
-def _deck(layers: list[pdk.Layer], shapes: AreaShapes, area: str | None, shown: list[str]) -> pdk.Deck:
-    outlines = [shapes.shapes[i].outline for i in ([area] if area else shown) if i in shapes.shapes]
-    bounds = None
-    if outlines:
-        west, south, east, north = zip(*(o.bounds for o in outlines), strict=True)
-        bounds = (min(west), min(south), max(east), max(north))
-    view = framing(bounds)
+    view = framing(rows.bounds)
     tooltip = {"html": "<b>{name}</b><br/>{rate} {figures}<br/>{why}<br/>{action}", "style": {"fontSize": "13px"}}
     state = pdk.ViewState(longitude=view.lon, latitude=view.lat, zoom=view.zoom)
-    return pdk.Deck(
-        layers=layers, map_style=BLANK_STYLE, map_provider="mapbox", tooltip=tooltip, initial_view_state=state
-    )
+    # no base map at all (map_provider=None): Streamlit's frontend then neither fills in Carto's basemap (as it does
+    # for a missing style) nor starts Mapbox GL (which a style of our own needed, and which linked to mapbox.com)
+    return pdk.Deck(layers=layers, map_provider=None, tooltip=tooltip, initial_view_state=state)
+
+
+def _png_button(rows: MapRows, rule_name: str, place: str) -> None:
+    """The map as a PNG for a report, drawn when the button is pressed (``present.map_image``)."""
+    title = t(f"{place} · {rule_name} · 截至 {today():%Y-%m-%d}", f"{place} · {rule_name} · as of {today():%Y-%m-%d}")
+
+    def png() -> bytes:
+        return map_png(title, rows.areas, rows.members, rows.stations, legend(lang()), rows.bounds).png
+
+    data = session.recorded_download("coverage_map:png", png, len(rows.members))  # an export, in the audit log
+    st.download_button(t("下载地图图片(PNG)", "Download the map (PNG)"), data, mime="image/png",
+                       file_name=f"{place}_{rule_name}_覆盖地图.png", key="map_png", on_click="ignore")  # fmt: skip
 
 
 def _legend() -> None:
@@ -125,10 +122,12 @@ def _legend() -> None:
     st.markdown(f"{t('覆盖率', 'Coverage rate')}: {swatches}<br/>{points}", unsafe_allow_html=True)
 
 
-def _side(outcome: RuleOutcome, shapes: AreaShapes, geography: Geography, area: str | None, drawn: int) -> None:
+def _side(
+    outcome: RuleOutcome, shapes: AreaShapes, geography: Geography, area: str | None, where: str, drawn: int
+) -> None:
     """The area's figures, the gap list's door, and what the map cannot place."""
     rate = "—" if outcome.rate is None else f"{outcome.rate:.1%}"
-    st.metric(t("覆盖率", "Coverage rate"), rate, help=f"{outcome.covered}/{outcome.total}")
+    st.metric(t(f"{where} · 覆盖率", f"{where} · coverage rate"), rate, help=f"{outcome.covered}/{outcome.total}")
     if st.button(t("打开缺口清单", "Open the gap list"), key="map_open_gaps"):
         st.session_state["gaps_rule"], st.session_state["gaps_area"] = outcome.rule.id, area
         st.switch_page(gaps.page())

@@ -3,7 +3,20 @@ from the installed package; the checkout's ``app.py`` calls :func:`main` for ``s
 
 import streamlit as st
 
-from orggraph.app.pages import admin, common, cypher, gaps, hierarchy, importer, ledger, login, overview, paths, whatif
+from orggraph.app.pages import (
+    admin,
+    common,
+    coverage_map,
+    cypher,
+    gaps,
+    hierarchy,
+    importer,
+    ledger,
+    login,
+    overview,
+    paths,
+    whatif,
+)
 
 
 def main() -> None:
@@ -16,6 +29,7 @@ def main() -> None:
             st.Page(overview.render, title=t("总览", "Overview"), url_path="overview", default=True),
             st.Page(hierarchy.render, title=t("组织架构", "Hierarchy"), url_path="hierarchy"),
             st.Page(gaps.render, title=t("覆盖缺口", "Coverage gaps"), url_path="gaps"),
+            st.Page(coverage_map.render, title=t("覆盖地图", "Coverage map"), url_path=coverage_map.PAGE_URL),
             st.Page(paths.render, title=t("联结路径", "Linkage paths"), url_path="paths"),
             st.Page(ledger.render, title=t("共建台账", "Co-building ledger"), url_path="ledger"),
             *(

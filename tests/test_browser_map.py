@@ -1,0 +1,158 @@
+"""The coverage map (一张图) as a clerk uses it, on the city demo ``make run`` loads: a real Streamlit process, headless
+Debian Chromium with every request outside 127.0.0.1 blocked, whose first request is the map's own address. The map
+opens on the city's districts; two clicks drill down (a district, then one of its streets: each click lands on a
+spot of the area's outline away from any point drawn over it, projected to the canvas as deck.gl does from the view
+the page frames); the gap list opens from the map for that street, and the map comes as a PNG. Screenshots go to
+tests/artifacts/map_*.png."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+from fixed_date import TODAY
+from PIL import Image
+from shapely import Point
+from streamlit_process import streamlit_app
+from test_browser import _chromium, _settle, _shot
+from test_readme_examples import MAKE_RUN_SCALE, MAKE_RUN_SEED
+
+from orggraph.analysis.area_shapes import area_shapes, fetch_points
+from orggraph.analysis.coverage import gap_report
+from orggraph.analysis.geography import Geography
+from orggraph.ingest.load import load_demo_region
+from orggraph.present.map_layers import framing, map_rows
+
+pytestmark = pytest.mark.slow
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+PICKED = """() => [...document.querySelectorAll("[data-testid='stSelectbox'] input")].map(i => i.value)"""
+
+
+@pytest.fixture(scope="module")
+def city(settings, session_store, tmp_path_factory) -> Iterator[tuple[str, object]]:
+    """Streamlit on the session's server with the `make run` demo (the city), and what the map page draws from."""
+    session_store.clear()
+    load_demo_region(session_store, MAKE_RUN_SCALE, MAKE_RUN_SEED, tmp_path_factory.mktemp("city"))
+    geography, points = Geography.fetch(session_store), fetch_points(session_store)
+    report = gap_report(session_store, ["compound_org"], as_of=TODAY)  # the page's first rule
+    drawn = (geography, points, area_shapes(geography, points), report)
+    env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_BACKEND": "embedded",
+           "ORGGRAPH_TODAY": TODAY.isoformat()}  # fmt: skip
+    with streamlit_app(env) as url:
+        yield url, drawn
+
+
+@pytest.fixture(scope="module")
+def page(city):
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+
+    def guard(route) -> None:
+        from urllib.parse import urlparse
+
+        url = route.request.url
+        if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=["--use-angle=swiftshader", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+        context.route("**/*", guard)
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        yield tab, blocked
+        browser.close()
+
+
+def _picked(tab) -> list[str]:
+    """The pickers' current values (the rule, then the areas)."""
+    return tab.evaluate(PICKED)
+
+
+def _merc(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _target(drawn, area: str | None) -> tuple[str, str, float, float]:
+    """A sub-area of ``area`` as the page shows it, and a spot (lon, lat) inside its outline as far as can be from
+    the members' points drawn over it (a click on a point picks the point, not the area)."""
+    geography, points, shapes, report = drawn
+    rows = map_rows(report.outcomes[0], shapes, points, geography, area, 1000)
+    best = (-1.0, "", "", 0.0, 0.0)
+    for row in rows.areas:
+        outline = shapes.shapes[row["id"]].outline
+        west, south, east, north = outline.bounds
+        for i in range(1, 12):
+            for j in range(1, 12):
+                lon, lat = west + (east - west) * i / 12, south + (north - south) * j / 12
+                if not outline.contains(Point(lon, lat)):
+                    continue
+                room = min((math.hypot(m["lon"] - lon, m["lat"] - lat) for m in rows.members), default=1.0)
+                best = max(best, (room, row["id"], row["name"], lon, lat))
+    assert best[1], f"nothing to click under {area}"
+    return best[1], best[2], best[3], best[4]
+
+
+def _click(tab, drawn, area: str | None) -> tuple[str, str]:
+    """Click a sub-area of ``area`` on the map (at the spot ``_target`` chose); the area clicked."""
+    aid, name, lon, lat = _target(drawn, area)
+    geography, points, shapes, report = drawn
+    view = framing(map_rows(report.outcomes[0], shapes, points, geography, area, 1000).bounds)
+    chart = tab.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    chart.wait_for(state="visible")
+    time.sleep(1.5)  # deck.gl draws its layers after the canvas appears
+    box = chart.bounding_box()
+    assert box, "the map has no size"
+    scale = 512 * 2**view.zoom  # Web Mercator: the world is 512 px wide at zoom 0
+    x = box["x"] + box["width"] / 2 + (lon - view.lon) / 360 * scale
+    y = box["y"] + box["height"] / 2 + (_merc(view.lat) - _merc(lat)) / (2 * math.pi) * scale
+    before = _picked(tab)
+    for _ in range(3):  # a click before deck.gl can pick (just after it drew) does nothing: hover, then click again
+        tab.mouse.move(x, y)
+        tab.wait_for_selector(".deck-tooltip", state="visible", timeout=20_000)
+        tab.mouse.click(x, y)
+        deadline = time.monotonic() + 20
+        while _picked(tab) == before and time.monotonic() < deadline:
+            time.sleep(0.3)
+        if _picked(tab) != before:
+            break
+    _settle(tab)
+    return aid, name
+
+
+def test_the_map_drills_down_twice_opens_the_gap_list_and_exports_a_png(city, page):
+    url, drawn = city
+    tab, blocked = page
+    tab.goto(f"{url}/coverage_map")  # the first request of this browser: a bookmarked page's address
+    tab.wait_for_selector("[data-testid='stMain'] h1")
+    _settle(tab)
+    assert "覆盖地图" in tab.inner_text("[data-testid='stMain'] h1")
+    _shot(tab, "map_city")
+    district, district_name = _click(tab, drawn, None)
+    _shot(tab, "map_district")
+    assert _picked(tab)[1:3] == [district_name, "(全部)"], _picked(tab)
+    _, street_name = _click(tab, drawn, district)
+    _shot(tab, "map_street")
+    assert _picked(tab)[1:4] == [district_name, street_name, "(全部)"], _picked(tab)
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="下载地图图片(PNG)").click()
+    with open(download.value.path(), "rb") as fh:
+        png = Image.open(io.BytesIO(fh.read()))
+    assert png.format == "PNG" and png.size == (1600, 1200)
+    assert street_name in download.value.suggested_filename
+    tab.get_by_role("button", name="打开缺口清单").click()
+    tab.wait_for_url(f"{url}/gaps")
+    _settle(tab)
+    body = tab.inner_text("[data-testid='stMain']")
+    _shot(tab, "map_gap_list")
+    assert "覆盖缺口" in body and "Traceback" not in body
+    assert street_name in _picked(tab), "the gap list opens on the street chosen on the map"
+    assert blocked == [], f"the browser tried to fetch from outside: {blocked}"
