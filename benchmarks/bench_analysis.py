@@ -190,6 +190,31 @@ def _network_figures(store) -> list[Figure]:
     ]
 
 
+def _map_figures(store) -> list[Figure]:
+    """The coverage map's outlines (every district, street, community and grid of the city, from the points) and its
+    PNG, beside the fetch of the points they are drawn from."""
+    from orggraph.analysis.area_shapes import area_shapes, fetch_points
+    from orggraph.analysis.geography import Geography
+    from orggraph.present.map_image import map_png
+    from orggraph.present.map_layers import legend, map_rows
+
+    geography = Geography.fetch(store)
+    fetch_ms = statistics.median(timed(lambda: fetch_points(store))[0] for _ in range(3)) * 1000
+    points = fetch_points(store)
+    shapes_ms = statistics.median(timed(lambda: area_shapes(geography, points))[0] for _ in range(3)) * 1000
+    shapes = area_shapes(geography, points)
+    outcome = gap_report(store, ["compound_org"]).outcomes[0]
+    rows = map_rows(outcome, shapes, points, geography, None, 1000)
+    png_ms = timed(lambda: map_png("map", rows.areas, rows.members, rows.stations, legend(), rows.bounds))[0] * 1000
+    where = f"{len(shapes.shapes):,} areas from {len(points):,} points"
+    return [
+        Figure(f"city: map outlines, every area ({where})", shapes_ms, "ms", fetch_ms, "fetching the points",
+               higher_is_better=False),
+        Figure(f"city: map as PNG (districts, {len(rows.members):,} points)", png_ms, "ms", shapes_ms,
+               "the outlines it draws", higher_is_better=False),
+    ]  # fmt: skip
+
+
 def run(settings, server) -> list[Figure]:
     """Gaps, paths, reach and the network analyses on whatever region the graph holds (the city)."""
     with open_store(settings, start=False) as store:
@@ -212,5 +237,6 @@ def run(settings, server) -> list[Figure]:
         figures += _gap_figures(store, ref_graph)
         figures += _path_figures(store, nodes, undirected)
         figures += _network_figures(store)
+        figures += _map_figures(store)
     gc.unfreeze()
     return figures
