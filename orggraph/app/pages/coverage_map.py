@@ -35,7 +35,7 @@ from orggraph.app.pages.common import (
     whole_area,
 )
 from orggraph.model.coverage_rules import load_rules
-from orggraph.present.map_image import map_png
+from orggraph.present.map_image import cjk_font_file, map_png
 from orggraph.present.map_layers import MapRows, framing, legend, map_rows
 
 PAGE_URL = "coverage_map"
@@ -111,6 +111,10 @@ def _png_button(rows: MapRows, rule_name: str, place: str) -> None:
     data = session.recorded_download("coverage_map:png", png, len(rows.members))  # an export, in the audit log
     st.download_button(t("下载地图图片(PNG)", "Download the map (PNG)"), data, mime="image/png",
                        file_name=f"{place}_{rule_name}_覆盖地图.png", key="map_png", on_click="ignore")  # fmt: skip
+    if cjk_font_file() is None:
+        st.caption(
+            t("服务器没有中文字体(如 fonts-noto-cjk),图片中不写文字", "No CJK font on the server: no words in the PNG")
+        )
 
 
 def _legend() -> None:
