@@ -17,6 +17,7 @@ from benchmarks import (
     bench_ledger_load,
     bench_load,
     bench_province,
+    bench_search,
     bench_validate,
 )
 from benchmarks.harness import fresh_server, machine, print_table
@@ -41,6 +42,7 @@ def main(argv: list[str]) -> int:
             figures += bench_validate.run("city", "xlsx")
             figures += bench_ledger_load.run(settings, server, "city", "xlsx", rounds=2)
             figures += bench_analysis.run(settings, server)  # on the city region the load left behind
+            figures += bench_search.run(settings, server)
             figures += bench_history.run(settings, server)  # snapshots, changes, a street's monthly report
             figures += bench_app.run(settings, server)
             if "--province" in argv:
