@@ -30,12 +30,13 @@ from orggraph.model.coverage_rules import load_rules
 from orggraph.model.schema import load_schema
 
 PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer", "admin")
-NAMES = {"Cypher", "CSV", "Excel", "PNG", "ArcadeDB", "Neo4j", "orggraph", "queries", "xlsx", "csv"}  # products, files
+NAMES = {"Cypher", "CSV", "Excel", "PNG", "MB", "ArcadeDB", "Neo4j", "orggraph", "queries", "xlsx", "csv"}  # products
 # the ledger's own column (驻区单位) and the values a rule's detail takes (一肩挑, 交叉任职), quoted in the English
 # descriptions of saved queries (queries/*.cypher) as a clerk sees them in the ledger and in the results
 QUOTED = {"驻区单位", "一肩挑", "交叉任职"}
 SWITCH = {"语言 / Language", "中文", "English"}  # the language switch names each language in its own
-TAG = re.compile(r"</?[a-z][^>]*>")  # markup in a markdown text (a legend's coloured swatches): not shown as words
+# markup in a markdown text (a legend's coloured swatches, a style sheet): not shown as words
+TAG = re.compile(r"<style>.*?</style>|</?[a-z][^>]*>", re.S)
 CODE = re.compile(r"`[^`]*`")  # a command or an identifier to type, marked as code
 MASKED = re.compile(r"[\u3400-\u9fff]\*+")  # a person's name, masked (张**)
 READ = {"body", "label", "placeholder", "help", "options", "captions", "content", "value", "caption", "text"}

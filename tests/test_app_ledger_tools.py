@@ -315,15 +315,15 @@ def test_import_loads_a_valid_ledger_with_progress_and_summary(app_env, tmp_path
     at = _open("importer")
     _upload(at, _new_compound_workbook(tmp_path))
     assert "校验通过,没有错误" in _texts(at, "success")
-    planned = _table_with(at, "类型 kind").set_index("类型 kind")
-    assert planned.loc["小区院落 Compound", "新增 created"] == 1
-    assert planned.loc["隶属 PART_OF", "新增 created"] == 1
+    planned = _table_with(at, "类型").set_index("类型")
+    assert planned.loc["小区院落", "新增"] == 1
+    assert planned.loc["隶属", "新增"] == 1
     assert not at.button(key="import_load").disabled
     at.button(key="import_load").click()
     _run(at)
     assert "已导入:批次" in _texts(at, "success")
-    summary = _table_with(at, "类型 kind").set_index("类型 kind")
-    assert summary.loc["小区院落 Compound", "新增 created"] == 1
+    summary = _table_with(at, "类型").set_index("类型")
+    assert summary.loc["小区院落", "新增"] == 1
     assert app_env.read("MATCH (k:Compound {id: 'K05'})-[:PART_OF]->(g:Grid) RETURN g.id AS g") == [{"g": "G01"}]
     assert "图谱已与这些台账一致,无需导入" in _texts(at, "info")
     assert at.button(key="import_load").disabled

@@ -6,6 +6,7 @@ and their components (pyvis included) to prove nothing is fetched from outside."
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -114,6 +115,7 @@ def test_every_page_renders_in_chinese_offline(app_url, browser_page):
         body = page.inner_text("[data-testid='stMain']")
         assert title in page.inner_text("body"), path
         assert "Traceback" not in body and "Error" not in body.split("\n")[0], path
+        assert _english(page) == [], (path, _english(page))
         remote = [a for a in page.evaluate(REMOTE_ATTRS) if a and urlparse(a).hostname not in (None, *LOCAL_HOSTS)]
         assert remote == [], f"{path} links outside: {remote}"
     assert blocked == [], f"the browser tried to fetch from outside: {blocked}"
@@ -125,6 +127,66 @@ def _pick(page, label: str, option: str) -> None:
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
     _settle(page)
+
+
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+NAMES = {
+    "Excel",
+    "CSV",
+    "PNG",
+    "Cypher",
+    "ArcadeDB",
+    "Neo4j",
+    "orggraph",
+    "English",
+    "queries",
+    "xlsx",
+    "csv",
+    "KB",
+    "MB",
+    "yyyy",
+    "mm",
+    "dd",
+}  # products, formats, units, an empty date's YYYY/MM/DD
+SHOWN_TEXT = """() => { const main = document.querySelector("[data-testid='stMain']");
+  const icons = [...main.querySelectorAll("*")].filter(e => getComputedStyle(e).fontFamily.includes("Material")
+    || e.getBoundingClientRect().width <= 1 || e.tagName === "CODE");  // an icon's ligature, a screen reader's
+  // words ("add icon"), a command to type (`orggraph user add`)
+  icons.forEach(e => e.style.setProperty("display", "none"));
+  const shown = main.innerText;  // what is rendered: hidden text (screen-reader labels) left out
+  icons.forEach(e => e.style.removeProperty("display"));
+  return shown; }"""
+
+
+def _english(page) -> list[str]:
+    """Words of English in the page's main text in 中文 mode: not ids, file names or encodings (K01, 台账.xlsx,
+    UTF-8: they carry digits, dots or underscores), not an icon's ligature name."""
+    words = WORD.findall(page.evaluate(SHOWN_TEXT))
+    return sorted({w for w in words if not re.search(r"[\d_.]", w) and len(w) > 1 and w not in NAMES})
+
+
+def _saved(download, tmp_path: Path) -> Path:
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def test_gaps_of_one_street_to_excel(app_url, browser_page, tmp_path):
+    """A clerk's first task: 太白街道's gaps as the Excel report, opened: its title names the street."""
+    from openpyxl import load_workbook
+
+    page, blocked = browser_page
+    _open(page, f"{app_url}/gaps")
+    _pick(page, "区县", "济宁市任城区")
+    _pick(page, "街道", "太白街道")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="下载 Excel 报告(汇总、分区、每条规则的缺口)").click()
+    book = load_workbook(_saved(info.value, tmp_path), read_only=True)
+    _shot(page, "clerk_gaps_excel")
+    title = str(next(book["汇总"].iter_rows(values_only=True))[0])
+    assert "太白街道" in title and len(book.sheetnames) >= 3, (title, book.sheetnames)
+    assert _english(page) == []
+    assert blocked == []
 
 
 def test_a_gap_search_in_the_browser(app_url, browser_page):
@@ -157,7 +219,9 @@ def test_the_gap_table_reads_at_1280_px(app_url, browser_page):
     assert blocked == []
 
 
-def test_a_what_if_with_its_result_in_the_browser(app_url, browser_page):
+def test_a_what_if_with_its_result_in_the_browser(app_url, browser_page, tmp_path):
+    from openpyxl import load_workbook
+
     page, blocked = browser_page
     _open(page, f"{app_url}/whatif")
     covers = page.locator("[data-testid='stMultiSelect']").filter(has_text="覆盖(本区域").first
@@ -175,7 +239,12 @@ def test_a_what_if_with_its_result_in_the_browser(app_url, browser_page):
     _settle(page)
     page.screenshot(path=str(ARTIFACTS / "whatif_result.png"))
     text = page.inner_text("[data-testid='stMain']")
-    assert "下载 Excel" in text and "Traceback" not in text
+    assert "下载 Excel" in text and "Traceback" not in text and _english(page) == []
+    with page.expect_download(timeout=60_000) as info:  # the result exported, as a plan to hand on
+        page.get_by_role("button", name="下载 Excel").last.click()
+    book = load_workbook(_saved(info.value, tmp_path), read_only=True)
+    cells = [str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert any("小区党组织覆盖" in c for c in cells), cells[:20]
     assert blocked == []
 
 
@@ -237,7 +306,7 @@ def test_an_import_with_an_error_and_one_with_a_removal_in_the_browser(app_url, 
     _settle(page)
     _shot(page, "import_with_an_error")
     text = page.inner_text("[data-testid='stMain']")
-    assert "发现 1 处错误" in text and "Traceback" not in text
+    assert "发现 1 处错误" in text and "Traceback" not in text and _english(page) == []
     nodes, edges = read_fixture(DEMO_FIXTURE)
     units = [n for n in nodes if n.label == "Unit" and n.id != "U05"]
     (workbook,) = write_ledgers(units, [e for e in edges if e.src_id in {u.id for u in units}], tmp_path)

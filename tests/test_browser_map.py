@@ -18,7 +18,7 @@ from fixed_date import TODAY
 from PIL import Image
 from shapely import Point
 from streamlit_process import streamlit_app
-from test_browser import _chromium, _settle, _shot
+from test_browser import _chromium, _english, _settle, _shot
 from test_readme_examples import MAKE_RUN_SCALE, MAKE_RUN_SEED
 
 from orggraph.analysis.area_shapes import area_shapes, fetch_points
@@ -153,6 +153,38 @@ def test_the_map_drills_down_twice_opens_the_gap_list_and_exports_a_png(city, pa
     _settle(tab)
     body = tab.inner_text("[data-testid='stMain']")
     _shot(tab, "map_gap_list")
-    assert "覆盖缺口" in body and "Traceback" not in body
+    assert "覆盖缺口" in body and "Traceback" not in body and _english(tab) == []
     assert street_name in _picked(tab), "the gap list opens on the street chosen on the map"
     assert blocked == [], f"the browser tried to fetch from outside: {blocked}"
+
+
+def test_a_path_from_a_full_named_unit_to_a_compound_picked_among_ten_of_the_same_name(city, page):
+    """Issue 13's clerk: 国网黄冈供电公司 typed in full (one match: taken), 富康小区 typed (ten compounds of that
+    name: each listed with its kind and area chain, none taken until one is picked); the one in the unit's own
+    district listed first is picked, and the answer is about that one."""
+    url, _ = city
+    tab, blocked = page
+    tab.goto(f"{url}/paths")
+    tab.wait_for_selector("[data-testid='stMain'] h1")
+    _settle(tab)
+    tab.get_by_label("起点", exact=True).fill("国网黄冈供电公司")
+    tab.keyboard.press("Enter")
+    _settle(tab)
+    tab.get_by_label("终点", exact=True).fill("富康小区")
+    tab.keyboard.press("Enter")
+    _settle(tab)
+    text = tab.inner_text("[data-testid='stMain']")
+    assert "找到" not in text and "Traceback" not in text, "nothing searched before the compound is picked"
+    box = tab.locator("[data-testid='stSelectbox']").filter(has_text="终点 · 匹配结果").first
+    box.click()
+    options = [o.inner_text() for o in tab.get_by_role("option").all()]
+    compounds = [o for o in options if o.startswith("富康小区 · ") and o.split(" · ")[1].endswith("小区")]
+    assert len(compounds) == 10 and len(set(compounds)) == 10, options  # told apart by their area chains
+    _shot(tab, "clerk_path_ten_same_named")
+    tab.get_by_role("option", name=compounds[0], exact=True).click()
+    _settle(tab)
+    text = tab.inner_text("[data-testid='stMain']")
+    _shot(tab, "clerk_path_picked")
+    assert ("找到" in text or "没有找到" in text) and "富康小区" in text and "Traceback" not in text
+    assert _english(tab) == []
+    assert blocked == []

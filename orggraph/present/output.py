@@ -88,35 +88,38 @@ def issue_rows(issues: list[Issue], lang: str | None = None) -> list[dict[str, A
     return out
 
 
-def load_summary_rows(report: LoadReport) -> list[dict[str, Any]]:
-    """Per label, then per relationship type (schema order, Chinese name first): created, updated,
-    unchanged, deleted; then the rows rejected per ledger kind."""
+SUMMARY_COLUMNS = (("kind", "类型", "kind"), ("created", "新增", "created"), ("updated", "更新", "updated"),
+                   ("unchanged", "未变", "unchanged"), ("deleted", "删除", "deleted"))  # fmt: skip
+
+
+def load_summary_rows(report: LoadReport, lang: str | None = None) -> list[dict[str, Any]]:
+    """Per label, then per relationship type (schema order): created, updated, unchanged, deleted; then the rows
+    rejected per ledger sheet. Headers and names in both languages (the CLI), or in ``lang`` alone (the app)."""
     schema = load_schema()
     order = {k: i for i, k in enumerate([*schema.nodes, *schema.relationships])}
     counts = sorted(report.plan.counts.items(), key=lambda kc: order.get(kc[0], 999)) if report.plan else []
+    sheets = {sheet.id: sheet for sheet in load_layout().sheets}
+
+    def words(zh: str, en: str) -> str:
+        return {"zh": zh, "en": en}.get(lang or "", f"{zh} {en}")
 
     def name(kind: str) -> str:
         spec = schema.nodes.get(kind) or schema.relationships.get(kind)
-        return f"{spec.zh} {kind}" if spec else kind
+        return words(spec.zh, spec.en) if spec else kind
 
+    def rejected(kind: str) -> str:
+        sheet = sheets.get(kind)
+        zh, en = (sheet.zh, sheet.en) if sheet else (kind, kind)
+        both = f"{kind}(被拒绝的行 rejected rows)"  # the CLI: the sheet's key, as its file and --help name it
+        return {"zh": f"{zh}(被拒绝的行)", "en": f"{en} (rejected rows)"}.get(lang or "", both)
+
+    header = {key: words(zh, en) for key, zh, en in SUMMARY_COLUMNS}
     rows = [
-        {
-            "类型 kind": name(kind),
-            "新增 created": c.created,
-            "更新 updated": c.updated,
-            "未变 unchanged": c.unchanged,
-            "删除 deleted": c.deleted,
-        }
+        dict(zip(header.values(), (name(kind), c.created, c.updated, c.unchanged, c.deleted), strict=True))
         for kind, c in counts
     ]
     rows += [
-        {
-            "类型 kind": f"{kind}(被拒绝的行 rejected rows)",
-            "新增 created": "",
-            "更新 updated": "",
-            "未变 unchanged": n,
-            "删除 deleted": "",
-        }
+        dict(zip(header.values(), (rejected(kind), "", "", n, ""), strict=True))
         for kind, n in sorted(report.result.rejected.items())
     ]
     return rows

@@ -65,7 +65,7 @@ def check_folder(folder: Path) -> dict[str, Any]:
         "issues": result.issues,
         "errors": len(result.errors),
         "rows": sum(result.rows.values()),
-        "planned": load_summary_rows(LoadReport("preview", files, result, plan)),
+        "planned": load_summary_rows(LoadReport("preview", files, result, plan), common.lang()),
         "changes": plan.size,
         "removals": removal_rows(plan),
         "removable": plan.removals.size,
@@ -100,7 +100,7 @@ def load_folder(
         "written": report.written,
         "mode": report.mode,
         "seconds": round(sum(report.timings.values()), 2),
-        "summary": load_summary_rows(report),
+        "summary": load_summary_rows(report, common.lang()),
         "rejected": sum(report.result.rejected.values()),
         "removed": report.plan.removals.size if report.plan and report.plan.sync else 0,
     }
@@ -111,6 +111,23 @@ def _forget_folder() -> None:
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
     st.session_state.update(import_dir=None, import_sig=None, import_check=None, import_done=None)
+
+
+# Streamlit's uploader speaks English only ("Upload", "200MB per file • XLSX, …"): in 中文 its button is relabelled
+# and its note replaced by ours below it (style only; the widget itself is Streamlit's)
+_CHINESE_UPLOADER = """<style>
+[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }
+[data-testid='stFileUploaderDropzone'] button, [data-testid='stFileUploaderDropzone'] button * { font-size: 0; }
+[data-testid='stFileUploaderDropzone'] button::after { content: '选择文件'; font-size: 0.875rem; }
+</style>"""
+
+
+def _uploader_words() -> None:
+    limit = load_settings().max_file_mb
+    if common.lang() == "zh":
+        st.markdown(_CHINESE_UPLOADER, unsafe_allow_html=True)
+    st.caption(t(f"每个文件不超过 {limit:g} MB;可选多个文件;格式 .xlsx 或 .csv",
+                 f"Up to {limit:g} MB per file; several files at once; .xlsx or .csv"))  # fmt: skip
 
 
 def _take_uploads(files: list[UploadedFile]) -> None:
@@ -260,6 +277,7 @@ def render() -> None:
         st.session_state.setdefault(key, None)
     st.session_state.setdefault("import_repeated", [])
     files = st.file_uploader(t("台账文件", "Ledger files"), type=TYPES, accept_multiple_files=True, key="import_files")
+    _uploader_words()
     if not files:
         _forget_folder()
         st.info(t("请上传一个或多个台账文件", "Upload one or more ledger files"))
