@@ -189,6 +189,32 @@ def test_gaps_of_one_street_to_excel(app_url, browser_page, tmp_path):
     assert blocked == []
 
 
+def test_agreements_lapsing_in_one_street(app_url, browser_page, session_store):
+    """A clerk's third task: the ledger's agreements lapsing (or lapsed) in one street, as many as the networkx
+    reference of the area scope says that street's orgs signed: 太白街道's, then 古槐街道's none."""
+    from test_area_scope import reference_homes
+
+    from orggraph.analysis.query_catalogue import find_query, run_query
+
+    page, blocked = browser_page
+    homes = reference_homes(session_store)
+    rows = run_query(session_store, find_query("agreements_expiring"), {"as_of": TODAY, "days": 90})
+    _open(page, f"{app_url}/ledger")
+    _pick(page, "区县", "济宁市任城区")
+    for street, name in (("S01", "太白街道"), ("S02", "古槐街道")):
+        _pick(page, "街道", name)
+        mine = [r for r in rows if street in homes.get(r["id"], set())]
+        soon = sum(r["state"] != "已过期" for r in mine)
+        metrics = page.locator("[data-testid='stMetric']")
+        shown = {metrics.nth(i).inner_text().split("\n")[0]: metrics.nth(i).inner_text().split("\n")[-1]
+                 for i in range(metrics.count())}  # fmt: skip
+        _shot(page, f"clerk_agreements_{name}")
+        assert shown["90 天内到期"] == str(soon) and shown["已过期"] == str(len(mine) - soon), (name, shown, mine)
+        assert (len(mine) > 0) == (street == "S01"), (name, mine)  # the region's one such agreement is 太白街道's
+        assert _english(page) == []
+    assert blocked == []
+
+
 def test_a_gap_search_in_the_browser(app_url, browser_page):
     page, blocked = browser_page
     _open(page, f"{app_url}/gaps")

@@ -194,6 +194,23 @@ def query(name: str, **params: Any) -> list[dict[str, Any]]:
     return cached_query(name, tuple(sorted(params.items())), version_key(), today(), names_shown())
 
 
+def query_in(area: str | None, name: str, **params: Any) -> list[dict[str, Any]]:
+    """A catalogue query's rows within an area picked on a page (None: everywhere, as :func:`query`): as a user of
+    each of its streets sees them (cut by ``area_scope``: a record tied to two streets is in both), each row once.
+    A viewer with an area of their own reads theirs, whatever is picked."""
+    if area is None or session.area():
+        return query(name, **params)
+    geography = coverage_index(version_key()).geography
+    below = [p.id for p in geography.children(area) if p.label == "Street"]
+    streets = [area] if geography.places[area].label == "Street" else below
+    base, key = version_key().rsplit("|", 1)[0], tuple(sorted(params.items()))
+    rows: dict[Any, dict[str, Any]] = {}
+    for street in streets:
+        for row in cached_query(name, key, f"{base}|{street}", today(), names_shown()):
+            rows.setdefault(row.get("id") or tuple(row.items()), row)
+    return list(rows.values())
+
+
 @st.cache_resource(show_spinner=False)
 def server_info() -> dict[str, str]:
     return base_store().server_info()

@@ -1,10 +1,9 @@
-"""共建台账 Co-building ledger: agreements lapsing or lapsed, communities without a current agreement and units
-that signed without reporting, commitments with no project, the three lists (需求/资源/项目: unmet needs, a
-need matched to resources) and the co-building network's structure (isolated communities, critical units,
-the most central units and orgs).
-
-UI only: rows come from catalogue queries (``common.query``, cached per graph state) and the network
-analyses (``orggraph.analysis.network``, cached here per graph state and date). One section is computed per run.
+"""共建台账 Co-building ledger: agreements lapsing or lapsed (in an area picked: those an org of it signed),
+communities without a current agreement and units that signed without reporting, commitments with no project, the
+three lists (需求/资源/项目: unmet needs, a need matched to resources) and the co-building network's structure
+(isolated communities, critical units, the most central units and orgs). UI only: rows come from catalogue queries
+(``common.query``, cached per graph state) and the network analyses (``orggraph.analysis.network``, cached here per
+graph state and date). One section is computed per run.
 """
 
 from __future__ import annotations
@@ -95,9 +94,10 @@ def _table(
 
 def _agreements(as_of: dt.date) -> None:
     st.session_state.setdefault("ledger_days", 90)
+    area = common.area_picker("ledger_place", levels=2)  # the agreements an org of the area signed
     c1, c2, c3 = st.columns(3)
     days = int(c1.number_input(t("到期提醒天数", "Days ahead"), 1, 3650, step=30, key="ledger_days"))
-    rows = query("agreements_expiring", as_of=as_of, days=days)
+    rows = sorted(common.query_in(area, "agreements_expiring", as_of=as_of, days=days), key=lambda r: r["expires"])
     for r in rows:
         r["left"] = (r["expires"] - as_of).days
         r["overdue"] = -r["left"]
