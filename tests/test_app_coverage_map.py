@@ -123,3 +123,34 @@ def test_orggraph_map_writes_the_png_and_refuses_what_it_cannot_draw(street, cli
     assert_one_line_error(invoke(["map", "--rule", "nope", "-o", str(out)], cli_env))
     assert_one_line_error(invoke(["map", "-o", str(tmp_path / "map.jpg")], cli_env))
     assert_one_line_error(invoke(["map", "--area", "S9999", "-o", str(out)], cli_env))
+
+
+@pytest.fixture
+def boundaries(settings):
+    """A department's boundary file in the session's data dir, removed after the test (every test shares the dir)."""
+    from orggraph.analysis.area_shapes import BOUNDARY_FILE
+
+    path = settings.resolved_data_dir() / BOUNDARY_FILE
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def test_a_departments_boundary_file_replaces_the_derived_outline(street, boundaries, cli_env, tmp_path) -> None:
+    geography = Geography.fetch(street)
+    (s,) = [p for p in geography.places.values() if p.label == "Street"]
+    west, south, east, north = area_shapes(geography, fetch_points(street)).shapes[s.id].outline.bounds
+    square = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    feature = {"type": "Feature", "properties": {"id": s.id}, "geometry": {"type": "Polygon", "coordinates": [square]}}
+    boundaries.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    at = open_page("coverage_map")
+    at.session_state["map_clicked"] = s.parent  # the district: its streets drawn
+    rows = {r["id"]: r for r in {x["id"]: x for x in _deck(rerun(at))["layers"]}["areas"]["data"]}
+    ring = rows[s.id]["polygon"][0]
+    assert len(ring) == 5, "the imported square, not the derived hull (a buffered polygon of many corners)"
+    assert abs(ring[0][0] - west) < 0.01 and abs(ring[0][1] - south) < 0.01  # WGS-84 shifted into GCJ-02: < 1 km
+    boundaries.write_text("{not json", encoding="utf-8")  # a broken file: said, in words, on the page and by the CLI
+    at = open_page("coverage_map")
+    assert any("boundaries.geojson" in e.value for e in at.error), [e.value for e in at.error]
+    result = invoke(["map", "-o", str(tmp_path / "map.png")], cli_env)
+    assert_one_line_error(result)
+    assert "boundaries.geojson" in result.stderr

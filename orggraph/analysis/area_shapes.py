@@ -38,6 +38,7 @@ from orggraph.model.errors import OrgGraphError
 
 MARGIN_M = 150.0  # how far a derived outline reaches beyond its outermost points
 MAX_BOUNDARY_MB = 50.0  # a boundary file larger than this is refused before it is parsed
+BOUNDARY_FILE = "boundaries.geojson"  # a department's own outlines, in the data dir: they replace the derived ones
 Source = Literal["imported", "derived"]
 PointRow = tuple[str, str, float, float, str, str]  # record id, label, longitude, latitude, its place, its name
 _DEGREE_M = EARTH_RADIUS_M * math.pi / 180
@@ -207,6 +208,12 @@ def _scaled(geometry: Any, scale: float) -> Any:
 
 def _unscaled(geometry: Any, scale: float) -> Any:
     return shapely.transform(geometry, lambda c: c / np.array([scale, 1.0]))
+
+
+def department_boundaries(data_dir: Path, datum: Datum) -> dict[str, Any] | None:
+    """The outlines a department put in its data dir (``BOUNDARY_FILE``), or None when it has put none."""
+    path = data_dir / BOUNDARY_FILE
+    return read_boundaries(path, datum) if path.is_file() else None
 
 
 def read_boundaries(path: Path, datum: Datum) -> dict[str, Any]:

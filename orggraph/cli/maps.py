@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from orggraph.analysis.area_shapes import area_shapes, fetch_points
+from orggraph.analysis.area_shapes import area_shapes, department_boundaries, fetch_points
 from orggraph.analysis.coverage import CoverageIndex, gap_report
 from orggraph.cli.common import app, console, edge, parse_day, settings_of
 from orggraph.graph import backends
@@ -37,16 +37,17 @@ def coverage_map(
         raise QueryError(f"未知规则 {rule};可选 {valid}", f"unknown rule {rule}; use {valid}")
     if out.suffix.lower() != ".png":
         raise QueryError(f"输出文件应以 .png 结尾:{out}", f"the output file must end in .png: {out}")
-    when = parse_day(as_of) or settings_of(ctx).current_date()
-    with backends.open_store(settings_of(ctx)) as store:
+    settings = settings_of(ctx)
+    imported = department_boundaries(settings.resolved_data_dir(), settings.coordinate_datum)  # before any query
+    when = parse_day(as_of) or settings.current_date()
+    with backends.open_store(settings) as store:
         index = CoverageIndex.fetch(store)
         outcome = gap_report(store, [rule], area, when, index).outcomes[0]
         points = fetch_points(store)
     geography = index.geography
     circle = book.rule("service_circle").measure
-    rows = map_rows(
-        outcome, area_shapes(geography, points), points, geography, area, circle.radius_m if circle else 1e3
-    )
+    shapes = area_shapes(geography, points, imported)
+    rows = map_rows(outcome, shapes, points, geography, area, circle.radius_m if circle else 1e3)
     place = geography.places[area].name if area else "全部区域"
     title = f"{place} · {outcome.rule.zh} · 截至 {when:%Y-%m-%d}"
     image = map_png(title, rows.areas, rows.members, rows.stations, legend("zh"), rows.bounds)

@@ -19,7 +19,14 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.types import String  # a literal, not an expression of the row
 
-from orggraph.analysis.area_shapes import AreaShapes, PointRow, area_shapes, fetch_points
+from orggraph.analysis.area_shapes import (
+    BOUNDARY_FILE,
+    AreaShapes,
+    PointRow,
+    area_shapes,
+    department_boundaries,
+    fetch_points,
+)
 from orggraph.analysis.coverage import RuleOutcome
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
 from orggraph.app.pages import gaps, session
@@ -28,13 +35,16 @@ from orggraph.app.pages.common import (
     coverage_index,
     lang,
     rule_report,
+    show_error,
     store_for,
     t,
     today,
     version_key,
     whole_area,
 )
+from orggraph.model.config import load_settings
 from orggraph.model.coverage_rules import load_rules
+from orggraph.model.errors import OrgGraphError
 from orggraph.present.map_image import cjk_font_file, map_png
 from orggraph.present.map_layers import MapRows, framing, legend, map_rows
 
@@ -44,15 +54,24 @@ CLICKED = "map_clicked"  # an area clicked on the map, applied to the pickers on
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _shapes(version: str) -> tuple[AreaShapes, list[PointRow]]:
-    """The outlines and points of one graph state (computed once, shared by every session of that state)."""
+def _shapes(version: str, boundary: tuple[int, int] | None = None) -> tuple[AreaShapes, list[PointRow]]:
+    """The outlines and points of one graph state and boundary file (``boundary``: its change time and size, the
+    cache's key; computed once, shared by every session of that state)."""
     points = fetch_points(store_for(version))
-    return area_shapes(coverage_index(version).geography, points), points
+    settings = load_settings()
+    imported = department_boundaries(settings.resolved_data_dir(), settings.coordinate_datum)
+    return area_shapes(coverage_index(version).geography, points, imported), points
 
 
 def warm(version: str) -> None:
     """The outlines and points of this graph state in the cache, before anyone opens the map (the app's start)."""
-    _shapes(version)
+    _shapes(version, _boundary_stamp())
+
+
+def _boundary_stamp() -> tuple[int, int] | None:
+    """When the department's boundary file last changed and its size (None: there is none)."""
+    path = load_settings().resolved_data_dir() / BOUNDARY_FILE
+    return (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
 
 
 def render() -> None:
@@ -64,7 +83,11 @@ def render() -> None:
     geography = coverage_index(version).geography
     _take_click(geography)
     area = area_picker(PLACE_KEY)
-    shapes, points = _shapes(version)
+    try:
+        shapes, points = _shapes(version, _boundary_stamp())
+    except OrgGraphError as exc:  # a department's boundary file that cannot be read: said, the map not drawn
+        show_error(exc)
+        return
     outcome = rule_report(rule_id, area).outcomes[0]
     circle = book.rule("service_circle").measure
     rows = map_rows(outcome, shapes, points, geography, area, circle.radius_m if circle else 1000.0, lang())
