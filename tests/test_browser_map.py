@@ -188,3 +188,19 @@ def test_a_path_from_a_full_named_unit_to_a_compound_picked_among_ten_of_the_sam
     assert ("找到" in text or "没有找到" in text) and "富康小区" in text and "Traceback" not in text
     assert _english(tab) == []
     assert blocked == []
+
+
+def test_the_hierarchy_of_an_area_clicked_on_the_map(city, page):
+    url, drawn = city
+    tab, blocked = page
+    tab.goto(f"{url}/coverage_map")
+    tab.wait_for_selector("[data-testid='stMain'] h1")
+    _settle(tab)
+    _, district_name = _click(tab, drawn, None)
+    tab.get_by_role("button", name="打开组织架构").click()
+    tab.wait_for_url(f"{url}/hierarchy")
+    _settle(tab)
+    _shot(tab, "map_hierarchy")
+    assert "组织架构" in tab.inner_text("[data-testid='stMain'] h1")
+    assert _picked(tab)[:2] == [district_name, "(全部)"], _picked(tab)
+    assert "Traceback" not in tab.inner_text("[data-testid='stMain']") and _english(tab) == [] and blocked == []

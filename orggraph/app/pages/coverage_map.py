@@ -29,7 +29,7 @@ from orggraph.analysis.area_shapes import (
 )
 from orggraph.analysis.coverage import RuleOutcome
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
-from orggraph.app.pages import gaps, session
+from orggraph.app.pages import gaps, hierarchy, session
 from orggraph.app.pages.common import (
     area_picker,
     coverage_index,
@@ -158,6 +158,9 @@ def _side(
     if st.button(t("打开缺口清单", "Open the gap list"), key="map_open_gaps"):
         st.session_state["gaps_rule"], st.session_state["gaps_area"] = outcome.rule.id, area
         st.switch_page(gaps.page())
+    if st.button(t("打开组织架构", "Open the hierarchy"), key="map_open_hierarchy"):
+        _set_pickers(hierarchy.PICKER, geography, area)
+        st.switch_page(hierarchy.page())
     unplaced = [p for p in shapes.unplaced if area is None or geography.within(p.id, area)]
     missing = outcome.total - drawn if outcome.rule.population in ("Compound", "Unit", "CommercialBuilding") else 0
     with st.expander(t(f"未标注位置({len(unplaced)} 个区域)", f"Not located ({len(unplaced)} areas)")):
@@ -180,13 +183,17 @@ def _clicked(event: Any) -> None:
 def _take_click(geography: Geography) -> None:
     """Set the area pickers to the clicked area's chain, once."""
     clicked = st.session_state.pop(CLICKED, None)
-    if clicked is None or clicked not in geography.places:
-        return
+    if clicked is not None and clicked in geography.places:
+        _set_pickers(PLACE_KEY, geography, clicked)
+
+
+def _set_pickers(prefix: str, geography: Geography, area: str | None) -> None:
+    """The cascading area pickers under ``prefix`` (``common.area_picker``) set to ``area``'s chain."""
     roots = geography.children(None)
     start = AREA_LEVELS.index(roots[0].label) if roots else 0
-    chain = [p for p in geography.areas(clicked) if AREA_LEVELS.index(p.label) >= start]
+    chain = [p for p in geography.areas(area) if AREA_LEVELS.index(p.label) >= start] if area else []
     for i in range(len(AREA_LEVELS)):
         if i < len(chain):
-            st.session_state[f"{PLACE_KEY}_{i}"] = chain[i].id
+            st.session_state[f"{prefix}_{i}"] = chain[i].id
         else:
-            st.session_state.pop(f"{PLACE_KEY}_{i}", None)
+            st.session_state.pop(f"{prefix}_{i}", None)

@@ -26,6 +26,7 @@ from orggraph.app.pages.network_view import show_network
 from orggraph.model.schema import load_schema
 
 KEY = "hier"
+PICKER = f"{KEY}_area"  # the area pickers' keys: hier_area_0 … (another page opens this one on an area by them)
 LIMIT_RANGE = (10, 500)
 
 
@@ -175,10 +176,15 @@ def _show_network(area: str) -> None:
     show_network(list(sub.nodes), list(sub.edges), total=sub.total)
 
 
+def page() -> st.Page:
+    """This page as a destination for ``st.switch_page`` (the same url_path as in the navigation)."""
+    return st.Page(render, title=t("组织架构", "Hierarchy"), url_path="hierarchy")
+
+
 def render() -> None:
     st.title(t("组织架构", "Hierarchy"))
     with st.spinner(t("正在读取区域列表……", "Reading the areas…")):
-        area = common.area_picker(f"{KEY}_area")
+        area = common.area_picker(PICKER)
     if area is None:
         _show_region()
         return
