@@ -108,8 +108,12 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _stop(proc: subprocess.Popen[bytes], told: bool) -> None:
     """Ctrl-C in a terminal reaches Streamlit too (``told``): it gets time to stop by itself, since a second
-    SIGINT would cut its own shutdown short (a traceback instead of a clean stop); a ``kill`` of this
-    process alone is passed on at once."""
+    signal would cut its own shutdown short; a ``kill`` of this process alone is passed on at once, as SIGTERM:
+    Streamlit's server (uvicorn) raises a SIGINT again once it has stopped, and Streamlit's command line then
+    prints click's "Aborted!" where the stop's own lines should be. Once stopping, a further SIGINT or SIGTERM to
+    this process (`make run` stopped passes its own on) is ignored: each wait below is bounded."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
     if told:
         try:
             proc.wait(timeout=STOP_GRACE_S)
@@ -117,12 +121,9 @@ def _stop(proc: subprocess.Popen[bytes], told: bool) -> None:
         except subprocess.TimeoutExpired:
             pass
     if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
+        proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        proc.kill()
+        proc.wait(timeout=10)
