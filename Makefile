@@ -7,11 +7,13 @@ PORT ?= 8501
 .PHONY: run test bench bench-all docs clean browser
 
 $(VENV)/bin/python:
+	@echo "创建虚拟环境 / creating the virtual environment ($(VENV))"
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
-	$(PIP) install --quiet -c constraints.txt -e .
+	@echo "安装 orggraph 及其依赖(首次需下载数百 MB,安装后约 850 MB,含图数据库自带的 Java 运行时)/ installing orggraph and its dependencies (first time: some hundred MB to download, ~850 MB installed, the graph server's own Java runtime included)"
+	$(PIP) install --quiet --progress-bar on -c constraints.txt -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt tools/cypher-lint/package-lock.json | $(VENV)/bin/python
