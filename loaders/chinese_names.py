@@ -63,6 +63,36 @@ DISTRICT_STEMS = _words(
     "鄄城 东明 峄城 台儿庄 山亭 滕州 薛城 城关 江北 高新 经开 北湖 南湖 西城 东城 平阴 商河 莱芜 钢城 博山 临淄 "
     "周村 桓台 高青 沂源 寒亭 坊子 奎文 青州 诸城 寿光 安丘 高密 昌邑"
 )
+# A city's own county-level areas by kind, where a demo is placed in a real city a Chinese reader knows: the `make
+# run` city is 黄冈, which held 兖州区, 科尔沁区 and 昌邑区 (districts of three other provinces) when drawn from the
+# national pool above. Urban slots beyond its one real 区 take the names of its lakes and zones (遗爱湖, 白潭湖,
+# 龙感湖).
+CITY_DISTRICTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "黄冈": {
+        "区": _words("黄州 遗爱湖 白潭湖 龙感湖"),
+        "县": _words("团风 红安 罗田 英山 浠水 蕲春 黄梅"),
+        "县级市": _words("麻城 武穴"),
+    },
+}
+
+
+def local_district(city: str, kind: str, drawn: str, used: set[str]) -> str:
+    """The name of a city's district of this kind: its own next unused one (``CITY_DISTRICTS``), else ``drawn``
+    (from ``DISTRICT_STEMS``, drawn in any case so that every later draw of the generator stays put). Added to
+    ``used``.
+
+    >>> used = set()
+    >>> local_district("黄冈", "区", "兖州", used), local_district("黄冈", "区", "昌邑", used)
+    ('黄州', '遗爱湖')
+    >>> local_district("济宁", "县", "汶上", used)
+    '汶上'
+    """
+    own = CITY_DISTRICTS.get(city, {})
+    name = next((n for n in own.get(kind, ()) if n not in used), drawn)
+    used.add(name)
+    return name
+
+
 PLACE_STEMS = _words(
     "太白 古槐 金城 运河 南池 东门 西关 北湖 翠竹 阳光 幸福 和平 光明 建设 红星 永安 富康 康乐 安居 锦绣 书香 文昌 "
     "凤凰 龙城 梧桐 杏林 柳园 荷花 银座 鸿顺 祥和 瑞丰 泰和 华泰 盛世 东方 新华 解放 人民 胜利 团结 友谊 和谐 振兴 "

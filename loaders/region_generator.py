@@ -77,6 +77,7 @@ def generate_region(scale: str, seed: int = 1) -> tuple[list[NodeRecord], list[E
 def _city(b: Builder, plan: _Plan, province: cn.Province, city: str) -> None:
     rng = b.rng
     used: set[str] = set()
+    local: set[str] = set()  # the city's own district names taken (cn.local_district)
     units: set[str] = set()
     streets: set[str] = set()
     code = f"{province.code:02d}{province.cities.index(city) + 1:02d}"
@@ -84,7 +85,8 @@ def _city(b: Builder, plan: _Plan, province: cn.Province, city: str) -> None:
     spots = places.districts(b.geo, city, plan.urban_districts, plan.districts - plan.urban_districts)
     for di in range(plan.districts):
         kind = "区" if di < plan.urban_districts else cn.pick(rng, counties)
-        name = cn.unique(rng, lambda r: cn.pick(r, cn.DISTRICT_STEMS), used) + {"县级市": "市"}.get(kind, kind)
+        drawn = cn.unique(rng, lambda r: cn.pick(r, cn.DISTRICT_STEMS), used)
+        name = cn.local_district(city, kind, drawn, local) + {"县级市": "市"}.get(kind, kind)
         props = {"name": f"{city}市{name}", "kind": kind, "population": rng.randint(300, 1300) * 1000}
         ref = b.place("District", props, spots[di])
         org, _ = b.org("区县党委", f"中共{city}市{name}委员会", None, (ref,))
