@@ -134,8 +134,10 @@ def test_hierarchy_community_network_narrowed_by_kind_and_limit(app_env):
     assert len(html) == 1
     _assert_offline(html[0])
     nodes, edges = _drawn(html[0])
-    names = {n["label"] for n in nodes}
+    names = {n["title"].split("\n")[0] for n in nodes}  # the whole name on hover, a short one on the drawing
     assert {"金城社区", "金城小区", "国网济宁供电公司", "金城社区与国网济宁供电公司共建协议"} <= names
+    assert {"金城社区", "金城社区与国网…"} <= {n["label"] for n in nodes}
+    assert {"隶属", "签约方"} & {e.get("label") for e in edges}, "ties named in Chinese on a small drawing"
     assert len(nodes) == 14
     assert {(e["from"], e["to"]) for e in edges} >= {("O04", "C02"), ("O04", "O07"), ("A01", "O10"), ("K01", "G03")}
     assert any(c.value == "共 14 个节点" for c in at.caption)

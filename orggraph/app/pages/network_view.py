@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 from pyvis.network import Network
 
+from orggraph.app.pages.common import lang as common_lang
 from orggraph.app.pages.common import t
 from orggraph.model.schema import load_schema
 
@@ -55,25 +56,40 @@ def _plain(text: str) -> str:
     return str(text).replace("<", "＜").replace(">", "＞")
 
 
+LABELLED_AT_MOST = 150  # nodes: up to this many carry their (short) name and their ties' names on the drawing
+SHORT = 8  # characters of a name written on the drawing (the whole name on hover)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= SHORT else name[: SHORT - 1] + "…"
+
+
 def network_html(
     nodes: Iterable[Mapping[str, Any]],
     edges: Iterable[Mapping[str, Any]],
     highlight_nodes: Iterable[str] = (),
     highlight_edges: Iterable[tuple[str, str]] = (),
     height: int = 560,
+    lang: str = "zh",
 ) -> str:
-    """The page for an st.iframe: nodes {id, label, name, kind}, edges {src, dst, type}."""
+    """The page for an st.iframe: nodes {id, label, name, kind}, edges {src, dst, type}. Up to
+    ``LABELLED_AT_MOST`` nodes carry short names and their ties the relationship's name (in ``lang``); a larger
+    drawing names them on hover only (hundreds of labels cover each other)."""
     schema = load_schema()
+    nodes, edges = list(nodes), list(edges)
+    labelled = len(nodes) <= LABELLED_AT_MOST
     marked, marked_edges = set(highlight_nodes), {frozenset(e) for e in highlight_edges}
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
     net.set_options(OPTIONS)
     for n in nodes:
         colour, shape = STYLE.get(n["label"], OTHER)
-        kind = schema.nodes[n["label"]].zh if n["label"] in schema.nodes else n["label"]
+        spec = schema.nodes.get(n["label"])
+        kind = (spec.zh if lang == "zh" else spec.en) if spec else n["label"]
+        name = str(n.get("name") or n["id"])
         net.add_node(
             n["id"],
-            label=_plain(n.get("name") or n["id"]),
-            title=_plain(f"{kind} {n['id']}" + (f" · {n['kind']}" if n.get("kind") else "")),
+            label=_plain(_short(name)) if labelled or n["id"] in marked else " ",
+            title=_plain(f"{name}\n{kind} · {n['id']}" + (f" · {n['kind']}" if n.get("kind") else "")),
             color=HIGHLIGHT if n["id"] in marked else colour,
             shape=shape,
             size=28 if n["id"] in marked else 16,
@@ -81,11 +97,14 @@ def network_html(
         )
     for e in edges:
         rel = schema.relationships.get(e["type"])
+        words = (rel.zh if lang == "zh" else rel.en) if rel else e["type"]
         on_path = frozenset((e["src"], e["dst"])) in marked_edges
         net.add_edge(
             e["src"],
             e["dst"],
-            title=rel.zh if rel else e["type"],
+            title=words,
+            label=words if labelled else None,
+            font={"size": 10, "color": "#555555", "strokeWidth": 2, "align": "middle"},
             color=HIGHLIGHT if on_path else "#9aa0a6",
             width=5 if on_path else 1,
         )
@@ -125,4 +144,8 @@ def show_network(
         )
     else:
         st.caption(t(f"共 {len(nodes)} 个节点", f"{len(nodes)} nodes"))
-    st.iframe(network_html(nodes, edges, highlight_nodes, highlight_edges, height), height=height + 40)
+    if len(nodes) > LABELLED_AT_MOST:
+        st.caption(t(f"节点多于 {LABELLED_AT_MOST} 个:名称和关系在鼠标悬停时显示",
+                     f"over {LABELLED_AT_MOST} nodes: names and ties show on hover"))  # fmt: skip
+    html = network_html(nodes, edges, highlight_nodes, highlight_edges, height, common_lang())
+    st.iframe(html, height=height + 40)
