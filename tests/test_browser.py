@@ -121,6 +121,14 @@ def test_every_page_renders_in_chinese_offline(app_url, browser_page):
     assert blocked == [], f"the browser tried to fetch from outside: {blocked}"
 
 
+def _ends(page, start: str, end: str) -> None:
+    """Type a path's two ends as a clerk does, each confirmed with Enter."""
+    for label, text in (("起点", start), ("终点", end)):
+        page.get_by_label(label, exact=True).fill(text)
+        page.keyboard.press("Enter")
+        _settle(page)
+
+
 def _pick(page, label: str, option: str) -> None:
     """Open the Streamlit selectbox labelled ``label`` and choose ``option``."""
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
@@ -277,12 +285,7 @@ def test_a_what_if_with_its_result_in_the_browser(app_url, browser_page, tmp_pat
 def test_a_path_search_in_the_browser(app_url, browser_page):
     page, blocked = browser_page
     _open(page, f"{app_url}/paths")
-    page.get_by_label("起点").fill("国网济宁供电公司党委")
-    page.keyboard.press("Enter")
-    _settle(page)
-    page.get_by_label("终点").fill("金城小区")
-    page.keyboard.press("Enter")
-    _settle(page)
+    _ends(page, "国网济宁供电公司党委", "金城小区")
     page.wait_for_selector("iframe")
     frame = page.frame_locator("iframe").first
     frame.locator("body[data-stabilized='1']").wait_for(state="attached", timeout=30_000)
@@ -296,12 +299,7 @@ def test_a_path_from_a_name_chosen_among_several_matches(app_url, browser_page):
     """Issue 13: a start typed in part lists its matches with kind and area; nothing is searched until one is picked."""
     page, blocked = browser_page
     _open(page, f"{app_url}/paths")
-    page.get_by_label("起点", exact=True).fill("金城")
-    page.keyboard.press("Enter")
-    _settle(page)
-    page.get_by_label("终点", exact=True).fill("国网济宁供电公司党委")
-    page.keyboard.press("Enter")
-    _settle(page)
+    _ends(page, "金城", "国网济宁供电公司党委")
     text = page.inner_text("[data-testid='stMain']")
     assert "请在上方输入起点和终点" in text and "找到" not in text  # nothing picked for the viewer
     _shot(page, "paths_several_matches_unpicked")

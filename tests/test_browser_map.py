@@ -18,7 +18,7 @@ from fixed_date import TODAY
 from PIL import Image
 from shapely import Point
 from streamlit_process import streamlit_app
-from test_browser import _chromium, _english, _settle, _shot
+from test_browser import _chromium, _ends, _english, _settle, _shot
 from test_readme_examples import MAKE_RUN_SCALE, MAKE_RUN_SEED
 
 from orggraph.analysis.area_shapes import area_shapes, fetch_points
@@ -167,12 +167,7 @@ def test_a_path_from_a_full_named_unit_to_a_compound_picked_among_ten_of_the_sam
     tab.goto(f"{url}/paths")
     tab.wait_for_selector("[data-testid='stMain'] h1")
     _settle(tab)
-    tab.get_by_label("起点", exact=True).fill("国网黄冈供电公司")
-    tab.keyboard.press("Enter")
-    _settle(tab)
-    tab.get_by_label("终点", exact=True).fill("富康小区")
-    tab.keyboard.press("Enter")
-    _settle(tab)
+    _ends(tab, "国网黄冈供电公司", "富康小区")
     text = tab.inner_text("[data-testid='stMain']")
     assert "找到" not in text and "Traceback" not in text, "nothing searched before the compound is picked"
     box = tab.locator("[data-testid='stSelectbox']").filter(has_text="终点 · 匹配结果").first
