@@ -17,12 +17,14 @@ from orggraph.app.pages import (
     paths,
     whatif,
 )
+from orggraph.app.pages.page_guard import guarded
 
 
 def main() -> None:
     st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
     user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
-    common.sidebar()
+    with guarded():  # the graph server gone: the sidebar's figures say so in words, the pages still listed
+        common.sidebar()
     t = common.t
     page = st.navigation(
         [
@@ -50,7 +52,7 @@ def main() -> None:
             ),
         ]
     )
-    with common.load_notice():  # a journaled load open: its message instead of the page's data
+    with guarded():  # a load open, the server gone, any failure: one message in words, never a stack trace
         page.run()
 
 

@@ -4,8 +4,6 @@ switches, and the sidebar (backend in use, when the data was loaded)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -100,16 +98,6 @@ def version_key() -> str:
 def store_for(version: str) -> BoltStore:
     """The store a cached function keyed by ``version`` reads (callable from worker threads: no session)."""
     return store_of(version.rsplit("|", 1)[1] or None)
-
-
-@contextmanager
-def load_notice() -> Iterator[None]:
-    """The one place a page meets a load in progress (app.py runs every page in it): the message, with the share
-    written so far, instead of the page's data."""
-    try:
-        yield
-    except LoadInProgress as exc:
-        st.info(t(exc.zh, exc.en), icon="⏳")
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
