@@ -111,7 +111,8 @@ def logged(settings: Any) -> list[str]:
 
     events = audit.read_events(settings.resolved_data_dir())
     named = {str(e[k]) for e in events for k in ("user", "load_id", "query") if e.get(k)}
-    files = {str(f) for e in events for f in e.get("files") or ()}  # the ledgers a CLI load read, by their paths
+    listed = [e["files"] for e in events if isinstance(e.get("files"), list)]  # (an export's is a count)
+    files = {str(f) for names in listed for f in names}  # the ledgers a CLI load read, by their paths
     return sorted(named | files, key=len, reverse=True)
 
 
