@@ -80,8 +80,9 @@ def value_words(value: object, lang: str) -> object:
 PAGES = {"overview": ("总览", "Overview"), "hier": ("组织架构", "Hierarchy"), "gaps": ("覆盖缺口", "Coverage gaps"),
          "paths": ("联结路径", "Linkage paths"), "ledger": ("共建台账", "Co-building ledger"),
          "whatif": ("假设分析", "What-if"), "cypher": ("Cypher 查询", "Cypher queries"),
-         "import": ("数据导入", "Import"), "admin": ("用户审计", "Users & audit")}  # fmt: skip
-FORMATS = {"xlsx": "Excel", "csv": "CSV"}
+         "import": ("数据导入", "Import"), "admin": ("用户审计", "Users & audit"),
+         "coverage": ("覆盖地图", "Coverage map")}  # fmt: skip
+FORMATS = {"xlsx": "Excel", "csv": "CSV", "png": "PNG"}
 
 
 def export_words(what: str, lang: str) -> str:
@@ -89,8 +90,8 @@ def export_words(what: str, lang: str) -> str:
 
     >>> export_words("gaps:xlsx", "zh"), export_words("ledger_dl_agreements_lapsed:csv", "en")
     ('覆盖缺口 Excel', 'Co-building ledger CSV')
-    >>> export_words("cypher:agreements_expiring", "zh")
-    'Cypher 查询 agreements_expiring'
+    >>> export_words("cypher:agreements_expiring", "zh"), export_words("coverage_map:png", "zh")
+    ('Cypher 查询 agreements_expiring', '覆盖地图 PNG')
     """
     head, *rest = what.split(":")
     page = PAGES.get(head.split("_")[0])
