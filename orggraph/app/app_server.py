@@ -23,19 +23,8 @@ APP = Path(__file__).resolve().parent / "entry" / "streamlit_app.py"  # no pages
 def warm_caches() -> GapReport | None:
     """The report and index the overview, gaps and what-if pages read first, now in the app's caches; None
     when the graph could not be reached (the pages then say so themselves)."""
-    from orggraph.app.pages import (  # noqa: F401
-        common,
-        coverage_map,
-        cypher,
-        gaps,
-        hierarchy,
-        importer,
-        ledger,
-        overview,
-        paths,
-        session,
-        whatif,
-    )
+    from orggraph.app.entry import streamlit_app  # noqa: F401  (imports every page, as the first visit would)
+    from orggraph.app.pages import common, coverage_map, session
 
     try:
         if session.account_store().has_areas():

@@ -12,7 +12,7 @@ import streamlit as st
 from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report, narrow
 from orggraph.analysis.entities import Entity
 from orggraph.analysis.entity_places import EntityPlaces, Match, clear_choice, search_matches
-from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES
+from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.query_catalogue import find_query, run_query
 from orggraph.app.pages import session
@@ -275,6 +275,19 @@ def area_picker(key: str, levels: int = 4) -> str | None:
             break
         chosen = picked
     return chosen
+
+
+def set_pickers(key: str, geography: Geography, area: str | None) -> None:
+    """The pickers of :func:`area_picker` under ``key`` set to ``area``'s chain (None: everywhere), for another page
+    or a click that chooses the area."""
+    roots = geography.children(None)
+    start = AREA_LEVELS.index(roots[0].label) if roots else 0
+    chain = [p for p in geography.areas(area) if AREA_LEVELS.index(p.label) >= start] if area else []
+    for i in range(len(AREA_LEVELS)):
+        if i < len(chain):
+            st.session_state[f"{key}_{i}"] = chain[i].id
+        else:
+            st.session_state.pop(f"{key}_{i}", None)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -28,13 +28,14 @@ from orggraph.analysis.area_shapes import (
     fetch_points,
 )
 from orggraph.analysis.coverage import RuleOutcome
-from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
+from orggraph.analysis.geography import LEVEL_NAMES, Geography
 from orggraph.app.pages import gaps, hierarchy, session
 from orggraph.app.pages.common import (
     area_picker,
     coverage_index,
     lang,
     rule_report,
+    set_pickers,
     show_error,
     store_for,
     t,
@@ -159,7 +160,7 @@ def _side(
         st.session_state["gaps_rule"], st.session_state["gaps_area"] = outcome.rule.id, area
         st.switch_page(gaps.page())
     if st.button(t("打开组织架构", "Open the hierarchy"), key="map_open_hierarchy"):
-        _set_pickers(hierarchy.PICKER, geography, area)
+        set_pickers(hierarchy.PICKER, geography, area)
         st.switch_page(hierarchy.page())
     unplaced = [p for p in shapes.unplaced if area is None or geography.within(p.id, area)]
     missing = outcome.total - drawn if outcome.rule.population in ("Compound", "Unit", "CommercialBuilding") else 0
@@ -184,16 +185,4 @@ def _take_click(geography: Geography) -> None:
     """Set the area pickers to the clicked area's chain, once."""
     clicked = st.session_state.pop(CLICKED, None)
     if clicked is not None and clicked in geography.places:
-        _set_pickers(PLACE_KEY, geography, clicked)
-
-
-def _set_pickers(prefix: str, geography: Geography, area: str | None) -> None:
-    """The cascading area pickers under ``prefix`` (``common.area_picker``) set to ``area``'s chain."""
-    roots = geography.children(None)
-    start = AREA_LEVELS.index(roots[0].label) if roots else 0
-    chain = [p for p in geography.areas(area) if AREA_LEVELS.index(p.label) >= start] if area else []
-    for i in range(len(AREA_LEVELS)):
-        if i < len(chain):
-            st.session_state[f"{prefix}_{i}"] = chain[i].id
-        else:
-            st.session_state.pop(f"{prefix}_{i}", None)
+        set_pickers(PLACE_KEY, geography, clicked)

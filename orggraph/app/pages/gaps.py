@@ -24,6 +24,7 @@ from orggraph.app.pages.common import (
     coverage_index,
     lang,
     report,
+    set_pickers,
     show_error,
     store,
     t,
@@ -113,14 +114,10 @@ def _take_handoff(geography: Geography, ids: list[str]) -> None:
     area_id = st.session_state.pop("gaps_area", None)
     rules = [rules] if isinstance(rules, str) else list(rules or ())
     st.session_state["gaps_rules"] = [r for r in ids if r in rules] or list(ids)
-    chain = geography.areas(area_id) if area_id in geography.places else ()
-    if area_id and not chain:
+    known = area_id in geography.places
+    if area_id and not known:
         st.warning(t(f"没有编号为 {area_id} 的区域,显示全部区域。", f"No area {area_id}; showing every area."))
-    for i in range(len(AREA_LEVELS)):
-        if i < len(chain):
-            st.session_state[f"{PLACE_KEY}_{i}"] = chain[i].id
-        else:
-            st.session_state.pop(f"{PLACE_KEY}_{i}", None)
+    set_pickers(PLACE_KEY, geography, area_id if known else None)
     st.session_state["gaps_filter"] = ""
     st.session_state.pop("gaps_reasons", None)
 
