@@ -125,34 +125,44 @@ def load_summary_rows(report: LoadReport, lang: str | None = None) -> list[dict[
     return rows
 
 
-def removal_rows(plan: LoadPlan | None, dry_run: bool = False) -> list[dict[str, Any]]:
+REMOVAL_COLUMNS = (("sheet", "台账", "sheet"), ("missing", "台账中已无", "not in ledger"), ("action", "处理", "action"),
+                   ("outside", "范围外未动", "outside scope"), ("named", "仍被引用未删", "still named, kept"),
+                   ("first", "前几条", "first"))  # fmt: skip
+
+
+def removal_rows(plan: LoadPlan | None, dry_run: bool = False, lang: str | None = None) -> list[dict[str, Any]]:
     """Per ledger sheet: how many records and ties the graph holds that the ledger no longer lists (within its
     scope), whether this load removes them, how many more were left alone as outside its scope, and which ones
-    its own rows still name (kept by a load; a sync refuses them, ``load_removals.still_named_issues``)."""
+    its own rows still name (kept by a load; a sync refuses them, ``load_removals.still_named_issues``). Headers
+    and sheet names in both languages (the CLI), or in ``lang`` alone (the app)."""
     if plan is None:
         return []
-    names = {s.id: f"{s.zh} {s.en}" for s in load_layout().sheets}
+
+    def words(zh: str, en: str) -> str:
+        return {"zh": zh, "en": en}.get(lang or "", f"{zh} {en}")
+
+    names = {s.id: words(s.zh, s.en) for s in load_layout().sheets}
     removals = plan.removals
     named: dict[str, list[str]] = {}
     for item in removals.still_named:
         named.setdefault(item.sheet, []).append(f"{item.id} {item.name}".strip())
     sheets = sorted(set(removals.by_sheet) | set(removals.out_of_scope) | set(named), key=list(names).index)
-    action = (
-        ("将删除 would be removed" if dry_run else "已删除 removed")
-        if plan.sync
-        else "保留,--sync 时删除 kept; --sync removes"
-    )
+    if plan.sync:
+        action = words("将删除", "would be removed") if dry_run else words("已删除", "removed")
+    else:
+        action = words("保留,--sync 时删除", "kept; --sync removes")
+    header = [words(zh, en) for _, zh, en in REMOVAL_COLUMNS]
     return [
-        {
-            "台账 sheet": names[s],
-            "台账中已无 not in ledger": removals.by_sheet.get(s, 0),
-            "处理 action": action if removals.by_sheet.get(s, 0) else "",
-            "范围外未动 outside scope": removals.out_of_scope.get(s, 0),
-            "仍被引用未删 still named, kept": "、".join(named.get(s, [])[:5]),
-            "前几条 first": "、".join(f"{r['id']} {r['name']}".strip() for r in removals.shown.get(s, [])[:5]),
-        }
+        dict(zip(header, (
+            names[s],
+            removals.by_sheet.get(s, 0),
+            action if removals.by_sheet.get(s, 0) else "",
+            removals.out_of_scope.get(s, 0),
+            "、".join(named.get(s, [])[:5]),
+            "、".join(f"{r['id']} {r['name']}".strip() for r in removals.shown.get(s, [])[:5]),
+        ), strict=True))
         for s in sheets
-    ]
+    ]  # fmt: skip
 
 
 def local_time(stamp: str | None) -> str:

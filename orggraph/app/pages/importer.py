@@ -59,7 +59,7 @@ def check_folder(folder: Path) -> dict[str, Any]:
     result, files, plan, refused = preview_ledgers(store(), folder, limits=ledger_limits())
     if refused:
         session.record("import_refused", files=files, rows=len(refused), reason="outside_area")
-    names = {sheet.id: sheet.zh for sheet in load_layout().sheets}
+    names = {sheet.id: t(sheet.zh, sheet.en) for sheet in load_layout().sheets}
     return {
         "files": files,
         "issues": result.issues,
@@ -67,10 +67,10 @@ def check_folder(folder: Path) -> dict[str, Any]:
         "rows": sum(result.rows.values()),
         "planned": load_summary_rows(LoadReport("preview", files, result, plan), common.lang()),
         "changes": plan.size,
-        "removals": removal_rows(plan),
+        "removals": removal_rows(plan, lang=common.lang()),
         "removable": plan.removals.size,
         "shown": [
-            {"台账 sheet": names[sheet], "编号 id": r["id"], "名称 name": r["name"]}
+            {t("台账", "Sheet"): names[sheet], t("编号", "Id"): r["id"], t("名称", "Name"): r["name"]}
             for sheet, rows in plan.removals.shown.items()
             for r in rows
         ],
@@ -189,7 +189,7 @@ def _show_check(check: dict[str, Any]) -> None:
                 "streets the ledgers cover is touched.",
             )
         )
-        counts = pd.DataFrame(check["removals"]).drop(columns=["处理 action"])  # the CLI's words (--sync)
+        counts = pd.DataFrame(check["removals"]).drop(columns=[t("处理", "action")])  # the CLI's words (--sync)
         st.dataframe(counts, hide_index=True, width="stretch")
         shown = pd.DataFrame(check["shown"])
         st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 2, 400))
