@@ -2,7 +2,7 @@
 data dir (0600), only ever appended to.
 
 Recorded: logins (success and failure), imports (load id, counts, removals) and refused ones (rows outside the user's
-area, errors), what-ifs, query runs and exports,
+area, errors), what-ifs and saved ones (plans), query runs and exports,
 from the CLI and the app alike, through ``record``. Nothing personal beyond the user name: a query is recorded
 by its name and the names of the parameters given, never their values (a search text can be a person's name).
 """
@@ -21,7 +21,8 @@ from typing import Any
 from orggraph.access.accounts import LOCAL_NAME
 
 AUDIT_FILE = "audit.jsonl"
-ACTIONS = ("login", "login_failed", "import", "import_refused", "sync_removal", "whatif", "query", "export")
+ACTIONS = ("login", "login_failed", "import", "import_refused", "sync_removal", "whatif", "whatif_save", "query",
+           "export")  # fmt: skip
 
 
 def cli_user() -> str:

@@ -25,6 +25,7 @@ ACTION_NAMES = {
     "import_refused": ("导入被拒", "import refused"),
     "sync_removal": ("同步删除", "sync removal"),
     "whatif": ("假设分析", "what-if"),
+    "whatif_save": ("保存方案", "plan saved"),
     "query": ("查询", "query"),
     "export": ("导出", "export"),
 }
@@ -35,7 +36,8 @@ DETAIL_NAMES = {"load_id": ("批次", "load"), "mode": ("方式", "mode"), "writ
                 "files": ("文件", "files"), "reason": ("原因", "reason"), "what": ("内容", "what"),
                 "bytes": ("字节", "bytes"), "query": ("查询", "query"), "parameters": ("参数", "parameters"),
                 "rules": ("规则", "rules"), "area": ("区域", "area"), "closed": ("消除缺口", "gaps closed"),
-                "opened": ("新增缺口", "gaps opened"), "dry_run": ("试运行", "dry run")}  # fmt: skip
+                "opened": ("新增缺口", "gaps opened"), "dry_run": ("试运行", "dry run"), "plan": ("方案", "plan"),
+                "replaced": ("替换同名", "replaced")}  # fmt: skip
 VALUE_NAMES = {"transaction": ("单事务", "one transaction"), "journaled": ("分批(有日志)", "journaled"),
                "outside_area": ("不在负责区域内", "outside the area"), "invalid_rows": ("台账有错误", "invalid rows"),
                "refused": ("被拒绝", "refused"),
