@@ -126,6 +126,22 @@ def element_id(schema: Schema, label: str) -> str:
     return f"MATCH (n:{schema.node(label).label} {{id: $id}}) RETURN elementId(n) AS eid"
 
 
+@registered
+def node_neighbours(schema: Schema) -> str:
+    """Each given node's ties, at most ``$cap`` per node (by the neighbour's id): one ``UNION ALL`` branch per label,
+    its ids in the parameter named after the label (an index seek each; an id lookup without a label scans every
+    node on ArcadeDB). A row per node: [neighbour id, label, display name, kind, tie type, tie leaves the node]."""
+    return "\nUNION ALL\n".join(
+        f"UNWIND ${label} AS i MATCH (n:{label} {{id: i}})-[r]-(m)\n"
+        + "WHERE "
+        + " AND ".join(f"NOT m:{hidden}" for hidden in HIDDEN_LABELS)
+        + "\nWITH n, r, m ORDER BY m.id, type(r)\n"
+        f"RETURN n.id AS id, collect([m.id, labels(m)[0], {name_expr(schema, 'm')}, m.kind, type(r), "
+        "elementId(startNode(r)) = elementId(n)])[..$cap] AS found"
+        for label in (schema.node(name).label for name in domain_labels(schema))
+    )
+
+
 # --- the gap rules --------------------------------------------------------------------------------------
 @registered
 def rule_rows(query_text: str) -> str:
@@ -239,5 +255,6 @@ def all_statements(schema: Schema, via: tuple[str, ...], max_hops: int) -> dict[
         out["expand_edges" + suffix] = expand_edges(schema, types)
         out["expand_nodes" + suffix] = expand_nodes(schema, types)
     out["node_details"] = node_details(schema)
+    out["node_neighbours"] = node_neighbours(schema)
     out.update({f"element_id:{label}": element_id(schema, label) for label in domain_labels(schema)})
     return out
