@@ -1,5 +1,6 @@
 """The analysis commands: ``gaps`` (coverage report), ``path`` and ``reach`` (linkage), ``network``
-(co-building network structure) and ``whatif`` (a proposal's effect on coverage)."""
+(co-building network structure) and ``whatif`` (a proposal's effect on coverage; ``--save`` keeps it as a plan,
+which ``orggraph.cli.plans`` lists, runs again and exports)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from typing import Annotated, Any, cast
 import typer
 
 from orggraph.access import audit
-from orggraph.analysis.coverage import GapReport, gap_report
+from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report
 from orggraph.analysis.entities import resolve_entities, resolve_entity
 from orggraph.analysis.geography import AREA_LEVELS
 from orggraph.analysis.linkage import linkage_paths
 from orggraph.analysis.linkage import reach as reach_from
+from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.whatif import Proposal, what_if
 from orggraph.cli.common import app, console, edge, parse_day, settings_of
+from orggraph.cli.plans import save_result  # registers plans
 from orggraph.graph import backends
 from orggraph.model.errors import QueryError
 from orggraph.model.schema import load_schema
@@ -138,23 +141,30 @@ def whatif(
     rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="规则编号 / rule id")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 / as-of date")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+    save: Annotated[str | None, typer.Option("--save", help="以此名称保存方案 / save as a named plan")] = None,
 ) -> None:
     """假设分析:方案实施前后的覆盖率对比,不写入图谱 / coverage before and after a proposal, nothing written.
 
     方案文件与示例数据格式相同:nodes 按类型列出新节点,edges 按关系列出 [起点编号, 终点编号],编号可以是图谱中已有的。
     The file lists new nodes per label and ties per type as [src id, dst id]; ids may be the graph's.
 
+    --save 名称:保存方案及其前后对比,之后用 orggraph plans 列出、重算、导出。
+    --save NAME keeps the proposal and its figures: list, run again and export them with orggraph plans.
+
     示例 Example: orggraph whatif docs/whatif_example.yaml -r compound_org -r community_agreement --as-of 2026-12-31
     """
     _choice(fmt, ("table", "json"), "输出格式", "format")
     if not proposal.is_file():
         raise QueryError(f"找不到方案文件 {proposal}", f"no proposal file {proposal}")
+    plan = Proposal.from_yaml(proposal)
     with backends.open_store(settings_of(ctx)) as store:
-        result = what_if(
-            store, Proposal.from_yaml(proposal), rule, area, parse_day(as_of) or settings_of(ctx).current_date()
-        )
+        index = CoverageIndex.fetch(store)
+        result = what_if(store, plan, rule, area, parse_day(as_of) or settings_of(ctx).current_date(), index)
+        names = NameIndex.fetch(store) if save is not None else None  # the plan keeps the names its ties point at
     changes = cast(list[dict[str, Any]], result.changes())  # RuleChange dicts; whatif_detail asks for plain dicts
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "whatif", **audit.whatif_detail(changes, area))
+    if save is not None and names is not None:
+        save_result(settings_of(ctx).resolved_data_dir(), save, plan, result, index, area, names)
     rows = [
         {
             "规则 rule": c["rule"].id,
