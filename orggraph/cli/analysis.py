@@ -21,6 +21,7 @@ from orggraph.analysis.linkage import linkage_paths
 from orggraph.analysis.linkage import reach as reach_from
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.whatif import Proposal, what_if
+from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import app, console, edge, parse_day, settings_of
 from orggraph.cli.plans import save_result  # registers plans
 from orggraph.graph import backends
@@ -77,8 +78,11 @@ def gaps(
     _choice(fmt, GAP_FORMATS, "输出格式", "format")
     level = LEVELS[_choice(by, LEVELS, "层级", "level")] if by else None
     when = parse_day(as_of) or settings_of(ctx).current_date()
-    with backends.open_store(settings_of(ctx)) as store:
-        report = gap_report(store, rule, area, when)
+    if settings_of(ctx).provinces:  # one database per province: the nation is their sum, an area its one database
+        report = cli_provinces.report(settings_of(ctx), rule, area, when, show=fmt == "table")
+    else:
+        with backends.open_store(settings_of(ctx)) as store:
+            report = gap_report(store, rule, area, when)
     if fmt == "json":
         _write(report_json(report) + "\n", out)
     elif fmt == "csv":
@@ -212,9 +216,12 @@ def path(
     """
     _choice(fmt, ("table", "json"), "输出格式", "format")
     _choice(lang, ("zh", "en"), "语言", "language")
-    with backends.open_store(settings_of(ctx)) as store:
-        src, dst = resolve_entities(store, source, target)
-        found = linkage_paths(store, src, dst, _types(via), max_hops, k)
+    if settings_of(ctx).provinces:  # one database per province: a path runs within one
+        src, dst, found = cli_provinces.paths(settings_of(ctx), source, target, _types(via), max_hops, k)
+    else:
+        with backends.open_store(settings_of(ctx)) as store:
+            src, dst = resolve_entities(store, source, target)
+            found = linkage_paths(store, src, dst, _types(via), max_hops, k)
     if fmt == "json":
         doc = [
             {

@@ -19,6 +19,7 @@ from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph.access import audit
 from orggraph.analysis import history
+from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, names_allowed, settings_of
 from orggraph.graph import backends, snapshot_files
 from orggraph.ingest import graph_export
@@ -113,6 +114,9 @@ def load_cmd(
     示例 Example: orggraph load 台账/ --dry-run --sync
     """
     caps = (max_file_mb, max_unzipped_mb, max_rows_per_sheet)
+    if settings_of(ctx).provinces:  # one database per province: the rows split by province, each part loaded
+        _load_provinces(ctx, path, dry_run, skip_invalid, sync, fmt, _limits(ctx, *caps))
+        return
     report = _load_with_progress(ctx, path, fmt, dry_run, skip_invalid, sync, max_transaction_rows, caps)
     audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
     after = _after_load(ctx, path, report, dry_run)
@@ -123,6 +127,23 @@ def load_cmd(
     _show_load_report(report, dry_run, fmt)
     for line in after.values():
         console.print(line, highlight=False)
+
+
+def _load_provinces(
+    ctx: typer.Context, path: Path, dry_run: bool, skip_invalid: bool, sync: bool, fmt: str, limits: LedgerLimits
+) -> None:
+    if skip_invalid:
+        zh = "按省分库导入时不支持 --skip-invalid:请先改正台账"
+        raise ConfigError(zh, "--skip-invalid is not offered over provinces: fix the rows first")
+    try:
+        reports = cli_provinces.load(settings_of(ctx), path, dry_run, sync, limits)
+    except ValidationError as exc:
+        _show_issues(exc.issues, fmt)
+        audit.record(settings_of(ctx).resolved_data_dir(), audit.cli_user(), "import_refused",
+                     files=[str(path)], rows=len(exc.issues), reason="invalid_rows")  # fmt: skip
+        raise
+    for report in reports.values():
+        audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
 
 
 def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_run: bool) -> dict[str, str]:

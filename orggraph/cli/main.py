@@ -23,6 +23,7 @@ from orggraph.analysis import query_catalogue
 from orggraph.app import serve as serve_mod
 from orggraph.cli import accounts as cli_accounts  # noqa: F401  (registers user add|list|passwd|disable, audit)
 from orggraph.cli import analysis as cli_analysis  # noqa: F401  (registers gaps, path, reach, network, whatif)
+from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import app, console, edge, err_console, fail, names_allowed, settings_of
 from orggraph.graph import backends
 from orggraph.ingest import load as ingest
@@ -67,6 +68,9 @@ def init(ctx: typer.Context) -> None:
 
     示例 Example: orggraph init
     """
+    if settings_of(ctx).provinces:  # one database per province: each made ready
+        cli_provinces.init(settings_of(ctx))
+        return
     with backends.open_store(settings_of(ctx)) as store:
         ddl = store.ensure_schema()
         info = store.server_info()
@@ -89,6 +93,9 @@ def status(
 
     示例 Example: orggraph status --format json
     """
+    if settings_of(ctx).provinces:  # one database per province: each province's counts and the nation's
+        cli_provinces.status(settings_of(ctx), fmt, relationships)
+        return
     schema = load_schema()
     with backends.open_store(settings_of(ctx)) as store:
         info, nodes = store.server_info(), store.node_counts()

@@ -46,6 +46,19 @@ ENVIRONMENT = {
 }
 
 
+class ProvinceDatabase(BaseModel):
+    """Where one province (any group of top-level areas, 区县) keeps its graph: a database on the configured server
+    (embedded: a database of the one embedded server; Neo4j: ``uri`` names another server or cluster, or none
+    for ``neo4j_uri``). Names are plain words (letters, digits, ``_``, ``-``): ArcadeDB creates them by command."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
+    areas: tuple[str, ...] = Field(min_length=1)  # the ids of the top-level areas (District) the province holds
+    uri: str | None = None
+    name: str | None = None  # how the province is shown (default: its key)
+
+
 class Settings(BaseModel):
     """Everything orggraph needs to know to reach its graph."""
 
@@ -101,6 +114,10 @@ class Settings(BaseModel):
     # coordinates from them), or WGS-84 (GPS, GeoJSON). An imported boundary file (WGS-84, as GeoJSON is) is
     # converted to it (orggraph.analysis.area_shapes); distances within a city differ by well under a metre
     coordinate_datum: Literal["GCJ-02", "WGS-84"] = "GCJ-02"
+    # one database per province (config file only, ``[orggraph.provinces.<key>]``; README "A province, the nation"):
+    # loads go to the database of their rows' top-level area, reports and status read every database and add up.
+    # Empty: one database, as ever
+    provinces: dict[str, ProvinceDatabase] = Field(default_factory=dict)
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -111,6 +128,16 @@ class Settings(BaseModel):
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir.expanduser().resolve()
+
+    def for_province(self, key: str) -> Settings:
+        """The settings of one province's database alone (no mapping: a store of one database)."""
+        province = self.provinces[key]
+        update = {"database": province.database, "neo4j_uri": province.uri or self.neo4j_uri, "provinces": {}}
+        return self.model_copy(update=update)
+
+    def province_of_area(self, area_id: str) -> str | None:
+        """The province a top-level area id is mapped to (None: unmapped, or no mapping at all)."""
+        return next((key for key, p in self.provinces.items() if area_id in p.areas), None)
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
@@ -132,6 +159,32 @@ def _check_backend(values: dict[str, Any]) -> None:
         )
 
 
+def _check_provinces(settings: Settings) -> None:
+    """A top-level area in two provinces, two provinces in one database, or a ``uri`` on the embedded server
+    (it holds every province's database itself) are errors in words, not a silent choice."""
+    seen: dict[str, str] = {}
+    places: dict[tuple[str | None, str], str] = {}
+    for key, province in settings.provinces.items():
+        if province.uri and settings.backend == "embedded":
+            raise ConfigError(
+                f"省份 {key}:嵌入式服务器自己保存各省数据库,不能设置 uri",
+                f"province {key}: the embedded server holds every province's database itself; uri is for Neo4j",
+            )
+        for area in province.areas:
+            if area in seen:
+                zh = f"区域 {area} 同时属于省份 {seen[area]} 和 {key}"
+                raise ConfigError(zh, f"area {area} is in provinces {seen[area]} and {key}")
+            seen[area] = key
+        where = (province.uri or settings.neo4j_uri, province.database)
+        if where in places or province.database == settings.embedded_database():
+            other = places.get(where, "默认 the default")
+            raise ConfigError(
+                f"省份 {key} 与 {other} 使用同一个数据库 {province.database}",
+                f"provinces {key} and {other} use the same database {province.database}",
+            )
+        places[where] = key
+
+
 def load_settings(
     flags: dict[str, Any] | None = None,
     environ: dict[str, str] | None = None,
@@ -149,7 +202,7 @@ def load_settings(
     values.update({k: v for k, v in (flags or {}).items() if v is not None})
     _check_backend(values)
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
@@ -157,3 +210,5 @@ def load_settings(
             f"配置项 {field} 的值无效:{err.get('input')!r}",
             f"invalid value for setting {field}: {err.get('input')!r} ({err['msg']})",
         ) from exc
+    _check_provinces(settings)
+    return settings

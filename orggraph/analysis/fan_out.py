@@ -1,0 +1,122 @@
+"""Reads over one database per province, combined: the nation is the sum of its provinces.
+
+Why it adds up: a province's database holds only its own top-level areas (loads are routed by area,
+``province_loads``), so every rule's population, every area and every gap sits in exactly one database. The
+national figures are sums of the provinces' (covered and total per rule, gaps side by side, the areas of each
+level together), and a report on one area reads only the database holding it. A path runs within one province:
+its two ends in different databases have no tie between them that any database holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from orggraph.analysis.coverage import AreaRate, GapReport, RuleOutcome, gap_report
+from orggraph.analysis.entities import AmbiguousEntity, Entity, resolve_entity
+from orggraph.analysis.linkage import LinkagePath, linkage_paths
+from orggraph.graph.statements_analysis import AREA_LABEL
+from orggraph.graph.store import BoltStore
+from orggraph.model.config import Settings
+from orggraph.model.errors import QueryError
+
+
+@dataclass(frozen=True)
+class NationalReport:
+    """The whole report of every province (``nation``: their sum) and each province's own."""
+
+    nation: GapReport
+    provinces: dict[str, GapReport]
+
+
+def combined_counts(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Counts per label added over the provinces (every label any province names).
+
+    >>> combined_counts([{"Street": 2, "Grid": 0}, {"Street": 3}])
+    {'Street': 5, 'Grid': 0}
+    """
+    total: Counter[str] = Counter()
+    for one in counts:
+        for label, n in one.items():
+            total[label] += n
+    return dict(total)
+
+
+def combine_reports(reports: Iterable[GapReport], as_of: dt.date) -> GapReport:
+    """One report of several provinces' whole reports: per rule, covered and total added, the gaps together (by id,
+    as one database orders them), and each level's areas together (no area is in two provinces)."""
+    merged: dict[str, list[RuleOutcome]] = {}
+    for report in reports:
+        for outcome in report.outcomes:
+            merged.setdefault(outcome.rule.id, []).append(outcome)
+    outcomes = []
+    for parts in merged.values():
+        levels: dict[str, tuple[AreaRate, ...]] = {}
+        for part in parts:
+            for level, rates in part.areas.items():
+                levels[level] = levels.get(level, ()) + rates
+        gaps = tuple(sorted((g for p in parts for g in p.gaps), key=lambda g: g.id))
+        covered, total = sum(p.covered for p in parts), sum(p.total for p in parts)
+        outcomes.append(RuleOutcome(parts[0].rule, covered, total, gaps, levels))
+    return GapReport(as_of, None, tuple(outcomes))
+
+
+def national_report(stores: Mapping[str, BoltStore], rule_ids: list[str] | None, as_of: dt.date) -> NationalReport:
+    """Every province's whole report, one database after another (each already reads in parallel), and their sum."""
+    provinces = {key: gap_report(store, rule_ids, None, as_of) for key, store in stores.items()}
+    return NationalReport(combine_reports(provinces.values(), as_of), provinces)
+
+
+def province_holding(stores: Mapping[str, BoltStore], settings: Settings, area_id: str) -> str:
+    """The province whose database holds an area: a top-level area by the settings, any other by asking each
+    database (an id index lookup each); QueryError when none does."""
+    mapped = settings.province_of_area(area_id)
+    if mapped is not None:
+        return mapped
+    for key, store in stores.items():
+        if store.read(AREA_LABEL, {"id": area_id}):
+            return key
+    raise QueryError(f"没有哪个省的数据库含有区域 {area_id}", f"no province's database holds the area {area_id}")
+
+
+def area_report(
+    stores: Mapping[str, BoltStore], settings: Settings, rule_ids: list[str] | None, area_id: str, as_of: dt.date
+) -> GapReport:
+    """The report on one area, read from the one database holding it."""
+    return gap_report(stores[province_holding(stores, settings, area_id)], rule_ids, area_id, as_of)
+
+
+def _find(stores: Mapping[str, BoltStore], text: str) -> tuple[str, Entity]:
+    """The one province and entity a text names; the not-found error of the last database when none has it."""
+    found: dict[str, Entity] = {}
+    missing: QueryError | None = None
+    for key, store in stores.items():
+        try:
+            found[key] = resolve_entity(store, text)
+        except AmbiguousEntity:
+            raise
+        except QueryError as exc:
+            missing = exc
+    if not found:
+        raise missing or QueryError("没有配置任何省份", "no province is configured")
+    if len(found) > 1:
+        where = "; ".join(f"{e.name}({e.id}) ∈ {key}" for key, e in found.items())
+        zh = f"“{text}”在多个省都有匹配,请改用编号:{where}"
+        raise QueryError(zh, f"'{text}' matches in several provinces; give an id: {where}")
+    return next(iter(found.items()))
+
+
+def province_paths(
+    stores: Mapping[str, BoltStore], source: str, target: str, via: tuple[str, ...], max_hops: int, k: int
+) -> tuple[Entity, Entity, list[LinkagePath]]:
+    """Linkage paths between two entities of one province (both ends found in their databases first)."""
+    (src_key, src), (dst_key, dst) = _find(stores, source), _find(stores, target)
+    if src_key != dst_key:
+        raise QueryError(
+            f"{src.name}({src.id})属于 {src_key},{dst.name}({dst.id})属于 {dst_key}:联结路径只在一个省的数据库内查找",
+            f"{src.name} ({src.id}) is in {src_key} and {dst.name} ({dst.id}) in {dst_key}: paths are found "
+            "within one province's database",
+        )
+    return src, dst, linkage_paths(stores[src_key], src, dst, via, max_hops, k)
