@@ -14,7 +14,6 @@ from app_harness import open_page as _open
 from streamlit.testing.v1 import AppTest
 
 from orggraph.analysis.org_tree import tree_rows
-from orggraph.app.pages.network_view import HIGHLIGHT
 from orggraph.model.schema import load_schema
 
 
@@ -34,7 +33,8 @@ def _drawn(html: str) -> tuple[list[dict], list[dict]]:
 
 
 def _highlighted(html: str) -> set[str]:
-    return {n["id"] for n in _drawn(html)[0] if n["color"] == HIGHLIGHT}
+    """The nodes marked (a path's: a yellow halo, their kind's colour kept)."""
+    return {n["id"] for n in _drawn(html)[0] if n.get("marked")}
 
 
 def _assert_offline(html: str) -> None:

@@ -22,7 +22,6 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from orggraph.analysis.coverage import GapReport, gap_report
-from orggraph.app.pages.network_view import HIGHLIGHT
 from orggraph.model.coverage_rules import load_rules
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -299,7 +298,7 @@ def test_gaps_page_selected_gap_is_highlighted_on_its_community(expected):
     assert "网络图:太白花园" in [s.value for s in at.subheader]
     assert any("下图为社区「太白社区」" in c.value for c in at.caption)
     nodes = drawn_nodes(at)
-    assert [n["id"] for n in nodes if n["color"] == HIGHLIGHT] == ["K02"]
+    assert [n["id"] for n in nodes if n.get("marked")] == ["K02"]
     assert {"C01", "G01", "G02", "K02", "K03"} <= {n["id"] for n in nodes}
     assert "C02" not in {n["id"] for n in nodes}  # another community stays out
 
@@ -309,11 +308,11 @@ def test_gaps_page_gap_outside_a_community_or_not_drawn(expected):
     ids = gap_ids(at)
     select_gap(at, ids.index("CB02"))  # a commercial building: in a street, in no community
     assert any("下图为街道「太白街道」" in c.value for c in at.caption)
-    assert [n["id"] for n in drawn_nodes(at) if n["color"] == HIGHLIGHT] == ["CB02"]
+    assert [n["id"] for n in drawn_nodes(at) if n.get("marked")] == ["CB02"]
     select_gap(at, ids.index("N02"))  # a need: the network does not draw needs, so its place is marked
     need = next(g for g in expected.gaps() if g.id == "N02")
     assert any("该缺口对象不在网络图中" in c.value for c in at.caption)
-    assert [n["id"] for n in drawn_nodes(at) if n["color"] == HIGHLIGHT] == [need.place]
+    assert [n["id"] for n in drawn_nodes(at) if n.get("marked")] == [need.place]
 
 
 def test_gaps_page_changed_filter_drops_the_selection(app_env):

@@ -1,6 +1,7 @@
 """覆盖缺口 Coverage gaps: pick an area, rules and an as-of date; rates per rule and per sub-area as charts;
 the gaps as a sortable, filterable table with why and the suggested action; Excel and CSV downloads; a
-selected gap drawn on the network of its community (or street) with the gap highlighted.
+selected gap drawn on the network of its community (or street) with the gap highlighted, and why it is a gap
+(``gap_network``).
 
 Other pages open this one with a rule or an area chosen by setting ``gaps_rule`` (a rule id or a list of
 them; None: every rule) and ``gaps_area`` (an area id; None: everywhere) in the session, then switching
@@ -15,10 +16,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from orggraph.analysis.area_view import Subgraph, area_subgraph
 from orggraph.analysis.coverage import Gap, GapReport, RuleOutcome
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography, Place
-from orggraph.app.pages import session
+from orggraph.app.pages import gap_network, session
 from orggraph.app.pages.common import (
     area_picker,
     coverage_index,
@@ -26,7 +26,6 @@ from orggraph.app.pages.common import (
     report,
     set_pickers,
     show_error,
-    store,
     t,
     today,
     version_key,
@@ -44,7 +43,6 @@ from orggraph.app.pages.coverage_charts import (
     rule_table,
     table_height,
 )
-from orggraph.app.pages.network_view import show_network
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import OrgGraphError
 from orggraph.present.gap_output import gap_rows, report_xlsx, rows_csv
@@ -60,11 +58,6 @@ def page() -> st.Page:
 
 
 # ---- the page --------------------------------------------------------------------------------------------
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _subgraph(area_id: str, version: str) -> Subgraph:
-    return area_subgraph(store(), area_id)
 
 
 def render() -> None:
@@ -308,7 +301,7 @@ def _gap_section(rep: GapReport, area: Place | None, scope: tuple[object, ...]) 
     )
     picked = [i for i in event.selection.rows if i < len(gaps)]
     if picked:
-        _network(gaps[picked[0]])
+        gap_network.show(gaps[picked[0]], rep)
 
 
 def _shown(rep: GapReport, gaps: list[Gap]) -> list[RuleOutcome]:
@@ -338,45 +331,3 @@ def _downloads(rep: GapReport, gaps: list[Gap], area: Place | None) -> None:
         on_click="ignore",
         key="gaps_csv",
     )
-
-
-def _drawing_for(gap: Gap, candidates: list[Place]) -> tuple[Place, Subgraph]:
-    """The first candidate area whose drawing holds the gap (else the first candidate) and that drawing."""
-    for place in candidates:
-        sub = _subgraph(place.id, version_key())
-        if any(n["id"] == gap.id for n in sub.nodes):
-            return place, sub
-    return candidates[0], _subgraph(candidates[0].id, version_key())
-
-
-def _network(gap: Gap) -> None:
-    st.subheader(t(f"网络图:{gap.name}", f"On the network: {gap.name}"))
-    community = [p for p in gap.chain if p.label == "Community"]
-    candidates = community + [p for p in gap.chain if p.label == "Grid"] if community else list(gap.chain[-1:])
-    if not candidates:
-        st.info(t("该缺口没有所在区域,无法在网络图中显示。", "This gap has no area to draw."))
-        return
-    try:
-        with st.spinner(t(f"正在绘制“{gap.name}”所在区域的网络图……", f"Drawing the network around {gap.name}…")):
-            place, sub = _drawing_for(gap, candidates)
-    except OrgGraphError as exc:
-        show_error(exc)
-        return
-    drawn = {n["id"] for n in sub.nodes}
-    level = t(*LEVEL_NAMES.get(place.label, (place.label, place.label)))
-    st.caption(
-        t(
-            f"{gap.name}({gap.id})位于 {gap.chain_text() or '—'};下图为{level}「{place.name}」,黄色为该缺口",
-            f"{gap.name} ({gap.id}) is in {gap.chain_text() or '—'}; drawn: {level} {place.name}, the gap in yellow",
-        )
-    )
-    marked = gap.id
-    if gap.id not in drawn:
-        marked = gap.place if gap.place in drawn else place.id
-        st.caption(
-            t(
-                "该缺口对象不在网络图中(此类对象不绘制,或超出显示上限),黄色标出其所在位置。",
-                "The gap itself is not drawn (a kind left out, or over the limit); its place is in yellow.",
-            )
-        )
-    show_network(list(sub.nodes), list(sub.edges), total=sub.total, highlight_nodes=[marked])

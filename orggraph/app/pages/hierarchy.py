@@ -20,7 +20,7 @@ import streamlit as st
 from orggraph.analysis.area_view import DEFAULT_LIMIT, PRIORITY, Subgraph, area_subgraph
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
 from orggraph.analysis.org_tree import area_tree
-from orggraph.app.pages import common
+from orggraph.app.pages import common, gap_network
 from orggraph.app.pages.common import t
 from orggraph.app.pages.network_view import show_network
 from orggraph.model.schema import load_schema
@@ -173,7 +173,8 @@ def _show_network(area: str) -> None:
     shown = [label for label in PRIORITY if label in sub.by_label]
     counts = " · ".join(f"{t(schema.node(k).zh, schema.node(k).en)} {sub.by_label[k]}" for k in shown)
     st.caption(t("区域内各类节点:", "In the area: ") + counts)
-    show_network(list(sub.nodes), list(sub.edges), total=sub.total)
+    gaps, note = gap_network.every_rule_marks(area)
+    show_network(list(sub.nodes), list(sub.edges), total=sub.total, gaps=gaps, gap_note=note)
 
 
 def page() -> st.Page:

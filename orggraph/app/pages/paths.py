@@ -21,7 +21,7 @@ from orggraph.analysis.linkage import (
     linkage_paths,
     reach,
 )
-from orggraph.app.pages import common
+from orggraph.app.pages import common, gap_network
 from orggraph.app.pages.common import show_error, t
 from orggraph.app.pages.network_view import show_network
 from orggraph.model.errors import OrgGraphError
@@ -141,7 +141,9 @@ def _show_paths(paths: list[LinkagePath]) -> None:
     drawn = paths if alternatives else [chosen]
     nodes, edges = _drawing(drawn)
     marked_edges = [(chosen.nodes[i].id, chosen.nodes[i + 1].id) for i in range(chosen.length)]
-    show_network(nodes, edges, highlight_nodes=[n.id for n in chosen.nodes], highlight_edges=marked_edges, height=420)
+    gaps, note = gap_network.every_rule_marks()
+    marked = [n.id for n in chosen.nodes]
+    show_network(nodes, edges, None, marked, marked_edges, height=420, gaps=gaps, gap_note=note)
 
 
 def _path_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...], hops: int, k: int) -> None:
