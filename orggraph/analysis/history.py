@@ -30,7 +30,7 @@ from typing import Any
 from orggraph.access.accounts import PermissionDenied
 from orggraph.analysis.coverage import GapReport, gap_report
 from orggraph.analysis.query_catalogue import find_query
-from orggraph.graph import snapshot_files
+from orggraph.graph import load_runs, snapshot_files
 from orggraph.graph.area_scope import ScopedStore
 from orggraph.graph.store import BoltStore
 from orggraph.model.coverage_rules import load_rules
@@ -64,6 +64,7 @@ class SnapshotInfo:
     area_name: str
     rules: tuple[str, ...]
     backfilled: bool
+    load_id: str | None = None  # the last committed load when it was taken: where its ledger changes end
 
     @classmethod
     def of(cls, meta: dict[str, Any]) -> SnapshotInfo:
@@ -76,6 +77,7 @@ class SnapshotInfo:
             meta.get("area_name") or "",
             tuple(meta["rules"]),
             bool(meta.get("backfilled")),
+            meta.get("load_id"),
         )
 
     def meta(self) -> dict[str, Any]:
@@ -88,6 +90,7 @@ class SnapshotInfo:
             "area_name": self.area_name,
             "rules": list(self.rules),
             "backfilled": self.backfilled,
+            "load_id": self.load_id,
         }
 
 
@@ -121,12 +124,14 @@ def take_snapshot(
     label: str | None = None,
     area: str | None = None,
     report: GapReport | None = None,
+    state_of_day: bool = False,
 ) -> SnapshotInfo:
     """Run the gap report for ``as_of`` (all rules; only the date-driven ones for a past day) within the area the
     store may see, and store its figures. ``report`` is one already run for that day and scope (a load that just
-    ran it). Returns what names the stored snapshot."""
+    ran it). ``state_of_day``: the graph holds the ledgers as they stood on ``as_of`` (the demo's months), so every
+    rule answers for it and nothing is backfilled. Returns what names the stored snapshot."""
     area = scope_area(store, area)
-    backfilled = as_of < today
+    backfilled = as_of < today and not state_of_day
     rules = date_driven_rules() if backfilled else tuple(r.id for r in load_rules().rules)
     if report is None:
         report = gap_report(store, rules, area, as_of)  # type: ignore[arg-type]  # a ScopedStore reads like one
@@ -140,9 +145,17 @@ def take_snapshot(
         report.area.name if report.area else "",
         tuple(o.rule.id for o in report.outcomes),
         backfilled,
+        last_load(store),
     )
     snapshot_files.write(data_dir, info.meta(), area_rows(report), gap_rows(report))
     return info
+
+
+def last_load(store: BoltStore | ScopedStore) -> str | None:
+    """The id of the latest committed load (None before any): a snapshot names it, so the ledger changes between
+    two snapshots are the loads between theirs."""
+    runs = load_runs.committed_changes(store.base if isinstance(store, ScopedStore) else store)
+    return str(runs[-1]["id"]) if runs else None
 
 
 def snapshot_after_load(

@@ -16,6 +16,7 @@ from typing import Any
 
 from orggraph.analysis.history import Snapshot, SnapshotInfo, covering, pick, read_snapshot, scope_area
 from orggraph.analysis.history_changes import Changes, compare, open_since
+from orggraph.analysis.history_ledger import LedgerPeriod, ledger_period, ledger_rows
 from orggraph.analysis.query_catalogue import find_query, run_query
 from orggraph.graph.area_scope import ScopedStore
 from orggraph.graph.store import BoltStore
@@ -40,6 +41,8 @@ class MonthlyReport:
     since: dict[tuple[str, str], dt.date]  # (rule, gap id) → first as-of date of its unbroken run
     trend: tuple[TrendPoint, ...]
     expiring: list[dict[str, Any]]
+    ledger: LedgerPeriod | None = None  # the ledger changes of the period (loads since the previous snapshot's)
+    ledger_records: tuple[dict[str, Any], ...] = ()  # one per record: sheet, kind, id, name
 
     def age_days(self, rule: str, gap_id: str) -> int:
         return (self.period.info.as_of - self.since.get((rule, gap_id), self.period.info.as_of)).days
@@ -58,9 +61,11 @@ def monthly_report(store: BoltStore | ScopedStore, data_dir: Path, area: str | N
     earlier = [i for i in upto if before and (i.as_of, i.taken) <= (before[-1].as_of, before[-1].taken)]
     changes = compare(previous or snap, snap, since, open_since(data_dir, earlier, area))
     name = _area_name(snap, area)
+    ledger = ledger_period(store, previous, snap, area)
     return MonthlyReport(
-        area, name, snap, previous, changes, since, trend(data_dir, upto, area), expiring(store, snap, area)
-    )
+        area, name, snap, previous, changes, since, trend(data_dir, upto, area), expiring(store, snap, area),
+        ledger, tuple(ledger_rows(store, ledger)),
+    )  # fmt: skip
 
 
 def _area_name(snap: Snapshot, area: str | None) -> str:

@@ -14,15 +14,22 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
 from orggraph.access.accounts import AccountStore, check_can_serve, is_loopback
+from orggraph.analysis.history_demo import DemoHistory, load_demo_with_history
 from orggraph.app.upload_folder import remove_uploads
 from orggraph.graph.backends import open_store
 from orggraph.graph.embedded_server import EmbeddedServer, check_port_free
-from orggraph.ingest.load import graph_is_empty, load_demo_region
+from orggraph.graph.store import BoltStore
+from orggraph.ingest.load import graph_is_empty
 from orggraph.model.config import Settings
 
 APP_SERVER = Path(__file__).resolve().parent / "app_server.py"  # app.py behind a server that warms its caches
 STOP_GRACE_S = 10
+STEPS = {"ledgers": "生成台账 ledgers"}  # the demo's steps before its monthly loads
 
 
 def _environment(settings: Settings) -> dict[str, str]:
@@ -66,6 +73,51 @@ def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
     ]
 
 
+class RowsColumn(ProgressColumn):
+    """Rows written (of how many) and rows per second: a load's progress in the unit a clerk's ledgers count."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.completed / task.elapsed if task.completed and task.elapsed else None
+        total = f" / {task.total:,.0f}" if task.total else ""
+        rate = f"{speed:,.0f}" if speed else "–"
+        return Text(f"{task.completed:,.0f}{total} rows · {rate} rows/s")
+
+
+def row_progress(console: Console) -> Progress:
+    """The bar a demo load shows on stderr (issue 13: no silent stretch): the step, a spinner and the time that
+    move even while a step reports no rows (reading, checking), and rows with rows/s while it writes. Kept on
+    screen when done (a pipe, as under `make`, shows its last state)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=20),
+        RowsColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def load_demo(
+    store: BoltStore, settings: Settings, scale: str, seed: int, out: Path, fmt: str | None, console: Console
+) -> DemoHistory:
+    """The demo loaded month by month with a snapshot after each (``history_demo``), under :func:`row_progress`:
+    a line for writing its ledgers, then one bar per month's load."""
+    with row_progress(console) as bar:
+
+        def tick(phase: str, n: int, total: int | None) -> None:
+            if phase in STEPS or phase.startswith("month "):
+                for earlier in bar.tasks:  # the step before is over: its bar stops pulsing
+                    bar.update(earlier.id, total=max(earlier.completed, 1), completed=max(earlier.completed, 1))
+                label = STEPS.get(phase) or f"导入 load {phase[6:]}"
+                bar.add_task(label, total=None)
+                return
+            bar.update(bar.tasks[-1].id, advance=n, total=total)
+
+        return load_demo_with_history(
+            store, settings.resolved_data_dir(), scale, seed, out, settings.current_date(), fmt, progress=tick
+        )
+
+
 def serve(
     settings: Settings, port: int, demo_scale: str | None, say: Callable[[str], None], host: str = "127.0.0.1"
 ) -> None:
@@ -77,11 +129,14 @@ def serve(
         with open_store(settings) as store:
             store.ensure_schema()
             if demo_scale and graph_is_empty(store):
-                say(f"图谱为空,正在生成并导入演示区域({demo_scale})… / empty graph: loading a {demo_scale} demo…")
-                report = load_demo_region(
-                    store, demo_scale, 1, settings.resolved_data_dir() / "demo" / f"{demo_scale}-1"
+                say(f"图谱为空,正在生成并逐月导入演示区域({demo_scale})… / empty graph: loading a {demo_scale} demo…")
+                out = settings.resolved_data_dir() / "demo" / f"{demo_scale}-1"
+                done = load_demo(store, settings, demo_scale, 1, out, None, Console(stderr=True))
+                say(
+                    f"演示区域已导入 / demo loaded: {done.written:,} rows, {len(done.snapshots)} 个月度快照 monthly "
+                    f"snapshots ({'、'.join(i.label for i in done.snapshots)}) in {done.total_s:.0f} s "
+                    f"(快照 snapshots {done.snapshot_s:.1f} s)"
                 )
-                say(f"演示区域已导入 / demo loaded: {report.written} rows in {sum(report.timings.values()):.0f} s")
         say(f"应用地址 app: http://{host}:{port}  (Ctrl-C 停止 / to stop)")
         env = {**_environment(settings), "ORGGRAPH_LOGIN_REQUIRED": "" if is_loopback(host) else "1"}
         proc = subprocess.Popen(streamlit_command(port, host), env=env, cwd=settings.resolved_data_dir())

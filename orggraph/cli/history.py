@@ -19,6 +19,7 @@ import typer
 from orggraph.access import audit
 from orggraph.analysis.history import stored_snapshots, take_snapshot
 from orggraph.analysis.history_changes import changes_between
+from orggraph.analysis.history_ledger import LedgerPeriod, ledger_period, ledger_rows
 from orggraph.analysis.history_report import monthly_report
 from orggraph.cli.common import app, console, edge, parse_day, settings_of
 from orggraph.graph import backends, snapshot_files
@@ -113,11 +114,20 @@ def changes(
     示例 Example: orggraph changes --from 2026-10 --to 2026-11 --area S0009
     """
     _format(fmt, ("table", "csv", "json"))
-    result = changes_between(settings_of(ctx).resolved_data_dir(), from_, to, area)
+    settings = settings_of(ctx)
+    result = changes_between(settings.resolved_data_dir(), from_, to, area)
+    with backends.open_store(settings) as store:
+        period = ledger_period(store, result.older, result.newer, area)
+        ledger = history_rows.ledger_rows(ledger_rows(store, period))
     summary = history_rows.rule_change_rows(result, months)
     listed = history_rows.gap_change_rows(result, months)
     if fmt == "json":
-        doc: dict[str, Any] = {"rules": summary, "areas": history_rows.area_change_rows(result), "gaps": listed}
+        doc: dict[str, Any] = {
+            "rules": summary,
+            "areas": history_rows.area_change_rows(result),
+            "gaps": listed,
+            "ledger": {"loads": list(period.loads), "records": ledger, "notes": history_rows.ledger_notes(period)},
+        }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if fmt == "csv":
@@ -130,7 +140,24 @@ def changes(
         console.print(f"另有 {len(listed) - limit} 条未列出,用 --limit 或 --format csv / {len(listed) - limit} more")
     if not all(c.compared for c in result.rules):
         console.print(history_rows.NOT_COMPARED_NOTE, highlight=False)
-    console.print(history_rows.LEDGER_NOTE, highlight=False)
+    _show_ledger(period, ledger, limit)
+
+
+def _show_ledger(period: LedgerPeriod, ledger: list[dict[str, Any]], limit: int) -> None:
+    """The period's ledger changes: counts per sheet, then the records (ids, and names where the graph has them)."""
+    title = f"台账变化 ledger changes · {len(period.loads)} 次导入 loads"
+    if period.sheets:
+        render(history_rows.ledger_count_rows(period), "table", console, title=title)
+    if ledger:
+        render(ledger[:limit], "table", console, title="变化的记录 records changed")
+        if len(ledger) > limit:
+            console.print(
+                f"另有 {len(ledger) - limit} 条未列出,用 --limit 或 --format json / {len(ledger) - limit} more"
+            )
+    elif period.known and not period.sheets:
+        console.print("本期台账没有变化 / no ledger changes in the period", highlight=False)
+    for note in history_rows.ledger_notes(period):
+        console.print(note, highlight=False)
 
 
 @app.command()

@@ -182,8 +182,15 @@ def demo(
     fmt: Annotated[str | None, typer.Option("--ledger-format", help="台账文件格式 xlsx|csv / ledger files")] = None,
     replace: Annotated[bool, typer.Option(help="先清空图谱 / empty the graph first")] = False,
     if_empty: Annotated[bool, typer.Option(help="仅当图谱为空时 / only if the graph is empty")] = False,
+    history: Annotated[
+        bool, typer.Option(help="按近三个月逐月导入并保存月度快照 / load month by month with monthly snapshots")
+    ] = True,
 ) -> None:
     """生成演示区域台账并经真实导入流程载入 / generate a demo region's ledgers and load them.
+
+    默认按近三个月的月末逐月导入(按协议签订、组织成立、任职等日期),每月导入后保存一份快照,趋势与月报开箱可见;
+    --no-history 一次导入。By default the region is loaded as it stood at the last three month-ends, with a
+    snapshot after each month; --no-history loads it at once.
 
     示例 Example: orggraph demo --scale city --seed 1
     """
@@ -199,17 +206,30 @@ def demo(
             console.print(f"演示区域已导入 demo loaded: {summary.nodes} 节点 nodes, {summary.relationships} 关系 rels")
             return
         target = out or settings.resolved_data_dir() / "demo" / f"{scale}-{seed}"
-        with Progress(console=err_console, transient=True) as bar:
-            task = bar.add_task("写入 writing", total=None)
-            report = ingest.load_demo_region(
-                store, scale, seed, target, fmt, progress=lambda _p, n, total: bar.update(task, advance=n, total=total)
-            )
+        if history:
+            done = serve_mod.load_demo(store, settings, scale, seed, target, fmt, err_console)
+            reports = done.reports
+        else:
+            with Progress(console=err_console, transient=True) as bar:
+                task = bar.add_task("写入 writing", total=None)
+
+                def tick(_phase: str, n: int, total: int | None) -> None:
+                    bar.update(task, advance=n, total=total)
+
+                reports = [ingest.load_demo_region(store, scale, seed, target, fmt, progress=tick)]
     console.print(f"演示区域 {scale}(种子 seed {seed})台账 ledgers: {target}", highlight=False)
-    console.print(
-        f"已写入 written: {report.written} ({report.mode}); "
-        + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()),
-        highlight=False,
-    )
+    for report in reports:
+        console.print(
+            f"已写入 written: {report.written} ({report.mode}); "
+            + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()),
+            highlight=False,
+        )
+    if history:
+        console.print(
+            f"月度快照 monthly snapshots: {'、'.join(i.label for i in done.snapshots)} · 快照用时 snapshots "
+            f"{done.snapshot_s:.1f} s / 共 total {done.total_s:.1f} s",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -39,7 +39,10 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
-def new_run(load_id: str, mode: str, files: list[str], rows_total: int = 0) -> dict[str, Any]:
+def new_run(
+    load_id: str, mode: str, files: list[str], rows_total: int = 0, changes: str | None = None
+) -> dict[str, Any]:
+    """A load's ``LoadRun``; ``changes`` is what it adds, changes and removes per sheet (``ingest.load_changes``)."""
     return {
         "id": load_id,
         "status": "running",
@@ -51,6 +54,7 @@ def new_run(load_id: str, mode: str, files: list[str], rows_total: int = 0) -> d
         "files": "; ".join(files),
         "rows_total": rows_total,
         "rows_written": 0,
+        "changes": changes,
     }
 
 
@@ -116,6 +120,11 @@ def recover(store: BoltStore, stale_after_s: float | None = None) -> list[str]:
             finish(store, run["id"], "rolled_back", {})
             rolled.append(run["id"])
     return rolled
+
+
+def committed_changes(store: BoltStore) -> list[dict[str, Any]]:
+    """Every committed load's id, times and ``changes`` (ids per sheet), oldest first."""
+    return store.read_ungated(statements.LOAD_RUNS_CHANGES)
 
 
 def recent(store: BoltStore, limit: int = 20) -> list[dict[str, Any]]:

@@ -323,6 +323,10 @@ LOAD_RUN_CREATE = static("UNWIND $rows AS row CREATE (l:LoadRun) SET l = row")
 LOAD_RUN_UPDATE = static("MATCH (l:LoadRun {id: $id}) SET l += $props")
 LOAD_RUNS_RUNNING = static("MATCH (l:LoadRun) WHERE l.status = 'running' RETURN properties(l) AS run")
 LOAD_RUNS_COUNT = static("MATCH (l:LoadRun) RETURN count(l) AS loads")
+LOAD_RUNS_CHANGES = static(
+    "MATCH (l:LoadRun) WHERE l.status = 'committed' "
+    "RETURN l.id AS id, l.started AS started, l.finished AS finished, l.changes AS changes ORDER BY l.started"
+)
 LOAD_RUNS_RECENT = static("MATCH (l:LoadRun) RETURN properties(l) AS run ORDER BY l.started DESC LIMIT $limit")
 DELETE_DATA_BATCH = static(
     "MATCH (n) WHERE NOT n:LoadRun WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
@@ -333,5 +337,6 @@ BOOKKEEPING = {
     "load_runs_running": LOAD_RUNS_RUNNING,
     "load_runs_count": LOAD_RUNS_COUNT,
     "load_runs_recent": LOAD_RUNS_RECENT,
+    "load_runs_changes": LOAD_RUNS_CHANGES,
     "delete_data_batch": DELETE_DATA_BATCH,
 }

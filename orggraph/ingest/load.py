@@ -7,6 +7,7 @@ empty graph too big for that is journaled (see ``load_runs``).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import uuid
 from collections.abc import Callable
@@ -17,13 +18,15 @@ from loaders.fixture import read_fixture
 from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_reader import LedgerStream, ledger_files
 from loaders.ledger_validation import ValidationResult, validate
-from loaders.ledger_writer import write_ledgers
+from loaders.ledger_writer import all_sheet_rows, write_csv_dir, write_ledgers
 from loaders.region_generator import generate_region
 from orggraph.access.accounts import PermissionDenied
 from orggraph.graph import load_runs, statements
 from orggraph.graph.area_scope import ScopedStore, area_homes, outside_rows
 from orggraph.graph.statements_analysis import GRAPH_HAS_DATA
 from orggraph.graph.store import BoltStore
+from orggraph.ingest import load_changes
+from orggraph.ingest.demo_months import month_states
 from orggraph.ingest.load_plan import LoadPlan, plan_load
 from orggraph.ingest.load_removals import still_named_issues
 from orggraph.model.errors import Issue, OrgGraphError, ValidationError
@@ -127,16 +130,19 @@ def _from(source: Source | None, rows: set[tuple[str, str | None, int | None]]) 
     return source is not None and (source.file, source.sheet, source.row) in rows
 
 
-def plan_ledgers(store: BoltStore, result: ValidationResult, empty_graph: bool, sync: bool = False) -> LoadPlan:
+def plan_ledgers(
+    store: BoltStore, result: ValidationResult, empty_graph: bool, sync: bool = False, removals: bool = True
+) -> LoadPlan:
     """What loading validated ledgers would change (the import page's preview and the load itself): with any
-    error the removal check is off, since a rejected row would look removed."""
+    error the removal check is off, since a rejected row would look removed; ``removals`` off for ledgers that
+    send new rows only (the demo's later months)."""
     return plan_load(
         store,
         result.nodes,
         result.edges,
         empty_graph=empty_graph,
         owned=result.owned,
-        sheets=None if result.errors else result.sheets_with_rows(),
+        sheets=None if result.errors or not removals else result.sheets_with_rows(),
         sync=sync and not result.errors,
         covered=result.covered,
     )
@@ -152,12 +158,14 @@ def load_ledgers(
     limits: LedgerLimits | None = None,
     batch_size: int = 10_000,
     single_transaction_limit: int = SINGLE_TRANSACTION_LIMIT,
+    removals: bool = True,
 ) -> LoadReport:
     """Validate, compare with the graph and write all-or-nothing; returns what was (or would be) done.
 
     What the graph holds and the ledger no longer lists (within its scope, see ``load_removals``) is reported in
     ``plan.removals``; with ``sync`` it is removed in the same write. A load with rejected rows (``skip_invalid``)
-    never removes: a rejected row would look removed."""
+    never removes: a rejected row would look removed. Without ``removals`` nothing is looked for (rows that add
+    only). The ``LoadRun`` keeps which ids the load added, changed and removed per sheet (``load_changes``)."""
     graph = whole_graph(store)
     load_runs.recover(graph)
     graph.ensure_schema()
@@ -171,7 +179,7 @@ def load_ledgers(
     t0 = time.perf_counter()
     empty = graph_is_empty(graph)
     with cyclic_gc_paused():
-        plan = report.plan = plan_ledgers(graph, result, empty, sync)
+        plan = report.plan = plan_ledgers(graph, result, empty, sync, removals and not empty)
     timings["plan"] = time.perf_counter() - t0
     if plan.sync and plan.removals.still_named:
         raise ValidationError(still_named_issues(plan.removals.still_named))
@@ -223,7 +231,7 @@ def _write(
     work = plan.work(whole_graph(store))
     nodes = sum(map(len, plan.node_rows.values()))
     counts = {"nodes_written": nodes, "relationships_written": plan.size - nodes}
-    run = load_runs.new_run(report.load_id, mode, report.files, plan.size)
+    run = load_runs.new_run(report.load_id, mode, report.files, plan.size, load_changes.encode(plan))
     tick = (lambda n: progress("write", n, plan.size)) if progress else None
     if mode == "transaction":
         done = {**run, **counts, "status": "committed", "finished": load_runs.now()}
@@ -269,6 +277,41 @@ def load_demo_region(
     """Generate a region, write its ledgers, and load them through the real loader."""
     write_demo_ledgers(scale, seed, out, fmt)
     return load_ledgers(store, out, progress=progress)
+
+
+def load_demo_months(
+    store: BoltStore,
+    scale: str,
+    seed: int,
+    out: Path,
+    ends: list[dt.date],
+    after_month: Callable[[dt.date, LoadReport | None], None],
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> list[LoadReport]:
+    """A generated region loaded month by month through the real loader (``demo_months``): its whole ledgers in
+    ``out`` as :func:`write_demo_ledgers` writes them, each month's rows (CSV) in ``out/months/YYYY-MM``, loaded in
+    order; ``after_month(month-end, report)`` runs after each load (the demo's snapshot). ``progress`` hears of
+    each step first (phase ``ledgers``, then ``month YYYY-MM``, with no rows), then of the rows each load writes."""
+    if progress:
+        progress("ledgers", 0, None)
+    nodes, edges = generate_region(scale, seed)
+    write_ledgers(nodes, edges, out, fmt or ("csv" if scale == "province" else "xlsx"))
+    reports = []
+    for state in month_states(nodes, edges, ends):
+        if progress:
+            progress(f"month {state.as_of.isoformat()[:7]}", 0, None)
+        folder = out / "months" / state.as_of.isoformat()[:7]
+        sheets = {s: rows for s, rows in all_sheet_rows(state.delta_nodes, state.delta_edges).items() if rows}
+        for old in folder.glob("*.csv"):  # a rerun's month may send fewer sheets: none of its files is stale
+            old.unlink()
+        report = None
+        if sheets:  # a month that added nothing is loaded as nothing (a sheet without rows is an error)
+            write_csv_dir(folder, sheets)
+            report = load_ledgers(store, folder, progress=progress, removals=False)
+            reports.append(report)
+        after_month(state.as_of, report)
+    return reports
 
 
 def load_demo_fixture(store: BoltStore, path: Path = DEMO_FIXTURE) -> IngestSummary:

@@ -39,6 +39,9 @@ class LoadPlan:
     stale_edges: dict[EdgeKey, list[Row]] = field(default_factory=lambda: defaultdict(list))
     removals: Removals = field(default_factory=Removals)  # what the ledger no longer lists, within its scope
     sync: bool = False  # whether the removals are written
+    # what the graph did not hold before (the rest of node_rows / edge_rows changed): ``load_changes`` lists them
+    created_nodes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    created_edges: dict[EdgeKey, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
 
     def work(self, store: BoltStore) -> list[tuple[str, list[Row]]]:
         """(statement, rows) in write order: removals, then all nodes, then the relationships between them;
@@ -198,12 +201,15 @@ def _plan_nodes(
                 props["id"] = n.id
                 rows.append({"id": n.id, "props": props})
             plan.counts[label].created += len(recs)
+            plan.created_nodes[label].update(n.id for n in recs)
             continue
         old = existing_nodes(store, label, [n.id for n in recs])
         for n in recs:
             source = n.source  # a record with no sheet (a fixture, a proposal) was read from no columns
             sheet = covered.get((source.file, source.sheet)) if source and source.sheet is not None else None
             props = _kept(n.properties(), old.get(n.id), sheet, provenance)
+            if n.id not in old:
+                plan.created_nodes[label].add(n.id)
             if _changed(plan.counts[label], props, old.get(n.id), provenance):
                 rows.append({"id": n.id, "props": {**props, "id": n.id}})
 
@@ -222,6 +228,8 @@ def _plan_edges(plan: LoadPlan, store: BoltStore | None, edges: list[EdgeRecord]
             old = existing_edges(store, key, [{"src": e.src_id, "dst": e.dst_id} for e in unique.values()])
         for tie, e in unique.items():
             props = e.properties()
+            if store is not None and tie not in old:  # a first load's are all new: not listed
+                plan.created_edges[key].add((e.src_id, e.dst_id))
             if store is None or _changed(plan.counts[key[0]], props, old.get(tie), provenance):
                 rows.append({"src": e.src_id, "dst": e.dst_id, "props": props})
         if store is None:

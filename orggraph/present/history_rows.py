@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from loaders.layout import load_layout
 from orggraph.analysis.history import Figure, SnapshotInfo
 from orggraph.analysis.history_changes import Changes
+from orggraph.analysis.history_ledger import LedgerPeriod
 from orggraph.model.coverage_rules import load_rules
 
 STATUS = {"opened": "新增 opened", "closed": "已整改 closed", "open": "未整改 open"}
@@ -16,9 +18,16 @@ NOT_COMPARED_NOTE = (
     "does not hold (a backfill keeps the date-driven ones) list the later gaps only, with no opened or closed"
 )
 LEDGER_NOTE = (
-    "台账变化:导入记录只保存每批写入的数量,不保存逐条增删改,两次导入之间的台账变化无法从导入历史得出 / "
-    "ledger changes: the load history keeps counts per load, not which records changed; it cannot tell them"
+    "台账变化:有快照早于导入记录逐条增删改的保存,这两期之间的台账变化无法从导入历史得出 / "
+    "ledger changes: a snapshot predates the loads keeping which records changed; this period cannot be told"
 )
+INITIAL_NOTE = (
+    "本期含首次导入:首次导入只记数量(各表新增条数),不逐条列出 / the period holds a first load: its records are "
+    "counted per sheet, not listed"
+)
+AREA_NOTE = "区域内只列新增与修改;已删除的记录不再属于任何区域,见全部区域 / within an area removals are not listed"
+KIND_ZH_ONLY = {"added": "新增", "changed": "修改", "removed": "删除"}
+LEDGER_KIND = {"added": "新增 added", "changed": "修改 changed", "removed": "删除 removed"}
 
 
 def _rate(rate: float | None) -> str:
@@ -108,3 +117,35 @@ def gap_change_rows(changes: Changes, months: int = 3) -> list[dict[str, Any]]:
     order = {STATUS["open"]: 0, STATUS["opened"]: 1, STATUS["closed"]: 2}
     rows.sort(key=lambda r: (order[str(r["状态 status"])], -int(r["已持续天数 days open"] or 0), str(r["编号 id"])))
     return rows
+
+
+def sheet_zh(sheet: str) -> str:
+    """A ledger sheet's Chinese name (its id when the layout no longer has it)."""
+    return next((s.zh for s in load_layout().sheets if s.id == sheet), sheet)
+
+
+def ledger_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records a period's loads changed (``history_ledger.ledger_rows``), Chinese column names first."""
+    return [
+        {"台账 sheet": sheet_zh(r["sheet"]), "变化 change": LEDGER_KIND[r["kind"]], "编号 id": r["id"],
+         "名称 name": r["name"]}
+        for r in rows
+    ]  # fmt: skip
+
+
+def ledger_count_rows(period: LedgerPeriod) -> list[dict[str, Any]]:
+    """Per sheet: records added, changed and removed in the period."""
+    return [
+        {"台账 sheet": sheet_zh(sheet), "新增 added": c.counts["added"], "修改 changed": c.counts["changed"],
+         "删除 removed": c.counts["removed"]}
+        for sheet, c in sorted(period.sheets.items())
+        if any(c.counts.values())
+    ]  # fmt: skip
+
+
+def ledger_notes(period: LedgerPeriod) -> list[str]:
+    """What a reader of the period's ledger changes must know beside the rows."""
+    if not period.known:
+        return [LEDGER_NOTE]
+    notes = [INITIAL_NOTE] if period.initial else []
+    return notes + ([AREA_NOTE] if period.street else [])

@@ -28,7 +28,7 @@ from orggraph.present.gap_workbook import HEADER_ROW, RATE_FORMAT, Table, sheet_
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-COVER, CLOSED, EXPIRING, TREND = "封面", "本期已整改", "即将到期协议", "趋势"
+COVER, CLOSED, EXPIRING, TREND, LEDGER = "封面", "本期已整改", "即将到期协议", "趋势", "本期台账变化"
 CHANGE_FORMAT = "+0.0%;-0.0%;0.0%"
 LONG_OPEN_DAYS = 90
 COVER_HEADER = ["规则", "类别", "已覆盖", "总数", "覆盖率", "上期覆盖率", "覆盖率变化", "本期缺口", "新增缺口",
@@ -42,12 +42,12 @@ def monthly_xlsx(report: MonthlyReport, generated: dt.datetime | None = None) ->
     stamp = _stamp(report, generated)
     changes = {c.rule: c for c in report.changes.rules}
     rules = list(report.period.info.rules)
-    names = sheet_names([_rule_zh(r) for r in rules], reserved=(COVER, CLOSED, EXPIRING, TREND))
+    names = sheet_names([_rule_zh(r) for r in rules], reserved=(COVER, CLOSED, EXPIRING, TREND, LEDGER))
     tables = [cover_table(report, stamp)]
     tables += [
         rule_table(report, changes[r], name, stamp) for r, name in zip(rules, names, strict=True) if r in changes
     ]
-    tables += [closed_table(report, stamp), expiring_table(report, stamp)]
+    tables += [closed_table(report, stamp), expiring_table(report, stamp), ledger_table(report, stamp)]
     wb = Workbook(write_only=True)
     wb.properties.title = f"党建覆盖月报 · {stamp}"
     wb.properties.creator = "orggraph"
@@ -193,6 +193,28 @@ def expiring_table(report: MonthlyReport, stamp: str) -> Table:
         f"{EXPIRING_DAYS} 天内到期的共建协议 · {len(rows):,} 份 · {stamp}",
         f"到期日期在 {as_of.isoformat()} 之后 {EXPIRING_DAYS} 天之内;请及时续签",
         ["编号", "名称", "签订日期", "到期日期", "剩余天数", "签约党组织"],
+        rows,
+    )
+
+
+def ledger_table(report: MonthlyReport, stamp: str) -> Table:
+    """The records the period's loads added, changed and removed, per ledger sheet (ids; names where the graph has
+    them, never a person's)."""
+    from orggraph.present.history_rows import KIND_ZH_ONLY, ledger_notes, sheet_zh
+
+    period = report.ledger
+    rows = [[sheet_zh(r["sheet"]), KIND_ZH_ONLY[r["kind"]], r["id"], r["name"]] for r in report.ledger_records]
+    counts = "、".join(
+        f"{sheet_zh(s)} 新增 {c.counts['added']:,} 修改 {c.counts['changed']:,} 删除 {c.counts['removed']:,}"
+        for s, c in sorted(period.sheets.items())
+    ) if period else ""  # fmt: skip
+    notes = ";".join(n.split(" / ")[0] for n in ledger_notes(period)) if period else "无导入记录"
+    loads = len(period.loads) if period else 0
+    return Table(
+        LEDGER,
+        f"本期台账变化 · {loads} 次导入 · {len(rows):,} 条记录 · {stamp}",
+        ";".join(x for x in (counts, notes) if x) or "本期台账没有变化",
+        ["台账", "变化", "编号", "名称"],
         rows,
     )
 
