@@ -18,7 +18,8 @@ from orggraph.analysis.query_catalogue import load_catalogue
 from orggraph.graph.area_scope import ScopedStore
 from orggraph.ingest.graph_export import export_records
 
-PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer")
+PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "report_print", "paths", "ledger", "whatif", "cypher",
+         "importer")  # fmt: skip
 PASSWORD = "correct horse 1"
 CATALOGUE = load_catalogue()
 

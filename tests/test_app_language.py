@@ -25,12 +25,16 @@ from app_harness import page_script, rerun
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
+from orggraph.analysis import whatif_plans
 from orggraph.ingest.graph_export import export_records
+from orggraph.model.config import load_settings
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.schema import load_schema
 
-PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer", "admin")
-NAMES = {"Cypher", "CSV", "Excel", "PNG", "MB", "ArcadeDB", "Neo4j", "orggraph", "queries", "xlsx", "csv"}  # products
+PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "report_print", "paths", "ledger", "whatif", "cypher",
+         "importer", "admin")  # fmt: skip
+NAMES = {"Cypher", "CSV", "Excel", "PNG", "PDF", "MB", "ArcadeDB", "Neo4j", "orggraph", "queries", "xlsx",
+         "csv"}  # fmt: skip  # products
 # the ledger's own column (驻区单位) and the values a rule's detail takes (一肩挑, 交叉任职), quoted in the English
 # descriptions of saved queries (queries/*.cypher) as a clerk sees them in the ledger and in the results
 QUOTED = {"驻区单位", "一肩挑", "交叉任职"}

@@ -26,7 +26,8 @@ from orggraph.model.privacy import KnownNames, mask_known, mask_paths, parse_nam
 runner = CliRunner()
 CATALOGUE = load_catalogue()
 DEMO_NAMES = {n.props["name"] for n in read_fixture(DEMO_FIXTURE)[0] if n.label == "Person" and n.props.get("name")}
-PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "paths", "ledger", "whatif", "cypher", "importer")
+PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "report_print", "paths", "ledger", "whatif", "cypher",
+         "importer")  # fmt: skip
 
 
 def _given(query, area: str = "S01") -> dict[str, str]:

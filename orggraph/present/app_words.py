@@ -81,7 +81,8 @@ PAGES = {"overview": ("总览", "Overview"), "hier": ("组织架构", "Hierarchy
          "paths": ("联结路径", "Linkage paths"), "ledger": ("共建台账", "Co-building ledger"),
          "whatif": ("假设分析", "What-if"), "cypher": ("Cypher 查询", "Cypher queries"),
          "import": ("数据导入", "Import"), "admin": ("用户审计", "Users & audit"),
-         "coverage": ("覆盖地图", "Coverage map")}  # fmt: skip
+         "coverage": ("覆盖地图", "Coverage map"), "report": ("月度报告", "Monthly report"),
+         "print": ("打印报告", "Print report")}  # fmt: skip
 FORMATS = {"xlsx": "Excel", "csv": "CSV", "png": "PNG"}
 
 

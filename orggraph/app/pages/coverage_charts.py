@@ -149,3 +149,26 @@ def picked_bar(event: object) -> str | None:
     selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
     points = selection.get("pick") or []
     return points[0].get("id") if points else None
+
+
+def trend_chart(rows: list[dict[str, Any]], series_title: str) -> alt.Chart:
+    """A line per series (a rule, or an area) of coverage rate over the stored periods, each period a point on
+    the x axis in date order (named as the viewer reads periods); rates on a fixed 0–100% scale so two charts
+    compare, tooltips with one decimal."""
+    order = [r["label"] for r in sorted(rows, key=lambda r: r["period"])]
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("label:N", title=t("统计期", "Period"), sort=list(dict.fromkeys(order))).axis(labelAngle=0),
+            y=alt.Y("rate:Q", title=t("覆盖率", "Coverage rate"), scale=alt.Scale(domain=[0, 1])).axis(format="%"),
+            color=alt.Color("series:N", title=series_title, legend=alt.Legend(orient="bottom", columns=2)),
+            tooltip=[
+                alt.Tooltip("series:N", title=series_title),
+                alt.Tooltip("label:N", title=t("统计期", "Period")),
+                alt.Tooltip("rate:Q", title=t("覆盖率", "Rate"), format=".1%"),
+            ],
+        )
+        .properties(height=320)
+    )
+    return chart

@@ -18,7 +18,7 @@ import streamlit as st
 
 from orggraph.analysis.coverage import Gap, GapReport, RuleOutcome
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography, Place
-from orggraph.app.pages import gap_network, session
+from orggraph.app.pages import gap_history, gap_network, session
 from orggraph.app.pages.common import (
     area_picker,
     coverage_index,
@@ -96,7 +96,8 @@ def render() -> None:
     area = geography.places.get(area_id) if area_id else None
     _headline(rep, area)
     _charts(rep, area, geography)
-    _gap_section(rep, area, (rules, area_id, as_of))
+    if not gap_history.show(area_id, area.name if area else whole_area()[0], rules):  # a follow-up list instead
+        _gap_section(rep, area, (rules, area_id, as_of))
 
 
 def _take_handoff(geography: Geography, ids: list[str]) -> None:
