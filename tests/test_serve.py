@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -11,9 +12,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from orggraph.analysis.history import stored_snapshots
 from orggraph.graph.backends import open_store
 from orggraph.graph.embedded_server import EmbeddedServer, free_port
+from orggraph.ingest.demo_months import month_ends
 from orggraph.model.config import load_settings
+from orggraph.model.coverage_rules import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,6 +108,13 @@ def test_serve_answers_http_200_offline_and_ctrl_c_stops_everything(tmp_path):
     assert proc.returncode in (0, 130), output
     assert "server stopped" in output
     assert "Traceback" not in output, output
+    # issue 13: the demo load shows its progress (rows and rows/s) on stderr, each month's load a bar
+    assert re.search(r"导入 load \d{4}-\d{2} .*[\d,]+ / [\d,]+ rows · [\d,]+ rows/s", output), output
+    # issue 15: three monthly snapshots of every rule, one per month-end, taken after that month's load
+    shots = stored_snapshots(data_dir)
+    assert [s.as_of for s in shots] == month_ends(shots[-1].as_of + dt.timedelta(days=1)), shots
+    assert all(not s.backfilled and len(s.rules) == len(load_rules().rules) and s.load_id for s in shots)
+    assert "monthly snapshots" in output
     assert _processes_mentioning(str(data_dir)) == [] and _processes_mentioning(f"--server.port {port}") == []
     assert not (tmp_path / "log").exists()
     settings = load_settings({"data_dir": data_dir, "heap": "512m"}, environ={})

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from orggraph.access import audit
 from orggraph.analysis import query_catalogue
+from orggraph.analysis.history_demo import DemoHistory
 from orggraph.app import serve as serve_mod
 from orggraph.cli import accounts as cli_accounts  # noqa: F401  (registers user add|list|passwd|disable, audit)
 from orggraph.cli import analysis as cli_analysis  # noqa: F401  (registers gaps, path, reach, network, whatif)
@@ -218,13 +219,17 @@ def demo(
 
                 reports = [ingest.load_demo_region(store, scale, seed, target, fmt, progress=tick)]
     console.print(f"演示区域 {scale}(种子 seed {seed})台账 ledgers: {target}", highlight=False)
+    _say_demo(reports, done if history else None)
+
+
+def _say_demo(reports: list[ingest.LoadReport], done: DemoHistory | None) -> None:
     for report in reports:
         console.print(
             f"已写入 written: {report.written} ({report.mode}); "
             + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()),
             highlight=False,
         )
-    if history:
+    if done is not None:
         console.print(
             f"月度快照 monthly snapshots: {'、'.join(i.label for i in done.snapshots)} · 快照用时 snapshots "
             f"{done.snapshot_s:.1f} s / 共 total {done.total_s:.1f} s",
