@@ -79,8 +79,13 @@ def cli_env(settings: Settings) -> dict[str, str]:
 @pytest.fixture
 def app_env(monkeypatch, cli_env, demo_store) -> BoltStore:
     """The app pointed at the session's server with the demo region, and no answer cached from an earlier
-    test's graph (a reloaded demo has the same load count and node count, so the cache keys would match)."""
+    test's graph (a reloaded demo has the same load count and node count, so the cache keys would match), nor
+    a what-if plan an earlier test saved in the shared data dir (the page lists them)."""
+    import shutil
+
     import streamlit as st
+
+    shutil.rmtree(Path(cli_env["ORGGRAPH_DATA_DIR"]) / "whatif_plans", ignore_errors=True)
 
     for key, value in cli_env.items():
         monkeypatch.setenv(key, value)
@@ -120,7 +125,7 @@ STARTS_SERVERS = {"test_browser", "test_browser_area", "test_browser_login", "te
 # --dist loadfile) in collection order, and a long module handed out last would keep one worker busy alone at the end
 LONGEST_FIRST = ("test_readme_examples", "test_browser_map", "test_load_interruption", "test_cypher_lint",
                  "test_browser_area", "test_browser", "test_region_generator", "test_app_language",
-                 "test_gap_reference", "test_cli", "test_serve")  # fmt: skip
+                 "test_gap_reference", "test_province_databases", "test_cli", "test_serve")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -59,13 +59,21 @@ def ensure_databases(settings: Settings) -> list[str]:
 
 
 def _share_reader(settings: Settings, server: EmbeddedServer, port: int, databases: list[str]) -> None:
-    """The read-only user reads every province's database (and nothing more: ``readRecord`` on each)."""
+    """The read-only user reads every province's database (``readRecord`` on each, nothing more). Only what is
+    missing is written, and the user without its password: a user written with one ends every open connection of
+    it ("The credentials of this connection are no longer valid", measured on 26.10.2), the app's among them."""
+    password = server.password()
+    groups = server_api(port, password, "GET", "/api/v1/server/groups", None, TIMEOUT_S)["result"]["databases"]
     for name in databases:
-        group = {"database": name, "name": READER_GROUP, "access": [], "resultSetLimit": -1, "readTimeout": -1}
-        group["types"] = {"*": {"access": ["readRecord"]}}
-        server_api(port, server.password(), "POST", "/api/v1/server/groups", group, TIMEOUT_S)
-    user = {"password": server.reader_password(), "databases": {name: [READER_GROUP] for name in databases}}
-    server_api(port, server.password(), "PUT", f"/api/v1/server/users?name={READER}", user, TIMEOUT_S)
+        if READER_GROUP not in groups.get(name, {}).get("groups", {}):
+            group = {"database": name, "name": READER_GROUP, "access": [], "resultSetLimit": -1, "readTimeout": -1}
+            group["types"] = {"*": {"access": ["readRecord"]}}
+            server_api(port, password, "POST", "/api/v1/server/groups", group, TIMEOUT_S)
+    users = server_api(port, password, "GET", "/api/v1/server/users", None, TIMEOUT_S)["result"]
+    held: dict[str, list[str]] = next((u.get("databases", {}) for u in users if u.get("name") == READER), {})
+    if any(READER_GROUP not in held.get(name, []) for name in databases):
+        update = {"databases": {**held, **{name: [READER_GROUP] for name in databases}}}
+        server_api(port, password, "PUT", f"/api/v1/server/users?name={READER}", update, TIMEOUT_S)
 
 
 @contextmanager
