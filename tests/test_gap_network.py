@@ -1,4 +1,4 @@
-"""The gaps page's network as a clerk reads it (issue 13): every gap of the page's rules drawn is bordered red (and
+"""The gaps page's network as a clerk reads it (issue 13): every gap of the page's rules drawn is bordered (and
 nothing else is), a click on any drawn node adds exactly its ties in the graph (a networkx graph of the exported
 demo is the reference), a street user's drawing can add nothing outside the street, and the 为什么是缺口 panel gives
 the rule, what it asks, why and what to do in the viewer's language."""

@@ -1,6 +1,6 @@
 """The network drawings read (issue 13): up to 150 nodes carry short names and their ties the relationship's name
 in the viewer's language; a larger drawing names them on hover only; a kind's colour never changes meaning (a gap is
-bordered red, a selection or a path has a halo and wide ties); a click adds the neighbours read ahead."""
+bordered black and dashed, a selection or a path has a halo and wide ties); a click adds the neighbours read ahead."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _more(html: str) -> dict:
     return json.loads(re.search(r"var more = (\{.*?\});\n", html, re.S).group(1))
 
 
-def test_gaps_are_bordered_red_and_the_selection_keeps_its_kinds_colour():
+def test_gaps_are_bordered_dashed_and_the_selection_keeps_its_kinds_colour():
     nodes, edges = _graph(3)
     html = network_html(
         nodes, edges, highlight_nodes=["K001"], gaps={"K001": "小区党组织覆盖", "K002": "小区党组织覆盖"}
@@ -59,6 +59,7 @@ def test_gaps_are_bordered_red_and_the_selection_keeps_its_kinds_colour():
     for gap in ("K001", "K002"):  # a gap's fill is its kind's; the border says gap
         assert drawn[gap]["gap"] and drawn[gap]["color"]["background"] == kind_colour
         assert drawn[gap]["color"]["border"] == GAP_BORDER and drawn[gap]["borderWidth"] == 4
+        assert drawn[gap]["shapeProperties"]["borderDashes"]
         assert "覆盖缺口:小区党组织覆盖" in drawn[gap]["title"]
     assert drawn["K001"]["marked"] and drawn["K001"]["shadow"]["color"] == HIGHLIGHT
     assert [i for i, n in drawn.items() if n.get("marked")] == ["K001"]

@@ -1,7 +1,7 @@
 """The gaps page's network and its "why is this a gap" panel (issue 13): the gap selected in the table drawn on its
-community (or street) with every gap of the page's rules bordered red, each node's neighbours a click away, and
-for the selected gap (or any other gap drawn, picked below the drawing: a click in the drawing cannot reach
-Python) its rules, what each rule asks, why it is not met and what to do, in the viewer's language."""
+community (or street) with every gap of the page's rules bordered black and dashed, each node's neighbours a click
+away, and for the selected gap (or any other gap drawn, picked below the drawing: a click in the drawing cannot
+reach Python) its rules, what each rule asks, why it is not met and what to do, in the viewer's language."""
 
 from __future__ import annotations
 

@@ -67,7 +67,9 @@ def _short(name: str) -> str:
     return name if len(name) <= SHORT else name[: SHORT - 1] + "…"
 
 
-GAP_BORDER = "#e3000f"  # the border of a node that is a gap under the rules in force, in every drawing
+# The border of a node that is a gap under the rules in force, in every drawing: black and dashed, as no kind's
+# colour is (red would vanish on a party organization's red).
+GAP_BORDER, GAP_DASHES = "#111111", [5, 3]
 MARKED_SIZE, SIZE = 28, 16
 
 
@@ -78,7 +80,7 @@ def _kind_words(label: str, lang: str) -> str:
 
 def node_spec(n: Mapping[str, Any], lang: str, named: bool, marked: bool, gap: str | None) -> dict[str, Any]:
     """One node as vis.js draws it: the kind's colour and shape always (a path or a selection never recolours it);
-    a marked node (a path's, the selected gap) larger with a yellow halo; a gap a thick red border and its rules
+    a marked node (a path's, the selected gap) larger with a yellow halo; a gap a thick dashed border and its rules
     in the tooltip."""
     colour, shape = STYLE.get(n["label"], OTHER)
     name = str(n.get("name") or n["id"])
@@ -94,6 +96,7 @@ def node_spec(n: Mapping[str, Any], lang: str, named: bool, marked: bool, gap: s
     if gap:
         border = {"background": colour, "border": GAP_BORDER}
         spec.update(color={**border, "highlight": border, "hover": border}, borderWidth=4, borderWidthSelected=5)
+        spec["shapeProperties"] = {"borderDashes": GAP_DASHES}
         spec["gap"] = True
         title += "\n" + (f"覆盖缺口:{gap}" if lang == "zh" else f"coverage gap: {gap}")
     if marked:
@@ -130,7 +133,7 @@ def network_html(
     """The page for an st.iframe: nodes {id, label, name, kind}, edges {src, dst, type}. Up to
     ``LABELLED_AT_MOST`` nodes carry short names and their ties the relationship's name (in ``lang``); a larger
     drawing names them on hover only (hundreds of labels cover each other). ``gaps``: the gap nodes (id → the
-    rules' names), bordered red; ``ahead``: each node's neighbours, added to the drawing by a click on it."""
+    rules' names), bordered black and dashed; ``ahead``: each node's neighbours, added by a click on it."""
     nodes, edges = list(nodes), list(edges)
     labelled = len(nodes) <= LABELLED_AT_MOST
     marked, marked_edges, gaps = set(highlight_nodes), {frozenset(e) for e in highlight_edges}, gaps or {}
@@ -229,8 +232,9 @@ def legend(labels: Iterable[str], gap_note: str | None = None, marked: bool = Fa
         parts.append(f"<span style='color:{colour};font-size:1.1em'>{shapes[shape]}</span> {name}")
     ring = "display:inline-block;width:0.8em;height:0.8em;border-radius:50%;vertical-align:middle;"
     if gap_note is not None:
-        words = t("红色粗边框:覆盖缺口", "thick red border: coverage gap") + (f"({gap_note})" if gap_note else "")
-        parts.append(f"<span style='{ring}border:3px solid {GAP_BORDER}'></span> {_plain(words)}")
+        words = t("黑色虚线粗边框:覆盖缺口", "thick dashed black border: coverage gap")
+        words += t(f"({gap_note})", f" ({gap_note})") if gap_note else ""
+        parts.append(f"<span style='{ring}border:3px dashed {GAP_BORDER}'></span> {_plain(words)}")
     if marked:
         words = t("黄色光晕和粗线:所选对象或路径", "yellow halo and wide line: the selection or path")
         parts.append(f"<span style='{ring}background:#ccc;box-shadow:0 0 5px 3px {HIGHLIGHT}'></span> {words}")
