@@ -20,7 +20,7 @@ from orggraph.analysis.history_report import monthly_report
 from orggraph.graph import snapshot_files
 from orggraph.graph.area_scope import ScopedStore
 from orggraph.present.gap_workbook import HEADER_ROW, RATE_FORMAT
-from orggraph.present.history_workbook import CLOSED, COVER, COVER_HEADER, EXPIRING, TREND, monthly_xlsx
+from orggraph.present.history_workbook import CLOSED, COVER, COVER_HEADER, EXPIRING, LEDGER, TREND, monthly_xlsx
 
 AREA, OTHER = "S01", "S02"
 OCT, NOV = dt.date(2026, 10, 31), dt.date(2026, 11, 30)
@@ -47,7 +47,11 @@ def test_the_workbook_holds_the_snapshot_figures(demo_store, two_months):
     report = monthly_report(demo_store, data_dir, AREA, "2026-11")
     assert report.previous is not None and report.previous.info.as_of == OCT
     wb = load_workbook(io.BytesIO(monthly_xlsx(report, dt.datetime(2026, 12, 1, 9, 30))))
-    assert wb.sheetnames[0] == COVER and wb.sheetnames[-3:] == [CLOSED, EXPIRING, TREND]
+    assert wb.sheetnames[0] == COVER and wb.sheetnames[-4:] == [CLOSED, EXPIRING, LEDGER, TREND]
+    # the fixture is written without a load (no LoadRun): the period's ledger changes cannot be told, and it says so
+    ledger = [list(r) for r in wb[LEDGER].iter_rows(values_only=True)]
+    assert ledger[0][0].startswith("本期台账变化 · 0 次导入") and "无法从导入历史得出" in ledger[1][0]
+    assert ledger[HEADER_ROW - 1][:4] == ["台账", "变化", "编号", "名称"] and len(ledger) == HEADER_ROW
     cover = wb[COVER]
     title = cover.cell(1, 1).value
     assert "太白街道(S01)" in title and "2026年11月" in title and "2026-11-30" in title and "2026-12-01 09:30" in title
