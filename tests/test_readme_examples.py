@@ -161,7 +161,8 @@ def test_the_fixture_loads_what_make_run_loads():
     assert re.search(r"^run:.*\n\t\$\(VENV\)/bin/orggraph serve --port \$\(PORT\)$", makefile, re.M)
     # serve loads the region month by month (ingest.demo_months): its last month is the whole region, the records
     # load_demo_region loads at once (tests/test_ledger_changes.py holds the months to it)
-    assert re.search(rf"load_demo\(\s*store,\s*settings,\s*demo_scale,\s*{MAKE_RUN_SEED},", inspect.getsource(serve_mod))
+    source = inspect.getsource(serve_mod)
+    assert re.search(rf"load_demo\(\s*store,\s*settings,\s*demo_scale,\s*{MAKE_RUN_SEED},", source)
 
 
 def test_the_readme_examples_are_found_and_every_skip_and_expectation_is_used():
