@@ -25,9 +25,7 @@ from app_harness import page_script, rerun
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from orggraph.analysis import whatif_plans
 from orggraph.ingest.graph_export import export_records
-from orggraph.model.config import load_settings
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.schema import load_schema
 
@@ -189,6 +187,11 @@ def drive(page: str, at: AppTest) -> Iterator[AppTest]:
         at.button(key="whatif_add_branch").click()
         _run(at)
         at.button(key="whatif_run").click()
+        yield _run(at)
+        at.text_input(key="whatif_plan_name").set_value("太白花园")  # saved, listed and run again: a name of the data
+        at.button(key="whatif_save").click()
+        _run(at)
+        at.button(key="whatif_rerun").click()
         yield _run(at)
     elif page == "cypher":
         at.button[0].click()

@@ -105,7 +105,7 @@ def plans(
     用 orggraph whatif 方案.yaml --save 名称 保存。导出时同时给出 --rerun 同名方案,工作簿多一页“今日重算”。
     Save one with orggraph whatif FILE --save NAME; --export with --rerun of the same plan adds a then-vs-now sheet.
 
-    示例 Example: orggraph plans --rerun 太白花园建支部 --export 太白花园建支部 -o 太白花园建支部.xlsx
+    示例 Example: orggraph plans --rerun 盛世馨园建支部 --export 盛世馨园建支部 -o 盛世馨园建支部.xlsx
     """
     if fmt not in ("table", "json"):
         raise QueryError(f"未知输出格式 {fmt};可选 table, json", f"unknown format {fmt}; use table, json")

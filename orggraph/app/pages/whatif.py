@@ -4,7 +4,8 @@ gaps closed and opened). Nothing is written: ``orggraph.analysis.whatif.what_if`
 a transaction that is always rolled back.
 
 UI only. The proposal is a list of plain items in ``st.session_state["whatif_items"]``, turned into an
-``orggraph.analysis.whatif.Proposal`` when the comparison runs.
+``orggraph.analysis.whatif.Proposal`` when the comparison runs. A comparison can be saved as a named plan, and the
+saved plans run again and downloaded (``whatif_saved``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import streamlit as st
 
 from orggraph.access.audit import whatif_detail
 from orggraph.analysis.whatif import Proposal, WhatIf, what_if
-from orggraph.app.pages import common, session
+from orggraph.app.pages import common, session, whatif_saved
 from orggraph.app.pages.common import (
     Steps,
     area_picker,
@@ -131,7 +132,8 @@ def _compare(area: str | None) -> None:
             session.require("whatif")
             rows, result = _run_comparison(proposal, items, area, as_of)
             session.record("whatif", **whatif_detail([dict(c) for c in result.changes()], area))
-            st.session_state["whatif_result"] = {"rows": rows, "problems": None}
+            st.session_state["whatif_result"] = {"rows": rows, "problems": None, "whatif": result,
+                                                 "proposal": proposal, "items": list(items), "area": area}  # fmt: skip
         except ValidationError as exc:
             st.session_state["whatif_result"] = {"rows": None, "problems": problem_rows(exc, items, tie_item)}
         except OrgGraphError as exc:
@@ -246,6 +248,15 @@ def _compact(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _save_and_plans() -> None:
+    """Save the comparison just shown (for the area it was run in); below, the saved plans of the viewer's area."""
+    result = st.session_state.get("whatif_result")
+    if result and result.get("whatif") is not None:
+        whatif_saved.save_form(result["proposal"], result["items"], result["whatif"], result["area"])
+    st.divider()
+    whatif_saved.saved_plans()
+
+
 def render() -> None:
     st.title(t("假设分析", "What-if"))
     st.caption(
@@ -270,5 +281,6 @@ def render() -> None:
         st.divider()
         _proposal_list()
         _compare(area)
+        _save_and_plans()
     except OrgGraphError as exc:
         show_error(exc)
