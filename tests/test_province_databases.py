@@ -214,3 +214,34 @@ def test_no_mapping_is_one_database_and_a_bad_mapping_is_said(tmp_path, cli_env,
     config.write_text('[orggraph.provinces.x]\ndatabase = "p x; drop"\nareas = ["D1"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"provinces\.x\.database"):
         load_settings(config_path=config, environ={})
+
+
+def test_the_overview_adds_up_the_provinces_in_both_languages(loaded, app_env, monkeypatch, tmp_path):
+    from app_harness import open_page, rerun
+
+    config = tmp_path / "orggraph.toml"
+    config.write_text(
+        "".join(f'[orggraph.provinces.{k}]\nname = "省{k}"\ndatabase = "prov_{k}"\nareas = ["{t}D001"]\n'
+                for k, (t, _) in TAGS.items()),
+        encoding="utf-8",
+    )  # fmt: skip
+    monkeypatch.setenv("ORGGRAPH_CONFIG", str(config))
+    with open_provinces(loaded, start=False) as stores:
+        national = national_report(stores, None, TODAY)
+    at = open_page("overview")
+    assert "全国 · 各省" in [s.value for s in at.subheader]
+    table = next(d.value for d in at.dataframe if "省份" in d.value.columns)
+    assert list(table["省份"]) == ["省a", "省b", "省c", "全国"]
+    for key, row in zip(["a", "b", "c"], table.itertuples(index=False), strict=False):
+        one = national.provinces[key]
+        assert (row[2], row[3], row[5]) == (sum(o.covered for o in one.outcomes), sum(o.total for o in one.outcomes),
+                                            sum(len(o.gaps) for o in one.outcomes))  # fmt: skip
+    nation = table.iloc[-1]
+    assert nation["已覆盖"] == sum(o.covered for o in national.nation.outcomes)
+    assert nation["缺口"] == sum(len(o.gaps) for o in national.nation.outcomes)
+    at.sidebar.radio[0].set_value("en")
+    at = rerun(at)
+    assert "Nation · provinces" in [s.value for s in at.subheader]
+    table = next(d.value for d in at.dataframe if "Province" in d.value.columns)
+    assert list(table["Province"])[-1] == "Nation" and list(table.columns)[1:] == ["Records", "Covered", "To cover",
+                                                                                   "Rate", "Gaps"]  # fmt: skip

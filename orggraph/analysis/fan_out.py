@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from orggraph.analysis.coverage import AreaRate, GapReport, RuleOutcome, gap_report
 from orggraph.analysis.entities import AmbiguousEntity, Entity, resolve_entity
 from orggraph.analysis.linkage import LinkagePath, linkage_paths
+from orggraph.graph.province_databases import open_provinces, province_names
 from orggraph.graph.statements_analysis import AREA_LABEL
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import Settings
@@ -120,3 +121,48 @@ def province_paths(
             "within one province's database",
         )
     return src, dst, linkage_paths(stores[src_key], src, dst, via, max_hops, k)
+
+
+@dataclass(frozen=True)
+class ProvinceFigures:
+    """One province's line of the national overview (``key`` None: the nation, the sum of the lines above)."""
+
+    key: str | None
+    name: str
+    nodes: int
+    covered: int
+    total: int
+    gaps: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.total if self.total else None
+
+
+def province_figures(
+    national: NationalReport, counts: Mapping[str, Mapping[str, int]], names: Mapping[str, str]
+) -> list[ProvinceFigures]:
+    """A line per province (records, the rules' covered / total, gaps) and the nation's last: what the app's
+    overview shows over the provinces."""
+    lines: list[ProvinceFigures] = []
+    for key, one in national.provinces.items():
+        covered, total = sum(o.covered for o in one.outcomes), sum(o.total for o in one.outcomes)
+        nodes = sum(n for label, n in counts[key].items() if label != "LoadRun")
+        lines.append(ProvinceFigures(key, names[key], nodes, covered, total, sum(len(o.gaps) for o in one.outcomes)))
+    total_line = ProvinceFigures(
+        None,
+        "",
+        sum(p.nodes for p in lines),
+        sum(p.covered for p in lines),
+        sum(p.total for p in lines),
+        sum(p.gaps for p in lines),
+    )
+    return [*lines, total_line]
+
+
+def national_figures(settings: Settings, as_of: dt.date) -> list[ProvinceFigures]:
+    """Every province's line and the nation's, read from the provinces' databases (the app's overview)."""
+    with open_provinces(settings, start=False) as stores:
+        counts = {key: store.node_counts() for key, store in stores.items()}
+        national = national_report(stores, None, as_of)
+    return province_figures(national, counts, province_names(settings))

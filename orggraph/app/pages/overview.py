@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from orggraph.analysis.coverage import GapReport
 from orggraph.analysis.geography import LEVEL_NAMES
 from orggraph.analysis.query_catalogue import AGREEMENT_STATES
-from orggraph.app.pages import gaps, session, trends
+from orggraph.app.pages import gaps, nation, session, trends
 from orggraph.app.pages.common import (
     graph_version,
     lang,
@@ -101,6 +101,7 @@ def render() -> None:
         show_error(exc)
         return
     _headline(counts)
+    nation.show(day)  # the provinces' databases added up, when the settings map provinces
     _gap_headline(rep, expiring, day)
     _rule_rates(rep)
     trends.show()
