@@ -150,3 +150,46 @@ def test_a_load_over_the_transaction_cap_is_journaled_when_first_and_refused_as_
         with pytest.raises(TransactionTooLarge, match="transaction cap"):
             load_ledgers(store, second)
         assert store.node_counts() == before
+
+
+def test_a_server_gone_for_a_whole_retry_window_fails_the_next_steps_at_once(settings):
+    """A load whose server died mid-way: the batch waits out the retry window, then the journal's rollback and the
+    load record each ask once whether the server is back instead of waiting out windows of their own (a killed
+    server's load once took over two minutes to say so)."""
+    from socket import socket
+
+    from orggraph.graph.store import BoltStore
+    from orggraph.model.errors import StoreUnavailable
+    from orggraph.model.schema import load_schema
+
+    with socket() as probe:  # a port nobody answers on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    driver = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=("x", "y"), max_transaction_retry_time=0.5)
+    store = BoltStore(driver, "orggraph", load_schema(), "arcadedb")
+    attempts: list[str] = []
+    real_query = driver.execute_query
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(args[0])
+        return real_query(*args, **kwargs)
+
+    driver.execute_query = counted  # type: ignore[method-assign]
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.write("MATCH (n:Street {id: 'S01'}) SET n.name = n.name")
+        assert len(attempts) == 1
+        with pytest.raises(StoreUnavailable, match=r"127\.0\.0\.1"):
+            store.write("MATCH (n:Street {id: 'S01'}) SET n.name = n.name")
+        assert len(attempts) == 1, "the second step asked the gone server again instead of failing at once"
+    finally:
+        driver.close()
+
+
+def test_a_store_that_saw_its_server_gone_works_again_once_it_is_back(session_store):
+    session_store._gone = True  # as after a whole retry window without the server
+    try:
+        assert session_store.read("RETURN 1 AS n") == [{"n": 1}]
+        assert session_store._gone is False
+    finally:
+        session_store._gone = False

@@ -70,6 +70,7 @@ class BoltStore:
         # has seen: a read right after a load answers on the load, whichever cluster member serves it
         self.bookmarks = GraphDatabase.bookmark_manager()
         self.transaction_rows = 200_000  # the most rows one load writes in one transaction (Settings.transaction_rows)
+        self._gone = False  # the server stayed unreachable through a whole retry window (see ``_translated``)
 
     @classmethod
     def connect(
@@ -125,10 +126,25 @@ class BoltStore:
     @contextmanager
     def _translated(self) -> Iterator[None]:
         """Driver and server errors leave the store as orggraph errors, in words a person can act on."""
+        if self._gone:
+            self._reachable_again()
         try:
             yield
+        except neo4j_errors.ServiceUnavailable as exc:
+            self._gone = True
+            raise translate(exc, self.backend) from exc
         except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
             raise translate(exc, self.backend) from exc
+
+    def _reachable_again(self) -> None:
+        """After the server stayed away through a whole retry window, the next step asks once whether it is back
+        instead of waiting out a retry window of its own: a load whose server died mid-way (the batch, the journal's
+        rollback, the load record) fails in one window, not in one per step."""
+        try:
+            self.driver.verify_connectivity()
+        except (neo4j_errors.DriverError, neo4j_errors.Neo4jError, OSError) as exc:
+            raise translate(exc, self.backend) from exc
+        self._gone = False
 
     def share_bookmarks(self, other: BoltStore) -> None:
         """``other`` (the same graph as another user) reads after this store's writes and this after its own."""
