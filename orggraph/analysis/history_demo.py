@@ -50,6 +50,8 @@ def load_demo_with_history(
     t0 = time.perf_counter()
 
     def snapshot(as_of: dt.date, report: LoadReport | None) -> None:
+        if progress:
+            progress(f"snapshot {as_of.isoformat()[:7]}", 0, None)
         t1 = time.perf_counter()
         info = take_snapshot(store, data_dir, as_of, today, period_label(as_of), state_of_day=True)
         done.snapshot_s += time.perf_counter() - t1

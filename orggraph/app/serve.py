@@ -29,7 +29,7 @@ from orggraph.model.config import Settings
 
 APP_SERVER = Path(__file__).resolve().parent / "app_server.py"  # app.py behind a server that warms its caches
 STOP_GRACE_S = 10
-STEPS = {"ledgers": "生成台账 ledgers"}  # the demo's steps before its monthly loads
+STEPS = {"ledgers": "生成台账 ledgers", "month": "导入 load", "snapshot": "快照 snapshot"}  # the demo's steps
 
 
 def _environment(settings: Settings) -> dict[str, str]:
@@ -77,10 +77,14 @@ class RowsColumn(ProgressColumn):
     """Rows written (of how many) and rows per second: a load's progress in the unit a clerk's ledgers count."""
 
     def render(self, task: Task) -> Text:
-        speed = task.completed / task.elapsed if task.completed and task.elapsed else None
+        if task.fields.get("step"):  # a step that writes no rows (the ledgers written, a month with nothing new)
+            return Text(task.fields.get("note", ""))
+        # rows/s between the batches written (rich's own estimate); a load written in one batch: over its step
+        speed = task.finished_speed or task.speed or (task.completed / task.elapsed if task.elapsed else None)
+        done = min(task.completed, task.total) if task.total else task.completed  # a load's own record ticks too
         total = f" / {task.total:,.0f}" if task.total else ""
         rate = f"{speed:,.0f}" if speed else "–"
-        return Text(f"{task.completed:,.0f}{total} rows · {rate} rows/s")
+        return Text(f"{done:,.0f}{total} rows · {rate} rows/s")
 
 
 def row_progress(console: Console) -> Progress:
@@ -90,7 +94,7 @@ def row_progress(console: Console) -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        BarColumn(bar_width=20),
+        BarColumn(bar_width=10),
         RowsColumn(),
         TimeElapsedColumn(),
         console=console,
@@ -105,17 +109,27 @@ def load_demo(
     with row_progress(console) as bar:
 
         def tick(phase: str, n: int, total: int | None) -> None:
-            if phase in STEPS or phase.startswith("month "):
+            word, _, month = phase.partition(" ")
+            if word in STEPS:
                 for earlier in bar.tasks:  # the step before is over: its bar stops pulsing
-                    bar.update(earlier.id, total=max(earlier.completed, 1), completed=max(earlier.completed, 1))
-                label = STEPS.get(phase) or f"导入 load {phase[6:]}"
-                bar.add_task(label, total=None)
+                    _close(bar, earlier)
+                bar.add_task(f"{STEPS[word]} {month}".strip(), total=None, step=word != "month")
                 return
             bar.update(bar.tasks[-1].id, advance=n, total=total)
 
-        return load_demo_with_history(
+        done = load_demo_with_history(
             store, settings.resolved_data_dir(), scale, seed, out, settings.current_date(), fmt, progress=tick
         )
+        for task in bar.tasks:
+            _close(bar, task)
+        return done
+
+
+def _close(bar: Progress, task: Task) -> None:
+    """A step is over: its bar full, and a month whose rows the graph already held says it wrote none."""
+    if not task.completed and not task.fields.get("step"):
+        bar.update(task.id, note="0 rows · 无新增 nothing new", step=True)
+    bar.update(task.id, total=max(task.completed, 1), completed=max(task.completed, 1))
 
 
 def serve(
