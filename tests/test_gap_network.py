@@ -10,15 +10,16 @@ import re
 
 import networkx as nx
 import pytest
-from app_harness import rerun
+from app_harness import open_page, rerun
 from fixed_date import TODAY
 from test_app_area_scope import _open, editor  # noqa: F401  (a fixture)
+from test_app_hierarchy_paths import _search
 from test_app_overview_gaps import gap_ids, gaps_page, select_gap
 from test_area_scope import AREA, reference_homes
 
 from orggraph.analysis.coverage import GapReport, gap_report
 from orggraph.analysis.neighbours import PER_NODE
-from orggraph.app.pages.network_view import GAP_BORDER
+from orggraph.app.pages.network_view import GAP_BORDER, STYLE
 from orggraph.ingest.graph_export import export_records
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.schema import load_schema
@@ -132,3 +133,19 @@ def test_a_street_users_drawing_adds_nothing_outside_the_street(editor, app_env)
     for n in nodes:
         if graph.degree(n["id"]) <= PER_NODE:
             assert _ties_of(n["id"], edges, more) == _expected(graph, n["id"], inside.__contains__), n["id"]
+
+
+def test_a_path_keeps_its_nodes_colours_and_borders_the_gaps_of_every_rule(expected, app_env):
+    at = _search(open_page("paths"), "国网济宁供电公司党委", "金城小区")
+    nodes, edges, _ = _page(at)
+    labels = {n.id: n.label for n in export_records(app_env)[0]}
+    for n in nodes:  # a path is its halo and its wide ties: every node keeps its kind's colour
+        fill = n["color"]["background"] if isinstance(n["color"], dict) else n["color"]
+        assert fill == STYLE[labels[n["id"]]][0], n["id"]
+    assert {n["id"] for n in nodes if n.get("gap")} == {n["id"] for n in nodes} & {g.id for g in expected.gaps()}
+    assert any(n.get("gap") for n in nodes)
+    path = {"O10", "C02", "O04", "O07", "O08", "K01"}  # the first path; the alternatives drawn beside it
+    assert {n["id"] for n in nodes if n.get("marked")} == path < {n["id"] for n in nodes}
+    assert {e["width"] for e in edges if {e["from"], e["to"]} <= path} == {5} and 1 in {e["width"] for e in edges}
+    legend = [h.proto.body for h in at.get("html") if "黑色虚线粗边框" in h.proto.body]
+    assert legend and f"全部 {len(load_rules().rules)} 条规则" in legend[0] and "黄色光晕" in legend[0]

@@ -49,7 +49,8 @@ _FREEZE = (
 OPTIONS = """{
   "physics": {"solver": "forceAtlas2Based", "stabilization": {"enabled": true, "iterations": 300, "fit": true}},
   "interaction": {"hover": true, "navigationButtons": false, "tooltipDelay": 120},
-  "edges": {"smooth": false, "arrows": {"to": {"enabled": true, "scaleFactor": 0.5}}},
+  "edges": {"smooth": false, "arrows": {"to": {"enabled": true, "scaleFactor": 0.5}},
+            "font": {"size": 10, "color": "#555555", "strokeWidth": 2, "align": "middle"}},
   "nodes": {"font": {"size": 13, "face": "Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"}}
 }"""
 
@@ -114,7 +115,6 @@ def edge_spec(e: Mapping[str, Any], lang: str, named: bool, on_path: bool = Fals
         "to": e["dst"],
         "title": words,
         "label": words if named else None,
-        "font": {"size": 10, "color": "#555555", "strokeWidth": 2, "align": "middle"},
         "color": HIGHLIGHT if on_path else "#9aa0a6",
         "width": 5 if on_path else 1,
     }
