@@ -48,10 +48,16 @@ def period_name(info: SnapshotInfo, lang: str) -> str:
     return f"{info.as_of.isoformat()[:7]} (as of {info.as_of.isoformat()})"
 
 
+def period_short(info: SnapshotInfo, lang: str) -> str:
+    """A period on a chart's axis: its label in 中文, its month in English."""
+    return info.label if lang == "zh" else info.as_of.isoformat()[:7]
+
+
 def rule_trend_rows(points: tuple[TrendPoint, ...] | list[TrendPoint], lang: str) -> list[dict[str, Any]]:
     """One row per period and rule held with something to cover: a line per rule."""
     return [
-        {"period": p.info.as_of.isoformat(), "label": period_name(p.info, lang), "series": rule_name(rule, lang),
+        {"period": p.info.as_of.isoformat(), "label": period_name(p.info, lang), "short": period_short(p.info, lang),
+         "series": rule_name(rule, lang),
          "id": rule, "rate": rate}
         for p in points
         for rule, rate in p.rates.items()
@@ -62,7 +68,8 @@ def rule_trend_rows(points: tuple[TrendPoint, ...] | list[TrendPoint], lang: str
 def child_trend_rows(points: list[ChildPoint], lang: str) -> list[dict[str, Any]]:
     """One row per period and child area: a line per area (its name; the id beside it for the tooltip)."""
     return [
-        {"period": p.info.as_of.isoformat(), "label": period_name(p.info, lang), "series": p.figure.name,
+        {"period": p.info.as_of.isoformat(), "label": period_name(p.info, lang), "short": period_short(p.info, lang),
+         "series": p.figure.name,
          "id": p.figure.area, "rate": p.figure.rate, "covered": p.figure.covered, "total": p.figure.total}
         for p in points
     ]  # fmt: skip

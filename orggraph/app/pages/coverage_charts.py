@@ -151,24 +151,26 @@ def picked_bar(event: object) -> str | None:
     return points[0].get("id") if points else None
 
 
-def trend_chart(rows: list[dict[str, Any]], series_title: str) -> alt.Chart:
+def trend_chart(rows: list[dict[str, Any]], series_title: str, legend: bool = True) -> alt.Chart:
     """A line per series (a rule, or an area) of coverage rate over the stored periods, each period a point on
-    the x axis in date order (named as the viewer reads periods); rates on a fixed 0–100% scale so two charts
-    compare, tooltips with one decimal."""
-    order = [r["label"] for r in sorted(rows, key=lambda r: r["period"])]
+    the x axis in date order (its short name; the full one in the tooltip); rates on a fixed 0–100% scale so two
+    charts compare, tooltips with one decimal. The legend sits on the right, one name a line."""
+    order = [r["short"] for r in sorted(rows, key=lambda r: r["period"])]
+    height = max(260, 22 * len({r["series"] for r in rows})) if legend else 260
+    colour = alt.Legend(orient="right", labelLimit=220, symbolLimit=0) if legend else None
     chart: alt.Chart = (
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("label:N", title=t("统计期", "Period"), sort=list(dict.fromkeys(order))).axis(labelAngle=0),
-            y=alt.Y("rate:Q", title=t("覆盖率", "Coverage rate"), scale=alt.Scale(domain=[0, 1])).axis(format="%"),
-            color=alt.Color("series:N", title=series_title, legend=alt.Legend(orient="bottom", columns=2)),
+            x=alt.X("short:N", title=None, sort=list(dict.fromkeys(order))).axis(labelAngle=0),
+            y=alt.Y("rate:Q", title=None, scale=alt.Scale(domain=[0, 1])).axis(format="%"),
+            color=alt.Color("series:N", title=series_title, legend=colour, scale=alt.Scale(scheme="tableau20")),
             tooltip=[
                 alt.Tooltip("series:N", title=series_title),
                 alt.Tooltip("label:N", title=t("统计期", "Period")),
                 alt.Tooltip("rate:Q", title=t("覆盖率", "Rate"), format=".1%"),
             ],
         )
-        .properties(height=320)
+        .properties(height=height)
     )
     return chart

@@ -127,7 +127,10 @@ def _report_button(where: Path, area: str | None, area_name: str, periods: list[
         st.session_state[PERIOD_KEY] = months[-1]
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     month = left.selectbox(
-        t("统计期", "Period"), months[::-1], key=PERIOD_KEY, format_func=lambda m: period_name(by_month[m], lang())
+        t("月度报告的统计期", "Period of the monthly report"),
+        months[::-1],
+        key=PERIOD_KEY,
+        format_func=lambda m: period_name(by_month[m], lang()),
     )
     info = by_month[month]
     reader, rows = store(), len(gap_sets(where, [info], area)[0][1])

@@ -87,7 +87,7 @@ def render() -> None:
     st.session_state.setdefault("overview_rule", load_rules().rules[0].id)
     st.session_state.setdefault("overview_level", "Street")
     st.session_state.setdefault("overview_show_lapsed", False)
-    redraw_after_language_switch(["overview_rule", "overview_level"], "overview_lang")
+    redraw_after_language_switch(["overview_rule", "overview_level", "overview_trend_rule"], "overview_lang")
     st.title(t("基层党建组织图谱 · 总览", "Grassroots party organizations · Overview"))
     day = today()
     try:

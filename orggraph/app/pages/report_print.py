@@ -32,7 +32,7 @@ def render() -> None:
         )
     )
     where = data_dir()
-    left, right = st.columns([3, 1])
+    left, right = st.columns([2, 1])
     with left:
         area = scope_area(store(), area_picker(PLACE_KEY))  # a street user's street when nothing is picked
     periods = gap_history.periods_of(str(where), area, stamp(where))

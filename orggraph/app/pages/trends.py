@@ -67,18 +67,16 @@ def show() -> None:
             )
         )
         return
-    left, right = st.columns(2)
-    with left:
-        st.altair_chart(trend_chart(rows, t("规则", "Rule")), width="stretch")
-        _figures(rows, t("规则", "Rule"), "overview_trend")
-    with right:
-        _child_lines(where, area, sorted({r["id"] for r in rows}))
+    st.altair_chart(trend_chart(rows, t("规则", "Rule")), width="stretch")
+    _figures(rows, t("规则", "Rule"), "overview_trend")
+    _child_lines(where, area, sorted({r["id"] for r in rows}))
 
 
 def _child_lines(where: Path, area: str | None, rules: list[str]) -> None:
     st.session_state.setdefault("overview_trend_rule", rules[0])
     if st.session_state["overview_trend_rule"] not in rules:
         st.session_state["overview_trend_rule"] = rules[0]
+    st.markdown(t("**各下级区域的趋势**", "**Per area one level down**"))
     rule = st.selectbox(t("规则", "Rule"), rules, key="overview_trend_rule", format_func=lambda r: rule_name(r, lang()))
     _, rows = _child_rows(str(where), area, rule, lang(), stamp(where))
     if not rows:
@@ -86,7 +84,6 @@ def _child_lines(where: Path, area: str | None, rules: list[str]) -> None:
         return
     st.altair_chart(trend_chart(rows, t("区域", "Area")), width="stretch")
     _figures(rows, t("区域", "Area"), "overview_trend_areas")
-    st.caption(t("每条线为一个下级区域(所选规则)", "A line per area one level down (the rule chosen)"))
 
 
 def _figures(rows: list[dict[str, Any]], series: str, key: str) -> None:
