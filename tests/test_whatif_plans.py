@@ -156,7 +156,10 @@ def test_cli_save_list_rerun_export(demo_store, cli_env, settings, tmp_path):
         return result.output
 
     try:
-        assert "已保存方案" in run("whatif", str(proposal), "--area", "S01", "-r", "compound_org", "--save", "太白花园")
+        args = ["whatif", str(proposal), "--area", "S01", "-r", "compound_org", "--format", "json"]
+        saved = runner.invoke(app, [*args, "--save", "太白花园"], env=cli_env)
+        assert saved.exit_code == 0 and json.loads(saved.stdout)[0]["之后 after"] == "2/3 (66.7%)"
+        assert "已保存方案 saved: 太白花园" in saved.stderr  # stdout stays the JSON
         listed = json.loads(run("plans", "--format", "json"))
         assert [(r["名称 name"], r["覆盖率 rate"]) for r in listed] == [("太白花园", "33.3% → 66.7%")]
         again = json.loads(run("plans", "--rerun", "太白花园", "--format", "json"))

@@ -22,7 +22,7 @@ from orggraph.analysis.linkage import reach as reach_from
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.whatif import Proposal, what_if
 from orggraph.cli import provinces as cli_provinces
-from orggraph.cli.common import app, console, edge, parse_day, settings_of
+from orggraph.cli.common import app, console, edge, err_console, parse_day, settings_of
 from orggraph.cli.plans import save_result  # registers plans
 from orggraph.graph import backends
 from orggraph.model.errors import QueryError
@@ -167,8 +167,9 @@ def whatif(
         names = NameIndex.fetch(store) if save is not None else None  # the plan keeps the names its ties point at
     changes = cast(list[dict[str, Any]], result.changes())  # RuleChange dicts; whatif_detail asks for plain dicts
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "whatif", **audit.whatif_detail(changes, area))
+    saved = ""
     if save is not None and names is not None:
-        save_result(settings_of(ctx).resolved_data_dir(), save, plan, result, index, area, names)
+        saved = save_result(settings_of(ctx).resolved_data_dir(), save, plan, result, index, area, names)
     rows = [
         {
             "规则 rule": c["rule"].id,
@@ -184,6 +185,8 @@ def whatif(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         render(rows, "table", console, title=f"假设分析 what-if · 截至 as of {result.before.as_of.isoformat()}")
+    if saved:
+        err_console.print(saved, highlight=False)  # stderr: --format json keeps stdout to the JSON
 
 
 def _pct(rate: float | None) -> str:

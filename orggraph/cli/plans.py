@@ -45,15 +45,15 @@ def save_result(
     index: CoverageIndex,
     area: str | None,
     names: NameIndex,
-) -> None:
+) -> str:
     """``whatif --save NAME``: the proposal and its figures kept as a plan (replacing one of the same name in the
-    same street), recorded in the audit log."""
+    same street), recorded in the audit log; returns what to tell the user."""
     known = {e.id: e.name for e in names.entries}
     plan = make_plan(name, proposal, result, street_of(index.geography, area), audit.cli_user(), names=known)
     replaced = save_plan(data_dir, plan)
     audit.by_cli(data_dir, "whatif_save", plan=plan.name, area=plan.area, replaced=replaced)
     verb = "已替换同名方案 replaced" if replaced else "已保存方案 saved"
-    console.print(f"{verb}: {plan.name}(orggraph plans --rerun {plan.name})", highlight=False)
+    return f"{verb}: {plan.name}(orggraph plans --rerun {plan.name})"
 
 
 def _list_rows(plans: list[Plan]) -> list[dict[str, Any]]:
