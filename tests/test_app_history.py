@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from test_app_language import data, data_strings, foreign, logged, shown_texts  # noqa: F401  (fixtures)
 from test_history import _open_and_close_gaps
+from test_name_masking import DEMO_NAMES
 
 from orggraph.access import audit
 from orggraph.access.accounts import AccountStore
@@ -154,6 +155,7 @@ def test_the_print_view_holds_each_rules_figures(periods):
         row = f'<td>{rule_name(rule, "zh")}</td><td class="num">{covered:,}</td><td class="num">{total:,}</td>'
         assert f'{row}<td class="num">{rate}</td>' in html, rule
     assert "@media print" in html and "break-before: page" in html
+    assert not {n for n in DEMO_NAMES if n in html}, "person names masked"
 
 
 def _as_user(page: str, user: str) -> None:  # runs inside AppTest, so it imports for itself

@@ -45,6 +45,13 @@ def periods_of(where: str, area: str | None, _stamp: int) -> list[SnapshotInfo]:
     return last_per_month(covering(Path(where), area))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _gap_count(where: str, area: str | None, snapshot_id: str, _stamp: int) -> int:
+    """How many gaps the period's report lists (the audit's row count), two columns read."""
+    info = next(i for i in covering(Path(where), area) if i.id == snapshot_id)
+    return len(gap_sets(Path(where), [info], area)[0][1])
+
+
 def show(area_id: str | None, area_name: str, rules: tuple[str, ...]) -> bool:
     """The filter and the report button; True when a follow-up list was chosen and drawn in place of the live
     gaps (the page then leaves its own list out)."""
@@ -133,7 +140,7 @@ def _report_button(where: Path, area: str | None, area_name: str, periods: list[
         format_func=lambda m: period_name(by_month[m], lang()),
     )
     info = by_month[month]
-    reader, rows = store(), len(gap_sets(where, [info], area)[0][1])
+    reader, rows = store(), _gap_count(str(where), area, info.id, stamp(where))
 
     def build() -> bytes:
         return monthly_xlsx(monthly_report(reader, where, area, month), dt.datetime.now().astimezone())
