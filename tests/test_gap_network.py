@@ -149,3 +149,25 @@ def test_a_path_keeps_its_nodes_colours_and_borders_the_gaps_of_every_rule(expec
     assert {e["width"] for e in edges if {e["from"], e["to"]} <= path} == {5} and 1 in {e["width"] for e in edges}
     legend = [h.proto.body for h in at.get("html") if "黑色虚线粗边框" in h.proto.body]
     assert legend and f"全部 {len(load_rules().rules)} 条规则" in legend[0] and "黄色光晕" in legend[0]
+
+
+def test_the_hierarchy_says_why_each_gap_drawn_is_one(expected):
+    at = open_page("hierarchy")
+    for i, area in enumerate(("D01", "S01", "C01")):
+        at.selectbox(key=f"hier_area_{i}").set_value(area)
+        rerun(at)
+    nodes, _, _ = _page(at)
+    drawn_gaps = sorted({n["id"] for n in nodes} & {g.id for g in expected.gaps()})
+    assert drawn_gaps == sorted(n["id"] for n in nodes if n.get("gap"))
+    picker = at.selectbox(key="hier_why")
+    assert picker.options == [f"{next(g.name for g in expected.gaps() if g.id == i)} · {i}" for i in drawn_gaps]
+    assert any(e.label == f"为什么是缺口(图中 {len(drawn_gaps)} 个)" for e in at.expander)
+    for gap_id in drawn_gaps[:2]:
+        at.selectbox(key="hier_why").set_value(gap_id)
+        rerun(at)
+        shown = "\n".join(m.value for m in at.markdown)
+        assert all(g.why_zh in shown and g.action_zh in shown for g in expected.gaps() if g.id == gap_id), gap_id
+    at.sidebar.radio[0].set_value("en").run()
+    shown = "\n".join(m.value for m in at.markdown)
+    assert any(e.label.startswith("Why is this a gap") for e in at.expander)
+    assert any(g.why_en in shown for g in expected.gaps() if g.id in drawn_gaps)

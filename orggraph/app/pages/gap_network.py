@@ -5,7 +5,7 @@ reach Python) its rules, what each rule asks, why it is not met and what to do, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import streamlit as st
 
@@ -45,14 +45,18 @@ def rules_note(rep: GapReport) -> str:
     return t(f"所选 {len(rep.outcomes)} 条规则", f"the {len(rep.outcomes)} rules chosen")
 
 
-def every_rule_marks(area: str | None = None) -> tuple[dict[str, str] | None, str | None]:
-    """The gaps under every rule today (a page with no rules of its own: the hierarchy, the paths), for
-    :func:`network_view.show_network`; none when the report cannot be had (the drawing goes on without them)."""
+def every_rule_report(area: str | None = None) -> GapReport | None:
+    """The gaps under every rule today, for a page with no rules of its own (the hierarchy, the paths); none when
+    the report cannot be had (the drawing goes on without its gaps)."""
     try:
-        rep = report((), area)
+        return report((), area)
     except OrgGraphError:
-        return None, None
-    return gap_marks(rep), rules_note(rep)
+        return None
+
+
+def marks(rep: GapReport | None) -> tuple[dict[str, str] | None, str | None]:
+    """:func:`network_view.show_network`'s ``gaps`` and ``gap_note`` for a report (none: no gap marked)."""
+    return (gap_marks(rep), rules_note(rep)) if rep else (None, None)
 
 
 def _drawing_for(gap: Gap, candidates: list[Place]) -> tuple[Place, Subgraph]:
@@ -108,6 +112,10 @@ def _gaps_by_id(rep: GapReport) -> Mapping[str, list[Gap]]:
     return by_id
 
 
+def _label(by_id: Mapping[str, list[Gap]]) -> Callable[[str], str]:
+    return lambda i: f"{by_id[i][0].name} · {i}"  # the same in both languages
+
+
 def why_panel(selected: Gap, rep: GapReport, drawn: set[str]) -> None:
     """为什么是缺口: the selected gap, or another gap drawn beside it, with each rule it fails."""
     st.subheader(t("为什么是缺口", "Why is this a gap"))
@@ -119,11 +127,29 @@ def why_panel(selected: Gap, rep: GapReport, drawn: set[str]) -> None:
             t(f"图中的缺口({len(choices)} 个)", f"Gaps in the drawing ({len(choices)})"),
             choices,
             key=f"gaps_why_{selected.id}",  # a new selection in the table starts on its own gap
-            format_func=lambda i: f"{by_id[i][0].name}({i})" if lang() == "zh" else f"{by_id[i][0].name} ({i})",
+            format_func=_label(by_id),
         )
+    _reasons(by_id.get(chosen, [selected]), rep)
+
+
+def why_in_drawing(rep: GapReport | None, drawn: Iterable[str], key: str) -> None:
+    """为什么是缺口 on a page without a gap of its own (the hierarchy, the paths): the gaps drawn, one picked."""
+    if rep is None:
+        return
+    by_id = _gaps_by_id(rep)
+    here = sorted(set(drawn) & set(by_id))
+    if not here:
+        return
+    with st.expander(t(f"为什么是缺口(图中 {len(here)} 个)", f"Why is this a gap ({len(here)} in the drawing)")):
+        chosen = st.selectbox(t("图中的缺口", "Gaps in the drawing"), here, key=key, format_func=_label(by_id))
+        _reasons(by_id[chosen if chosen in by_id else here[0]], rep)
+
+
+def _reasons(gaps: list[Gap], rep: GapReport) -> None:
+    """One box per rule a node fails: the rule, what it asks, why, the suggested action, the area."""
     rules = {o.rule.id: o.rule for o in rep.outcomes}
     zh = lang() == "zh"
-    for g in by_id.get(chosen, [selected]):
+    for g in gaps:
         rule = rules[g.rule_id]
         with st.container(border=True):
             lines = [
@@ -133,5 +159,5 @@ def why_panel(selected: Gap, rep: GapReport, drawn: set[str]) -> None:
                 t("所在区域:", "Area: ") + (g.chain_text() or "—"),
             ]
             name = g.name.translate(_MARKDOWN)
-            st.markdown(t(f"**{name}**({g.id})· 规则:**{rule.zh}**", f"**{name}** ({g.id}) · rule: **{rule.en}**"))
+            st.markdown(t(f"规则:**{rule.zh}** · {name}({g.id})", f"Rule: **{rule.en}** · {name} ({g.id})"))
             st.markdown("  \n".join(line.translate(_MARKDOWN) for line in lines))

@@ -173,8 +173,10 @@ def _show_network(area: str) -> None:
     shown = [label for label in PRIORITY if label in sub.by_label]
     counts = " · ".join(f"{t(schema.node(k).zh, schema.node(k).en)} {sub.by_label[k]}" for k in shown)
     st.caption(t("区域内各类节点:", "In the area: ") + counts)
-    gaps, note = gap_network.every_rule_marks(area)
+    rep = gap_network.every_rule_report(area)
+    gaps, note = gap_network.marks(rep)
     show_network(list(sub.nodes), list(sub.edges), total=sub.total, gaps=gaps, gap_note=note)
+    gap_network.why_in_drawing(rep, (n["id"] for n in sub.nodes), f"{KEY}_why")
 
 
 def page() -> st.Page:

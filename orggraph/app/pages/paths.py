@@ -141,9 +141,11 @@ def _show_paths(paths: list[LinkagePath]) -> None:
     drawn = paths if alternatives else [chosen]
     nodes, edges = _drawing(drawn)
     marked_edges = [(chosen.nodes[i].id, chosen.nodes[i + 1].id) for i in range(chosen.length)]
-    gaps, note = gap_network.every_rule_marks()
+    rep = gap_network.every_rule_report()
+    gaps, note = gap_network.marks(rep)
     marked = [n.id for n in chosen.nodes]
     show_network(nodes, edges, None, marked, marked_edges, height=420, gaps=gaps, gap_note=note)
+    gap_network.why_in_drawing(rep, (n["id"] for n in nodes), f"{KEY}_why")
 
 
 def _path_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...], hops: int, k: int) -> None:
