@@ -102,11 +102,14 @@ def paths(
 
 def load(settings: Settings, path: Path, dry_run: bool, sync: bool, limits: LedgerLimits) -> dict[str, LoadReport]:
     """The ledgers' rows loaded into their provinces' databases; a line per province."""
+    timings: dict[str, float] = {}
     with open_provinces(settings) as stores:
-        reports = load_by_province(stores, settings, path, dry_run=dry_run, sync=sync, limits=limits)
+        reports = load_by_province(stores, settings, path, dry_run=dry_run, sync=sync, limits=limits, timings=timings)
     names = province_names(settings)
     for key, one in reports.items():
         render(load_summary_rows(one), "table", console, title=f"{names[key]} · 导入 load {one.load_id}")
         verb = "试运行,未写入 dry run, nothing written" if dry_run else f"已写入 written: {one.written}"
         console.print(f"{names[key]}: {verb}", highlight=False)
+    steps = {"route": "分省 route", "split": "拆分 split", "check": "校验 check", "write": "写入 write"}
+    console.print("; ".join(f"{steps[k]} {v:.1f}s" for k, v in timings.items()), highlight=False)
     return reports

@@ -24,6 +24,12 @@ from orggraph.model.config import Settings
 from orggraph.model.errors import OrgGraphError, ServerError, StoreUnavailable
 
 TIMEOUT_S = 15.0
+NEO4J_HINT = (
+    "。Neo4j 企业版:由管理员在 system 数据库上执行 CREATE DATABASE 建立;"
+    "社区版只有一个数据库,每个省需一台自己的服务器(uri)",
+    ". Neo4j Enterprise: an administrator creates it (CREATE DATABASE on the system database); Community has one "
+    "database, so each province needs a server of its own (its uri)",
+)
 
 
 def province_names(settings: Settings) -> dict[str, str]:
@@ -96,8 +102,9 @@ def open_provinces(
             try:
                 stores[key] = stack.enter_context(open_store(settings.for_province(key), start=False))
             except OrgGraphError as exc:
+                zh, en = NEO4J_HINT if settings.backend == "neo4j" else ("", "")
                 raise ServerError(
-                    f"省份 {key} 的数据库 {province.database} 无法打开:{exc.zh}",
-                    f"the database {province.database} of province {key} cannot be opened: {exc.en}",
+                    f"省份 {key} 的数据库 {province.database} 无法打开:{exc.zh}{zh}",
+                    f"the database {province.database} of province {key} cannot be opened: {exc.en}{en}",
                 ) from exc
         yield stores
