@@ -2,7 +2,8 @@
 Debian Chromium with every request outside 127.0.0.1 blocked. On the hierarchy of 太白社区 a click on a drawn node
 (the one standing furthest from the others, so the click cannot land on a neighbour) adds exactly the neighbours
 the page read ahead for it, which are its neighbours in the graph (networkx over the exported records) not drawn
-yet; the screenshots before and after go to tests/artifacts/network_expand_*.png."""
+yet; the screenshots before and after go to tests/artifacts/network_expand_*.png. A path drawn is a yellow halo
+and wide ties on nodes that keep their kind's colour (tests/artifacts/network_path.png)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import re
 
 import networkx as nx
 import pytest
-from test_browser import _open, _pick, _settle, _shot, app_url, browser_page  # noqa: F401  (fixtures)
+from test_browser import _ends, _open, _pick, _settle, _shot, app_url, browser_page  # noqa: F401  (fixtures)
 
+from orggraph.app.pages.network_view import HIGHLIGHT, STYLE
 from orggraph.ingest.graph_export import export_records
 
 pytestmark = pytest.mark.slow
@@ -64,4 +66,20 @@ def test_a_click_on_a_node_adds_its_neighbours(app_url, browser_page, session_st
     assert now - drawn == set(graph.neighbors(target["id"])) - drawn, "the neighbours the graph has, not drawn yet"
     shown = frame.evaluate(f"() => edges.get().filter(e => [e.from, e.to].includes('{target['id']}')).length")
     assert shown == graph.degree(target["id"])  # every tie of the node is on the drawing now
+    assert blocked == []
+
+
+def test_a_path_is_a_halo_and_wide_ties_on_nodes_of_their_kinds_colour(app_url, browser_page):  # noqa: F811
+    page, blocked = browser_page
+    _open(page, f"{app_url}/paths")
+    _ends(page, "国网济宁供电公司党委", "金城小区")
+    handle, frame = _frame(page)
+    handle.scroll_into_view_if_needed()
+    _shot(page, "network_path")
+    drawn = frame.evaluate("() => nodes.get().map(n => [n.id, n.marked === true, n.color, n.shadow || null])")
+    on_path = {i for i, marked, _, _ in drawn if marked}
+    assert on_path == {"O10", "C02", "O04", "O07", "O08", "K01"}
+    fills = {i: colour["background"] if isinstance(colour, dict) else colour for i, _, colour, _ in drawn}
+    assert fills["O10"] == fills["O04"] == STYLE["PartyOrg"][0] and fills["K01"] == STYLE["Compound"][0]
+    assert all(halo and halo["color"] == HIGHLIGHT for i, _, _, halo in drawn if i in on_path)
     assert blocked == []
