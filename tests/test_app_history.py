@@ -183,6 +183,10 @@ def test_a_street_user_reads_their_streets_figures_only(periods, settings):
         at = AppTest.from_function(_as_user, args=("report_print", "ed"), default_timeout=120).run()
         html = "".join(m.value for m in at.markdown)
         assert "太白街道 · 党建覆盖月报" in html and others and not any(f"<td>{i}</td>" in html for i in others)
+        at = AppTest.from_function(_as_user, args=("overview", "ed"), default_timeout=120).run()
+        rule = at.session_state["overview_trend_rule"]
+        areas = next(d.value for d in at.dataframe if "区域" in d.value.columns and "统计期" in d.value.columns)
+        assert set(areas["编号"]) == {f.area for f in mine.children(rule) if f.total} and len(areas) % 3 == 0
         at = AppTest.from_function(_as_user, args=("gaps", "ed"), default_timeout=120)
         at.session_state["gaps_rules"] = RULES
         at.session_state["gaps_history"] = "long"

@@ -148,7 +148,7 @@ def _report_button(where: Path, area: str | None, area_name: str, periods: list[
     right.download_button(
         t("生成月度报告", "Make the monthly report"),
         data=session.recorded_download("report:xlsx", build, rows),
-        file_name=f"{area_name}_{info.label}党建覆盖.xlsx",
+        file_name=t(f"{area_name}_{info.label}党建覆盖.xlsx", f"{area_name}_{month}_coverage_report.xlsx"),
         mime=XLSX,
         on_click="ignore",
         key="gaps_report_xlsx",
