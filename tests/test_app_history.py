@@ -210,3 +210,13 @@ def test_the_history_parts_speak_one_language(periods, data, settings, lang):  #
             shown_texts(rerun(at)), lang, sorted({*logged(settings), *gone, *data}, key=len, reverse=True)
         )
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def test_the_trend_read_of_the_area_rows_alone_equals_the_reports_trend(periods):
+    from orggraph.analysis.history import covering
+    from orggraph.analysis.history_periods import last_per_month, rule_trend
+    from orggraph.analysis.history_report import trend
+
+    for area in (None, "D01", AREA, "C01"):
+        whole = trend(periods, last_per_month(covering(periods, area)), area)
+        assert [(p.info, p.rates) for p in rule_trend(periods, area)] == [(p.info, p.rates) for p in whole], area

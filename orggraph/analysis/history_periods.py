@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from orggraph.analysis.history import Figure, SnapshotInfo, covering, read_snapshot
+from orggraph.analysis.history import Figure, Snapshot, SnapshotInfo, covering, read_snapshot
 from orggraph.analysis.history_changes import GapChange, compare, open_since
+from orggraph.analysis.history_report import TrendPoint
+from orggraph.graph import snapshot_files
 
 DAYS_PER_MONTH = 30  # as ``orggraph changes`` counts "over N months" (present.history_rows)
 
@@ -39,14 +41,28 @@ class ChildPoint:
     figure: Figure
 
 
+def rule_trend(data_dir: Path, area: str | None) -> list[TrendPoint]:
+    """Each stored month's rate per rule in ``area`` (the snapshots' whole scope when None): the figures of
+    :func:`orggraph.analysis.history_report.trend`, reading only the rows of the area itself from each snapshot."""
+    points = []
+    for info in last_per_month(covering(data_dir, area)):
+        own = area is None or area == info.area
+        rows = snapshot_files.read_figures(data_dir, info.id, None, "" if own else area)
+        rates = {r["rule"]: r["covered"] / r["total"] if r["total"] else None for r in rows}
+        points.append(TrendPoint(info, {rule: rates.get(rule) for rule in info.rules}))
+    return points
+
+
 def child_trend(data_dir: Path, area: str | None, rule: str) -> list[ChildPoint]:
     """Per stored month, ``rule``'s figure in each area one level below ``area`` (the top areas when None), from
-    the snapshots covering ``area``; months whose snapshot does not hold the rule are left out."""
+    the snapshots covering ``area``, reading that rule's rows only; months whose snapshot does not hold the rule
+    are left out."""
     points = []
     for info in last_per_month(covering(data_dir, area)):
         if rule not in info.rules:
             continue
-        snap = read_snapshot(data_dir, info, area, with_gaps=False)
+        rows = snapshot_files.read_figures(data_dir, info.id, rule)
+        snap = Snapshot(info, area, {(rule, r["area"] if r["level"] else ""): Figure(**r) for r in rows}, ())
         points += [ChildPoint(info, f) for f in snap.children(rule) if f.total]
     return points
 

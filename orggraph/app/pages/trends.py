@@ -11,9 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from orggraph.analysis.history import covering
-from orggraph.analysis.history_periods import child_trend, last_per_month
-from orggraph.analysis.history_report import trend
+from orggraph.analysis.history_periods import child_trend, rule_trend
 from orggraph.app.pages import session
 from orggraph.app.pages.common import lang, t, table_downloads
 from orggraph.app.pages.coverage_charts import trend_chart
@@ -34,8 +32,7 @@ def stamp(where: Path) -> int:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _rule_rows(where: str, area: str | None, language: str, _stamp: int) -> list[dict[str, Any]]:
-    infos = last_per_month(covering(Path(where), area))
-    return rule_trend_rows(trend(Path(where), infos, area), language)
+    return rule_trend_rows(rule_trend(Path(where), area), language)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
