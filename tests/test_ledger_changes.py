@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import shutil
 from dataclasses import replace
 
 from fixed_date import TODAY
+from test_cli import invoke
 
+from loaders.layout import load_layout
 from loaders.ledger_writer import all_sheet_rows, write_ledgers
 from loaders.region_generator import generate_region
 from orggraph.analysis.history import read_snapshot, take_snapshot
 from orggraph.analysis.history_ledger import ledger_period, ledger_rows
 from orggraph.graph import load_runs
+from orggraph.graph.snapshot_files import folder
 from orggraph.ingest.demo_months import month_ends, month_states
 from orggraph.ingest.load import load_ledgers
 from orggraph.ingest.load_changes import KINDS, TIE, decode
@@ -94,3 +99,26 @@ def test_the_demo_months_hold_what_their_dates_say_and_send_only_what_is_new():
         assert {n.id for n in nodes if n.label == "Agreement" and n.props["signed"] <= state.as_of} <= signed
         assert {n.id for n in state.nodes} <= {n.id for n in later.nodes}
         assert {n.id for n in later.delta_nodes} >= {n.id for n in later.nodes} - {n.id for n in state.nodes}
+
+
+def test_cli_changes_lists_the_periods_ledger_changes(clean_store, cli_env, settings, tmp_path):
+    """`orggraph changes --format json` carries the loads of the period and one row per record changed."""
+    first, second = _second_state(*generate_region("street", 4))
+    write_ledgers(*first, tmp_path / "v1", "csv")
+    write_ledgers(*second, tmp_path / "v2", "csv")
+    shutil.rmtree(folder(settings.data_dir), ignore_errors=True)
+    try:
+        load_ledgers(clean_store, tmp_path / "v1")
+        take_snapshot(clean_store, settings.data_dir, dt.date(2026, 5, 31), TODAY, state_of_day=True)
+        report = load_ledgers(clean_store, tmp_path / "v2", sync=True)
+        take_snapshot(clean_store, settings.data_dir, TODAY, TODAY)
+        done = invoke(["changes", "--from", "2026-05", "--to", "2026-06", "--format", "json"], cli_env)
+    finally:
+        shutil.rmtree(folder(settings.data_dir), ignore_errors=True)
+    assert done.exit_code == 0, done.output
+    ledger = json.loads(done.stdout)["ledger"]
+    expected = _reference(_rows(*first), _rows(*second))
+    assert ledger["loads"] == [report.load_id] and ledger["notes"] == []
+    listed = {(r["台账 sheet"], r["变化 change"].split()[1], r["编号 id"]) for r in ledger["records"]}
+    names = {s.id: s.zh for s in load_layout().sheets}
+    assert listed == {(names[s], k, i) for s, found in expected.items() for k, ids in found.items() for i in ids}

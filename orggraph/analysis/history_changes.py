@@ -7,9 +7,8 @@ hold them to Python's own ``-``). How long a gap has been open counts from the f
 up to the later date: a gap closed in October and open again in November is new in November, not a year old.
 Snapshots that do not hold a rule (a backfill keeps only the date-driven rules) neither start nor break its runs.
 
-Ledger changes between two loads are not here: the load history (``LoadRun``) keeps each load's counts, and each
-record keeps only the id of the last load that wrote it, so which records a load added, changed or removed cannot
-be told afterwards (see ``docs/history.md``).
+Ledger changes between two loads are not here but in ``history_ledger``: they come from the load history (what
+each ``LoadRun`` kept), not from the snapshots (see ``docs/history.md``).
 """
 
 from __future__ import annotations

@@ -88,32 +88,35 @@ class _Owners:
         return None
 
 
-def _withheld(nodes: list[NodeRecord], edges: list[EdgeRecord], as_of: dt.date, owners: _Owners) -> set[str]:
-    """The ids of records not yet there at ``as_of``: dated later, or carried by (or requiring) one that is."""
+def _withheld(nodes: list[NodeRecord], into: dict[str, list[EdgeRecord]], as_of: dt.date, owners: _Owners) -> set[str]:
+    """The ids of records not yet there at ``as_of``: dated later, or carried by (or requiring) one that is.
+    ``into``: each record's incoming ties."""
     out = {n.id for n in nodes if n.label in DATED_NODES and _later(n.props, DATED_NODES[n.label], as_of)}
     carried = {("UNDER", "Agreement"), ("FULFILLS", "Need")}  # a commitment or project goes with its agreement/need
-    grew = True
-    while grew:
-        grew = False
-        for e in edges:
-            if e.dst_id not in out or e.src_id in out:
+    todo = list(out)
+    while todo:
+        for e in into.get(todo.pop(), ()):
+            if e.src_id in out:
                 continue
             held = owners.owner(e)
             if (e.type, e.dst_label) in carried or (held is not None and held == (e.src_id, True)):
                 out.add(e.src_id)
-                grew = True
+                todo.append(e.src_id)
     return out
 
 
 def month_states(nodes: list[NodeRecord], edges: list[EdgeRecord], ends: Iterable[dt.date]) -> list[MonthState]:
     """The region at each month-end (the last one whole), with what each month's load sends."""
     owners, days = _Owners(load_layout()), sorted(ends)
+    into: dict[str, list[EdgeRecord]] = {}
+    for e in edges:
+        into.setdefault(e.dst_id, []).append(e)
     states: list[MonthState] = []
     for i, as_of in enumerate(days):
         if i == len(days) - 1:
             now_nodes, now_edges = nodes, edges
         else:
-            gone = _withheld(nodes, edges, as_of, owners)
+            gone = _withheld(nodes, into, as_of, owners)
             now_nodes = [n for n in nodes if n.id not in gone]
             now_edges = [
                 e
