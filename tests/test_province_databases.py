@@ -245,3 +245,14 @@ def test_the_overview_adds_up_the_provinces_in_both_languages(loaded, app_env, m
     table = next(d.value for d in at.dataframe if "Province" in d.value.columns)
     assert list(table["Province"])[-1] == "Nation" and list(table.columns)[1:] == ["Records", "Covered", "To cover",
                                                                                    "Rate", "Gaps"]  # fmt: skip
+
+
+def test_one_provinces_ledgers_load_once_into_its_database(loaded, records, tmp_path):
+    """A province's office loading its own ledgers: no dry run first (its one load is all-or-nothing), and a
+    reload of what is there changes nothing."""
+    write_ledgers(*records["c"], tmp_path / "c", "xlsx")
+    timings: dict[str, float] = {}
+    with open_provinces(loaded, start=False) as stores:
+        reports = load_by_province(stores, loaded, tmp_path / "c", timings=timings)
+    assert list(reports) == ["c"] and reports["c"].written == 0
+    assert list(timings) == ["route", "split", "write"]

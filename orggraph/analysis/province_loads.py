@@ -5,7 +5,8 @@ is given its province (``province_rows``); then every province gets a copy of th
 rows, each at its own row number (the others left blank, which the reader skips), so every record's provenance
 (file, sheet, row) is the original's. Each copy goes through ``ingest.load_ledgers`` against its province's
 database: first all as a dry run (every province checked against its own graph), then written, one province after
-another, each all-or-nothing. Nothing is written unless every province's rows pass.
+another, each all-or-nothing. Nothing is written unless every province's rows pass. Ledgers of one province (a
+province's office loading its own) skip the dry run: their one load is all-or-nothing by itself.
 """
 
 from __future__ import annotations
@@ -161,14 +162,15 @@ def load_by_province(
         folders = split_ledgers(path, routing, Path(tmp), limits)
         clock.lap("split")
         checked, issues = {}, []
-        for key, folder in folders.items():
+        for key, folder in folders.items() if dry_run or len(folders) > 1 else ():  # one: its load is all-or-nothing
             try:
                 checked[key] = load_ledgers(stores[key], folder, dry_run=True, sync=sync, limits=limits)
             except ValidationError as exc:
                 issues += exc.issues
         if issues:
             raise ValidationError(issues)
-        clock.lap("check")
+        if checked:
+            clock.lap("check")
         if dry_run:
             return checked
         written: dict[str, LoadReport] = {}
