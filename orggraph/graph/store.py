@@ -125,24 +125,15 @@ class BoltStore:
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
-        """Driver and server errors leave the store as orggraph errors, in words a person can act on."""
-        if self._gone:
-            self._reachable_again()
+        """Driver and server errors as orggraph errors, in words. A server gone through a whole retry window is
+        asked once whether it is back before the next step, which would wait out a window of its own (a load whose
+        server died: its batch, the journal's rollback and the load record each did)."""
         try:
+            if self._gone:
+                self.driver.verify_connectivity()
             yield
-        except neo4j_errors.ServiceUnavailable as exc:
-            self._gone = True
-            raise translate(exc, self.backend) from exc
         except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
-            raise translate(exc, self.backend) from exc
-
-    def _reachable_again(self) -> None:
-        """After the server stayed away through a whole retry window, the next step asks once whether it is back
-        instead of waiting out a retry window of its own: a load whose server died mid-way (the batch, the journal's
-        rollback, the load record) fails in one window, not in one per step."""
-        try:
-            self.driver.verify_connectivity()
-        except (neo4j_errors.DriverError, neo4j_errors.Neo4jError, OSError) as exc:
+            self._gone = isinstance(exc, neo4j_errors.ServiceUnavailable)
             raise translate(exc, self.backend) from exc
         self._gone = False
 
