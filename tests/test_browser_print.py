@@ -11,11 +11,12 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from urllib.parse import urlparse
 
 import pytest
 from fixed_date import TODAY
 from streamlit_process import streamlit_app
-from test_browser import ARTIFACTS, _chromium, _open
+from test_browser import ARTIFACTS, LOCAL_HOSTS, _chromium, _open
 
 from orggraph.analysis.history import take_snapshot
 from orggraph.graph import snapshot_files
@@ -46,6 +47,16 @@ def app_url(settings, session_store) -> Iterator[str]:
         shutil.rmtree(snapshot_files.folder(settings.data_dir), ignore_errors=True)
 
 
+def _local_only(route, outside: list[str]) -> None:
+    """Requests to 127.0.0.1 pass; any other is refused and recorded (nothing may be fetched from outside)."""
+    url = route.request.url
+    if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL_HOSTS:
+        route.continue_()
+    else:
+        outside.append(url)
+        route.abort()
+
+
 VISIBLE = "s => { const e = document.querySelector(s); return !!e && e.getClientRects().length > 0; }"
 BREAKS = "() => [...document.querySelectorAll('.og-rule')].map(e => getComputedStyle(e).breakBefore)"
 BACKGROUND = "() => getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).backgroundColor"
@@ -59,6 +70,8 @@ def test_the_print_view_prints_the_report_alone_on_a4(app_url, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(30_000)
+            outside: list[str] = []
+            page.route("**/*", lambda route: _local_only(route, outside))
             _open(page, f"{app_url}/print")
             page.wait_for_selector(".og-print h1", timeout=60_000)
             ARTIFACTS.mkdir(exist_ok=True)
@@ -77,6 +90,7 @@ def test_the_print_view_prints_the_report_alone_on_a4(app_url, tmp_path):
             (ARTIFACTS / "print_report.pdf").write_bytes(pdf)
             pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
             assert pages > len(breaks), pages  # the summary, then a page (at least) per rule
+            assert outside == [], f"the print view fetched from outside: {outside}"
         finally:
             browser.close()
 
