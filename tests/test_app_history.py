@@ -220,3 +220,21 @@ def test_the_trend_read_of_the_area_rows_alone_equals_the_reports_trend(periods)
     for area in (None, "D01", AREA, "C01"):
         whole = trend(periods, last_per_month(covering(periods, area)), area)
         assert [(p.info, p.rates) for p in rule_trend(periods, area)] == [(p.info, p.rates) for p in whole], area
+
+
+def test_the_gaps_page_opens_the_print_view_on_its_area_and_month(periods):
+    """Through the app's own script (its navigation): overview → coverage gaps of 太白街道 → 打印视图."""
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120).run()
+    at.button(key="overview_street_go").click()
+    rerun(at)
+    assert at.title[0].value == "覆盖缺口"
+    for i, area in enumerate(("D01", AREA)):
+        at.selectbox(key=f"gaps_place_{i}").set_value(area)
+        rerun(at)
+    at.selectbox(key="gaps_report_period").set_value("2026-05")
+    at.button(key="gaps_print_go").click()
+    rerun(at)
+    assert at.title[0].value == "打印报告"
+    assert [at.session_state[f"print_place_{i}"] for i in range(2)] == ["D01", AREA]
+    html = "".join(m.value for m in at.markdown)
+    assert "太白街道 · 党建覆盖月报" in html and "统计期:2026年5月" in html

@@ -33,7 +33,7 @@ def main() -> None:
             st.Page(hierarchy.render, title=t("组织架构", "Hierarchy"), url_path="hierarchy"),
             st.Page(gaps.render, title=t("覆盖缺口", "Coverage gaps"), url_path="gaps"),
             st.Page(coverage_map.render, title=t("覆盖地图", "Coverage map"), url_path=coverage_map.PAGE_URL),
-            st.Page(report_print.render, title=t("打印报告", "Print report"), url_path=report_print.PAGE_URL),
+            report_print.page(),
             st.Page(paths.render, title=t("联结路径", "Linkage paths"), url_path="paths"),
             st.Page(ledger.render, title=t("共建台账", "Co-building ledger"), url_path="ledger"),
             *(

@@ -17,12 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.analysis.history import SnapshotInfo, covering, gap_sets, scope_area
-from orggraph.analysis.history_periods import GapFollowUp, gap_follow_up, last_per_month
+from orggraph.analysis.history_periods import GapFollowUp, gap_follow_up
 from orggraph.analysis.history_report import monthly_report
-from orggraph.app.pages import session
+from orggraph.app.pages import report_print, session
 from orggraph.app.pages.common import XLSX, lang, store, t, table_downloads
 from orggraph.app.pages.coverage_charts import WRAPPED_ROW, table_height
-from orggraph.app.pages.trends import data_dir, stamp
+from orggraph.app.pages.trends import data_dir, periods_of, stamp
 from orggraph.present.history_view import FOLLOW_UP_COLUMNS, follow_up_rows, period_name, rule_name
 from orggraph.present.history_workbook import monthly_xlsx
 
@@ -38,11 +38,6 @@ KEY, MONTHS_KEY, PERIOD_KEY = "gaps_history", "gaps_history_months", "gaps_repor
 @st.cache_data(max_entries=32, show_spinner=False)
 def _follow_up(where: str, area: str | None, rules: tuple[str, ...], months: int, _stamp: int) -> GapFollowUp | None:
     return gap_follow_up(Path(where), area, rules, months)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def periods_of(where: str, area: str | None, _stamp: int) -> list[SnapshotInfo]:
-    return last_per_month(covering(Path(where), area))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -69,7 +64,7 @@ def show(area_id: str | None, area_name: str, rules: tuple[str, ...]) -> bool:
             )
         )
         return False
-    _report_button(where, area, area_name, periods)
+    _report_button(where, (area_id, area), area_name, periods)
     st.session_state.setdefault(KEY, "live")
     mode = st.segmented_control(
         t("按整改进度筛选", "Filter by follow-up"),
@@ -125,14 +120,17 @@ def _follow_up_list(found: GapFollowUp, mode: str) -> None:
     table_downloads(frame, t(*MODES[mode]).replace("N", str(found.months)), f"gaps_history_{mode}")
 
 
-def _report_button(where: Path, area: str | None, area_name: str, periods: list[SnapshotInfo]) -> None:
+def _report_button(
+    where: Path, areas: tuple[str | None, str | None], area_name: str, periods: list[SnapshotInfo]
+) -> None:
     """A stored month to report on, and the workbook built when the button is clicked (deferred: the click runs it,
     and records the export under this session's user)."""
     months = [i.as_of.isoformat()[:7] for i in periods]
     by_month = dict(zip(months, periods, strict=True))
     if st.session_state.get(PERIOD_KEY) not in by_month:
         st.session_state[PERIOD_KEY] = months[-1]
-    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    picked, area = areas  # the pickers' area (None: everywhere) and the one read (a street user's street)
+    left, right, further = st.columns([3, 1, 1], vertical_alignment="bottom")
     month = left.selectbox(
         t("月度报告的统计期", "Period of the monthly report"),
         months[::-1],
@@ -154,3 +152,6 @@ def _report_button(where: Path, area: str | None, area_name: str, periods: list[
         key="gaps_report_xlsx",
         help=t("与 `orggraph report` 相同的 Excel 工作簿", "The same workbook as `orggraph report`"),
     )
+    if further.button(t("打印视图 →", "Print view →"), key="gaps_print_go"):
+        st.session_state[report_print.HANDOFF] = (picked, month)
+        st.switch_page(report_print.page())

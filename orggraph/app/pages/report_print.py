@@ -11,18 +11,34 @@ import streamlit as st
 
 from orggraph.analysis.history import scope_area
 from orggraph.analysis.history_report import monthly_report
-from orggraph.app.pages import gap_history
-from orggraph.app.pages.common import area_picker, lang, show_error, store, t
-from orggraph.app.pages.trends import data_dir, stamp
+from orggraph.app.pages.common import area_picker, coverage_index, lang, set_pickers, show_error, store, t, version_key
+from orggraph.app.pages.trends import data_dir, periods_of, stamp
 from orggraph.model.errors import OrgGraphError
 from orggraph.present.history_print import CSS, report_html
 from orggraph.present.history_view import period_name
 
 PAGE_URL = "print"
 PLACE_KEY, PERIOD_KEY = "print_place", "print_period"
+HANDOFF = "print_handoff"  # (area id or None, month): set by the coverage-gaps page before it switches here
+
+
+def page() -> st.Page:
+    """This page as a destination for ``st.switch_page`` (the same url_path as in the app's script)."""
+    return st.Page(render, title=t("打印报告", "Print report"), url_path=PAGE_URL)
+
+
+def _take_handoff() -> None:
+    """The area and month another page chose, applied to this page's pickers once."""
+    handoff = st.session_state.pop(HANDOFF, None)
+    if handoff is None:
+        return
+    area, month = handoff
+    set_pickers(PLACE_KEY, coverage_index(version_key()).geography, area)
+    st.session_state[PERIOD_KEY] = month
 
 
 def render() -> None:
+    _take_handoff()
     st.title(t("打印报告", "Print report"))
     st.caption(
         t(
@@ -35,7 +51,7 @@ def render() -> None:
     left, right = st.columns([2, 1])
     with left:
         area = scope_area(store(), area_picker(PLACE_KEY))  # a street user's street when nothing is picked
-    periods = gap_history.periods_of(str(where), area, stamp(where))
+    periods = periods_of(str(where), area, stamp(where))
     if not periods:
         st.info(
             t(

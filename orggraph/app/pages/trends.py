@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from orggraph.analysis.history_periods import child_trend, rule_trend
+from orggraph.analysis.history import SnapshotInfo, covering
+from orggraph.analysis.history_periods import child_trend, last_per_month, rule_trend
 from orggraph.app.pages import session
 from orggraph.app.pages.common import lang, t, table_downloads
 from orggraph.app.pages.coverage_charts import trend_chart
@@ -28,6 +29,12 @@ def stamp(where: Path) -> int:
     """Changes when a snapshot is stored or removed (the folder's own time): the cached reads' key."""
     folder = snapshot_files.folder(where)
     return folder.stat().st_mtime_ns if folder.exists() else 0
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def periods_of(where: str, area: str | None, _stamp: int) -> list[SnapshotInfo]:
+    """The stored months covering ``area`` (a month's last snapshot each), for the pages' period pickers."""
+    return last_per_month(covering(Path(where), area))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
