@@ -14,8 +14,10 @@ import yaml
 from typer.testing import CliRunner
 
 from orggraph.cli.main import app
+from orggraph.graph.area_scope import UNIVERSES
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.graph_export import export_records
+from orggraph.ingest.load import load_demo_fixture
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"
@@ -36,6 +38,17 @@ def params(cases: list[dict]) -> list:
 
 def invoke(args: list[str], env: dict[str, str]):
     return runner.invoke(app, args, env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_store(session_store: BoltStore) -> BoltStore:
+    """The demo region, loaded once for the module (conftest's ``demo_store`` reloads it for every test): every
+    case is refused and each test checks that its own load left the graph as it found it, so none needs a fresh
+    copy (reloaded for each of its 169 tests, the module took ~80 s; once, 30 s)."""
+    session_store.clear()
+    UNIVERSES.forget()
+    load_demo_fixture(session_store)
+    return session_store
 
 
 def snapshot(store: BoltStore) -> tuple:
