@@ -94,7 +94,7 @@ def row_progress(console: Console) -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        BarColumn(bar_width=10),
+        BarColumn(bar_width=6),
         RowsColumn(),
         TimeElapsedColumn(),
         console=console,
@@ -129,7 +129,8 @@ def _close(bar: Progress, task: Task) -> None:
     """A step is over: its bar full, and a month whose rows the graph already held says it wrote none."""
     if not task.completed and not task.fields.get("step"):
         bar.update(task.id, note="0 rows · 无新增 nothing new", step=True)
-    bar.update(task.id, total=max(task.completed, 1), completed=max(task.completed, 1))
+    done = task.total or max(task.completed, 1)  # a load's own record ticks once more than its rows
+    bar.update(task.id, total=done, completed=done)
 
 
 def serve(
