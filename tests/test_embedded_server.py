@@ -109,6 +109,7 @@ def test_a_port_in_use_is_reported_before_starting(tmp_path):
         with pytest.raises(ServerError) as err:
             _server(tmp_path / "data", bolt_port=port).start()
     assert str(port) in err.value.zh and "already in use" in err.value.en
+    assert "listener" not in err.value.zh and "服务" not in err.value.en, "each language names the listener alone"
 
 
 def test_server_owned_by_a_process_stops_when_that_process_dies(tmp_path):

@@ -137,7 +137,7 @@ def serve(
     settings: Settings, port: int, demo_scale: str | None, say: Callable[[str], None], host: str = "127.0.0.1"
 ) -> None:
     check_can_serve(host, AccountStore(settings.resolved_data_dir()))  # before anything starts
-    check_port_free(port, "应用 / the app")
+    check_port_free(port, ("应用", "the app"))
     server = EmbeddedServer(settings) if settings.backend == "embedded" else None
     started = server.start(owner_pid=os.getpid())[1] if server else False
     try:

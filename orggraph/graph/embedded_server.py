@@ -44,14 +44,14 @@ def free_port() -> int:
         return port
 
 
-def check_port_free(port: int, what: str) -> None:
-    """Fail early, in words, when a fixed port is already taken."""
+def check_port_free(port: int, what: tuple[str, str]) -> None:
+    """Fail early, in words, when a fixed port is already taken; ``what`` listens there, in Chinese and English."""
     with socket.socket() as s:
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
             raise ServerError(
-                f"端口 {port} 已被占用,无法启动{what}", f"port {port} is already in use; cannot start {what}"
+                f"端口 {port} 已被占用,无法启动{what[0]}", f"port {port} is already in use; cannot start {what[1]}"
             ) from None
 
 
@@ -101,7 +101,8 @@ class EmbeddedServer:
 
     def _ports(self) -> tuple[int, int]:
         s = self.settings
-        for port, what in ((s.bolt_port, "Bolt 服务 / the Bolt listener"), (s.http_port, "HTTP 服务 / HTTP")):
+        listeners = ((s.bolt_port, ("Bolt 服务", "the Bolt listener")), (s.http_port, ("HTTP 服务", "the HTTP port")))
+        for port, what in listeners:
             if port:
                 check_port_free(port, what)
         return s.bolt_port or free_port(), s.http_port or free_port()
