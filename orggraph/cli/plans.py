@@ -22,19 +22,8 @@ from orggraph.analysis.whatif_plans import then_and_now as then_now_rows
 from orggraph.cli.common import app, console, edge, settings_of
 from orggraph.graph import backends
 from orggraph.model.errors import QueryError
-from orggraph.present.output import local_time, render
+from orggraph.present.output import local_time, rate_text, render, share_text
 from orggraph.present.whatif_workbook import plan_xlsx
-
-
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
-
-
-def _pair(pair: tuple[int, int] | None) -> str:
-    if pair is None:
-        return "—"
-    covered, total = pair
-    return f"{covered}/{total} {_pct(covered / total if total else None)}"
 
 
 def save_result(
@@ -69,7 +58,7 @@ def _list_rows(plans: list[Plan]) -> list[dict[str, Any]]:
                 "保存于 saved at": local_time(p.saved_at.isoformat()),
                 "截至 as of": p.as_of.isoformat(),
                 "项 items": len(p.nodes),
-                "覆盖率 rate": f"{_pct(before)} → {_pct(after)}",
+                "覆盖率 rate": f"{rate_text(before)} → {rate_text(after)}",
             }
         )
     return rows
@@ -79,8 +68,8 @@ def _then_now(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "规则 rule": r["name"],
-            "当时 then": f"{_pair(r['then_before'])} → {_pair(r['then_after'])}",
-            "今日 now": f"{_pair(r['now_before'])} → {_pair(r['now_after'])}",
+            "当时 then": f"{share_text(r['then_before'])} → {share_text(r['then_after'])}",
+            "今日 now": f"{share_text(r['now_before'])} → {share_text(r['now_after'])}",
             "消除缺口 closed then/now": f"{r['closed_then']}/{r['closed_now']}",
             "仍可消除 still closes": r["still_closes"],
         }

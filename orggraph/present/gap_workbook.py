@@ -60,14 +60,20 @@ def report_xlsx(report: GapReport, generated: dt.datetime | None = None) -> byte
     """The workbook's bytes: 汇总, 分区, then one sheet per rule (see the module's docstring).
 
     ``generated`` is the time printed in the titles (now, in local time, unless given)."""
-    from openpyxl import Workbook  # imported here: ~0.1 s that other commands would pay
-
     stamp = _stamp(report, generated)
     names = sheet_names([o.rule.zh or o.rule.id for o in report.outcomes], reserved=(SUMMARY, AREAS))
     tables = [summary_table(report, stamp), area_table(report, stamp)]
     tables += [rule_table(o, name, stamp) for o, name in zip(report.outcomes, names, strict=True)]
+    return workbook_bytes(f"覆盖缺口报告 · {stamp}", tables)
+
+
+def workbook_bytes(title: str, tables: Sequence[Table]) -> bytes:
+    """A workbook of ``tables``, a sheet each in the house style (``write_table``), as the bytes a download or a
+    file gets; ``title`` is the file's own title (shown by spreadsheet programs' properties)."""
+    from openpyxl import Workbook  # imported here: ~0.1 s that other commands would pay
+
     wb = Workbook(write_only=True)
-    wb.properties.title = f"覆盖缺口报告 · {stamp}"
+    wb.properties.title = title
     wb.properties.creator = "orggraph"
     for table in tables:
         write_table(wb, table)

@@ -176,3 +176,24 @@ def local_time(stamp: str | None) -> str:
         return dt.datetime.fromisoformat(stamp or "").astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return stamp or ""
+
+
+def rate_text(rate: float | None) -> str:
+    """A rate as every page and command shows one: a percentage to one decimal, "—" where there is nothing to cover.
+
+    >>> rate_text(0.5015), rate_text(None)
+    ('50.1%', '—')
+    """
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def share_text(pair: tuple[int, int] | None, sep: str = " ") -> str:
+    """``(covered, total)`` with its rate: ``2/3 66.7%``.
+
+    >>> share_text((2, 3)), share_text((0, 0), " · "), share_text(None)
+    ('2/3 66.7%', '0/0 · —', '—')
+    """
+    if pair is None:
+        return "—"
+    covered, total = pair
+    return f"{covered}/{total}{sep}{rate_text(covered / total if total else None)}"

@@ -34,6 +34,7 @@ from orggraph.app.pages.coverage_charts import WRAPPED_ROW
 from orggraph.app.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import OrgGraphError, ValidationError
+from orggraph.present.output import rate_text
 
 # The rules a proposal item can change (the default comparison when no rule is chosen).
 ITEM_RULES = {
@@ -168,9 +169,9 @@ def change_rows(result: WhatIf) -> list[dict[str, Any]]:
                 "rule": c["rule"].id,
                 "name": t(c["rule"].zh, c["rule"].en),
                 "before": f"{cb}/{tb}",
-                "before_rate": _pct(rb),
+                "before_rate": rate_text(rb),
                 "after": f"{ca}/{ta}",
-                "after_rate": _pct(ra),
+                "after_rate": rate_text(ra),
                 "delta": f"{ca - cb:+d}",
                 "change": f"{(ra - rb) * 100:+.1f}" if ra is not None and rb is not None else "",
                 "closed": "、".join(f"{names.get(i, i)}({i})" for i in c["closed"]),
@@ -178,10 +179,6 @@ def change_rows(result: WhatIf) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
 
 
 def problem_rows(exc: ValidationError, items: list[dict[str, Any]], tie_item: list[int]) -> list[dict[str, Any]]:

@@ -30,29 +30,19 @@ from orggraph.app.pages import session
 from orggraph.app.pages.common import area_label, coverage_index, store, t, today, version_key
 from orggraph.model.config import load_settings
 from orggraph.model.coverage_rules import load_rules
-from orggraph.present.output import local_time
+from orggraph.present.output import local_time, rate_text, share_text
 from orggraph.present.whatif_workbook import plan_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEP = " · "  # between a share and its rate in a cell
 
 
 def _data_dir() -> Any:
     return load_settings().resolved_data_dir()
 
 
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
-
-
-def _pair(pair: tuple[int, int] | None) -> str:
-    if pair is None:
-        return "—"
-    covered, total = pair
-    return f"{covered}/{total} · {_pct(covered / total if total else None)}"
-
-
 def _change(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
-    return f"{_pair(before)} → {_pair(after)}"
+    return f"{share_text(before, SEP)} → {share_text(after, SEP)}"
 
 
 def _rule_name(rule_id: str) -> str:
@@ -106,7 +96,7 @@ def _plan_rows(plans: list[Plan]) -> list[dict[str, Any]]:
                 t("保存人", "Saved by"): _who(p.saved_by),
                 t("保存于", "Saved at"): local_time(p.saved_at.isoformat()),
                 t("截至日期", "As of"): p.as_of.isoformat(),
-                t("覆盖率(实施前 → 实施后)", "Rate (before → after)"): f"{_pct(before)} → {_pct(after)}",
+                t("覆盖率(实施前 → 实施后)", "Rate (before → after)"): f"{rate_text(before)} → {rate_text(after)}",
             }
         )
     return rows
@@ -166,10 +156,8 @@ def _show_then_now(plan: Plan, rows: list[dict[str, Any]], as_of: Any) -> None:
         [
             {
                 t("规则", "Rule"): _rule_name(r["rule"]),
-                t(
-                    "当时:实施前 → 实施后", "Then: before → after"
-                ): f"{_pair(r['then_before'])} → {_pair(r['then_after'])}",
-                t("今日:实施前 → 实施后", "Now: before → after"): f"{_pair(r['now_before'])} → {_pair(r['now_after'])}",
+                t("当时:实施前 → 实施后", "Then: before → after"): _change(r["then_before"], r["then_after"]),
+                t("今日:实施前 → 实施后", "Now: before → after"): _change(r["now_before"], r["now_after"]),
                 t("当时消除缺口", "Closed then"): r["closed_then"],
                 t("今日消除缺口", "Closed now"): r["closed_now"],
                 t("仍可消除", "Still closes"): r["still_closes"],
