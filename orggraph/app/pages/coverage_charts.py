@@ -70,7 +70,7 @@ def rule_table(rep: GapReport) -> list[dict[str, Any]]:
             t("严重度", "Severity"): t(*SEVERITY[o.rule.severity]),
             t("已覆盖", "Covered"): o.covered,
             t("应覆盖", "To cover"): o.total,
-            t("覆盖率", "Rate"): o.rate,
+            t("覆盖率", "Rate"): shown_rate(o.rate),
             t("缺口", "Gaps"): len(o.gaps),
         }
         for o in rep.outcomes
@@ -84,6 +84,12 @@ WRAPPED_ROW = 78  # rows this tall wrap their texts (Streamlit wraps above 4rem)
 def table_height(rows: int, row: int = ROW) -> int:
     """Pixels for a table showing every one of ``rows`` rows (``row`` px a row, 35 for the header)."""
     return row * rows + ROW + 3
+
+
+def shown_rate(rate: float | None) -> float | None:
+    """A rate to a tenth of a percent: Streamlit's "percent" format shows up to two decimals (50.15% beside 93%);
+    rounded here, every table shows at most one, as the charts and exports do."""
+    return None if rate is None else round(rate, 3)
 
 
 def rate_column_config() -> dict[str, Any]:

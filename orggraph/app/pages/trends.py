@@ -15,7 +15,7 @@ from orggraph.analysis.history import SnapshotInfo, covering
 from orggraph.analysis.history_periods import child_trend, last_per_month, rule_trend
 from orggraph.app.pages import session
 from orggraph.app.pages.common import lang, t, table_downloads
-from orggraph.app.pages.coverage_charts import trend_chart
+from orggraph.app.pages.coverage_charts import shown_rate, trend_chart
 from orggraph.graph import snapshot_files
 from orggraph.model.config import load_settings
 from orggraph.present.history_view import child_trend_rows, rule_name, rule_trend_rows
@@ -94,7 +94,7 @@ def _figures(rows: list[dict[str, Any]], series: str, key: str) -> None:
     """The chart's numbers as a table (names first, one row per line and period) with its downloads."""
     rate = t("覆盖率", "Rate")
     frame = pd.DataFrame(
-        [{series: r["series"], t("统计期", "Period"): r["label"], rate: r["rate"], t("编号", "Id"): r["id"]}
+        [{series: r["series"], t("统计期", "Period"): r["label"], rate: shown_rate(r["rate"]), t("编号", "Id"): r["id"]}
          for r in sorted(rows, key=lambda r: (r["id"], r["period"]))]
     )  # fmt: skip
     with st.expander(t("趋势明细", "The figures")):
