@@ -33,6 +33,17 @@ def snapshot(settings, provenance: bool = True) -> tuple[frozenset, frozenset]:
     )
 
 
+def difference(before: tuple[frozenset, frozenset], after: tuple[frozenset, frozenset]) -> str:
+    """What a load cut off changed, a few of each kind: enough to tell a partial write from a changed property."""
+    parts = {
+        "nodes added": after[0] - before[0],
+        "nodes gone": before[0] - after[0],
+        "ties added": after[1] - before[1],
+        "ties gone": before[1] - after[1],
+    }
+    return "; ".join(f"{k} {len(v)}: {sorted(v, key=str)[:3]}" for k, v in parts.items() if v)
+
+
 def start_load(settings, ledgers: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_HEAP": settings.heap}
     return subprocess.Popen(
@@ -83,7 +94,9 @@ def test_killing_the_loader_at_any_point_leaves_all_or_nothing(server, ledgers):
         proc.wait()
         after = snapshot(settings, provenance=False)
         if after != before:  # the load had committed before the kill: then it must be all there
-            assert len(after[0]) == len(before[0]) + 1 + 3 + 24 + 120 + 960 + 9600, f"partial load at {fraction}×"
+            assert len(after[0]) == len(before[0]) + 1 + 3 + 24 + 120 + 960 + 9600, (
+                f"partial load at {fraction}×: {difference(before, after)}"
+            )
             break
         outcomes.append(fraction)
     assert any(f >= 1.0 for f in outcomes), "no kill landed after validation (during the write)"
