@@ -13,6 +13,7 @@ from pathlib import Path
 from benchmarks import (
     bench_analysis,
     bench_app,
+    bench_first_answer,
     bench_history,
     bench_ledger_load,
     bench_load,
@@ -49,6 +50,8 @@ def main(argv: list[str]) -> int:
                 figures += bench_validate.run("province", "csv")
                 figures += bench_ledger_load.run(settings, server, "province", "csv")
                 figures += bench_province.run(settings, server)  # on the province the load left behind
+    if "--only-app" not in argv:
+        figures += bench_first_answer.run()  # its own clone, make run, server and app
     print_table("orggraph benchmarks", figures)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(
