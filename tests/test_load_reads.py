@@ -176,3 +176,34 @@ def test_a_read_that_outlives_its_answer_asks_again_when_it_ends(settings, clean
         worker.join()
     clean_store.write("MATCH (l:LoadRun {id: 'Llate'}) DETACH DELETE l")
     assert failed, "the read began before the load and ended while it was open: it must not answer"
+
+
+def test_an_export_is_one_moment_of_the_graph_when_a_load_commits_while_it_reads(
+    settings, demo_store, monkeypatch, tmp_path
+):
+    """A load committed while the export reads label after label gave the old nodes with the new ties (a clean-clone
+    run's killed-load test saw it): the export notices the load and reads again."""
+    from orggraph.ingest import graph_export
+
+    ledgers = write_tree_ledgers(tmp_path / "l", streets=1, communities=1, grids=1, compounds=1, buildings=1)
+    real = graph_export._records
+    reads: list[int] = []
+
+    def loaded_meanwhile(store, with_provenance, names):
+        nodes = real(store, with_provenance, names)[0]
+        reads.append(len(nodes))
+        if len(reads) == 1:  # the nodes read, then a one-transaction load commits before the ties are read
+            with open_store(settings, start=False) as writer:
+                load_ledgers(writer, ledgers)
+        return nodes, real(store, with_provenance, names)[1]
+
+    with open_store(settings, start=False) as reader:
+        monkeypatch.setattr(graph_export, "_records", loaded_meanwhile)
+        nodes, edges = graph_export.export_records(reader)
+        monkeypatch.setattr(graph_export, "_records", real)
+        assert len(reads) == 2 and reads[1] > reads[0], reads
+        ids = {n.id for n in nodes}
+        assert all(e.src_id in ids and e.dst_id in ids for e in edges), "a tie whose end the export does not hold"
+        assert (sorted(map(repr, nodes)), sorted(map(repr, edges))) == tuple(
+            sorted(map(repr, part)) for part in graph_export.export_records(reader)
+        )

@@ -162,10 +162,11 @@ class ReadGate:
         """Ask again at the next read (a plain assignment: safe without the lock, and under it)."""
         self._checked_at = -float("inf")
 
-    def before(self) -> int:
-        """Before a read: raises while a load is open; returns a token for :meth:`after`."""
+    def before(self, fresh: bool = False) -> int:
+        """Before a read: raises while a load is open; returns a token for :meth:`after` (``fresh``: the load
+        history asked now, not up to ``ttl_s`` ago)."""
         with self._lock:
-            if time.monotonic() - self._checked_at > self.ttl_s:
+            if fresh or time.monotonic() - self._checked_at > self.ttl_s:
                 self._check()
             if self._open:
                 raise LoadInProgress(*self._open)

@@ -43,7 +43,7 @@ DEFAULT_BATCH = 10_000
 class ReadGate(Protocol):
     """What stands before every read (``orggraph.graph.load_runs.ReadGate``): no answer on half a load."""
 
-    def before(self) -> int: ...
+    def before(self, fresh: bool = False) -> int: ...
 
     def after(self, token: int) -> bool: ...
 
@@ -167,10 +167,10 @@ class BoltStore:
         ensure_read_only(statement, name)
         return self._gated(statement, params or {})
 
-    def load_token(self) -> int:
-        """How many loads the graph has seen (a quarter second old at most); raises LoadInProgress while a journaled
-        load is open. Part of a cache key that changes when a load starts (it raises) and when it ends (one more)."""
-        return self.gate.before() if self.gate else 0
+    def load_token(self, fresh: bool = False) -> int:
+        """How many loads the graph has seen (≤ 0.25 s old, or asked now if ``fresh``); raises LoadInProgress while a
+        journaled load is open. Equal before and after several reads: no load landed between them."""
+        return self.gate.before(fresh) if self.gate else 0
 
     def read_ungated(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """A read of the load history itself (``LoadRun``), which the gate consults: never gated."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from orggraph.graph import statements
 from orggraph.graph.store import BoltStore
+from orggraph.model.errors import LoadInProgress
 from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import PropertySpec, Schema
 
@@ -20,7 +21,19 @@ def export_records(
     store: BoltStore, with_provenance: bool = False, names: bool = True
 ) -> tuple[list[NodeRecord], list[EdgeRecord]]:
     """Every node and relationship of the schema's kinds (the load history aside); without ``names``, no
-    sensitive property (a person's name) at all: the person stays, by its pseudonymous id."""
+    sensitive property (a person's name) at all: the person stays, by its pseudonymous id.
+
+    The graph as one moment saw it: the labels and types are read one by one, so a load committed meanwhile would
+    give the old nodes with the new ties (seen when a load's commit landed during a read); read again then."""
+    for _ in range(3):
+        token = store.load_token(fresh=True)
+        records = _records(store, with_provenance, names)
+        if store.load_token(fresh=True) == token:
+            return records
+    raise LoadInProgress()
+
+
+def _records(store: BoltStore, with_provenance: bool, names: bool) -> tuple[list[NodeRecord], list[EdgeRecord]]:
     schema = store.schema
     drop = set() if with_provenance else {p.name for p in schema.provenance}
     nodes = [
