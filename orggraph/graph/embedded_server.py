@@ -45,8 +45,11 @@ def free_port() -> int:
 
 
 def check_port_free(port: int, what: tuple[str, str]) -> None:
-    """Fail early, in words, when a fixed port is already taken; ``what`` listens there, in Chinese and English."""
+    """Fail early, in words, when a fixed port is already taken; ``what`` listens there, in Chinese and English.
+    A port whose last connections are still closing (TIME_WAIT, for a minute after a stop) is free: the servers bind
+    with SO_REUSEADDR, and so does this probe (a `db stop` then `db start` on a fixed port was refused)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
