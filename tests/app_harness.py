@@ -15,6 +15,22 @@ def page_script(name: str) -> None:  # runs inside AppTest, so it imports for it
     importlib.import_module(f"orggraph.app.pages.{name}").render()
 
 
+def page_as_user(name: str, user: str) -> None:  # runs inside AppTest, so it imports for itself
+    """One page for a logged-in account: the login gate, the sidebar and the page, as app.py runs them."""
+    import importlib
+    import time
+
+    import streamlit as st
+
+    from orggraph.app.pages import common, login
+
+    st.session_state.setdefault("auth_user", user)
+    st.session_state["auth_seen"] = time.time()  # the idle time-out's own clock, not a date a test judges by
+    login.gate()
+    common.sidebar()
+    importlib.import_module(f"orggraph.app.pages.{name}").render()
+
+
 def open_page(name: str, timeout: float = 120) -> AppTest:
     at = AppTest.from_function(page_script, args=(name,), default_timeout=timeout).run()
     assert not at.exception, at.exception

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from app_harness import page_text, rerun
+from app_harness import page_as_user, page_text, rerun
 from streamlit.testing.v1 import AppTest
 from test_area_scope import AREA, reference_homes
 
@@ -22,21 +22,6 @@ PAGES = ("overview", "hierarchy", "gaps", "coverage_map", "report_print", "paths
          "importer")  # fmt: skip
 PASSWORD = "correct horse 1"
 CATALOGUE = load_catalogue()
-
-
-def _as_user(page: str, user: str) -> None:  # runs inside AppTest, so it imports for itself
-    import importlib
-    import time
-
-    import streamlit as st
-
-    from orggraph.app.pages import common, login
-
-    st.session_state.setdefault("auth_user", user)
-    st.session_state["auth_seen"] = time.time()  # the idle time-out's own clock, not a date a test judges by
-    login.gate()
-    common.sidebar()
-    importlib.import_module(f"orggraph.app.pages.{page}").render()
 
 
 @pytest.fixture
@@ -71,7 +56,7 @@ def _leaks(text: str, ids: set[str], names: set[str]) -> set[str]:
 
 
 def _open(page: str, user: str) -> AppTest:
-    at = AppTest.from_function(_as_user, args=(page, user), default_timeout=120).run()
+    at = AppTest.from_function(page_as_user, args=(page, user), default_timeout=120).run()
     assert not at.exception, at.exception
     return at
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_harness import open_page, page_script, rerun
+from app_harness import open_page, page_as_user, page_script, rerun
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from test_app_language import data, data_strings, foreign, logged, shown_texts  # noqa: F401  (fixtures)
@@ -158,21 +158,6 @@ def test_the_print_view_holds_each_rules_figures(periods):
     assert not {n for n in DEMO_NAMES if n in html}, "person names masked"
 
 
-def _as_user(page: str, user: str) -> None:  # runs inside AppTest, so it imports for itself
-    import importlib
-    import time
-
-    import streamlit as st
-
-    from orggraph.app.pages import common, login
-
-    st.session_state.setdefault("auth_user", user)
-    st.session_state["auth_seen"] = time.time()  # the idle time-out's own clock, not a date a test judges by
-    login.gate()
-    common.sidebar()
-    importlib.import_module(f"orggraph.app.pages.{page}").render()
-
-
 def test_a_street_user_reads_their_streets_figures_only(periods, settings):
     users = AccountStore(settings.resolved_data_dir())
     users.path.unlink(missing_ok=True)
@@ -180,14 +165,14 @@ def test_a_street_user_reads_their_streets_figures_only(periods, settings):
     try:
         whole, mine = _snapshots(periods)[-1], _snapshots(periods, AREA)[-1]
         others = {i for _, i in whole.gap_keys() - mine.gap_keys()}
-        at = AppTest.from_function(_as_user, args=("report_print", "ed"), default_timeout=120).run()
+        at = AppTest.from_function(page_as_user, args=("report_print", "ed"), default_timeout=120).run()
         html = "".join(m.value for m in at.markdown)
         assert "太白街道 · 党建覆盖月报" in html and others and not any(f"<td>{i}</td>" in html for i in others)
-        at = AppTest.from_function(_as_user, args=("overview", "ed"), default_timeout=120).run()
+        at = AppTest.from_function(page_as_user, args=("overview", "ed"), default_timeout=120).run()
         rule = at.session_state["overview_trend_rule"]
         areas = next(d.value for d in at.dataframe if "区域" in d.value.columns and "统计期" in d.value.columns)
         assert set(areas["编号"]) == {f.area for f in mine.children(rule) if f.total} and len(areas) % 3 == 0
-        at = AppTest.from_function(_as_user, args=("gaps", "ed"), default_timeout=120)
+        at = AppTest.from_function(page_as_user, args=("gaps", "ed"), default_timeout=120)
         at.session_state["gaps_rules"] = RULES
         at.session_state["gaps_history"] = "long"
         at.session_state["gaps_history_months"] = 1

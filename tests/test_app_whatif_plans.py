@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from app_harness import open_page, rerun
+from app_harness import open_page, page_as_user, rerun
 from fixed_date import TODAY
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
@@ -72,20 +72,6 @@ def test_save_list_rerun_and_download_a_plan(app_env, plans_dir, downloads):
     assert actions[0] == "export" and "whatif_save" in actions
 
 
-def _as_user(user: str) -> None:  # runs inside AppTest, so it imports for itself
-    import time as clock
-
-    import streamlit as st
-
-    from orggraph.app.pages import common, login, whatif
-
-    st.session_state.setdefault("auth_user", user)
-    st.session_state["auth_seen"] = clock.time()  # the idle time-out's own clock, not a date a test judges by
-    login.gate()
-    common.sidebar()
-    whatif.render()
-
-
 def _save(store, data_dir, name: str, proposal: Proposal, area: str) -> None:
     index = CoverageIndex.fetch(store)
     result = what_if(store, proposal, ["compound_org", "community_agreement"], area, TODAY, index)
@@ -102,7 +88,7 @@ def test_a_street_editor_sees_and_runs_only_the_streets_plans(app_env, plans_dir
     users.path.unlink(missing_ok=True)
     users.add("ed", "editor", PASSWORD, area="S01")
     try:
-        at = AppTest.from_function(_as_user, args=("ed",), default_timeout=120).run()
+        at = AppTest.from_function(page_as_user, args=("whatif", "ed"), default_timeout=120).run()
         assert not at.exception, at.exception
         assert _table_with(at, "保存人")["方案"].tolist() == ["太白花园建支部"]
         assert _table_with(at, "保存人")["区域"].item() == "太白街道(S01)"
