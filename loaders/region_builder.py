@@ -19,7 +19,7 @@ from orggraph.model.credit_code import ALPHABET, with_check
 from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
 
-TODAY = dt.date(2026, 11, 22)  # the snapshot date terms, expiries and lapses are judged against
+TODAY = dt.date(2026, 11, 22)  # a region's date unless given one: terms, expiries and lapses are judged on it
 Ref = tuple[str, str]  # (label, id): all an edge needs, without looking the node up again
 T = TypeVar("T")
 
@@ -54,8 +54,15 @@ class Unit(NamedTuple):
 class Builder:
     """One region's records in the making: the random stream, the lists, id counters, the credit-code serial."""
 
-    def __init__(self, rng: random.Random, side: random.Random | None = None, geo: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        side: random.Random | None = None,
+        geo: random.Random | None = None,
+        today: dt.date = TODAY,
+    ) -> None:
         self.rng = rng
+        self.today = today  # every drawn date is counted back from it
         self.side = side or random.Random(0)  # later details only: draws here leave ``rng`` untouched
         self.geo = geo or random.Random(0)  # where things lie (``region_places``): draws here leave ``rng`` untouched
         self.nodes: list[NodeRecord] = []
@@ -98,8 +105,8 @@ class Builder:
         self.edges.append(EdgeRecord(rel, src[0], src[1], dst[0], dst[1], props))
 
     def ago(self, lo: int, hi: int) -> dt.date:
-        """A day between ``hi`` and ``lo`` days before the snapshot."""
-        return TODAY - dt.timedelta(days=self.rng.randint(lo, hi))
+        """A day between ``hi`` and ``lo`` days before the region's date."""
+        return self.today - dt.timedelta(days=self.rng.randint(lo, hi))
 
     def pick(self, seq: Sequence[T]) -> T:
         return seq[self.rng.randrange(len(seq))]

@@ -11,11 +11,14 @@ the ledger loader adds provenance when it reads them back.
 
 This module walks the levels (province, city, district, street); what is built below a street lives in
 ``region_communities``, ``region_units``, ``region_zones`` and ``region_ties``, all through ``region_builder``; where
-things lie, in ``region_places`` (a third stream, ``places:{seed}``, so placing them moved no earlier draw).
+things lie, in ``region_places`` (a third stream, ``places:{seed}``, so placing them moved no earlier draw). Every
+date is drawn back from the region's date; ``region_progress`` then dates the last two months' work inside them (a
+fourth stream), so the demo's month-by-month load shows progress.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import NamedTuple
 
@@ -23,6 +26,7 @@ from loaders import chinese_names as cn
 from loaders import region_places as places
 from loaders.region_builder import TODAY, Area, Builder, Street, weighted
 from loaders.region_communities import community, service_station
+from loaders.region_progress import date_progress
 from loaders.region_ties import co_building, needs
 from loaders.region_units import firms, joint_branches, part_time, place_stationed, property_companies, stationed_units
 from loaders.region_zones import office_building, zone
@@ -52,8 +56,12 @@ _PLANS = {
 }
 
 
-def generate_region(scale: str, seed: int = 1) -> tuple[list[NodeRecord], list[EdgeRecord]]:
-    """All node and edge records of a synthetic region; the same (scale, seed) gives identical lists.
+def generate_region(
+    scale: str, seed: int = 1, today: dt.date | None = None
+) -> tuple[list[NodeRecord], list[EdgeRecord]]:
+    """All node and edge records of a synthetic region as it stands on ``today`` (:data:`TODAY` if not given): every
+    date is drawn back from it, and the last two months' work is dated inside them (``region_progress``), so a demo
+    loaded month by month shows progress. The same (scale, seed, today) gives identical lists.
 
     >>> nodes, edges = generate_region("street", seed=7)
     >>> nodes[0].label, 1000 <= len(nodes) <= 3000
@@ -66,11 +74,13 @@ def generate_region(scale: str, seed: int = 1) -> tuple[list[NodeRecord], list[E
         )
         raise ConfigError(zh, en)
     plan = _PLANS[scale]
-    b = Builder(random.Random(seed), random.Random(f"details:{seed}"), random.Random(f"places:{seed}"))
+    day = today or TODAY
+    b = Builder(random.Random(seed), random.Random(f"details:{seed}"), random.Random(f"places:{seed}"), day)
     provinces = [p for p in cn.PROVINCES if len(p.cities) >= plan.cities]
     province = provinces[b.rng.randrange(len(provinces))]
     for city in b.rng.sample(province.cities, plan.cities):
         _city(b, plan, province, city)
+    date_progress(b.nodes, b.edges, day, seed)
     return b.nodes, b.edges
 
 

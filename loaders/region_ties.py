@@ -11,7 +11,7 @@ import datetime as dt
 import random
 
 from loaders import chinese_names as cn
-from loaders.region_builder import TODAY, Builder, Community, Ref, Street, Unit, weighted, years_after
+from loaders.region_builder import Builder, Community, Ref, Street, Unit, weighted, years_after
 from orggraph.model.schema import load_schema
 
 _WORDS = {group: tuple(words) for group, words in load_schema().synonyms["category"].items()}
@@ -33,7 +33,7 @@ def _agreement(b: Builder, cm: Community, s: Unit) -> Ref:
     rng = b.rng
     signed = b.ago(20, 4 * 365)
     expires = years_after(signed, rng.choice((1, 2, 2, 3, 3)))
-    if expires >= TODAY:
+    if expires >= b.today:
         status = "已终止" if rng.random() < 0.03 else "履行中"
     else:  # 履行中 past its expiry: lapsed unnoticed
         status = weighted(rng, {"已到期": 75, "履行中": 20, "已终止": 5})
@@ -44,7 +44,9 @@ def _agreement(b: Builder, cm: Community, s: Unit) -> Ref:
     for _ in range(rng.choices((1, 2, 3), (3, 5, 2))[0]):
         due = signed + dt.timedelta(days=rng.randint(60, (expires - signed).days))
         done = (
-            ("已完成" if rng.random() < 0.8 else "进行中") if due < TODAY else weighted(rng, {"进行中": 3, "未开始": 1})
+            ("已完成" if rng.random() < 0.8 else "进行中")
+            if due < b.today
+            else weighted(rng, {"进行中": 3, "未开始": 1})
         )
         commitment = b.node("Commitment", {"name": cn.pick(rng, cn.COMMITMENTS), "due": due, "status": done})
         b.edge("UNDER", commitment, ref)

@@ -59,6 +59,6 @@ def load_demo_with_history(
             done.reports.append(report)
         done.snapshots.append(info)
 
-    load_demo_months(store, scale, seed, out, month_ends(today, months), snapshot, fmt, progress)
+    load_demo_months(store, scale, seed, out, month_ends(today, months), snapshot, fmt, progress, today)
     done.total_s = time.perf_counter() - t0
     return done

@@ -288,14 +288,16 @@ def load_demo_months(
     after_month: Callable[[dt.date, LoadReport | None], None],
     fmt: str | None = None,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> list[LoadReport]:
     """A generated region loaded month by month through the real loader (``demo_months``): its whole ledgers in
     ``out`` as :func:`write_demo_ledgers` writes them, each month's rows (CSV) in ``out/months/YYYY-MM``, loaded in
-    order; ``after_month(month-end, report)`` runs after each load (the demo's snapshot). ``progress`` hears of
+    order; ``after_month(month-end, report)`` runs after each load (the demo's snapshot). ``today``: the date the
+    region is drawn for (its last months' progress falls between ``ends``). ``progress`` hears of
     each step first (phase ``ledgers``, then ``month YYYY-MM``, with no rows), then of the rows each load writes."""
     if progress:
         progress("ledgers", 0, None)
-    nodes, edges = generate_region(scale, seed)
+    nodes, edges = generate_region(scale, seed, today)
     write_ledgers(nodes, edges, out, fmt or ("csv" if scale == "province" else "xlsx"))
     reports = []
     for state in month_states(nodes, edges, ends):
