@@ -116,3 +116,28 @@ def test_a_street_editor_sees_and_runs_only_the_streets_plans(app_env, plans_dir
         }  # fmt: skip
     finally:
         users.path.unlink(missing_ok=True)
+
+
+def test_a_plan_is_deleted_after_a_confirm_and_the_deletion_audited(app_env, plans_dir):
+    branch = Proposal().add_branch("PROPOSED-B1", "支部", "小区党支部", ["K02"])
+    _save(app_env, plans_dir, "太白花园建支部", branch, "S01")
+    agreement = Proposal().add_agreement("PROPOSED-A1", "协议", ["O05", "O11"], TODAY, TODAY.replace(year=2029))
+    _save(app_env, plans_dir, "古槐社区签协议", agreement, "C03")
+    at = open_page("whatif")
+    at.selectbox(key="whatif_plan").set_value("S01|太白花园建支部")
+    at.button(key="whatif_plan_delete").click()
+    rerun(at)
+    assert "确认删除方案“太白花园建支部”" in _texts(at, "warning")
+    assert len(list_plans(plans_dir)) == 2  # asked, not yet deleted
+    at.button(key="whatif_plan_delete_cancel").click()
+    rerun(at)
+    assert "确认删除" not in _texts(at, "warning") and len(list_plans(plans_dir)) == 2
+    at.button(key="whatif_plan_delete").click()
+    rerun(at)
+    at.button(key="whatif_plan_delete_confirm").click()
+    rerun(at)
+    assert [p.name for p in list_plans(plans_dir)] == ["古槐社区签协议"]
+    assert "已删除方案:太白花园建支部" in _texts(at, "success")
+    assert _table_with(at, "保存人")["方案"].tolist() == ["古槐社区签协议"]
+    event = audit.read_events(plans_dir)[0]
+    assert (event["action"], event["plan"], event["street"]) == ("whatif_delete", "太白花园建支部", "S01")

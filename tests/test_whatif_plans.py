@@ -22,9 +22,12 @@ from orggraph.analysis.coverage import CoverageIndex
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.whatif import Proposal, what_if
 from orggraph.analysis.whatif_plans import (
+    delete_plan,
+    export_plans,
     figures_of,
     find_plan,
     folder,
+    import_plans,
     list_plans,
     make_plan,
     rerun,
@@ -172,5 +175,67 @@ def test_cli_save_list_rerun_export(demo_store, cli_env, settings, tmp_path):
         assert "Traceback" not in missing.output
         actions = [e["action"] for e in audit.read_events(data_dir)[:4]]
         assert actions[0] == "export" and "whatif_save" in actions
+    finally:
+        shutil.rmtree(folder(data_dir), ignore_errors=True)
+
+
+def test_a_plan_is_deleted_only_where_its_viewer_may_see_it(demo_store, tmp_path):
+    _saved(demo_store, tmp_path, "太白花园建支部", _branch(), "S01")
+    _saved(demo_store, tmp_path, "古槐社区签协议", _agreement(), "C03")
+    with pytest.raises(QueryError, match="没有名为“古槐社区签协议”的方案"):  # another street's: as if there were none
+        delete_plan(tmp_path, "古槐社区签协议", "S01")
+    gone = delete_plan(tmp_path, "太白花园建支部", "S01")
+    assert gone.name == "太白花园建支部" and [p.name for p in list_plans(tmp_path)] == ["古槐社区签协议"]
+    with pytest.raises(QueryError, match="没有名为“太白花园建支部”的方案"):
+        delete_plan(tmp_path, "太白花园建支部")
+    assert len(list(folder(tmp_path).glob("*.json"))) == 1
+
+
+def test_plans_travel_with_an_export_and_a_held_plan_is_kept(demo_store, tmp_path):
+    here, there, out = tmp_path / "here", tmp_path / "there", tmp_path / "export"
+    taibai, _ = _saved(demo_store, here, "太白花园建支部", _branch(), "S01")
+    _saved(demo_store, here, "古槐社区签协议", _agreement(), "C03")
+    assert len(export_plans(here, out)) == 2 and export_plans(tmp_path / "none", out) == []
+    kept = taibai.model_copy(update={"saved_by": "there"})
+    save_plan(there, kept)
+    assert import_plans(out, there) == ["古槐社区签协议"]
+    assert {p.name: p.saved_by for p in list_plans(there)} == {"太白花园建支部": "there", "古槐社区签协议": "tester"}
+    assert find_plan(there, "古槐社区签协议") == find_plan(here, "古槐社区签协议")  # the same plan, field for field
+    assert stat.S_IMODE(os.stat(next(folder(there).glob("*.json"))).st_mode) == 0o600
+    bad = next(folder(out).glob("*.json"))
+    bad.write_text("{}", encoding="utf-8")
+    with pytest.raises(QueryError, match="无法读取"):  # a bad file refuses the lot: nothing taken
+        import_plans(out, tmp_path / "elsewhere")
+    assert not folder(tmp_path / "elsewhere").exists()
+
+
+def test_cli_delete_and_plans_riding_with_export_and_load(demo_store, cli_env, settings, tmp_path):
+    data_dir = settings.resolved_data_dir()
+    shutil.rmtree(folder(data_dir), ignore_errors=True)
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, list(args), env=cli_env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    try:
+        _saved(demo_store, data_dir, "太白花园建支部", _branch(), "S01")
+        _saved(demo_store, data_dir, "古槐社区签协议", _agreement(), "C03")
+        run("export", str(tmp_path / "export"))
+        assert len(list(folder(tmp_path / "export").glob("*.json"))) == 2  # `orggraph export` carries them
+        assert "已删除方案 deleted: 太白花园建支部" in run("plans", "--delete", "太白花园建支部")
+        event = audit.read_events(data_dir)[0]
+        assert (event["action"], event["plan"], event["street"]) == ("whatif_delete", "太白花园建支部", "S01")
+        assert [r["名称 name"] for r in json.loads(run("plans", "--format", "json"))] == ["古槐社区签协议"]
+        refused = runner.invoke(app, ["plans", "--delete", "太白花园建支部", "--rerun", "太白花园建支部"], env=cli_env)
+        assert refused.exit_code != 0 and "--delete" in refused.output and "Traceback" not in refused.output
+        back = json.loads(run("load", str(tmp_path / "export"), "--format", "json"))  # loading the export: back
+        assert "1" in back["plans_imported"]
+        assert sorted(p.name for p in list_plans(data_dir)) == ["古槐社区签协议", "太白花园建支部"]
+        run("plans", "--export-all", str(tmp_path / "again"))
+        shutil.rmtree(folder(data_dir))
+        assert "已取回 2 个方案" in run("plans", "--import", str(tmp_path / "again"))
+        assert len(list_plans(data_dir)) == 2
     finally:
         shutil.rmtree(folder(data_dir), ignore_errors=True)

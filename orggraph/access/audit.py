@@ -21,8 +21,8 @@ from typing import Any
 from orggraph.access.accounts import LOCAL_NAME
 
 AUDIT_FILE = "audit.jsonl"
-ACTIONS = ("login", "login_failed", "import", "import_refused", "sync_removal", "whatif", "whatif_save", "query",
-           "export")  # fmt: skip
+ACTIONS = ("login", "login_failed", "import", "import_refused", "sync_removal", "whatif", "whatif_save",
+           "whatif_delete", "query", "export")  # fmt: skip
 
 
 def cli_user() -> str:

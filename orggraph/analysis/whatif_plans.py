@@ -9,7 +9,11 @@ see (the what-if's own promise: nothing written); and like the snapshots it has 
 Scope: a plan belongs to the street its area lies in (``street``; None for a plan over a district or the whole
 region). A user answering for a street lists, runs again and exports only their street's plans, and saves only
 there; a user without an area sees every plan. A plan is named uniquely within its street: saving a name again
-replaces that plan.
+replaces that plan, and deleting it removes its file.
+
+Plans travel with an export as the snapshots do: ``orggraph export`` copies them into ``out/whatif_plans/`` (the
+ledger load reads only the files at the top of a folder, so it passes them by) and loading that folder takes back
+the plans this data dir does not hold yet.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,7 @@ from orggraph.model.schema import load_schema
 FOLDER = "whatif_plans"
 FORMAT_VERSION = 1
 NAME_MAX = 60
+FILE_MAX = 8 * 1024 * 1024  # a plan file read from an export: a proposal of a few thousand items fits well within
 
 
 class _Model(BaseModel):
@@ -230,6 +236,8 @@ def save_plan(data_dir: Path, plan: Plan, viewer_area: str | None = None) -> boo
 
 def _read(path: Path) -> Plan:
     try:
+        if path.stat().st_size > FILE_MAX:
+            raise ValueError(f"larger than {FILE_MAX // 2**20} MiB")
         return Plan.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         first = str(exc).splitlines()[0]
@@ -291,3 +299,33 @@ def then_and_now(plan: Plan, now: WhatIf) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def delete_plan(data_dir: Path, name: str, viewer_area: str | None = None, street: str | None = None) -> Plan:
+    """Remove the plan of that name the viewer may see (see :func:`find_plan`); returns it as it was."""
+    plan = find_plan(data_dir, name, viewer_area, street)
+    _check_scope(viewer_area, plan)
+    _file(data_dir, plan.street, plan.name).unlink(missing_ok=True)
+    return plan
+
+
+def export_plans(data_dir: Path, out: Path) -> list[Path]:
+    """Copy every plan into ``out/whatif_plans/`` (beside an export's ledgers and snapshots)."""
+    copied = []
+    for path in sorted(folder(data_dir).glob("*.json")):
+        folder(out).mkdir(parents=True, exist_ok=True)
+        copied.append(Path(shutil.copy2(path, folder(out) / path.name)))
+    return copied
+
+
+def import_plans(source: Path, data_dir: Path) -> list[str]:
+    """Take the plans of an export (``source/whatif_plans/``) that this data dir does not hold yet (a plan is held
+    when its street has one of that name: that one is kept as it is); returns their names. Every file is read and
+    validated before anything is written: a bad file refuses the lot."""
+    plans = [_read(p) for p in sorted(folder(source).glob("*.json"))]
+    taken = []
+    for plan in plans:
+        if not _file(data_dir, plan.street, plan.name).exists():
+            save_plan(data_dir, plan)
+            taken.append(plan.name)
+    return taken

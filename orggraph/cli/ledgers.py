@@ -18,7 +18,7 @@ from rich.progress import Progress
 from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph.access import audit
-from orggraph.analysis import history
+from orggraph.analysis import history, whatif_plans
 from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, names_allowed, settings_of
 from orggraph.graph import backends, snapshot_files
@@ -147,8 +147,9 @@ def _load_provinces(
 
 
 def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_run: bool) -> dict[str, str]:
-    """What a committed load brings along (issue 15): the snapshots of an export it was given, and a snapshot of
-    today's figures (``snapshot_after_load``). A snapshot that cannot be taken does not undo the load; it is said."""
+    """What a committed load brings along (issue 15): the snapshots and saved plans of an export it was given, and a
+    snapshot of today's figures (``snapshot_after_load``). A snapshot that cannot be taken does not undo the load; it
+    is said."""
     if dry_run:
         return {}
     settings = settings_of(ctx)
@@ -156,6 +157,8 @@ def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_r
     said = {}
     if path.is_dir() and (taken := snapshot_files.import_from(path, data_dir)):
         said["snapshots_imported"] = f"已导入快照 snapshots taken from the export: {len(taken)}"
+    if path.is_dir() and (plans := whatif_plans.import_plans(path, data_dir)):
+        said["plans_imported"] = f"已导入方案 saved what-ifs taken from the export: {len(plans)}"
     if report.written and settings.snapshot_after_load:
         try:
             with backends.open_store(settings) as store:
@@ -285,5 +288,6 @@ def export(
             hidden = () if names else graph_export.sensitive_columns(store.schema)
             paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding, hidden)
             paths += snapshot_files.export_to(settings_of(ctx).resolved_data_dir(), out)  # history travels along
+            paths += whatif_plans.export_plans(settings_of(ctx).resolved_data_dir(), out)  # and the saved plans
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)

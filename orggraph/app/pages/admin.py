@@ -26,6 +26,7 @@ ACTION_NAMES = {
     "sync_removal": ("同步删除", "sync removal"),
     "whatif": ("假设分析", "what-if"),
     "whatif_save": ("保存方案", "plan saved"),
+    "whatif_delete": ("删除方案", "plan deleted"),
     "query": ("查询", "query"),
     "export": ("导出", "export"),
 }

@@ -1,10 +1,10 @@
 """The what-if page's saved plans: save the proposal just compared under a name, list the plans of the viewer's
-area, run one again on today's graph (then vs now) and download its workbook.
+area, run one again on today's graph (then vs now), download its workbook, delete it (after a confirm).
 
 UI only: the plans are ``orggraph.analysis.whatif_plans`` (files under the data dir), the workbook
 ``orggraph.present.whatif_workbook``. A user answering for a street saves, sees and runs only that street's plans
-(the module checks it again below the page); saves are audited as ``whatif_save``, runs as ``whatif``, downloads
-as exports.
+(the module checks it again below the page); saves are audited as ``whatif_save``, deletions as ``whatif_delete``,
+runs as ``whatif``, downloads as exports.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from orggraph.access.audit import whatif_detail
 from orggraph.analysis.whatif import Proposal, WhatIf
 from orggraph.analysis.whatif_plans import (
     Plan,
+    delete_plan,
     list_plans,
     make_plan,
     rerun,
@@ -105,6 +106,8 @@ def _plan_rows(plans: list[Plan]) -> list[dict[str, Any]]:
 def saved_plans() -> None:
     """The plans of the viewer's area: a table, one chosen to run again and to download."""
     st.subheader(t("已保存的方案", "Saved plans"))
+    if deleted := st.session_state.pop("whatif_plan_deleted", None):
+        st.success(t(f"已删除方案:{deleted}", f"Deleted the plan {deleted}"))
     plans = list_plans(_data_dir(), session.area())
     if not plans:
         st.info(t("还没有保存的方案:计算后可在上方保存", "No saved plans yet: compare, then save above"))
@@ -120,9 +123,11 @@ def saved_plans() -> None:
         format_func={k: f"{p.name} · {_where(p)}" for k, p in by_key.items()}.__getitem__,  # worded now, once
     )
     plan = by_key[str(chosen)]
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, c3, _ = st.columns([1, 1, 1, 2])
     if c1.button(t("今日重算", "Run again today"), key="whatif_rerun"):
         _rerun(plan, str(chosen))
+    if c3.button(t("删除方案", "Delete the plan"), key="whatif_plan_delete"):
+        st.session_state["whatif_plan_delete_pending"] = chosen
     shown = st.session_state.get("whatif_rerun_rows") or {}
     now, as_of = (shown["rows"], shown["as_of"]) if shown.get("plan") == chosen else (None, None)
     c2.download_button(
@@ -133,8 +138,28 @@ def saved_plans() -> None:
         key="whatif_plan_xlsx",
         on_click="ignore",
     )
+    _confirm_delete(plan, str(chosen))
     if now is not None:
         _show_then_now(plan, now, as_of)
+
+
+def _confirm_delete(plan: Plan, key: str) -> None:
+    """The delete button asks first; only the confirm removes the plan's file (audited), then the list is redrawn."""
+    if st.session_state.get("whatif_plan_delete_pending") != key:
+        return
+    st.warning(t(f"确认删除方案“{plan.name}”?删除后无法恢复。", f"Delete the plan {plan.name}? It cannot be undone."))
+    c1, c2, _ = st.columns([1, 1, 3])
+    if c1.button(t("确认删除", "Delete it"), key="whatif_plan_delete_confirm", type="primary"):
+        session.require("whatif")
+        delete_plan(_data_dir(), plan.name, session.area(), plan.street)
+        session.record("whatif_delete", plan=plan.name, area=plan.area, street=plan.street)
+        for gone in ("whatif_plan_delete_pending", "whatif_rerun_rows"):
+            st.session_state.pop(gone, None)
+        st.session_state["whatif_plan_deleted"] = plan.name
+        st.rerun()
+    if c2.button(t("取消", "Cancel"), key="whatif_plan_delete_cancel"):
+        st.session_state.pop("whatif_plan_delete_pending", None)
+        st.rerun()
 
 
 def _rerun(plan: Plan, key: str) -> None:
