@@ -7,11 +7,16 @@ rows, each at its own row number (the others left blank, which the reader skips)
 database: first all as a dry run (every province checked against its own graph), then written, one province after
 another, each all-or-nothing. Nothing is written unless every province's rows pass. Ledgers of one province (a
 province's office loading its own) skip the dry run: their one load is all-or-nothing by itself.
+
+After the load, every province whose database it wrote takes the snapshot a plain load takes
+(``snapshot_after_load``; :func:`snapshot_provinces`), kept with that database's history
+(``snapshot_files.home``), never in the one graph's.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 import time
 from collections.abc import Mapping
@@ -22,7 +27,9 @@ from loaders.ledger_reader import LedgerStream, ledger_files
 from loaders.ledger_tables import Table, read_tables
 from loaders.ledger_validation import validate
 from loaders.ledger_writer import inert_xlsx_row
+from orggraph.analysis.history import SnapshotInfo, snapshot_after_load
 from orggraph.analysis.province_rows import Routing, RowKey, route_rows
+from orggraph.graph import snapshot_files
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load import LoadReport, Progress, graph_lookup, load_ledgers
 from orggraph.model.config import Settings
@@ -185,6 +192,29 @@ def load_by_province(
                 ) from exc
         clock.lap("write")
         return written
+
+
+def snapshot_provinces(
+    stores: Mapping[str, BoltStore], settings: Settings, reports: Mapping[str, LoadReport], today: dt.date
+) -> dict[str, SnapshotInfo | OrgGraphError]:
+    """Per province whose database the load wrote (``reports``), today's snapshot of that database, stored with its
+    history — when ``settings.snapshot_after_load``, as a plain load. A snapshot that cannot be taken does not undo
+    its province's load: the error stands in its place, and the other provinces still take theirs."""
+    taken: dict[str, SnapshotInfo | OrgGraphError] = {}
+    if not settings.snapshot_after_load:
+        return taken
+    data_dir = settings.resolved_data_dir()
+    for key, report in reports.items():
+        if not report.written:
+            continue
+        province = settings.provinces[key]
+        try:
+            taken[key] = snapshot_after_load(
+                stores[key], snapshot_files.home(data_dir, province.database, province.uri), today
+            )
+        except OrgGraphError as exc:
+            taken[key] = exc
+    return taken
 
 
 class _Clock:

@@ -20,11 +20,12 @@ from orggraph.analysis.coverage import GapReport
 from orggraph.analysis.entities import Entity
 from orggraph.analysis.fan_out import area_report, combined_counts, national_report, province_paths
 from orggraph.analysis.linkage import LinkagePath
-from orggraph.analysis.province_loads import load_by_province
+from orggraph.analysis.province_loads import load_by_province, snapshot_provinces
 from orggraph.cli.common import console
 from orggraph.graph.province_databases import open_provinces, province_names
 from orggraph.ingest.load import LoadReport
 from orggraph.model.config import Settings
+from orggraph.model.errors import OrgGraphError
 from orggraph.model.schema import load_schema
 from orggraph.present.output import load_summary_rows, render
 
@@ -101,15 +102,21 @@ def paths(
 
 
 def load(settings: Settings, path: Path, dry_run: bool, sync: bool, limits: LedgerLimits) -> dict[str, LoadReport]:
-    """The ledgers' rows loaded into their provinces' databases; a line per province."""
+    """The ledgers' rows loaded into their provinces' databases; a line per province, and its snapshot's
+    (``snapshot_after_load``: each province written takes one, kept with its database's history)."""
     timings: dict[str, float] = {}
     with open_provinces(settings) as stores:
         reports = load_by_province(stores, settings, path, dry_run=dry_run, sync=sync, limits=limits, timings=timings)
+        taken = {} if dry_run else snapshot_provinces(stores, settings, reports, settings.current_date())
     names = province_names(settings)
     for key, one in reports.items():
         render(load_summary_rows(one), "table", console, title=f"{names[key]} · 导入 load {one.load_id}")
         verb = "试运行,未写入 dry run, nothing written" if dry_run else f"已写入 written: {one.written}"
         console.print(f"{names[key]}: {verb}", highlight=False)
+        if isinstance(info := taken.get(key), OrgGraphError):
+            console.print(f"{names[key]}: 导入已完成,快照未保存 the load stands, no snapshot: {info.one_line()}")
+        elif info is not None:
+            console.print(f"{names[key]}: 已保存快照 snapshot stored: {info.label} · {info.id}", highlight=False)
     steps = {"route": "分省 route", "split": "拆分 split", "check": "校验 check", "write": "写入 write"}
     console.print("; ".join(f"{steps[k]} {v:.1f}s" for k, v in timings.items()), highlight=False)
     return reports

@@ -24,12 +24,21 @@ README's Benchmarks):
 
 Writes are atomic (a temporary file renamed into place; the areas file, written last, marks a snapshot complete)
 and owner-only (0600), like every other file in the data dir.
+
+**One history per database.** A snapshot describes one graph. The data dir's own ``snapshots/`` holds the one
+graph's (the embedded server's database, or the Neo4j database the settings name); a province's database, in a
+load routed over one database per province, keeps its snapshots under ``databases/<its database>/snapshots/``
+(:func:`home`; a database on a server of its own, ``uri``, gets the server's hash after its name: two Neo4j
+Community servers both call theirs ``neo4j``), so two provinces' figures are never read as one history, nor as the
+one graph's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,6 +51,8 @@ import pyarrow.parquet as pq
 from orggraph.model.errors import HistoryError
 
 FOLDER = "snapshots"
+DATABASES = "databases"
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 AREAS, GAPS = ".areas.parquet", ".gaps.parquet"
 META_KEY = b"orggraph.snapshot"
 FORMAT_VERSION = 1
@@ -76,6 +87,19 @@ GAP_SCHEMA = pa.schema(
 
 def folder(data_dir: Path) -> Path:
     return Path(data_dir) / FOLDER
+
+
+def home(data_dir: Path, database: str, uri: str | None = None) -> Path:
+    """The folder standing for the data dir of one province's database (on the server ``uri``, when it has one of
+    its own): its ``snapshots/`` is that database's history (every function here takes it for a data dir).
+
+    >>> home(Path("/data"), "prov_sd").as_posix()
+    '/data/databases/prov_sd'
+    """
+    if not _PLAIN.match(database):  # settings check the name already; a path is built from it here
+        raise HistoryError(f"数据库名称 {database!r} 不能用作目录名", f"database name {database!r} is not a plain name")
+    server = f"_{hashlib.sha256(uri.encode()).hexdigest()[:8]}" if uri else ""
+    return Path(data_dir) / DATABASES / f"{database}{server}"
 
 
 def write(data_dir: Path, meta: dict[str, Any], areas: list[dict[str, Any]], gaps: list[dict[str, Any]]) -> Path:
