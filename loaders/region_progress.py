@@ -26,7 +26,7 @@ from orggraph.model.records import EdgeRecord, NodeRecord
 
 # share of each kind of org (of those that can move: see _movable) founded inside the window
 ORG_SHARES = {"小区党支部": 0.2, "网格党支部": 0.15, "单位党支部": 0.12, "单位党总支": 0.08, "联合党支部": 0.14,
-              "物业企业党组织": 0.25, "楼宇党委": 0.3}  # fmt: skip
+              "物业企业党组织": 0.15, "楼宇党委": 0.3}  # fmt: skip
 AGREEMENT_SHARE = 0.05  # of the agreements in force
 NEED_SHARE = 0.12
 _FIXED_TIES = frozenset(("SIGNED_BY", "COMMITTED_BY", "REPORTS_TO", "MEMBER_OF", "OFFERED_BY", "RUN_BY", "RAISED_BY"))
