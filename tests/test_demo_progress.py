@@ -117,3 +117,17 @@ def test_the_district_demo_rises_month_on_month_and_closes_gaps(clean_store, tmp
         # closed is the set difference of the two snapshots' gap ids (issue 15's reference)
         for rule, rc in changes.items():
             assert {g.gap.id for g in rc.closed} == {i for r, i in older.gap_keys(rule) - newer.gap_keys(rule)}
+
+
+def test_demo_without_history_is_drawn_for_the_settings_date(clean_store, cli_env, tmp_path):
+    """``orggraph demo --no-history`` loads the region the month-by-month load ends with: drawn for the same day."""
+    from test_cli import invoke
+
+    result = invoke(["demo", "--scale", "street", "--seed", "3", "--no-history", "--out", str(tmp_path)], cli_env)
+    assert result.exit_code == 0, result.output
+    nodes, _ = region_generator.generate_region("street", 3, TODAY)
+    founded = {n.id: n.props["founded"].isoformat() for n in nodes if n.label == "PartyOrg" and "founded" in n.props}
+    rows = clean_store.read("MATCH (o:PartyOrg) WHERE o.founded IS NOT NULL RETURN o.id AS id, o.founded AS f")
+    assert {r["id"]: str(r["f"])[:10] for r in rows} == founded
+    first, last = window(TODAY)
+    assert sum(first.isoformat() <= f <= last.isoformat() for f in founded.values()) >= 10

@@ -217,7 +217,8 @@ def demo(
                 def tick(_phase: str, n: int, total: int | None) -> None:
                     bar.update(task, advance=n, total=total)
 
-                reports = [ingest.load_demo_region(store, scale, seed, target, fmt, progress=tick)]
+                day = settings.current_date()  # drawn for the day, as the month-by-month load's last month
+                reports = [ingest.load_demo_region(store, scale, seed, target, fmt, progress=tick, today=day)]
     console.print(f"演示区域 {scale}(种子 seed {seed})台账 ledgers: {target}", highlight=False)
     _say_demo(reports, done if history else None)
 

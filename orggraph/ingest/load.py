@@ -265,17 +265,26 @@ def ingest_records(
     return IngestSummary(n, r)
 
 
-def write_demo_ledgers(scale: str, seed: int, out: Path, fmt: str | None = None) -> list[Path]:
-    """A generated region written as the ledgers a real user would send (CSV at province scale)."""
-    nodes, edges = generate_region(scale, seed)
+def write_demo_ledgers(
+    scale: str, seed: int, out: Path, fmt: str | None = None, today: dt.date | None = None
+) -> list[Path]:
+    """A generated region written as the ledgers a real user would send (CSV at province scale); ``today``: the date
+    it is drawn for (the generator's own when None)."""
+    nodes, edges = generate_region(scale, seed, today)
     return write_ledgers(nodes, edges, out, fmt or ("csv" if scale == "province" else "xlsx"))
 
 
 def load_demo_region(
-    store: BoltStore, scale: str, seed: int, out: Path, fmt: str | None = None, progress: Progress | None = None
+    store: BoltStore,
+    scale: str,
+    seed: int,
+    out: Path,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> LoadReport:
-    """Generate a region, write its ledgers, and load them through the real loader."""
-    write_demo_ledgers(scale, seed, out, fmt)
+    """Generate a region (drawn for ``today``), write its ledgers, and load them through the real loader."""
+    write_demo_ledgers(scale, seed, out, fmt, today)
     return load_ledgers(store, out, progress=progress)
 
 
