@@ -26,6 +26,12 @@ REPO = Path(__file__).resolve().parent.parent
 # would fix its width at 80 for every test, whatever COLUMNS a test hands the command (as a terminal's would)
 for _fixed in ("COLUMNS", "LINES"):
     os.environ.pop(_fixed, None)
+# Every graph server the tests start (the session's, a test's own, one behind a CLI subprocess) lives seconds to
+# minutes: the JVM's optimising compiler (C2) and its parallel collector cost more CPU than they return there.
+# The client compiler alone and the serial collector halved the servers' CPU (test_coverage + test_linkage: 30.7 →
+# 14.6 CPU-s; the city README examples 114 → 79 CPU-s, wall no slower) on this 2-core machine. arcadedb_embedded
+# reads ARCADEDB_JVM_ARGS in each server process; `make run` and the benchmarks keep the JVM's defaults.
+os.environ.setdefault("ARCADEDB_JVM_ARGS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 
 @pytest.fixture(scope="session")

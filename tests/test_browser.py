@@ -129,11 +129,31 @@ def _ends(page, start: str, end: str) -> None:
         _settle(page)
 
 
+# Counts the app's script runs that have ended (its root's run state leaving "running"), from the first call on a
+# page: a widget change waits for the run it starts, however late a loaded machine starts it (a fixed pause did not).
+RUN_ENDS = """() => {
+  if (window.__runEnds === undefined) {
+    window.__runEnds = 0;
+    new MutationObserver(seen => { for (const m of seen) if (m.oldValue === 'running') window.__runEnds++; })
+      .observe(document.body, {subtree: true, attributes: true, attributeOldValue: true,
+                               attributeFilter: ['data-test-script-state']});
+  }
+  return window.__runEnds;
+}"""
+RUN_DONE = """ended => window.__runEnds > ended &&
+  document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'"""
+
+
 def _pick(page, label: str, option: str) -> None:
-    """Open the Streamlit selectbox labelled ``label`` and choose ``option``."""
+    """Open the Streamlit selectbox labelled ``label`` and choose ``option``; wait for the run the choice starts
+    (none when the box shows it already)."""
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    if box.inner_text().strip().split("\n")[1:] == [option]:
+        return
+    ended = page.evaluate(RUN_ENDS)
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function(RUN_DONE, arg=ended, timeout=60_000)
     _settle(page)
 
 

@@ -21,7 +21,7 @@ import pytest
 from fixed_date import TODAY
 from streamlit_process import streamlit_app
 from test_area_scope import _ledger, reference_homes
-from test_browser import ARTIFACTS, _chromium, _settle
+from test_browser import ARTIFACTS, _chromium, _pick, _settle
 from test_browser_login import log_in
 
 from orggraph.access import audit
@@ -178,13 +178,6 @@ def _check(reference: Reference, where: str, text: str, files: dict[str, str]) -
     leaks = [f"{where}: {x}" for x in reference.leaks(text)]
     leaks += [f"{where} · {name}: {x}" for name, body in files.items() for x in reference.leaks(body)]
     return leaks
-
-
-def _pick(page, label: str, option: str) -> None:
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    _settle(page)
 
 
 def _picker_labels(page) -> dict[str, str]:
