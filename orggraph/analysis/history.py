@@ -161,8 +161,8 @@ def last_load(store: BoltStore | ScopedStore) -> str | None:
 def snapshot_after_load(
     store: BoltStore, data_dir: Path, today: dt.date, report: GapReport | None = None
 ) -> SnapshotInfo:
-    """The snapshot a load takes when it has committed (issue 15 part 1: not wired into ``load`` yet): today's
-    figures over the whole region, labelled by the month."""
+    """The snapshot a load takes once it has committed (``orggraph load`` and a province-routed load, when
+    ``snapshot_after_load`` is on): today's figures over the whole region, labelled by the month."""
     return take_snapshot(store, data_dir, today, today, report=report)
 
 
