@@ -12,52 +12,34 @@ decided in Python once all its rows are in (``service_circle``): its query retur
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypedDict
 
 from orggraph.analysis.coverage_actions import Suggester
-from orggraph.analysis.geography import AREA_LEVELS, Geography, Place
-from orggraph.analysis.query_catalogue import bind, find_query
-from orggraph.analysis.service_circle import measured
-from orggraph.graph import statements
-from orggraph.graph.statements_analysis import (
-    AREA_LABEL,
-    AREA_LABELS,
-    member_ids,
-    rule_rows,
-    rule_rows_in_area,
-    rule_rows_of_members,
+from orggraph.analysis.coverage_runs import CHUNK_MEMBERS as CHUNK_MEMBERS
+from orggraph.analysis.coverage_runs import (
+    CoveredRow,
+    ReadRows,
+    RuleAnswer,
+    area_statement,
+    members_statement,
+    rule_runs,
 )
+from orggraph.analysis.coverage_runs import RuleRow as RuleRow
+from orggraph.analysis.coverage_runs import RuleRun as RuleRun
+from orggraph.analysis.coverage_runs import fetch_rule_rows as fetch_rule_rows
+from orggraph.analysis.coverage_runs import population_var as population_var
+from orggraph.analysis.coverage_runs import rule_statement as rule_statement
+from orggraph.analysis.geography import AREA_LEVELS, Geography, Place
+from orggraph.analysis.service_circle import measured
+from orggraph.graph.statements_analysis import AREA_LABEL, AREA_LABELS
 from orggraph.graph.store import BoltStore
 from orggraph.model.coverage_rules import CoverageRule, load_rules
-from orggraph.model.errors import SchemaError
 from orggraph.model.gc_pause import cyclic_gc_paused
 
 PARALLEL_QUERIES = 3  # measured on 2 cores: 2–4 workers within noise once the server's JIT is warm
-CHUNK_MEMBERS = 10_000  # members per statement over a large population (province: 10k orgs in ~160 ms)
-
-
-class RuleRow(TypedDict):
-    """One member of a rule's population as its query answers it (``reason`` is None when covered)."""
-
-    id: str
-    name: str
-    place: str | None
-    covered: bool
-    reason: str | None
-    detail: object
-
-
-class ReadRows(Protocol):
-    """How rule statements are read: ``BoltStore.read``, or a what-if's read inside its scratch transaction."""
-
-    def __call__(
-        self, statement: str, params: dict[str, Any] | None = None, name: str = ""
-    ) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -129,82 +111,6 @@ class CoverageIndex:
         return cls(geography, suggester)
 
 
-def rule_statement(rule: CoverageRule) -> str:
-    """The rule's catalogue query wrapped to return its rows as one collected row."""
-    return rule_rows(find_query(rule.query).text)
-
-
-def population_var(rule: CoverageRule) -> str:
-    """The variable the rule's query binds its population to: every rule query starts ``MATCH (v:<population>``
-    so an area start or a chunk of members can bind ``v`` first (``coverage_rules.yaml``, area_starts)."""
-    text = find_query(rule.query).text
-    found = re.match(rf"\s*MATCH \((\w+):{re.escape(rule.population)}\b", text)
-    if found is None:
-        raise SchemaError(
-            f"覆盖规则 {rule.id} 的查询应以匹配其对象 {rule.population} 的一句开头",
-            f"rule {rule.id}: its query must start by matching its population {rule.population}",
-        )
-    return found.group(1)
-
-
-def area_statement(rule: CoverageRule, area_label: str) -> str:
-    """The rule's query started from one area's node of ``area_label``."""
-    starts = load_rules().area_starts[rule.population]
-    return rule_rows_in_area(find_query(rule.query).text, population_var(rule), area_label, starts)
-
-
-def members_statement(rule: CoverageRule) -> str:
-    """The rule's query over a chunk of its members (``$members``)."""
-    return rule_rows_of_members(find_query(rule.query).text, population_var(rule), rule.population)
-
-
-def fetch_rule_rows(
-    read: ReadRows, rule: CoverageRule, as_of: dt.date, extra: dict[str, Any] | None = None, statement: str = ""
-) -> list[RuleRow]:
-    """One run of a rule's statement (the whole population by default; ``statement`` and ``extra`` parameters
-    for an area start or a chunk of members)."""
-    query = find_query(rule.query)
-    params = bind(query, {"as_of": as_of}) | (extra or {})
-    rows: list[RuleRow] = read(statement or rule_statement(rule), params, name=query.name)[0]["rows"]
-    return rows
-
-
-@dataclass(frozen=True)
-class RuleRun:
-    """One statement to send for a rule: the whole population, one area, or one chunk of members."""
-
-    rule: CoverageRule
-    statement: str = ""
-    extra: dict[str, Any] | None = None
-
-    def rows(self, read: ReadRows, as_of: dt.date) -> list[RuleRow]:
-        return fetch_rule_rows(read, self.rule, as_of, self.extra, self.statement)
-
-
-def rule_runs(
-    store: BoltStore, rules: list[CoverageRule], area_label: str | None, area_id: str | None
-) -> list[RuleRun]:
-    """What to send for each rule: from the area's node when there is an area; the whole population when it is
-    small; else chunks of ``CHUNK_MEMBERS`` members (the province: no query groups a whole population at once,
-    which overran the server's query memory)."""
-    if area_label is not None:
-        return [RuleRun(r, area_statement(r, area_label), {"area": area_id}) for r in rules]
-    ids: dict[str, list[str]] = {}
-    runs: list[RuleRun] = []
-    for rule in rules:
-        label = rule.population
-        if label not in ids:
-            counted = store.read(statements.count_nodes(store.schema, label))[0]["n"]
-            ids[label] = [] if counted <= CHUNK_MEMBERS else sorted(store.read(member_ids(label))[0]["ids"])
-        if not ids[label]:
-            runs.append(RuleRun(rule))
-            continue
-        chunk = members_statement(rule)
-        runs += [RuleRun(rule, chunk, {"members": ids[label][i : i + CHUNK_MEMBERS]})
-                 for i in range(0, len(ids[label]), CHUNK_MEMBERS)]  # fmt: skip
-    return runs
-
-
 def _area_label(store: BoltStore, area_id: str | None, index: CoverageIndex | None) -> str | None:
     """The label of the area a report starts from (None: the whole region, or an id that is no area — the
     geography then says so in words)."""
@@ -238,7 +144,7 @@ def gap_report(
     start = area_id or getattr(store, "area", None)  # a street user's whole region is their street: read from it
     label = _area_label(store, start, known)
     runs = rule_runs(store, rules, label, start)
-    rows: dict[str, list[RuleRow]] = {r.id: [] for r in rules}
+    rows: dict[str, RuleAnswer] = {r.id: RuleAnswer([], []) for r in rules}
     left = Counter(run.rule.id for run in runs)
     done: dict[str, RuleOutcome] = {}
     if read is None:  # the geography is fetched alongside the rule queries, and each rule's rows are placed
@@ -252,26 +158,45 @@ def gap_report(
             area = index.geography.area(area_id) if area_id else None
             for future in as_completed(futures):
                 rule = futures[future]
-                rows[rule.id] += future.result()
+                _add(rows[rule.id], future.result())
                 left[rule.id] -= 1
                 if not left[rule.id]:  # a measured rule is decided now, on all its rows (service_circle)
-                    done[rule.id] = _rule_outcome(rule, measured(rule, rows.pop(rule.id), store.read), index, area)
+                    done[rule.id] = _rule_outcome(rule, _measured(rule, rows.pop(rule.id), store.read), index, area)
     else:
         index = index() if callable(index) else index or CoverageIndex.fetch(store)
         area = index.geography.area(area_id) if area_id else None
         for run in runs:
-            rows[run.rule.id] += run.rows(read, as_of)
-        done = {r.id: _rule_outcome(r, measured(r, rows[r.id], read), index, area) for r in rules}
+            _add(rows[run.rule.id], run.rows(read, as_of))
+        done = {r.id: _rule_outcome(r, _measured(r, rows[r.id], read), index, area) for r in rules}
     return GapReport(as_of, area, tuple(done[r.id] for r in rules))
 
 
-def _rule_outcome(rule: CoverageRule, rows: list[RuleRow], index: CoverageIndex, area: Place | None) -> RuleOutcome:
+def _add(rows: RuleAnswer, more: RuleAnswer) -> None:
+    rows.covered.extend(more.covered)
+    rows.rows.extend(more.rows)
+
+
+def _measured(rule: CoverageRule, answer: RuleAnswer, read: ReadRows) -> RuleAnswer:
+    """The answer with a measured rule's undecided rows decided (``service_circle``), the covered among them moved
+    to the covered members."""
+    if rule.measure is None:
+        return answer
+    rows = measured(rule, answer.rows, read)
+    covered = [CoveredRow(id=r["id"], place=r["place"]) for r in rows if r["covered"]]
+    return RuleAnswer(answer.covered + covered, [r for r in rows if not r["covered"]])
+
+
+def _rule_outcome(rule: CoverageRule, answer: RuleAnswer, index: CoverageIndex, area: Place | None) -> RuleOutcome:
     """One rule's rows scoped, placed, counted and explained."""
     geography, suggester = index.geography, index.suggester
-    scoped = _in_scope(rows, geography, area)
+    covered, rows = answer
+    if area is not None:
+        covered = [r for r in covered if geography.within(r["place"], area.id)]
+        rows = [r for r in rows if geography.within(r["place"], area.id)]
+    rows = sorted(rows, key=lambda r: r["id"])
     joint = {code for code, reason in rule.reasons.items() if reason.action == "joint_branch"}
-    partners = suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in scoped if r["reason"] in joint)
-    outcome = _outcome(rule, scoped, geography, suggester, partners)
+    partners = suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in rows if r["reason"] in joint)
+    outcome = _outcome(rule, [r["place"] for r in covered], rows, geography, suggester, partners)
     # the areas above the scope would only repeat the scope's own numbers
     return outcome if area is None else _within(outcome, geography, area)
 
@@ -283,29 +208,24 @@ def _within(outcome: RuleOutcome, geography: Geography, area: Place) -> RuleOutc
     return RuleOutcome(outcome.rule, outcome.covered, outcome.total, outcome.gaps, areas)
 
 
-def _in_scope(rows: list[RuleRow], geography: Geography, area: Place | None) -> list[RuleRow]:
-    rows = sorted(rows, key=lambda r: r["id"])
-    return rows if area is None else [r for r in rows if geography.within(r["place"], area.id)]
-
-
 def _outcome(
-    rule: CoverageRule, rows: list[RuleRow], geography: Geography, suggester: Suggester, partners: dict[str, list[str]]
+    rule: CoverageRule,
+    covered: list[str | None],
+    rows: list[RuleRow],
+    geography: Geography,
+    suggester: Suggester,
+    partners: dict[str, list[str]],
 ) -> RuleOutcome:
-    per_place = Counter(r["place"] for r in rows)
-    covered_per_place = Counter(r["place"] for r in rows if r["covered"])
-    totals: Counter[str] = Counter()
-    covered: Counter[str] = Counter()
-    for place, n in per_place.items():  # counted per place, then added to each area above it
-        for a in geography.areas(place):
-            totals[a.id] += n
-            covered[a.id] += covered_per_place[place]
-    gaps = [_gap(rule, r, geography.areas(r["place"]), suggester, partners) for r in rows if not r["covered"]]
+    """Counts per area of the covered members' places and the other rows' (each of which is a gap, explained)."""
+    covered_in = geography.area_counts(covered)
+    totals = covered_in + geography.area_counts(r["place"] for r in rows)  # each place looked up once
+    gaps = [_gap(rule, r, geography.areas(r["place"]), suggester, partners) for r in rows]
     areas: dict[str, list[AreaRate]] = {level: [] for level in AREA_LEVELS}
     for aid in sorted(totals):
         area = geography.places[aid]
-        areas[area.label].append(AreaRate(area, covered[aid], totals[aid]))
-    n_covered = sum(bool(r["covered"]) for r in rows)
-    return RuleOutcome(rule, n_covered, len(rows), tuple(gaps), {k: tuple(v) for k, v in areas.items()})
+        areas[area.label].append(AreaRate(area, covered_in[aid], totals[aid]))
+    levels = {k: tuple(v) for k, v in areas.items()}
+    return RuleOutcome(rule, len(covered), len(covered) + len(rows), tuple(gaps), levels)
 
 
 def _gap(

@@ -51,6 +51,7 @@ class Suggester:
         self.geography = geography
         self.joint_max = joint_max
         self.area = area  # (label, id): suggestions for reports within that area only, read around it
+        self._nearest: dict[tuple[str | None, frozenset[str] | None], list[tuple[str, str]]] = {}
 
     def _rows(self, query: str, column: str, around: Callable[[str], str]) -> list[list[Any]]:
         """A suggestion index's rows: the catalogue query over the region, or its twin around the area."""
@@ -83,13 +84,28 @@ class Suggester:
     def nearest_org(self, place: str | None, exclude: str, labels: frozenset[str] | None = None) -> str | None:
         """The first org up the area chain (the place itself first) that is not the gap itself; only at
         places of the given labels when they are given."""
+        for oid, name in self._nearest_two(place, labels):
+            if oid != exclude:
+                return name
+        return None
+
+    def _nearest_two(self, place: str | None, labels: frozenset[str] | None) -> list[tuple[str, str]]:
+        """The first org up the chain and the first after it with another id: whichever gap asks, one of them is its
+        answer. Kept per place (a province's report asks for ~115k gaps at far fewer places)."""
+        key = (place, labels)
+        if key in self._nearest:
+            return self._nearest[key]
+        found: list[tuple[str, str]] = []
         for p in reversed(self.geography.chain(place)):
             if labels is not None and p.label not in labels:
                 continue
             for org in self._covering.get(p.id, ()):
-                if org.id != exclude:
-                    return org.name
-        return None
+                if not found or (len(found) == 1 and org.id != found[0][0]):
+                    found.append((org.id, org.name))
+            if len(found) == 2:
+                break
+        self._nearest[key] = found
+        return found
 
     def plan_joint_branches(self, gaps: Iterable[tuple[str, str, str | None]]) -> dict[str, list[str]]:
         """Small units (id, name, place) grouped by community, in id order, into joint branches of at most

@@ -8,7 +8,7 @@ the same data as rows) and kept for as long as the caller holds it — the app k
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -93,6 +93,32 @@ class Geography:
                 f"no area with id {area_id} (district, street, community or grid); e.g. {sample}",
             )
         return place
+
+    def area_counts(self, places: Iterable[str | None]) -> Counter[str]:
+        """Per area (every report level), how many of ``places`` lie inside it: each place counted at its deepest
+        area, then each area's count added to the areas above it — one step per area rather than per place and
+        level (a province's whole report counts 1.08M rule rows at ~860k places in ~50k areas)."""
+        deepest: Counter[str | None] = Counter(map(self._deepest.get, places))
+        deepest.pop(None, None)
+        totals: Counter[str] = Counter()
+        above = self._above
+        for aid, n in deepest.items():
+            assert aid is not None
+            totals[aid] += n
+            for up in above[aid]:
+                totals[up] += n
+        return totals
+
+    @cached_property
+    def _deepest(self) -> dict[str | None, str | None]:
+        """Each place's deepest area (its grid, community, street or district), None when it is in none."""
+        return {pid: chain[-1].id if (chain := self.areas(pid)) else None for pid in self.places}
+
+    @cached_property
+    def _above(self) -> dict[str, tuple[str, ...]]:
+        """Each area's areas above it."""
+        areas = (pid for pid, p in self.places.items() if p.label in AREA_LEVELS)
+        return {pid: tuple(a.id for a in self.areas(pid)[:-1]) for pid in areas}
 
     def within(self, place_id: str | None, area_id: str) -> bool:
         return any(p.id == area_id for p in self.chain(place_id))

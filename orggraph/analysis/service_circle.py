@@ -24,7 +24,7 @@ from orggraph.graph.statements_analysis import catalogue_statement
 from orggraph.model.coverage_rules import CoverageRule, Measure
 
 if TYPE_CHECKING:  # the engine's row and reader types (coverage imports this module)
-    from orggraph.analysis.coverage import ReadRows, RuleRow
+    from orggraph.analysis.coverage_runs import ReadRows, RuleRow
 
 STATIONS_QUERY = "service_stations_within"
 CODES = {"nearest_station": ("no_station_within_radius", "no_station_nearby")}  # the reasons a measure gives
