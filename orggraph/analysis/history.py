@@ -19,6 +19,7 @@ their street only: :func:`scope_area` turns their request into an area inside it
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -65,6 +66,7 @@ class SnapshotInfo:
     rules: tuple[str, ...]
     backfilled: bool
     load_id: str | None = None  # the last committed load when it was taken: where its ledger changes end
+    rules_fingerprint: str | None = None  # the rules it was taken under (snapshot_report reuses today's)
 
     @classmethod
     def of(cls, meta: dict[str, Any]) -> SnapshotInfo:
@@ -78,6 +80,7 @@ class SnapshotInfo:
             tuple(meta["rules"]),
             bool(meta.get("backfilled")),
             meta.get("load_id"),
+            meta.get("rules_fingerprint"),
         )
 
     def meta(self) -> dict[str, Any]:
@@ -91,6 +94,7 @@ class SnapshotInfo:
             "rules": list(self.rules),
             "backfilled": self.backfilled,
             "load_id": self.load_id,
+            "rules_fingerprint": self.rules_fingerprint,
         }
 
 
@@ -146,9 +150,20 @@ def take_snapshot(
         tuple(o.rule.id for o in report.outcomes),
         backfilled,
         last_load(store),
+        rules_fingerprint(),
     )
     snapshot_files.write(data_dir, info.meta(), area_rows(report), gap_rows(report))
     return info
+
+
+def rules_fingerprint() -> str:
+    """What the rules answer by: the rules file as read and every rule's query text (a snapshot taken under other
+    rules is not that day's report, whatever its date)."""
+    book = load_rules()
+    digest = hashlib.sha256(book.model_dump_json().encode())
+    for rule in book.rules:
+        digest.update(find_query(rule.query).text.encode())
+    return digest.hexdigest()[:16]
 
 
 def last_load(store: BoltStore | ScopedStore) -> str | None:
