@@ -144,6 +144,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable: the rest keep their order
 
 
+# Modules that share a costly state of the session's graph, run as one unit on one worker, one after the other:
+# both read the `make run` city, which test_readme_examples' fixture loads once per worker (~30 s a load)
+SHARED_UNITS = {"test_readme_examples.py": "make-run-city", "test_browser_map.py": "make-run-city"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile`` (``make test``) with ``SHARED_UNITS`` kept together; any other mode as xdist makes it."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedUnits(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            scope: str = super()._split_scope(nodeid)
+            return SHARED_UNITS.get(scope.rsplit("/", 1)[-1], scope)
+
+    return SharedUnits(config, log)
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker per core, at most four (each worker starts its own graph server: a 1 GB heap)."""
     return max(1, min(os.cpu_count() or 1, 4))

@@ -19,12 +19,11 @@ from PIL import Image
 from shapely import Point
 from streamlit_process import streamlit_app
 from test_browser import _chromium, _ends, _english, _settle, _shot
-from test_readme_examples import MAKE_RUN_SCALE, MAKE_RUN_SEED
+from test_readme_examples import make_run_region  # noqa: F401  (a fixture: the city, loaded once per worker)
 
 from orggraph.analysis.area_shapes import area_shapes, fetch_points
 from orggraph.analysis.coverage import gap_report
 from orggraph.analysis.geography import Geography
-from orggraph.ingest.load import load_demo_region
 from orggraph.present.map_layers import framing, map_rows
 
 pytestmark = pytest.mark.slow
@@ -33,10 +32,8 @@ PICKED = """() => [...document.querySelectorAll("[data-testid='stSelectbox'] inp
 
 
 @pytest.fixture(scope="module")
-def city(settings, session_store, tmp_path_factory) -> Iterator[tuple[str, object]]:
+def city(settings, session_store, make_run_region) -> Iterator[tuple[str, object]]:  # noqa: F811
     """Streamlit on the session's server with the `make run` demo (the city), and what the map page draws from."""
-    session_store.clear()
-    load_demo_region(session_store, MAKE_RUN_SCALE, MAKE_RUN_SEED, tmp_path_factory.mktemp("city"))
     geography, points = Geography.fetch(session_store), fetch_points(session_store)
     report = gap_report(session_store, ["compound_org"], as_of=TODAY)  # the page's first rule
     drawn = (geography, points, area_shapes(geography, points), report)

@@ -27,10 +27,12 @@ import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from orggraph.analysis.history import last_load
 from orggraph.app import serve as serve_mod
 from orggraph.cli import main as cli_main
 from orggraph.graph.store import BoltStore
@@ -146,13 +148,24 @@ def _run_order(examples: list[Example]) -> list[Example]:
     return sorted(examples, key=lambda e: e.argv[:1] == ("audit",))
 
 
+_LOADED: dict[str, Any] = {}  # the region this worker loaded last: its ledgers and the graph's state after it
+
+
+def _graph_state(store: BoltStore) -> tuple[object, ...]:
+    return tuple(sorted(store.node_counts().items())), last_load(store)
+
+
 @pytest.fixture(scope="module")
 def make_run_region(session_store: BoltStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `make run` demo region in the session's server; its ledgers folder."""
-    ledgers = tmp_path_factory.mktemp("make_run") / f"{MAKE_RUN_SCALE}-{MAKE_RUN_SEED}"
-    session_store.clear()
-    load_demo_region(session_store, MAKE_RUN_SCALE, MAKE_RUN_SEED, ledgers)
-    return ledgers
+    """The `make run` demo region in the session's server; its ledgers folder. Loaded once per worker while the
+    graph stays as loaded (node counts and last load unchanged): test_browser_map reads the same region, and
+    conftest's scheduler hands the two modules to one worker, one after the other (a city load is ~30 s)."""
+    if _LOADED.get("state") != _graph_state(session_store):
+        ledgers = tmp_path_factory.mktemp("make_run") / f"{MAKE_RUN_SCALE}-{MAKE_RUN_SEED}"
+        session_store.clear()
+        load_demo_region(session_store, MAKE_RUN_SCALE, MAKE_RUN_SEED, ledgers)
+        _LOADED.update(ledgers=ledgers, state=_graph_state(session_store))
+    return Path(_LOADED["ledgers"])
 
 
 def test_the_fixture_loads_what_make_run_loads():
