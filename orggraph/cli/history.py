@@ -5,6 +5,8 @@ monthly workbook).
 Why a module of its own: these commands read the stored snapshots (``orggraph.analysis.history``) as much as the
 graph, and share the way a period is named (a date, a month ``2026-11`` or a label). The CLI runs as the data
 dir's owner, over the whole region; ``--area`` narrows every answer to an area and the areas under it.
+``--province KEY`` (one database per province) runs each on that province's database and its own history
+(``province_history.history_home``): the same answers a data dir holding that database alone would give.
 """
 
 from __future__ import annotations
@@ -21,12 +23,27 @@ from orggraph.analysis.history import stored_snapshots, take_snapshot
 from orggraph.analysis.history_changes import changes_between
 from orggraph.analysis.history_ledger import LedgerPeriod, ledger_period, ledger_rows
 from orggraph.analysis.history_report import monthly_report
+from orggraph.analysis.province_history import HistoryHome, history_home, open_history
 from orggraph.cli.common import app, console, edge, parse_day, settings_of
-from orggraph.graph import backends, snapshot_files
+from orggraph.graph import snapshot_files
 from orggraph.model.errors import QueryError
 from orggraph.present import history_rows
 from orggraph.present.history_workbook import monthly_xlsx
 from orggraph.present.output import render
+
+Province = Annotated[
+    str | None,
+    typer.Option("--province", help="省份键,读该省数据库及其快照 / a province's key: its database and its history"),
+]
+
+
+def _home(ctx: typer.Context, province: str | None) -> HistoryHome:
+    return history_home(settings_of(ctx), province)
+
+
+def _whose(home: HistoryHome) -> str:
+    """How an answer names the province it is about (nothing for the one graph)."""
+    return f"{home.name} · " if home.province else ""
 
 
 def _format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -46,6 +63,7 @@ def snapshot(
     ] = None,
     label: Annotated[str | None, typer.Option(help="名称,默认为月份 / label (default: the month, 2026年11月)")] = None,
     area: Annotated[str | None, typer.Option("--area", help="只存一个区域 / one area only")] = None,
+    province: Province = None,
 ) -> None:
     """保存覆盖情况快照:每条规则、每个区域的覆盖率与缺口 / store a snapshot of the gap report's figures.
 
@@ -54,14 +72,14 @@ def snapshot(
 
     示例 Example: orggraph snapshot --as-of 2026-10-31 --label 2026年10月
     """
-    settings = settings_of(ctx)
+    settings, home = settings_of(ctx), _home(ctx, province)
     today = settings.current_date()
     when = parse_day(as_of) or today
-    with backends.open_store(settings) as store:
-        info = take_snapshot(store, settings.resolved_data_dir(), when, today, label, area)
+    with open_history(settings, home) as store:
+        info = take_snapshot(store, home.folder, when, today, label, area)
     kind = "补录 backfilled, date-driven rules only" if info.backfilled else "全部规则 all rules"
     console.print(
-        f"已保存快照 snapshot stored: {info.label} · 截至 as of {info.as_of.isoformat()} · "
+        f"{_whose(home)}已保存快照 snapshot stored: {info.label} · 截至 as of {info.as_of.isoformat()} · "
         f"{info.area_name or '全部区域 all areas'} · {len(info.rules)} 条规则 rules ({kind}) · {info.id}",
         highlight=False,
     )
@@ -76,13 +94,15 @@ def snapshots(
     ] = None,
     import_from: Annotated[Path | None, typer.Option("--import", help="从导出目录取回 / take from an export")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table|json")] = "table",
+    province: Province = None,
 ) -> None:
     """列出已保存的快照,随导出目录带走或取回 / list the stored snapshots; carry them with an export.
 
     示例 Example: orggraph snapshots --export 导出/
     """
     _format(fmt, ("table", "json"))
-    data_dir = settings_of(ctx).resolved_data_dir()
+    home = _home(ctx, province)
+    data_dir = home.folder
     if export_to is not None:
         files = snapshot_files.export_to(data_dir, export_to)
         console.print(
@@ -95,7 +115,7 @@ def snapshots(
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif export_to is None and import_from is None:
-        render(rows, "table", console, title="已保存的快照 stored snapshots")
+        render(rows, "table", console, title=f"{_whose(home)}已保存的快照 stored snapshots")
 
 
 @app.command()
@@ -108,15 +128,16 @@ def changes(
     months: Annotated[int, typer.Option(help="标出超过 N 个月未整改 / flag gaps open over N months")] = 3,
     limit: Annotated[int, typer.Option(help="列出的缺口数 / gaps listed")] = 30,
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+    province: Province = None,
 ) -> None:
     """两期之间的变化:新增缺口、已整改、仍未整改及持续时间 / what changed between two periods.
 
     示例 Example: orggraph changes --from 2026-10 --to 2026-11 --area S0009
     """
     _format(fmt, ("table", "csv", "json"))
-    settings = settings_of(ctx)
-    result = changes_between(settings.resolved_data_dir(), from_, to, area)
-    with backends.open_store(settings) as store:
+    settings, home = settings_of(ctx), _home(ctx, province)
+    result = changes_between(home.folder, from_, to, area)
+    with open_history(settings, home) as store:
         period = ledger_period(store, result.older, result.newer, area)
         ledger = history_rows.ledger_rows(ledger_rows(store, period))
     summary = history_rows.rule_change_rows(result, months)
@@ -133,7 +154,7 @@ def changes(
     if fmt == "csv":
         render(listed, "csv", console)
         return
-    render(summary, "table", console, title=history_rows.changes_title(result))
+    render(summary, "table", console, title=_whose(home) + history_rows.changes_title(result))
     render(history_rows.area_change_rows(result), "table", console, title="各区域 per area")
     render(listed[:limit], "table", console, title="缺口变化 gaps")
     if len(listed) > limit:
@@ -167,16 +188,20 @@ def report(
     period: Annotated[str, typer.Option("--period", help="统计期:月份、日期或名称 / period: month, date or label")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出 xlsx 文件 / the xlsx file to write")],
     area: Annotated[str | None, typer.Option("--area", help="区域编号 / area id")] = None,
+    province: Province = None,
 ) -> None:
     """月度党建覆盖报告(Excel):封面、各规则缺口、已整改、到期协议、趋势图 / the monthly coverage workbook.
 
     数字取自该期保存的快照 / the figures are the period's stored snapshot.
 
     示例 Example: orggraph report --area S0009 --period 2026-11 -o 太白湖街道_2026年11月党建覆盖.xlsx
+    一个省的街道 A province's street: orggraph report --province sd --area S0009 --period 2026-11 -o 报告.xlsx
     """
-    settings = settings_of(ctx)
-    with backends.open_store(settings) as store:
-        monthly = monthly_report(store, settings.resolved_data_dir(), area, period)
+    settings, home = settings_of(ctx), _home(ctx, province)
+    with open_history(settings, home) as store:
+        monthly = monthly_report(store, home.folder, area, period)
     out.write_bytes(monthly_xlsx(monthly))
-    audit.by_cli(settings.resolved_data_dir(), "export", report="monthly", area=area, period=monthly.period.info.label)
+    where = {"province": province} if province else {}
+    label = monthly.period.info.label
+    audit.by_cli(settings.resolved_data_dir(), "export", report="monthly", area=area, period=label, **where)
     console.print(f"已写出 written: {out}", highlight=False)

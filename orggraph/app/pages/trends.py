@@ -72,7 +72,7 @@ def show() -> None:
         )
         return
     st.altair_chart(trend_chart(rows, t("规则", "Rule")), width="stretch")
-    _figures(rows, t("规则", "Rule"), "overview_trend")
+    figures_table(rows, t("规则", "Rule"), "overview_trend")
     _child_lines(where, area, sorted({r["id"] for r in rows}))
 
 
@@ -87,11 +87,12 @@ def _child_lines(where: Path, area: str | None, rules: list[str]) -> None:
         st.info(t("该规则在下级区域没有应覆盖的对象", "This rule has nothing to cover in the sub-areas"))
         return
     st.altair_chart(trend_chart(rows, t("区域", "Area")), width="stretch")
-    _figures(rows, t("区域", "Area"), "overview_trend_areas")
+    figures_table(rows, t("区域", "Area"), "overview_trend_areas")
 
 
-def _figures(rows: list[dict[str, Any]], series: str, key: str) -> None:
-    """The chart's numbers as a table (names first, one row per line and period) with its downloads."""
+def figures_table(rows: list[dict[str, Any]], series: str, key: str) -> None:
+    """The chart's numbers as a table (names first, one row per line and period) with its downloads (the nation
+    page's per-province trend shows its own the same way)."""
     rate = t("覆盖率", "Rate")
     frame = pd.DataFrame(
         [{series: r["series"], t("统计期", "Period"): r["label"], rate: shown_rate(r["rate"]), t("编号", "Id"): r["id"]}
