@@ -10,7 +10,7 @@ province's office loading its own) skip the dry run: their one load is all-or-no
 
 After the load, every province whose database it wrote takes the snapshot a plain load takes
 (``snapshot_after_load``; :func:`snapshot_provinces`), kept with that database's history
-(``snapshot_files.home``), never in the one graph's.
+(``province_history.history_home``), never in the one graph's.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from loaders.ledger_tables import Table, read_tables
 from loaders.ledger_validation import validate
 from loaders.ledger_writer import inert_xlsx_row
 from orggraph.analysis.history import SnapshotInfo, snapshot_after_load
+from orggraph.analysis.province_history import history_home
 from orggraph.analysis.province_rows import Routing, RowKey, route_rows
-from orggraph.graph import snapshot_files
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load import LoadReport, Progress, graph_lookup, load_ledgers
 from orggraph.model.config import Settings
@@ -203,15 +203,11 @@ def snapshot_provinces(
     taken: dict[str, SnapshotInfo | OrgGraphError] = {}
     if not settings.snapshot_after_load:
         return taken
-    data_dir = settings.resolved_data_dir()
     for key, report in reports.items():
         if not report.written:
             continue
-        province = settings.provinces[key]
         try:
-            taken[key] = snapshot_after_load(
-                stores[key], snapshot_files.home(data_dir, province.database, province.uri), today
-            )
+            taken[key] = snapshot_after_load(stores[key], history_home(settings, key).folder, today)
         except OrgGraphError as exc:
             taken[key] = exc
     return taken
