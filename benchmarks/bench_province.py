@@ -18,12 +18,11 @@ from pathlib import Path
 
 from neo4j import GraphDatabase
 
-from benchmarks.harness import Figure, print_table, timed
+from benchmarks.harness import Figure, loaded_server, print_table, timed
 from orggraph.analysis import coverage
 from orggraph.analysis.coverage import CoverageIndex, gap_report
 from orggraph.graph import statements
 from orggraph.graph.backends import open_store
-from orggraph.model.config import load_settings
 from orggraph.model.coverage_rules import load_rules
 
 AS_OF = dt.date(2026, 6, 15)
@@ -143,18 +142,8 @@ def run(settings, server) -> list[Figure]:
 
 
 def main(argv: list[str]) -> int:
-    from orggraph.graph.embedded_server import EmbeddedServer
-
-    settings = load_settings({"data_dir": Path(argv[0])}, environ={})
-    server = EmbeddedServer(settings)
-    started = server.status() is None
-    if started:
-        server.start()
-    try:
+    with loaded_server(Path(argv[0])) as (settings, server):
         print_table("orggraph on a province", run(settings, server))
-    finally:
-        if started:
-            server.stop()
     return 0
 
 

@@ -18,9 +18,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.bench_app import LOCAL, MODES, PAGES, Mode, _accounts, _app, _clear, _street, _switch
-from benchmarks.harness import Figure, print_table, timed
-from orggraph.graph.embedded_server import EmbeddedServer
-from orggraph.model.config import load_settings
+from benchmarks.harness import Figure, loaded_server, print_table, timed
 
 STREET, REGION = MODES[1], MODES[2]
 FLOORS_S = {STREET.key: 2.0, REGION.key: 10.0}  # issue 12: a street user's page cold; the province overview
@@ -103,14 +101,8 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
         return 2
-    settings = load_settings({"data_dir": Path(argv[0])}, environ={})
-    server = EmbeddedServer(settings)
-    _, started = server.start(owner_pid=os.getpid())  # a running server is reused and left running
-    try:
+    with loaded_server(Path(argv[0])) as (settings, _):
         print_table("orggraph app on the province", run(settings, tuple(argv[1:]) or PAGES))
-    finally:
-        if started:
-            server.stop()
     return 0
 
 

@@ -60,6 +60,22 @@ def fresh_server(data_dir: Path, heap: str = "4g") -> Iterator[tuple[Settings, E
         server.stop()
 
 
+@contextmanager
+def loaded_server(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedServer]]:
+    """The server of a data dir that holds a loaded region (the province): the running one, left running, or one
+    started for the block and stopped after it."""
+    settings = load_settings({"data_dir": data_dir}, environ={})
+    server = EmbeddedServer(settings)
+    started = server.status() is None
+    if started:
+        server.start()
+    try:
+        yield settings, server
+    finally:
+        if started:
+            server.stop()
+
+
 def machine() -> str:
     mem = psutil.virtual_memory().total / 2**30
     return f"{platform.machine()}, {psutil.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}"
