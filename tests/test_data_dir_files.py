@@ -53,3 +53,19 @@ def test_a_wide_open_data_dir_is_tightened_when_the_server_starts(tmp_path):
     finally:
         server.stop()
     assert _loose(data_dir) == []
+
+
+def test_a_province_history_folder_and_every_folder_above_it_are_private(tmp_path):
+    """A CLI or app process keeps its umask (0022 here): mkdir's mode reached only the last folder, and a province's
+    history left ``databases/`` 0755."""
+    import os
+
+    from orggraph.graph import snapshot_files
+
+    old = os.umask(0o022)
+    try:
+        home = snapshot_files.home(tmp_path / "data", "prov_sd")
+        snapshot_files.write(home, {"id": "s1"}, [], [])
+    finally:
+        os.umask(old)
+    assert (home / "snapshots").is_dir() and _loose(tmp_path / "data") == []

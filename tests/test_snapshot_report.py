@@ -17,6 +17,7 @@ from orggraph.analysis.history import _text, last_load, take_snapshot
 from orggraph.analysis.snapshot_report import report_from_snapshot, todays_snapshot
 from orggraph.graph import snapshot_files
 from orggraph.ingest.load import load_demo_region
+from orggraph.model.private_files import private_folder
 
 SEED = 3
 
@@ -73,8 +74,7 @@ def test_only_the_whole_region_of_today_under_these_rules_and_the_last_load_is_r
 def test_the_overview_shows_the_same_figures_from_the_snapshot(app_env, settings, tmp_path):
     load_demo_region(app_env, "street", SEED, tmp_path / "ledgers")
     where = settings.resolved_data_dir()
-    snapshot_files.folder(where).mkdir(parents=True, exist_ok=True)
-    for old in snapshot_files.folder(where).iterdir():
+    for old in private_folder(snapshot_files.folder(where)).iterdir():
         old.unlink()
     live = open_page("overview")
     take_snapshot(app_env, where, TODAY, TODAY)

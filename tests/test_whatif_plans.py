@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import stat
+from functools import partial
 
 import pytest
 from fixed_date import TODAY
@@ -42,6 +43,15 @@ from orggraph.present.whatif_workbook import plan_xlsx
 
 RULES = ["compound_org", "org_secretary", "community_agreement"]
 SAVED_AT = dt.datetime(2026, 6, 15, 8, 30, tzinfo=dt.UTC)
+
+RUNNER = CliRunner()
+
+
+def _succeeds(env: dict[str, str], *args: str) -> str:
+    """``orggraph ARGS`` in process; it must exit 0: its output."""
+    result = RUNNER.invoke(app, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def _branch() -> Proposal:
@@ -151,12 +161,7 @@ def test_cli_save_list_rerun_export(demo_store, cli_env, settings, tmp_path):
         "edges:\n  COVERS:\n    - [PROPOSED-B1, K02]\n  LEADS:\n    - [O06, PROPOSED-B1]\n",
         encoding="utf-8",
     )
-    runner = CliRunner()
-
-    def run(*args: str) -> str:
-        result = runner.invoke(app, list(args), env=cli_env)
-        assert result.exit_code == 0, result.output
-        return result.output
+    runner, run = RUNNER, partial(_succeeds, cli_env)
 
     try:
         args = ["whatif", str(proposal), "--area", "S01", "-r", "compound_org", "--format", "json"]
@@ -212,12 +217,7 @@ def test_plans_travel_with_an_export_and_a_held_plan_is_kept(demo_store, tmp_pat
 def test_cli_delete_and_plans_riding_with_export_and_load(demo_store, cli_env, settings, tmp_path):
     data_dir = settings.resolved_data_dir()
     shutil.rmtree(folder(data_dir), ignore_errors=True)
-    runner = CliRunner()
-
-    def run(*args: str) -> str:
-        result = runner.invoke(app, list(args), env=cli_env)
-        assert result.exit_code == 0, result.output
-        return result.output
+    runner, run = RUNNER, partial(_succeeds, cli_env)
 
     try:
         _saved(demo_store, data_dir, "太白花园建支部", _branch(), "S01")

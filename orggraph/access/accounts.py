@@ -29,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from orggraph.model.errors import OrgGraphError
+from orggraph.model.private_files import private_folder
 
 USERS_FILE = "users.json"
 _Entry = dict[str, Any]  # one user as users.json keeps it: role, area, hash, disabled, failures, locked_until
@@ -149,7 +150,7 @@ class AccountStore:
 
     @contextlib.contextmanager
     def _changing(self) -> Iterator[dict[str, _Entry]]:
-        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.data_dir)
         fd = os.open(self.data_dir / (USERS_FILE + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

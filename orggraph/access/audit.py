@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from orggraph.access.accounts import LOCAL_NAME
+from orggraph.model.private_files import private_folder
 
 AUDIT_FILE = "audit.jsonl"
 ACTIONS = ("login", "login_failed", "import", "import_refused", "sync_removal", "whatif", "whatif_save",
@@ -43,7 +44,7 @@ def record(data_dir: Path, user: str, action: str, now: dt.datetime | None = Non
     event = {"at": _utc(now or dt.datetime.now(dt.UTC)), "user": user, "action": action, **detail}
     line = json.dumps(event, ensure_ascii=False, default=str, sort_keys=False) + "\n"
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(data_dir)
     fd = os.open(data_dir / AUDIT_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line.encode("utf-8"))

@@ -35,6 +35,7 @@ from orggraph.analysis.geography import Geography
 from orggraph.analysis.whatif import Proposal, WhatIf, what_if
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import QueryError
+from orggraph.model.private_files import private_folder
 from orggraph.model.records import NodeRecord, Source
 from orggraph.model.schema import load_schema
 
@@ -222,7 +223,7 @@ def save_plan(data_dir: Path, plan: Plan, viewer_area: str | None = None) -> boo
     """Store the plan (a user with an area: only within it); True when it replaced one of the same name."""
     _check_scope(viewer_area, plan)
     where = folder(data_dir)
-    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(where)
     path = _file(data_dir, plan.street, plan.name)
     replaced = path.exists()
     tmp = path.with_name(f".{path.name}.tmp")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from orggraph.graph.embedded_server_files import open_private, pid_alive
+from orggraph.model.private_files import private_folder
 
 UPLOADS = "uploads"
 
@@ -22,7 +23,7 @@ UPLOADS = "uploads"
 def uploads_folder(data_dir: Path, pid: int | None = None) -> Path:
     """This app process's folder for uploads (created private), after the folders of dead app processes are gone."""
     root = data_dir / UPLOADS
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(root)
     sweep(data_dir)
     mine = root / str(pid or os.getpid())
     mine.mkdir(mode=0o700, exist_ok=True)

@@ -49,6 +49,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from orggraph.model.errors import HistoryError
+from orggraph.model.private_files import private_folder
 
 FOLDER = "snapshots"
 DATABASES = "databases"
@@ -105,7 +106,7 @@ def home(data_dir: Path, database: str, uri: str | None = None) -> Path:
 def write(data_dir: Path, meta: dict[str, Any], areas: list[dict[str, Any]], gaps: list[dict[str, Any]]) -> Path:
     """Store one snapshot (``meta['id']`` names it); returns its areas file."""
     where = folder(data_dir)
-    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(where)
     tag = {META_KEY: json.dumps({**meta, "format": FORMAT_VERSION}, ensure_ascii=False).encode()}
     paths = []
     for suffix, schema, rows in ((GAPS, GAP_SCHEMA, gaps), (AREAS, AREA_SCHEMA, areas)):
@@ -247,7 +248,7 @@ def import_from(source: Path, data_dir: Path) -> list[str]:
             continue
         for suffix in (GAPS, AREAS):  # the areas file last: it marks the snapshot complete
             table = _table(folder(source) / f"{meta['id']}{suffix}")
-            folder(data_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(folder(data_dir))
             _write_atomic(table, folder(data_dir) / f"{meta['id']}{suffix}")
         taken.append(meta["id"])
     return taken
