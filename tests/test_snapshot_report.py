@@ -48,7 +48,7 @@ def test_todays_snapshot_reads_back_as_the_live_report(street_store, tmp_path):
     index = CoverageIndex.fetch(demo_store)
     live = gap_report(demo_store, None, None, TODAY, index)
     assert live.gaps() and any(a for o in live.outcomes for a in o.areas.values())
-    assert_same_report(report_from_snapshot(tmp_path, info, index.geography), live)
+    assert_same_report(report_from_snapshot(tmp_path, info), live)
 
 
 def test_only_the_whole_region_of_today_under_these_rules_and_the_last_load_is_reused(

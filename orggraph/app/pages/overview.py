@@ -20,7 +20,6 @@ from orggraph.analysis.query_catalogue import AGREEMENT_STATES
 from orggraph.analysis.snapshot_report import report_from_snapshot, todays_snapshot
 from orggraph.app.pages import gaps, nation, session, trends
 from orggraph.app.pages.common import (
-    coverage_index,
     graph_version,
     lang,
     query,
@@ -73,7 +72,7 @@ def _stored_report(as_of: dt.date, version: str) -> GapReport | None:
     data_dir = load_settings().resolved_data_dir()
     try:
         info = todays_snapshot(data_dir, store_for(version), as_of)
-        return None if info is None else report_from_snapshot(data_dir, info, coverage_index(version).geography)
+        return None if info is None else report_from_snapshot(data_dir, info)
     except HistoryError:  # an unreadable snapshot file: the live report answers, as with none
         return None
 
