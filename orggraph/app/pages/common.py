@@ -364,8 +364,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def table_downloads(frame: pd.DataFrame, title: str, key: str, csv: bool = True, note: str = "") -> None:
     """A table's downloads side by side: Excel (``table_workbook``: titled, filtered, inert) and, unless ``csv`` is
     False, CSV. Both are made on the click and recorded in the audit log as ``<key>``'s export."""
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button(
+    row = st.container(horizontal=True)  # each button as wide as its words (a column's share cut "下载 Excel" short)
+    row.download_button(
         t("下载 Excel", "Download Excel"),
         session.recorded_download(f"{key}:xlsx", lambda: frame_xlsx(frame, title, note), len(frame)),
         file_name=f"{title}.xlsx",
@@ -374,7 +374,7 @@ def table_downloads(frame: pd.DataFrame, title: str, key: str, csv: bool = True,
         on_click="ignore",
     )
     if csv:
-        cols[1].download_button(
+        row.download_button(
             t("下载 CSV", "Download CSV"),
             session.recorded_download(f"{key}:csv", lambda: csv_bytes(frame), len(frame)),
             file_name=f"{title}.csv",
