@@ -18,6 +18,7 @@ from benchmarks import (
     bench_ledger_load,
     bench_load,
     bench_province,
+    bench_province_app,
     bench_search,
     bench_validate,
 )
@@ -50,6 +51,7 @@ def main(argv: list[str]) -> int:
                 figures += bench_validate.run("province", "csv")
                 figures += bench_ledger_load.run(settings, server, "province", "csv")
                 figures += bench_province.run(settings, server)  # on the province the load left behind
+                figures += bench_province_app.run(settings)  # the app's pages on it: a street editor, the admin
     if "--only-app" not in argv:
         figures += bench_first_answer.run()  # its own clone, make run, server and app
     print_table("orggraph benchmarks", figures)
