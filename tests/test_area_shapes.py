@@ -143,3 +143,26 @@ def test_a_generated_street_is_tiled_by_its_communities(clean_store: BoltStore, 
     cells = [made.shapes[c.id].outline for c in communities]
     assert all(a.intersection(b).area < 1e-12 for a, b in itertools.combinations(cells, 2))
     assert shapely.union_all(cells).symmetric_difference(made.shapes[street.id].outline).area < 1e-9
+
+
+def _scoped_points(store: BoltStore, street: str) -> tuple[set, set]:
+    """A street user's points read from the street's node, and the region's points cut to the street (the whole
+    catalogue query through the same scope: what the map read before)."""
+    from orggraph.analysis.query_catalogue import find_query, run_query
+    from orggraph.graph.area_scope import UNIVERSES, ScopedStore
+
+    UNIVERSES.forget()
+    scoped = ScopedStore(store, street)
+    whole = run_query(scoped, find_query("place_points"))[0]
+    cut = set(zip(whole["ids"], whole["labels"], whole["lons"], whole["lats"], whole["places"], whole["names"]))
+    return set(fetch_points(scoped)), cut
+
+
+def test_a_street_users_points_are_read_from_the_street_and_equal_the_region_cut_to_it(demo_store, tmp_path):
+    for street in ("S01", "S02"):
+        mine, cut = _scoped_points(demo_store, street)
+        assert mine == cut and (mine or street == "S02"), street
+    load_demo_region(demo_store, "street", 5, tmp_path)  # a generated street: units, stations, buildings
+    (street,) = {r["id"] for r in demo_store.read("MATCH (s:Street) RETURN s.id AS id")} - {"S01", "S02"}
+    mine, cut = _scoped_points(demo_store, street)
+    assert mine == cut and len(mine) > 100

@@ -236,6 +236,26 @@ def stationed_around(area_label: str) -> str:
 
 
 @registered
+def points_in(area_label: str) -> str:
+    """``queries/place_points.cypher`` started from one area: the records with coordinates that are places under it
+    or are located in one, as its six aligned lists (a street user's map read the province's points to keep its
+    street's: 2.0 s on the province)."""
+    kinds = "n:Community OR n:Compound OR n:CommercialBuilding OR n:Unit OR n:ServiceStation"
+    return (
+        f"MATCH (area:{area_label} {{id: $area}})<-[:PART_OF*0..5]-(x)\n"
+        "OPTIONAL MATCH (u)-[:LOCATED_IN]->(x)\n"
+        "WITH collect(DISTINCT x) + collect(DISTINCT u) AS found\n"
+        "UNWIND found AS n\n"
+        f"WITH DISTINCT n WHERE ({kinds}) AND n.lon IS NOT NULL AND n.lat IS NOT NULL\n"
+        "OPTIONAL MATCH (n)-[:LOCATED_IN]->(p)\n"
+        "WITH n, min(p.id) AS located\n"
+        "RETURN collect(n.id) AS ids, collect(labels(n)[0]) AS labels, collect(n.lon) AS lons,\n"
+        "       collect(n.lat) AS lats, collect(coalesce(located, n.id)) AS places,\n"
+        "       collect(coalesce(n.name, n.id)) AS names"
+    )
+
+
+@registered
 def member_ids(label: str) -> str:
     """Every id of one label, as one list (to cut a population into chunks)."""
     return f"MATCH (m:{label}) RETURN collect(m.id) AS ids"
@@ -250,7 +270,10 @@ def all_statements(schema: Schema, via: tuple[str, ...], max_hops: int) -> dict[
     out.update({f"member_ids:{label}": member_ids(label) for label in ("Unit", "PartyOrg")})
     for label in AREA_LABELS:
         out.update(
-            {f"{build.__name__}:{label}": build(label) for build in (geography_around, covers_around, stationed_around)}
+            {
+                f"{build.__name__}:{label}": build(label)
+                for build in (geography_around, covers_around, stationed_around, points_in)
+            }
         )
     for every in (False, True):
         name = "all_shortest" if every else "shortest"
