@@ -5,7 +5,9 @@ A load takes that snapshot anyway (``snapshot_after_load``), so the first overvi
 instead of running every rule again: on a province the live report is ~20 s of server and Python work (issue 12's
 overview floor is 10 s). Every figure, gap, reason and suggested action comes back as the report had them; a
 gap's ``detail`` comes back as the text the snapshot keeps (``history._text``), so only views that show no detail
-(the overview) take a report from here.
+(the overview) take a report from here. "Nothing loaded since" is the graph's state because the product writes to
+the graph through loads only (the what-if's scratch write is rolled back); a write by hand in cypher-shell after the
+snapshot would not be seen until the next load or snapshot.
 """
 
 from __future__ import annotations
