@@ -154,7 +154,8 @@ def _scoped_points(store: BoltStore, street: str) -> tuple[set, set]:
     UNIVERSES.forget()
     scoped = ScopedStore(store, street)
     whole = run_query(scoped, find_query("place_points"))[0]
-    cut = set(zip(whole["ids"], whole["labels"], whole["lons"], whole["lats"], whole["places"], whole["names"]))
+    columns = ("ids", "labels", "lons", "lats", "places", "names")
+    cut = set(zip(*(whole[c] for c in columns), strict=True))
     return set(fetch_points(scoped)), cut
 
 
