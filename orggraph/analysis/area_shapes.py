@@ -31,9 +31,9 @@ import shapely
 from shapely.geometry import MultiPoint, mapping, shape
 
 from orggraph.analysis.geodesy import EARTH_RADIUS_M, Datum, convert
-from orggraph.analysis.geography import Geography, Place
+from orggraph.analysis.geography import Geography, Place, area_label
 from orggraph.analysis.query_catalogue import find_query, run_query
-from orggraph.graph.statements_analysis import AREA_LABEL, points_in
+from orggraph.graph.statements_analysis import points_in
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import OrgGraphError
 
@@ -79,9 +79,9 @@ def fetch_points(store: BoltStore) -> list[PointRow]:
     """Every record with coordinates and the place it sits in (one catalogue query, one row of aligned lists); a
     store with an area reads from the area's node, not the region's every point (``points_in``)."""
     area = getattr(store, "area", None)
-    found = store.read(AREA_LABEL, {"id": area}) if area else []
-    if found:
-        rows = store.read(points_in(found[0]["label"]), {"area": area}, shape="aligned ids")
+    label = area_label(store, area) if area else None
+    if area and label:
+        rows = store.read(points_in(label), {"area": area}, shape="aligned ids")
     else:
         rows = run_query(store, find_query("place_points"))
     if not rows:

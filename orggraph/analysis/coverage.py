@@ -32,9 +32,9 @@ from orggraph.analysis.coverage_runs import RuleRun as RuleRun
 from orggraph.analysis.coverage_runs import fetch_rule_rows as fetch_rule_rows
 from orggraph.analysis.coverage_runs import population_var as population_var
 from orggraph.analysis.coverage_runs import rule_statement as rule_statement
-from orggraph.analysis.geography import AREA_LEVELS, Geography, Place
+from orggraph.analysis.geography import AREA_LEVELS, Geography, Place, area_label
 from orggraph.analysis.service_circle import measured
-from orggraph.graph.statements_analysis import AREA_LABEL, AREA_LABELS
+from orggraph.graph.statements_analysis import AREA_LABELS
 from orggraph.graph.store import BoltStore
 from orggraph.model.coverage_rules import CoverageRule, load_rules
 from orggraph.model.gc_pause import cyclic_gc_paused
@@ -119,8 +119,7 @@ def _area_label(store: BoltStore, area_id: str | None, index: CoverageIndex | No
     if index is not None:
         place = index.geography.places.get(area_id)
         return place.label if place is not None and place.label in AREA_LEVELS else None
-    rows = store.read(AREA_LABEL, {"id": area_id})
-    return rows[0]["label"] if rows else None
+    return area_label(store, area_id)
 
 
 @cyclic_gc_paused()  # tens of thousands of rows and gaps, no cycles among them

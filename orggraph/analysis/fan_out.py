@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from orggraph.analysis.coverage import AreaRate, GapReport, RuleOutcome, gap_report
 from orggraph.analysis.entities import AmbiguousEntity, Entity, resolve_entity
+from orggraph.analysis.geography import area_label
 from orggraph.analysis.linkage import LinkagePath, linkage_paths
 from orggraph.graph.province_databases import open_provinces, province_names
-from orggraph.graph.statements_analysis import AREA_LABEL
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import Settings
 from orggraph.model.errors import QueryError
@@ -77,7 +77,7 @@ def province_holding(stores: Mapping[str, BoltStore], settings: Settings, area_i
     if mapped is not None:
         return mapped
     for key, store in stores.items():
-        if store.read(AREA_LABEL, {"id": area_id}):
+        if area_label(store, area_id):
             return key
     raise QueryError(f"没有哪个省的数据库含有区域 {area_id}", f"no province's database holds the area {area_id}")
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from orggraph.analysis.query_catalogue import find_query, run_query
-from orggraph.graph.statements_analysis import geography_around
+from orggraph.graph.statements_analysis import AREA_LABEL, geography_around
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import QueryError
 
@@ -157,3 +157,10 @@ class Geography:
 
 def _depth(label: str | None) -> int:
     return -1 if label is None else _DEPTH.get(label, _DEPTH_DEFAULT)
+
+
+def area_label(store: BoltStore, area_id: str) -> str | None:
+    """Which area level (District, Street, Community, Grid) ``area_id`` names in the graph, None when it names none
+    (four id-index lookups: no geography read)."""
+    rows = store.read(AREA_LABEL, {"id": area_id})
+    return str(rows[0]["label"]) if rows else None
