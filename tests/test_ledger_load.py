@@ -13,7 +13,8 @@ from loaders.fixture import read_fixture
 from loaders.ledger_writer import write_ledgers
 from orggraph.cli.main import app
 from orggraph.ingest.load import DEMO_FIXTURE, load_ledgers
-from orggraph.model.errors import ValidationError
+from orggraph.ingest.load_plan import LoadPlan
+from orggraph.model.errors import SchemaError, ValidationError
 
 runner = CliRunner()
 
@@ -142,3 +143,26 @@ def test_a_sheet_without_a_column_leaves_that_property_as_stored(clean_store, le
     assert again.written == 0 and again.plan.counts["PartyOrg"].unchanged == 15
     members = clean_store.read("MATCH (o:PartyOrg {id: 'O03'}) RETURN o.members AS m")
     assert members == [{"m": 132}]
+
+
+def test_a_first_load_stores_each_row_as_given_and_nothing_more(clean_store, ledgers):
+    """The first load's CREATE names the schema's properties: a cell left empty stays absent (not null), and every
+    value comes back as the ledger gave it."""
+    nodes, edges = read_fixture(DEMO_FIXTURE)
+    report = load_ledgers(clean_store, ledgers)
+    assert report.plan.into_empty_graph
+    stored = {r["id"]: r["p"] for r in clean_store.read("MATCH (o:PartyOrg) RETURN o.id AS id, properties(o) AS p")}
+    for node in (n for n in nodes if n.label == "PartyOrg"):
+        given = {k: v for k, v in node.props.items() if v is not None}
+        assert {k: stored[node.id][k] for k in given} == given
+        assert None not in stored[node.id].values()
+    ties = clean_store.read("MATCH ()-[r:LEADS]->() RETURN properties(r) AS p")
+    assert len(ties) == sum(e.type == "LEADS" for e in edges) and all(t["p"]["source_sheet"] for t in ties)
+
+
+def test_a_first_load_refuses_a_property_the_schema_does_not_name(session_store):
+    """A defect guard: the CREATE statements list the schema's names, so a key outside them would be dropped."""
+    plan = LoadPlan(into_empty_graph=True)
+    plan.node_rows["PartyOrg"].append({"id": "O1", "props": {"id": "O1", "name": "党委", "nickname": "x"}})
+    with pytest.raises(SchemaError, match="nickname"):
+        plan.work(session_store)

@@ -199,18 +199,30 @@ def replace_nodes(schema: Schema, label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{schema.node(label).label} {{id: row.id}}) SET n = row.props"
 
 
+def _inline_props(names: frozenset[str]) -> str:
+    """A map of every property the schema allows, read from each row's ``props`` (a missing key is null, and a
+    null property is not stored, on Neo4j and ArcadeDB alike)."""
+    return "{" + ", ".join(f"{name}: row.props.{name}" for name in sorted(names)) + "}"
+
+
 @registered
 def create_nodes(schema: Schema, label: str) -> str:
-    """For a first load into an empty graph, where MERGE can only ever create (and costs a lookup)."""
-    return f"UNWIND $rows AS row CREATE (n:{schema.node(label).label}) SET n = row.props"
+    """For a first load into an empty graph, where MERGE can only ever create (and costs a lookup). The properties
+    go in the CREATE itself: ``CREATE … SET n = row.props`` writes each record twice on ArcadeDB (city, warm server,
+    the loader's write phase 8.2–10.9 → 6.6 s with both builders inline, measured 2026-12-01). A row's key outside
+    the schema would be dropped: ``LoadPlan.work`` refuses one."""
+    node = schema.node(label)
+    return f"UNWIND $rows AS row CREATE (n:{node.label} {_inline_props(schema.node_property_names(label))})"
 
 
 @registered
 def create_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    """As :func:`create_nodes`, for the ties between the nodes it wrote."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
+    props = _inline_props(schema.relationship_property_names(rel))
     return (
         f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
-        f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{rel}]->(b) SET r = row.props"
+        f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{rel} {props}]->(b)"
     )
 
 

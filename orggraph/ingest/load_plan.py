@@ -13,6 +13,7 @@ from loaders.layout import OwnedKey, load_layout
 from orggraph.graph import statements
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load_removals import Cleared, EdgeKey, LedgerSide, Removals, Row, find_removals, tie_key
+from orggraph.model.errors import SchemaError
 from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
 
@@ -60,6 +61,11 @@ class LoadPlan:
                 for label, ids in self.removals.nodes.items()
                 if ids
             ]
+        if self.into_empty_graph:  # the CREATE lists the schema's names: a key outside it would be dropped
+            for label, rows in self.node_rows.items():
+                _only_schema_keys(rows, schema.node_property_names(label), label)
+            for key, rows in self.edge_rows.items():
+                _only_schema_keys(rows, schema.relationship_property_names(key[0]), key[0])
         out += [(nodes(schema, label), rows) for label, rows in self.node_rows.items() if rows]
         out += [(edges(schema, *key), rows) for key, rows in self.edge_rows.items() if rows]
         return out
@@ -70,6 +76,14 @@ class LoadPlan:
             len(rows) for group in (self.node_rows, self.edge_rows, self.stale_edges) for rows in group.values()
         )
         return written + (self.removals.size if self.sync else 0)
+
+
+def _only_schema_keys(rows: list[Row], allowed: frozenset[str], what: str) -> None:
+    """A defect guard for the first load's CREATE statements, which write the schema's properties by name."""
+    keys = set[str]().union(*(row["props"] for row in rows))
+    if unknown := keys - allowed:
+        names = ", ".join(sorted(unknown))
+        raise SchemaError(f"{what} 没有属性 {names}(模型未声明)", f"{what} has no property {names} in the schema")
 
 
 def _content(props: Row, provenance: frozenset[str]) -> Row:
