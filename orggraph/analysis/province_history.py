@@ -10,6 +10,11 @@ embedded server the default database's store first, which starts and later stops
 
 The nation page's trend (:func:`province_trend`) reads every province's stored months from files alone: a rate per
 province per month for one rule, each month a province's last snapshot of it, as the overview's trend lines do.
+
+An area's history (:func:`area_province`) is the province's whose database holds the area; the nation as a whole has
+none (its figures are the provinces' sum, each kept apart). An export (:func:`export_histories`) carries every
+history in the data dir's own layout — the one graph's ``snapshots/``, each province's under
+``databases/<database>/snapshots/`` — so taking it back (:func:`import_histories`) puts each where it belongs.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from orggraph.analysis.fan_out import province_holding
 from orggraph.analysis.history import SnapshotInfo, covering
 from orggraph.analysis.history_periods import last_per_month
 from orggraph.graph import backends, snapshot_files
 from orggraph.graph.province_databases import open_provinces, province_names
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import Settings
-from orggraph.model.errors import ConfigError
+from orggraph.model.errors import ConfigError, QueryError
 
 
 @dataclass(frozen=True)
@@ -108,3 +114,70 @@ def province_rules(settings: Settings) -> list[str]:
         for info in covering(history_home(settings, key).folder, None):
             found.update(dict.fromkeys(info.rules))
     return list(found)
+
+
+def area_province(settings: Settings, area: str, start: bool = False) -> str | None:
+    """The province whose database holds ``area``: a top-level area by the settings, any other by asking each
+    province's database (``fan_out.province_holding``; ``start``: the embedded server started for the question when
+    it is not running, as a command does). None when no province is configured or none holds it: the area is then
+    the one graph's (the database the settings name), and so is its history."""
+    if not settings.provinces:
+        return None
+    mapped = settings.province_of_area(area)
+    if mapped is not None:
+        return mapped
+    with open_provinces(settings, start=start) as stores:
+        try:
+            return province_holding(stores, settings, area)
+        except QueryError:
+            return None
+
+
+def _relative(settings: Settings, home: HistoryHome) -> Path:
+    """Where a history sits below its data dir (``.`` for the one graph's): the same place below an export."""
+    return home.folder.relative_to(settings.resolved_data_dir())
+
+
+def export_histories(settings: Settings, out: Path, province: str | None = None, every: bool = True) -> list[Path]:
+    """Copy histories into ``out`` as the data dir holds them (``out/snapshots/``, each province's under
+    ``out/databases/<database>/snapshots/``): every one (``every``), else ``province``'s alone (None: the one
+    graph's). Returns the files written."""
+    keys: list[str | None] = [None, *settings.provinces] if every else [province]
+    copied: list[Path] = []
+    for key in keys:
+        home = history_home(settings, key)
+        copied += snapshot_files.export_to(home.folder, out / _relative(settings, home))
+    return copied
+
+
+@dataclass(frozen=True)
+class TakenHistories:
+    """What :func:`import_histories` took: snapshot ids per history (None: the one graph's), and the folders of the
+    export's province histories no configured province stands for (left where they are, said)."""
+
+    taken: dict[str | None, list[str]]
+    unplaced: list[str]
+
+    @property
+    def count(self) -> int:
+        return sum(len(ids) for ids in self.taken.values())
+
+
+def import_histories(
+    settings: Settings, source: Path, province: str | None = None, every: bool = True
+) -> TakenHistories:
+    """Take back the snapshots of an export made by :func:`export_histories` that their histories do not hold yet:
+    each province's into the history of the configured province with that database (the export's folder names
+    it), the one graph's into the data dir's own; ``every`` False: ``province``'s alone (None: the one graph's)."""
+    keys: list[str | None] = [None, *settings.provinces] if every else [province]
+    taken: dict[str | None, list[str]] = {}
+    placed = set()
+    for key in keys:
+        home = history_home(settings, key)
+        where = source / _relative(settings, home)
+        placed.add(where.resolve())
+        if ids := snapshot_files.import_from(where, home.folder):
+            taken[key] = ids
+    held = sorted(p.parent for p in (source / snapshot_files.DATABASES).glob(f"*/{snapshot_files.FOLDER}"))
+    unplaced = [p.name for p in held if every and p.resolve() not in placed and snapshot_files.stored(p)]
+    return TakenHistories(taken, unplaced)

@@ -6,7 +6,8 @@ Why a module of its own: these commands read the stored snapshots (``orggraph.an
 graph, and share the way a period is named (a date, a month ``2026-11`` or a label). The CLI runs as the data
 dir's owner, over the whole region; ``--area`` narrows every answer to an area and the areas under it.
 ``--province KEY`` (one database per province) runs each on that province's database and its own history
-(``province_history.history_home``): the same answers a data dir holding that database alone would give.
+(``province_history.history_home``): the same answers a data dir holding that database alone would give. Without it,
+with provinces configured, ``--area`` of a province's database reads that province's, as the app does.
 """
 
 from __future__ import annotations
@@ -23,9 +24,18 @@ from orggraph.analysis.history import stored_snapshots, take_snapshot
 from orggraph.analysis.history_changes import changes_between
 from orggraph.analysis.history_ledger import LedgerPeriod, ledger_period, ledger_rows
 from orggraph.analysis.history_report import monthly_report
-from orggraph.analysis.province_history import HistoryHome, history_home, open_history
+from orggraph.analysis.province_history import (
+    HistoryHome,
+    TakenHistories,
+    area_province,
+    export_histories,
+    history_home,
+    import_histories,
+    open_history,
+)
 from orggraph.cli.common import app, console, edge, parse_day, settings_of
-from orggraph.graph import snapshot_files
+from orggraph.graph.province_databases import province_names
+from orggraph.model.config import Settings
 from orggraph.model.errors import QueryError
 from orggraph.present import history_rows
 from orggraph.present.history_workbook import monthly_xlsx
@@ -37,8 +47,13 @@ Province = Annotated[
 ]
 
 
-def _home(ctx: typer.Context, province: str | None) -> HistoryHome:
-    return history_home(settings_of(ctx), province)
+def _home(ctx: typer.Context, province: str | None, area: str | None = None) -> HistoryHome:
+    """``--province``'s history; without it, with provinces configured, the history of the province holding
+    ``--area`` (``province_history.area_province``), else the one graph's."""
+    settings = settings_of(ctx)
+    if province is None and area is not None:
+        province = area_province(settings, area, start=True)
+    return history_home(settings, province)
 
 
 def _whose(home: HistoryHome) -> str:
@@ -72,7 +87,7 @@ def snapshot(
 
     示例 Example: orggraph snapshot --as-of 2026-10-31 --label 2026年10月
     """
-    settings, home = settings_of(ctx), _home(ctx, province)
+    settings, home = settings_of(ctx), _home(ctx, province, area)
     today = settings.current_date()
     when = parse_day(as_of) or today
     with open_history(settings, home) as store:
@@ -98,24 +113,42 @@ def snapshots(
 ) -> None:
     """列出已保存的快照,随导出目录带走或取回 / list the stored snapshots; carry them with an export.
 
+    分省分库时 --export / --import 带上每个省的历史(导出目录中 databases/<数据库>/snapshots/,取回时回到该省);
+    加 --province 只带该省的。With provinces, --export / --import carry every province's history too (under
+    databases/<database>/snapshots/ in the folder, taken back into that province's); --province carries its own only.
+
     示例 Example: orggraph snapshots --export 导出/
     """
     _format(fmt, ("table", "json"))
-    home = _home(ctx, province)
-    data_dir = home.folder
+    settings, home = settings_of(ctx), _home(ctx, province)
+    data_dir, every = home.folder, province is None
     if export_to is not None:
-        files = snapshot_files.export_to(data_dir, export_to)
-        console.print(
-            f"已复制 {len(files) // 2} 份快照 snapshots → {export_to / snapshot_files.FOLDER}", highlight=False
-        )
+        files = export_histories(settings, export_to, province, every)
+        console.print(f"已复制 {len(files) // 2} 份快照 snapshots → {export_to}", highlight=False)
     if import_from is not None:
-        taken = snapshot_files.import_from(import_from, data_dir)
-        console.print(f"已取回 {len(taken)} 份快照 snapshots taken from {import_from}", highlight=False)
+        taken = import_histories(settings, import_from, province, every)
+        console.print(f"已取回 {taken.count} 份快照 snapshots taken from {import_from}", highlight=False)
+        _say_taken(settings, taken)
     rows = history_rows.snapshot_rows(stored_snapshots(data_dir))
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif export_to is None and import_from is None:
         render(rows, "table", console, title=f"{_whose(home)}已保存的快照 stored snapshots")
+
+
+def _say_taken(settings: Settings, taken: TakenHistories) -> None:
+    """Per province, how many snapshots went back into its history; an export's province history that no configured
+    province stands for is said, not guessed at."""
+    names = province_names(settings)
+    for key, ids in taken.taken.items():
+        if key is not None:
+            console.print(f"  {names[key]}: {len(ids)}", highlight=False)
+    for folder in taken.unplaced:
+        console.print(
+            f"  未取回 databases/{folder}:没有配置使用该数据库的省份 / not taken: no configured province uses that "
+            "database",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -135,7 +168,7 @@ def changes(
     示例 Example: orggraph changes --from 2026-10 --to 2026-11 --area S0009
     """
     _format(fmt, ("table", "csv", "json"))
-    settings, home = settings_of(ctx), _home(ctx, province)
+    settings, home = settings_of(ctx), _home(ctx, province, area)
     result = changes_between(home.folder, from_, to, area)
     with open_history(settings, home) as store:
         period = ledger_period(store, result.older, result.newer, area)
@@ -197,7 +230,7 @@ def report(
     示例 Example: orggraph report --area S0009 --period 2026-11 -o 太白湖街道_2026年11月党建覆盖.xlsx
     一个省的街道 A province's street: orggraph report --province sd --area S0009 --period 2026-11 -o 报告.xlsx
     """
-    settings, home = settings_of(ctx), _home(ctx, province)
+    settings, home = settings_of(ctx), _home(ctx, province, area)
     with open_history(settings, home) as store:
         monthly = monthly_report(store, home.folder, area, period)
     out.write_bytes(monthly_xlsx(monthly))

@@ -19,9 +19,10 @@ from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph.access import audit
 from orggraph.analysis import history, whatif_plans
+from orggraph.analysis.province_history import export_histories, import_histories
 from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, names_allowed, settings_of
-from orggraph.graph import backends, snapshot_files
+from orggraph.graph import backends
 from orggraph.ingest import graph_export
 from orggraph.ingest import load as ingest
 from orggraph.model.errors import ConfigError, Issue, OrgGraphError, ValidationError
@@ -144,6 +145,19 @@ def _load_provinces(
         raise
     for report in reports.values():
         audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
+    for line in ({} if dry_run else _export_extras(ctx, path)).values():
+        console.print(line, highlight=False)
+
+
+def _export_extras(ctx: typer.Context, path: Path) -> dict[str, str]:
+    """The snapshots (each back into its own history: the one graph's, or its province's) and the saved plans of an
+    export folder, taken after a committed load of it."""
+    settings, said = settings_of(ctx), {}
+    if path.is_dir() and (taken := import_histories(settings, path)).count:
+        said["snapshots_imported"] = f"已导入快照 snapshots taken from the export: {taken.count}"
+    if path.is_dir() and (plans := whatif_plans.import_plans(path, settings.resolved_data_dir())):
+        said["plans_imported"] = f"已导入方案 saved what-ifs taken from the export: {len(plans)}"
+    return said
 
 
 def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_run: bool) -> dict[str, str]:
@@ -154,11 +168,7 @@ def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_r
         return {}
     settings = settings_of(ctx)
     data_dir = settings.resolved_data_dir()
-    said = {}
-    if path.is_dir() and (taken := snapshot_files.import_from(path, data_dir)):
-        said["snapshots_imported"] = f"已导入快照 snapshots taken from the export: {len(taken)}"
-    if path.is_dir() and (plans := whatif_plans.import_plans(path, data_dir)):
-        said["plans_imported"] = f"已导入方案 saved what-ifs taken from the export: {len(plans)}"
+    said = _export_extras(ctx, path)
     if report.written and settings.snapshot_after_load:
         try:
             with backends.open_store(settings) as store:
@@ -287,7 +297,7 @@ def export(
             # without names the column is left out, not written blank: loading such an export keeps the names
             hidden = () if names else graph_export.sensitive_columns(store.schema)
             paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding, hidden)
-            paths += snapshot_files.export_to(settings_of(ctx).resolved_data_dir(), out)  # history travels along
+            paths += export_histories(settings_of(ctx), out)  # history travels along, every province's too
             paths += whatif_plans.export_plans(settings_of(ctx).resolved_data_dir(), out)  # and the saved plans
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)

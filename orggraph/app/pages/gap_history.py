@@ -5,7 +5,8 @@ gaps that are gone (shown as that snapshot had them: they are no longer live); �
 gaps open longer than N months (``history_changes.open_since``: the first snapshot of the gap's unbroken run). All
 three are set differences of stored gap ids within the area picked (the user's area when none is), so they say what
 was filed, not what the graph holds today. 生成月度报告 builds the workbook ``orggraph report`` writes, for the area
-and a stored month, as a download audited like every other export.
+and a stored month, as a download audited like every other export. Both read the history ``history_place`` names
+(with provinces: the area's province's, with that province's store; the whole nation has none, and says so).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from orggraph.analysis.history import SnapshotInfo, covering, gap_sets, scope_ar
 from orggraph.analysis.history_periods import GapFollowUp, gap_follow_up
 from orggraph.analysis.history_report import monthly_report
 from orggraph.app.pages import report_print, session
-from orggraph.app.pages.common import XLSX, lang, store, t, table_downloads
+from orggraph.app.pages.common import XLSX, lang, t, table_downloads
 from orggraph.app.pages.coverage_charts import WRAPPED_ROW, table_height
-from orggraph.app.pages.trends import data_dir, periods_of, stamp
+from orggraph.app.pages.history_place import HistoryPlace, history_place, say_no_single_history, say_whose
+from orggraph.app.pages.trends import periods_of, stamp
 from orggraph.present.history_view import FOLLOW_UP_COLUMNS, follow_up_rows, period_name, rule_name
 from orggraph.present.history_workbook import monthly_xlsx
 
@@ -50,10 +52,15 @@ def _gap_count(where: str, area: str | None, snapshot_id: str, _stamp: int) -> i
 def show(area_id: str | None, area_name: str, rules: tuple[str, ...]) -> bool:
     """The filter and the report button; True when a follow-up list was chosen and drawn in place of the live
     gaps (the page then leaves its own list out)."""
-    where = data_dir()
-    area = scope_area(store(), area_id)  # a street user's street when nothing is picked; another one refused
-    periods = periods_of(str(where), area, stamp(where))
     st.subheader(t("整改跟踪", "Follow-up"))
+    place = history_place(area_id)
+    if place is None:
+        say_no_single_history()
+        return False
+    say_whose(place)
+    where = place.folder
+    area = scope_area(place.store, area_id)  # a street user's street when nothing is picked; another one refused
+    periods = periods_of(str(where), area, stamp(where))
     if not periods:
         st.info(
             t(
@@ -64,7 +71,7 @@ def show(area_id: str | None, area_name: str, rules: tuple[str, ...]) -> bool:
             )
         )
         return False
-    _report_button(where, (area_id, area), area_name, periods)
+    _report_button(place, (area_id, area), area_name, periods)
     st.session_state.setdefault(KEY, "live")
     mode = st.segmented_control(
         t("按整改进度筛选", "Filter by follow-up"),
@@ -121,7 +128,7 @@ def _follow_up_list(found: GapFollowUp, mode: str) -> None:
 
 
 def _report_button(
-    where: Path, areas: tuple[str | None, str | None], area_name: str, periods: list[SnapshotInfo]
+    place: HistoryPlace, areas: tuple[str | None, str | None], area_name: str, periods: list[SnapshotInfo]
 ) -> None:
     """A stored month to report on, and the workbook built when the button is clicked (deferred: the click runs it,
     and records the export under this session's user)."""
@@ -137,8 +144,8 @@ def _report_button(
         key=PERIOD_KEY,
         format_func=lambda m: period_name(by_month[m], lang()),
     )
-    info = by_month[month]
-    reader, rows = store(), _gap_count(str(where), area, info.id, stamp(where))
+    info, where = by_month[month], place.folder
+    reader, rows = place.store, _gap_count(str(where), area, info.id, stamp(where))
 
     def build() -> bytes:
         return monthly_xlsx(monthly_report(reader, where, area, month), dt.datetime.now().astimezone())

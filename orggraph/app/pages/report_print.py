@@ -1,7 +1,8 @@
 """打印报告 Print report: the monthly report of an area and a stored month as headings and plain tables, for the
 browser's own print (Ctrl+P) to A4: the sidebar, the header, the toolbar and this page's pickers are hidden on paper,
 each rule starts a page, black on white whatever the screen's theme. The figures are the stored snapshots' (the
-same report as ``orggraph report`` and the coverage-gaps page's 生成月度报告), within the user's area."""
+same report as ``orggraph report`` and the coverage-gaps page's 生成月度报告), within the user's area, from the history
+``history_place`` names (with provinces: the area's province's; the whole nation has none, and says so)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import streamlit as st
 
 from orggraph.analysis.history import scope_area
 from orggraph.analysis.history_report import monthly_report
-from orggraph.app.pages.common import area_picker, coverage_index, lang, set_pickers, show_error, store, t, version_key
-from orggraph.app.pages.trends import data_dir, periods_of, stamp
+from orggraph.app.pages.common import area_picker, coverage_index, lang, set_pickers, show_error, t, version_key
+from orggraph.app.pages.history_place import history_place, say_no_single_history, say_whose
+from orggraph.app.pages.trends import periods_of, stamp
 from orggraph.model.errors import OrgGraphError
 from orggraph.present.history_print import CSS, report_html
 from orggraph.present.history_view import period_name
@@ -47,10 +49,16 @@ def render() -> None:
             "printed, A4 portrait, each rule on a page of its own.",
         )
     )
-    where = data_dir()
     left, right = st.columns([2, 1])
     with left:
-        area = scope_area(store(), area_picker(PLACE_KEY))  # a street user's street when nothing is picked
+        picked = area_picker(PLACE_KEY)
+    place = history_place(picked)
+    if place is None:
+        say_no_single_history()
+        return
+    say_whose(place)
+    where = place.folder
+    area = scope_area(place.store, picked)  # a street user's street when nothing is picked
     periods = periods_of(str(where), area, stamp(where))
     if not periods:
         st.info(
@@ -72,7 +80,7 @@ def render() -> None:
     )
     try:
         with st.spinner(t("正在生成报告……", "Making the report…")):
-            report = monthly_report(store(), where, area, month)
+            report = monthly_report(place.store, where, area, month)
     except OrgGraphError as exc:
         show_error(exc)
         return

@@ -1,7 +1,9 @@
 """The overview's trend lines (issue 15): each rule's rate over the stored periods, and for a chosen rule a line per
 area one level below the user's area (the streets of a district or of the only district; a street user's
 communities). Read only from the snapshots covering the user's area (``history.covering``), a month one point;
-with fewer than two stored periods the section says so and how to take one."""
+with fewer than two stored periods the section says so and how to take one. The history is the one
+``history_place`` names: with provinces, the user's province's; for a user of the whole nation there is none to draw
+(the 全国 · 各省 section below draws each province's)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,9 @@ from orggraph.analysis.history_periods import child_trend, last_per_month, rule_
 from orggraph.app.pages import session
 from orggraph.app.pages.common import lang, t, table_downloads
 from orggraph.app.pages.coverage_charts import shown_rate, trend_chart
+from orggraph.app.pages.history_place import history_place, say_no_single_history, say_whose
 from orggraph.graph import snapshot_files
-from orggraph.model.config import load_settings
 from orggraph.present.history_view import child_trend_rows, rule_name, rule_trend_rows
-
-
-def data_dir() -> Path:
-    return load_settings().resolved_data_dir()
 
 
 def stamp(where: Path) -> int:
@@ -58,7 +56,12 @@ def _child_rows(
 
 def show() -> None:
     st.subheader(t("覆盖率趋势", "Coverage rate over time"))
-    where, area = data_dir(), session.area()
+    place = history_place(None)
+    if place is None:
+        say_no_single_history()
+        return
+    say_whose(place)
+    where, area = place.folder, session.area()
     rows = _rule_rows(str(where), area, lang(), stamp(where))
     periods = sorted({r["period"] for r in rows})
     if len(periods) < 2:

@@ -1,0 +1,91 @@
+"""Which coverage history a page reads (issue 15 over issue 12's one database per province): the one every history
+part of the app goes through — the overview's trend lines, the coverage-gaps page's 整改跟踪 and 生成月度报告, the
+print view.
+
+Why one place: a snapshot describes one graph, and with provinces configured each province's database keeps its own
+history (``province_history.history_home``), never the data dir's own. So an area's history is its province's
+(``province_history.area_province``: the settings' mapping for a top-level area, else the database holding it), read
+with that province's store — the monthly report's ledger changes and lapsing agreements come from the graph the
+snapshots describe. A street user's store is cut to their street there as it is on the app's own graph. The whole
+nation has no single history (its figures are the provinces' sum, each history kept apart): there a page says so
+(:func:`say_no_single_history`) instead of reading one. Without provinces every area reads the one graph's history,
+as before; an area no province holds is one of the app's own graph (its pickers list those), so its history is that
+graph's too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from orggraph.analysis.province_history import area_province, history_home
+from orggraph.app.pages import session
+from orggraph.app.pages.common import store, t
+from orggraph.graph.area_scope import ScopedStore
+from orggraph.graph.backends import open_store
+from orggraph.graph.store import BoltStore
+from orggraph.model.config import load_settings
+
+PROVINCE_TTL_S = 300  # which province holds an area changes only when the mapping does (part of the key) or a load
+
+NO_SINGLE_HISTORY = (
+    "全国没有统一的覆盖历史:每个省的数据库保存自己的快照。请选择一个区域,读取它所在省的历史;"
+    "各省的覆盖率趋势见总览的「全国 · 各省」。",
+    "The nation has no single coverage history: each province's database keeps its own snapshots. Pick an area to "
+    "read its province's history; the overview's Nation · provinces section shows each province's trend.",
+)
+
+
+@dataclass(frozen=True)
+class HistoryPlace:
+    """One history as a page reads it: the folder standing for its data dir (its ``snapshots/``), the store of the
+    graph it describes as this session's user sees it, and the province's name (empty: the app's own graph)."""
+
+    folder: Path
+    store: BoltStore | ScopedStore
+    name: str
+
+
+@st.cache_data(ttl=PROVINCE_TTL_S, max_entries=256, show_spinner=False)
+def _province_of(area: str, provinces: str) -> str | None:
+    """Keyed by the mapping as configured (``provinces``: its text), so a changed mapping asks anew."""
+    return area_province(load_settings(), area)
+
+
+@st.cache_resource(show_spinner=False)
+def _province_store(key: str, provinces: str) -> BoltStore:
+    """One store (driver pool) per province's database per app process, as ``common.base_store`` is for the app's
+    own graph."""
+    return open_store(load_settings().for_province(key), start=False)
+
+
+def history_place(area: str | None) -> HistoryPlace | None:
+    """The history of ``area`` (the one picked on the page; None: this user's own, their street or everywhere).
+    None when that is the whole nation over provinces: it has no single history."""
+    settings = load_settings()
+    mine = session.area()
+    area = area or mine
+    own = HistoryPlace(settings.resolved_data_dir(), store(), "")
+    if not settings.provinces:
+        return own
+    if area is None:
+        return None
+    mapping = repr(settings.provinces)
+    key = _province_of(area, mapping)
+    if key is None:
+        return own
+    base = _province_store(key, mapping)
+    home = history_home(settings, key)
+    return HistoryPlace(home.folder, ScopedStore(base, mine) if mine else base, home.name)
+
+
+def say_no_single_history() -> None:
+    st.info(t(*NO_SINGLE_HISTORY))
+
+
+def say_whose(place: HistoryPlace) -> None:
+    """Which province's history the figures below are (nothing for the app's own graph)."""
+    if place.name:
+        st.caption(t(f"数据来自 {place.name} 数据库保存的快照", f"From the snapshots kept by {place.name}'s database"))
