@@ -100,6 +100,6 @@ def _names(store: BoltStore, ids: set[str]) -> dict[str, str]:
     for label in store.schema.nodes:
         if label in PRIVATE_LABELS or label_sheet(label) == label:
             continue
-        for r in store.read(statements.fetch_nodes(store.schema, label), {"ids": wanted}):
+        for r in statements.collected(store.read(statements.fetch_nodes(store.schema, label), {"ids": wanted})):
             found[str(r["id"])] = str(r["props"].get("name") or "")
     return found

@@ -150,7 +150,8 @@ class Universe:
                 labels[node_id], eids[node_id] = label, eid
         placement = load_placement()
         _, ties = graph_ties(store, placement)
-        streets = {r["id"]: r["name"] for r in store.read(statements.node_ids(schema, placement.street), name="area")}
+        found = store.read(statements.node_ids(schema, placement.street), name="area")
+        streets = {r["id"]: r["name"] for r in statements.collected(found)}
         return cls(key, labels, eids, ties, streets, frozenset(labels) | frozenset(eids.values()))
 
     def homes(self, labels: dict[str, str] | None = None, ties: Iterable[tuple[str, str, str]] = ()) -> Homes:
@@ -285,8 +286,11 @@ class ScopedStore:
         out = dict.fromkeys(schema.relationships, 0)
         for rel in schema.relationships.values():
             for src, dst in rel.pairs():
-                rows = self.base.read(statements.pair_ids(schema, rel.type, src, dst), name="area_scope")
-                out[rel.type] += sum(1 for r in rows if r["src"] in scope.inside and r["dst"] in scope.inside)
+                ends = self.base.read(statements.pair_id_lists(schema, rel.type, src, dst), name="area_scope")[0]
+                inside = scope.inside
+                out[rel.type] += sum(
+                    1 for a, b in zip(ends["src"], ends["dst"], strict=True) if a in inside and b in inside
+                )
         return out
 
     @contextmanager

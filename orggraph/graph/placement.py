@@ -124,6 +124,6 @@ def graph_ties(
         for a, b in zip(answer["src"], answer["dst"], strict=True):
             labels[a], labels[b] = src, dst
             ties.append((rel, a, b))
-    for street in store.read(statements.node_ids(schema, placement.street), name="placement"):
+    for street in statements.collected(store.read(statements.node_ids(schema, placement.street), name="placement")):
         labels[street["id"]] = placement.street
     return labels, ties

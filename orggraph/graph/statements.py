@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from orggraph.model.errors import OrgGraphError, SchemaError
 from orggraph.model.schema import Schema
@@ -70,6 +70,13 @@ def vet(statement: str) -> None:
             f"内部错误:{Path(caller).name} 发送了未登记的语句({first})",
             f"internal error: {Path(caller).name} sent a statement the registry does not know ({first})",
         )
+
+
+def collected(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a statement that returns them as one collected record (``… RETURN collect({…}) AS rows``): on
+    ArcadeDB every record is a Bolt message of its own and a socket read on the client, so a sync's compare of a
+    city (~500k records) took ~15 s of the client's time in the driver alone (docs/arcadedb_workarounds.md #4)."""
+    return list(result[0]["rows"]) if result else []
 
 
 # Statements that do not depend on a label.
@@ -184,7 +191,6 @@ def all_statements(schema: Schema) -> dict[str, str]:
             out[f"fetch_edges:{rel.type}:{src}->{dst}"] = fetch_edges(schema, rel.type, src, dst)
             out[f"create_edges:{rel.type}:{src}->{dst}"] = create_edges(schema, rel.type, src, dst)
             out[f"delete_edges:{rel.type}:{src}->{dst}"] = delete_edges(schema, rel.type, src, dst)
-            out[f"pair_ids:{rel.type}:{src}->{dst}"] = pair_ids(schema, rel.type, src, dst)
             out[f"pair_id_lists:{rel.type}:{src}->{dst}"] = pair_id_lists(schema, rel.type, src, dst)
             out[f"owned_edges:{rel.type}:{src}"] = owned_edges(schema, src, rel.type, False)
             out[f"owned_edges:{rel.type}:<-{dst}"] = owned_edges(schema, dst, rel.type, True)
@@ -233,7 +239,7 @@ def owned_edges(schema: Schema, label: str, rel_type: str, reverse: bool) -> str
     arrow = f"<-[r:{rel}]-" if reverse else f"-[r:{rel}]->"
     return (
         f"UNWIND $ids AS i MATCH (a:{schema.node(label).label} {{id: i}}){arrow}(b) "
-        "RETURN a.id AS owner, b.id AS other, labels(b)[0] AS label"
+        "RETURN collect({owner: a.id, other: b.id, label: labels(b)[0]}) AS rows"
     )
 
 
@@ -258,8 +264,8 @@ def delete_nodes(schema: Schema, label: str) -> str:
 
 @registered
 def node_ids(schema: Schema, label: str) -> str:
-    """Every record of a label, by id and name (what a removal report shows)."""
-    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, n.name AS name"
+    """Every record of a label, by id and name (what a removal report shows), collected (:func:`collected`)."""
+    return f"MATCH (n:{schema.node(label).label}) RETURN collect({{id: n.id, name: n.name}}) AS rows"
 
 
 @registered
@@ -284,15 +290,12 @@ def pair_id_lists(schema: Schema, rel_type: str, src: str, dst: str) -> str:
 
 
 @registered
-def pair_ids(schema: Schema, rel_type: str, src: str, dst: str) -> str:
-    """The ends of every tie of one type between two labels (ids only: the placing ties of a whole region)."""
-    rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
-    return f"MATCH (a:{src})-[:{rel}]->(b:{dst}) RETURN a.id AS src, b.id AS dst"
-
-
-@registered
 def fetch_nodes(schema: Schema, label: str) -> str:
-    return f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) RETURN n.id AS id, properties(n) AS props"
+    """Some records by id with their properties, collected (:func:`collected`)."""
+    return (
+        f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) "
+        "RETURN collect({id: n.id, props: properties(n)}) AS rows"
+    )
 
 
 @registered
@@ -300,13 +303,16 @@ def fetch_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     rel = schema.relationship(rel_type)
     return (
         f"UNWIND $rows AS row MATCH (a:{schema.node(src).label} {{id: row.src}})-[r:{rel.type}]->"
-        f"(b:{schema.node(dst).label} {{id: row.dst}}) RETURN a.id AS src, b.id AS dst, properties(r) AS props"
+        f"(b:{schema.node(dst).label} {{id: row.dst}}) "
+        "RETURN collect({src: a.id, dst: b.id, props: properties(r)}) AS rows"
     )
 
 
 @registered
 def lookup_ids(schema: Schema, label: str) -> str:
-    return f"UNWIND $ids AS i MATCH (n:{schema.node(label).label} {{id: i}}) RETURN n.id AS id, n.kind AS kind"
+    """Which of some ids a label holds, with their kind, collected (:func:`collected`)."""
+    label = schema.node(label).label
+    return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN collect({{id: n.id, kind: n.kind}}) AS rows"
 
 
 @registered

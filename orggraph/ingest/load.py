@@ -66,7 +66,7 @@ def graph_lookup(store: BoltStore) -> Callable[[set[str]], dict[str, dict[str, s
     def lookup(ids: set[str]) -> dict[str, dict[str, str | None]]:
         wanted, found = sorted(ids), dict[str, dict[str, str | None]]()
         for label in store.schema.nodes:
-            for row in store.read(statements.lookup_ids(store.schema, label), {"ids": wanted}):
+            for row in statements.collected(store.read(statements.lookup_ids(store.schema, label), {"ids": wanted})):
                 found[row["id"]] = {"label": label, "kind": row["kind"]}
         return found
 

@@ -97,7 +97,9 @@ def _chunks(items: list[_T], size: int = LOOKUP_CHUNK) -> Iterator[list[_T]]:
 
 def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, Row]:
     query = statements.fetch_nodes(store.schema, label)
-    return {r["id"]: r["props"] for chunk in _chunks(ids) for r in store.read(query, {"ids": chunk})}
+    return {
+        r["id"]: r["props"] for chunk in _chunks(ids) for r in statements.collected(store.read(query, {"ids": chunk}))
+    }
 
 
 def existing_edges(store: BoltStore, key: EdgeKey, pairs: list[Row]) -> dict[tuple[object, ...], Row]:
@@ -106,7 +108,7 @@ def existing_edges(store: BoltStore, key: EdgeKey, pairs: list[Row]) -> dict[tup
     return {
         tie_key(rel_key, r["src"], r["dst"], r["props"]): r["props"]
         for chunk in _chunks(pairs)
-        for r in store.read(query, {"rows": chunk})
+        for r in statements.collected(store.read(query, {"rows": chunk}))
     }
 
 
@@ -138,7 +140,7 @@ def plan_owned_edges(
         query = statements.owned_edges(store.schema, label, rel_type, reverse)
         sheet = layout.by_label(label).id
         for chunk in _chunks(owners):
-            for r in store.read(query, {"ids": chunk}):
+            for r in statements.collected(store.read(query, {"ids": chunk})):
                 if r["label"] not in targets:
                     continue
                 src, dst = (

@@ -170,7 +170,7 @@ def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> li
         if sheet.id in ledger.sheets and sheet.label:
             spec = store.schema.node(sheet.label).property("name")
             shown = spec is not None and not spec.sensitive
-            for r in store.read(statements.node_ids(store.schema, sheet.label), name="sync"):
+            for r in statements.collected(store.read(statements.node_ids(store.schema, sheet.label), name="sync")):
                 if r["id"] not in listed:
                     out.append((sheet.id, sheet.label, r["id"], (r["name"] or "") if shown else ""))
     return out
