@@ -181,7 +181,6 @@ def all_statements(schema: Schema) -> dict[str, str]:
             ("node_keys", node_keys),
             ("first_element_id", first_element_id),
             ("create_nodes", create_nodes),
-            ("export_nodes", export_nodes),
         ):
             out[f"{name}:{label}"] = build(schema, label)
     for rel in schema.relationships.values():
@@ -194,7 +193,7 @@ def all_statements(schema: Schema) -> dict[str, str]:
             out[f"pair_id_lists:{rel.type}:{src}->{dst}"] = pair_id_lists(schema, rel.type, src, dst)
             out[f"owned_edges:{rel.type}:{src}"] = owned_edges(schema, src, rel.type, False)
             out[f"owned_edges:{rel.type}:<-{dst}"] = owned_edges(schema, dst, rel.type, True)
-            out[f"export_edges:{rel.type}:{src}->{dst}"] = export_edges(schema, rel.type, src, dst)
+            out[f"ties_from:{rel.type}:{src}->{dst}"] = ties_from(schema, rel.type, src, dst)
     out.update(BOOKKEEPING)
     return out
 
@@ -316,11 +315,6 @@ def lookup_ids(schema: Schema, label: str) -> str:
 
 
 @registered
-def export_nodes(schema: Schema, label: str) -> str:
-    return f"MATCH (n:{schema.node(label).label}) RETURN n.id AS id, properties(n) AS props ORDER BY id"
-
-
-@registered
 def person_names(schema: Schema) -> str:
     """Every value of a sensitive ``name`` (a person's), to mask them in a result no header declares."""
     labels = [label for label, spec in schema.nodes.items() if (p := spec.property("name")) and p.sensitive]
@@ -329,11 +323,13 @@ def person_names(schema: Schema) -> str:
 
 
 @registered
-def export_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
-    rel = schema.relationship(rel_type)
+def ties_from(schema: Schema, rel_type: str, src: str, dst: str) -> str:
+    """The ties of one type from some records of ``src`` to ``dst``, with their properties, collected
+    (:func:`collected`; ``bulk_reads.all_ties``)."""
+    rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
     return (
-        f"MATCH (a:{schema.node(src).label})-[r:{rel.type}]->(b:{schema.node(dst).label}) "
-        "RETURN a.id AS src, b.id AS dst, properties(r) AS props ORDER BY src, dst"
+        f"UNWIND $ids AS i MATCH (a:{src} {{id: i}})-[r:{rel}]->(b:{dst}) "
+        "RETURN collect({src: a.id, dst: b.id, props: properties(r)}) AS rows"
     )
 
 

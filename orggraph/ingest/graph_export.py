@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from orggraph.graph import statements
+from orggraph.graph.bulk_reads import all_ties, label_ids, nodes_by_id
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import LoadInProgress
 from orggraph.model.records import EdgeRecord, NodeRecord
@@ -36,18 +36,18 @@ def export_records(
 def _records(store: BoltStore, with_provenance: bool, names: bool) -> tuple[list[NodeRecord], list[EdgeRecord]]:
     schema = store.schema
     drop = set() if with_provenance else {p.name for p in schema.provenance}
+    ids = {label: label_ids(store, label) for label in schema.nodes if label != "LoadRun"}
     nodes = [
         NodeRecord(label, r["id"], {k: v for k, v in r["props"].items() if k != "id" and k not in drop | hidden})
-        for label in schema.nodes
-        if label != "LoadRun"
+        for label in ids
         for hidden in [set() if names else {p.name for p in schema.nodes[label].properties if p.sensitive}]
-        for r in store.read(statements.export_nodes(schema, label))
+        for r in sorted(nodes_by_id(store, label, ids[label]), key=lambda r: str(r["id"]))
     ]
     edges = [
         EdgeRecord(rel.type, src, r["src"], dst, r["dst"], {k: v for k, v in r["props"].items() if k not in drop})
         for rel in schema.relationships.values()
         for src, dst in rel.pairs()
-        for r in store.read(statements.export_edges(schema, rel.type, src, dst))
+        for r in all_ties(store, (rel.type, src, dst), ids[src])
     ]
     return nodes, edges
 

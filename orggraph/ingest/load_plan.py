@@ -5,21 +5,16 @@ graph holds that the ledger no longer lists (see ``load_removals``), removed onl
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from loaders.layout import OwnedKey, load_layout
 from orggraph.graph import statements
+from orggraph.graph.bulk_reads import chunks, nodes_by_id
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load_removals import Cleared, EdgeKey, LedgerSide, Removals, Row, find_removals, tie_key
 from orggraph.model.errors import SchemaError
 from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
-
-LOOKUP_CHUNK = 20_000
-
-_T = TypeVar("_T")
 
 
 @dataclass
@@ -90,16 +85,8 @@ def _content(props: Row, provenance: frozenset[str]) -> Row:
     return {k: v for k, v in props.items() if k not in provenance and k != "id" and v is not None}
 
 
-def _chunks(items: list[_T], size: int = LOOKUP_CHUNK) -> Iterator[list[_T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def existing_nodes(store: BoltStore, label: str, ids: list[str]) -> dict[str, Row]:
-    query = statements.fetch_nodes(store.schema, label)
-    return {
-        r["id"]: r["props"] for chunk in _chunks(ids) for r in statements.collected(store.read(query, {"ids": chunk}))
-    }
+    return {r["id"]: r["props"] for r in nodes_by_id(store, label, ids)}
 
 
 def existing_edges(store: BoltStore, key: EdgeKey, pairs: list[Row]) -> dict[tuple[object, ...], Row]:
@@ -107,7 +94,7 @@ def existing_edges(store: BoltStore, key: EdgeKey, pairs: list[Row]) -> dict[tup
     rel_key = store.schema.relationship(key[0]).key
     return {
         tie_key(rel_key, r["src"], r["dst"], r["props"]): r["props"]
-        for chunk in _chunks(pairs)
+        for chunk in chunks(pairs)
         for r in statements.collected(store.read(query, {"rows": chunk}))
     }
 
@@ -139,7 +126,7 @@ def plan_owned_edges(
     for (label, rel_type, reverse, targets), owners in owned.items():
         query = statements.owned_edges(store.schema, label, rel_type, reverse)
         sheet = layout.by_label(label).id
-        for chunk in _chunks(owners):
+        for chunk in chunks(owners):
             for r in statements.collected(store.read(query, {"ids": chunk})):
                 if r["label"] not in targets:
                     continue

@@ -23,6 +23,7 @@ from typing import Any
 
 from loaders.layout import Layout, header_key, load_layout
 from orggraph.graph import statements
+from orggraph.graph.bulk_reads import all_ties, label_ids
 from orggraph.graph.placement import Homes, graph_ties, load_placement
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import Issue
@@ -179,7 +180,7 @@ def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> li
 def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, EdgeKey, Row]]:
     """(sheet, (type, src label, dst label), row) of ties of the edge sheets present that the ledger no longer
     lists (a tie's identity: its ends and its type's key properties)."""
-    schema, out = store.schema, []
+    schema, out, ids = store.schema, [], dict[str, list[str]]()
     listed = {(e.type, *tie_key(schema.relationship(e.type).key, e.src_id, e.dst_id, e.props)) for e in ledger.edges}
     for sheet in layout.sheets:
         if sheet.id not in ledger.sheets or sheet.edge_sheet is None:
@@ -190,7 +191,9 @@ def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> lis
             for dst in e.to.targets:
                 if not rel.allows(src, dst):
                     continue
-                for r in store.read(statements.export_edges(schema, rel.type, src, dst), name="sync"):
+                if src not in ids:
+                    ids[src] = label_ids(store, src, "sync")
+                for r in all_ties(store, (rel.type, src, dst), ids[src], "sync"):
                     if (rel.type, *tie_key(rel.key, r["src"], r["dst"], r["props"])) not in listed:
                         out.append((sheet.id, (rel.type, src, dst), r))
     return out
