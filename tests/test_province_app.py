@@ -136,6 +136,8 @@ def test_a_street_user_of_b_reads_b_on_every_page_and_nothing_of_a(street_user, 
         "ledger": {},
         "whatif": {},
         "cypher": {},
+        "report_print": {},
+        "importer": {},
     }
     for page, state in pages.items():
         at = _as_user(page, **state)
@@ -192,3 +194,14 @@ def test_an_admin_reading_a_province_sees_its_history(histories, app_env, monkey
     assert "数据来自 省sa 数据库保存的快照" in [c.value for c in at.caption]
     assert _metric(at, "党组织").value == f"{orgs:,}"  # sa's records, not the demo's
     assert NO_SINGLE_HISTORY[0] in [i.value for i in _admin("overview").info]
+
+
+def test_another_province_chosen_clears_the_pickers(provinces_app):
+    """The areas picked in one province's database are not the next one's: the pickers start over, no error."""
+    at = _admin("gaps", province="a", gaps_rules=RULES, gaps_place_0="AD001", gaps_place_1="AS0001")
+    assert at.selectbox(key="gaps_place_1").value == "AS0001"
+    at.sidebar.selectbox(key="province").set_value("b")
+    at = rerun(at)
+    assert at.selectbox(key="gaps_place_0").value is None
+    assert "黄冈市黄州区" not in at.selectbox(key="gaps_place_0").options  # a's district; b's is 淄博市梁山区
+    assert "淄博市梁山区" in at.selectbox(key="gaps_place_0").options
