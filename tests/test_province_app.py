@@ -205,3 +205,10 @@ def test_another_province_chosen_clears_the_pickers(provinces_app):
     assert at.selectbox(key="gaps_place_0").value is None
     assert "黄冈市黄州区" not in at.selectbox(key="gaps_place_0").options  # a's district; b's is 淄博市梁山区
     assert "淄博市梁山区" in at.selectbox(key="gaps_place_0").options
+
+
+def test_a_province_street_is_named_as_the_sidebar_and_the_users_table_name_it(provinces_app):
+    from orggraph.app.pages import common
+
+    assert common.area_label(STREET) == f"中海街道({STREET})"  # read from b's database, which holds the street
+    assert common.area_label("S01") == "太白街道(S01)"  # no province holds it: the app's own database
