@@ -4,7 +4,8 @@ Why it adds up: a province's database holds only its own top-level areas (loads 
 ``province_loads``), so every rule's population, every area and every gap sits in exactly one database. The
 national figures are sums of the provinces' (covered and total per rule, gaps side by side, the areas of each
 level together), and a report on one area reads only the database holding it. A path runs within one province:
-its two ends in different databases have no tie between them that any database holds.
+its two ends in different databases have no tie between them that any database holds (:func:`apart` says so), and a
+search over several databases says which one each hit is in (:func:`matches_everywhere`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from orggraph.analysis.coverage import AreaRate, GapReport, RuleOutcome, gap_report
 from orggraph.analysis.entities import AmbiguousEntity, Entity, resolve_entity
+from orggraph.analysis.entity_places import Match
 from orggraph.analysis.geography import area_label
 from orggraph.analysis.linkage import LinkagePath, linkage_paths
 from orggraph.graph.province_databases import open_provinces, province_names
@@ -109,18 +111,62 @@ def _find(stores: Mapping[str, BoltStore], text: str) -> tuple[str, Entity]:
     return next(iter(found.items()))
 
 
+def apart(src: Entity, src_where: tuple[str, str], dst: Entity, dst_where: tuple[str, str]) -> QueryError:
+    """Why no path joins two entities of different provinces (each database holds no tie to another's), in words;
+    ``*_where`` names each end's database (中文, English)."""
+    return QueryError(
+        f"{src.name}({src.id})属于 {src_where[0]},{dst.name}({dst.id})属于 {dst_where[0]}:"
+        "联结路径只在一个省的数据库内查找",
+        f"{src.name} ({src.id}) is in {src_where[1]} and {dst.name} ({dst.id}) in {dst_where[1]}: paths are found "
+        "within one province's database",
+    )
+
+
 def province_paths(
     stores: Mapping[str, BoltStore], source: str, target: str, via: tuple[str, ...], max_hops: int, k: int
 ) -> tuple[Entity, Entity, list[LinkagePath]]:
     """Linkage paths between two entities of one province (both ends found in their databases first)."""
     (src_key, src), (dst_key, dst) = _find(stores, source), _find(stores, target)
     if src_key != dst_key:
-        raise QueryError(
-            f"{src.name}({src.id})属于 {src_key},{dst.name}({dst.id})属于 {dst_key}:联结路径只在一个省的数据库内查找",
-            f"{src.name} ({src.id}) is in {src_key} and {dst.name} ({dst.id}) in {dst_key}: paths are found "
-            "within one province's database",
-        )
+        raise apart(src, (src_key, src_key), dst, (dst_key, dst_key))
     return src, dst, linkage_paths(stores[src_key], src, dst, via, max_hops, k)
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    """A search hit in one of several databases: ``province`` its key (None: the app's own database), ``where`` how
+    that database is named (中文, English)."""
+
+    province: str | None
+    where: tuple[str, str]
+    match: Match
+
+    @property
+    def key(self) -> str:
+        """What a picker keeps: the database and the entity (the same id may be in two databases)."""
+        return f"{self.province or ''}/{self.match.key}"
+
+    @property
+    def entity(self) -> Entity:
+        return self.match.entity
+
+    def describe(self, lang: str) -> str:
+        """The match as one database describes it, and which database it is in.
+
+        >>> hit = ProvinceMatch("hb", ("湖北省", "Hubei"), Match(Entity("K1", "Compound", "金城小区", "小区"), 1, ()))
+        >>> hit.describe("en"), hit.key
+        ('金城小区 · 小区 · K1 · Hubei', 'hb/Compound:K1')
+        """
+        return f"{self.match.describe(lang)} · {self.where[0 if lang == 'zh' else 1]}"
+
+
+def matches_everywhere(
+    found: Mapping[str | None, list[Match]], where: Mapping[str | None, tuple[str, str]]
+) -> list[ProvinceMatch]:
+    """Every database's matches as one list, best first (by how well each matched; databases in the given order
+    where they tie), each saying which database it is in."""
+    hits = [ProvinceMatch(key, where[key], m) for key, matches in found.items() for m in matches]
+    return sorted(hits, key=lambda h: h.match.tier)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report, narrow
-from orggraph.analysis.entities import Entity
-from orggraph.analysis.entity_places import EntityPlaces, Match, clear_choice, search_matches
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
-from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.query_catalogue import find_query, run_query
-from orggraph.app.pages import session
-from orggraph.graph.area_scope import ScopedStore, warm
-from orggraph.graph.backends import open_store
+from orggraph.app.pages import databases, session
+from orggraph.graph.area_scope import warm
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import load_settings
 from orggraph.model.errors import LoadInProgress, OrgGraphError
@@ -34,26 +30,20 @@ def today() -> dt.date:
     return load_settings().current_date()
 
 
-@st.cache_resource
 def base_store() -> BoltStore:
-    """One store (driver pool) per app process, shared by every session."""
-    return open_store(load_settings())
+    """The app's own database, whole (``databases``: one store per database per app process, shared by sessions)."""
+    return databases.base_store(None)
 
 
-@st.cache_resource
-def _area_store(area: str) -> ScopedStore:
-    return ScopedStore(base_store(), area)
-
-
-def store_of(area: str | None) -> BoltStore:
-    """The graph as a user of ``area`` sees it: cut to the area (``area_scope``), or whole (None)."""
-    return _area_store(area) if area else base_store()  # type: ignore[return-value]  # same methods
+def store_of(area: str | None, province: str | None = None) -> BoltStore:
+    """The graph of one database (a province's, or the app's own) as a user of ``area`` sees it (``area_scope``)."""
+    return databases.store_of(area, province)
 
 
 def store() -> BoltStore:
-    """The graph as this session's user sees it: every page reads through this, so the area scope holds below
-    the pages."""
-    return store_of(session.area())
+    """The graph as this session's user sees it, in the database the session reads (``databases.reading``): every
+    page reads through this, so the area scope and the province hold below the pages."""
+    return store_of(session.area(), databases.reading())
 
 
 def whole_area() -> tuple[str, str]:
@@ -68,43 +58,63 @@ def whole_area() -> tuple[str, str]:
 def area_label(area: str) -> str:
     """An area as the sidebar names it: the street's name and id (the id alone while the graph cannot say)."""
     try:
-        return f"{_area_store(area).scope().name}({area})"
+        return f"{databases.scoped(area, databases.province_of(area)).scope().name}({area})"
     except OrgGraphError:
         return area
 
 
 @st.cache_data(ttl=15, show_spinner=False)
-def graph_version(area: str | None = None) -> dict[str, Any]:
-    """When the last load finished and how many nodes there are (in the area): every cache below is keyed by it,
-    so a load (from the import page or the CLI) shows up within 15 s without a restart. Nodes are counted per
-    label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city, where one unlabelled count is a
-    scan of ~70 ms); the counts are kept for the overview's headline."""
-    version = run_query(base_store(), find_query("graph_version"))[0]
+def graph_version(area: str | None = None, province: str | None = None) -> dict[str, Any]:
+    """When the last load finished and how many nodes there are (in the area) in one database (a province's, or the
+    app's own): every cache below is keyed by it, so a load (from the import page or the CLI) shows up within 15 s
+    without a restart. Nodes are counted per label (a count store on Neo4j, an index on ArcadeDB: ~10 ms on a city,
+    where one unlabelled count is a scan of ~70 ms); the counts are kept for the overview's headline."""
+    base = databases.base_store(province)
+    version = run_query(base, find_query("graph_version"))[0]
     if area is None and session.account_store().has_areas():
-        warm(base_store())  # a load from the CLI shows here first: street users' universe, before one asks
-    counts = store_of(area).node_counts()
+        warm(base)  # a load from the CLI shows here first: street users' universe, before one asks
+    counts = store_of(area, province).node_counts()
     return {**version, "nodes": sum(counts.values()), "counts": counts}
 
 
+def session_version() -> dict[str, Any]:
+    """:func:`graph_version` of what this session reads (its database, its area)."""
+    return graph_version(session.area(), databases.reading())
+
+
 def version_key() -> str:
-    """The key of every cache below: the graph's state and the session's area (the last field, which the cached
-    functions read their store from: :func:`store_for`). The store's load token (0.25 s old at most) makes it
-    change as soon as a load starts (it raises LoadInProgress: no key, no page on half a load) and ends."""
+    """The key of every cache below: the graph's state, the database the session reads and its area (the last two
+    fields, which the cached functions read their store from: :func:`store_for`). The store's load token (0.25 s
+    old at most) makes it change as soon as a load starts (it raises LoadInProgress: no key, no page on half a
+    load) and ends."""
+    return version_key_of(databases.reading())
+
+
+def version_key_of(province: str | None) -> str:
+    """:func:`version_key` of one database (a province's key; None: the app's own) for this session's area."""
     area = session.area()
-    v = graph_version(area)
-    return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{base_store().load_token()}|{area or ''}"
+    v = graph_version(area, province)
+    token = databases.base_store(province).load_token()
+    return f"{v['loaded']}|{v['loads']}|{v['nodes']}|{token}|{province or ''}|{area or ''}"
+
+
+def version_place(version: str) -> tuple[str | None, str | None]:
+    """The database (a province's key; None: the app's own) and the area a cache key of :func:`version_key` reads."""
+    _, province, area = version.rsplit("|", 2)
+    return province or None, area or None
 
 
 def store_for(version: str) -> BoltStore:
     """The store a cached function keyed by ``version`` reads (callable from worker threads: no session)."""
-    return store_of(version.rsplit("|", 1)[1] or None)
+    province, area = version_place(version)
+    return store_of(area, province)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def coverage_index(version: str) -> CoverageIndex:
     """The geography and suggestion indexes for one state of the graph; a street user's are read around their
     street (a province's geography is 665k places, a street's under a thousand)."""
-    area = version.rsplit("|", 1)[1] or None
+    area = version_place(version)[1]
     return CoverageIndex.fetch(store_for(version), ("Street", area) if area else None)
 
 
@@ -240,14 +250,30 @@ def sidebar() -> None:
     st.sidebar.toggle(
         t("显示人员姓名", "Show person names"), key="show_names", value=False, disabled=not session.may("names")
     )
+    province_choice()
     info = server_info()
     st.sidebar.caption(f"{t('后端', 'Backend')}: {server_label(info['backend'], info['agent'], lang())}")
     try:
-        loaded = graph_version()["loaded"]
+        loaded = graph_version(None, databases.reading())["loaded"]
     except LoadInProgress as exc:
         st.sidebar.caption(t(exc.zh, exc.en))
         return
     st.sidebar.caption(f"{t('数据导入时间', 'Data loaded')}: {local_time(loaded) or t('未记录', 'not recorded')}")
+
+
+def province_choice() -> None:
+    """With provinces configured: a whole-region user picks the database every page reads (the app's own, or a
+    province's); a user with an area is told their street's province (``databases.reading``)."""
+    options = databases.choices()
+    if options:
+        st.sidebar.selectbox(
+            t("省份(数据库)", "Province (database)"),
+            options,
+            key=databases.CHOICE_KEY,
+            format_func=lambda k: t(*databases.where(k)),
+        )
+    elif (mine := databases.reading()) is not None:
+        st.sidebar.caption(f"{t('省份', 'Province')}: {t(*databases.where(mine))}")
 
 
 def area_picker(key: str, levels: int = 4) -> str | None:
@@ -265,6 +291,8 @@ def area_picker(key: str, levels: int = 4) -> str | None:
             col.selectbox(t(zh, en), [t("(全部)", "(all)")], key=f"{key}_{i}", disabled=True)
             continue
         ids: list[str | None] = [None, *[p.id for p in options]]
+        if st.session_state.get(f"{key}_{i}") not in ids:  # an area of another database (the province changed)
+            st.session_state.pop(f"{key}_{i}", None)
         label_of = {p.id: p.name for p in options}
 
         def shown(v: str | None, lo: dict[str, str] = label_of) -> str:
@@ -290,23 +318,6 @@ def set_pickers(key: str, geography: Geography, area: str | None) -> None:
             st.session_state.pop(f"{key}_{i}", None)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def name_index(version: str) -> NameIndex:
-    """Every searchable name for one state of the graph (and the viewer's area: the version carries it)."""
-    return NameIndex.fetch(store_for(version))
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def entity_places(version: str) -> EntityPlaces:
-    """Where every record sits (its area chain) for one state of the graph, as this viewer's geography names it."""
-    return EntityPlaces.fetch(store_for(version), coverage_index(version).geography)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _search(text: str, version: str) -> list[Match]:
-    return search_matches(store_for(version), text, name_index(version), entity_places(version))
-
-
 def choice_key(key: str, default: object) -> str:
     """The widget key of a choice whose options are shown in the viewer's language: one key per language, because
     Streamlit matches a chosen option by its displayed text and would lose it when the language switches; the
@@ -320,42 +331,6 @@ def remember(key: str, value: Any) -> Any:
     """Keep a choice made through :func:`choice_key` for the other language's widget."""
     st.session_state[f"{key}_value"] = value
     return value
-
-
-def entity_picker(label: str, key: str, placeholder: str = "") -> Entity | None:
-    """A search box over the names (and ids) and, below it, the matches listed as name · kind · area chain · id.
-    The best match is chosen only when it is clearly the one meant (the only match, or alone in matching the id or
-    the exact name); otherwise the viewer picks, and nothing is chosen until they do."""
-    text = st.text_input(label, key=f"{key}_text", placeholder=placeholder).strip()
-    if not text:
-        return None
-    try:
-        with st.spinner(t(f"正在查找“{text}”……", f"Searching for '{text}'…")):
-            found = _search(text, version_key())
-    except OrgGraphError as exc:
-        show_error(exc)
-        return None
-    if not found:
-        st.warning(t(f"没有找到“{text}”,请换一个名称或编号。", f"nothing matches '{text}'; try another name or id"))
-        return None
-    by_key = {m.key: m for m in found}
-    clear = clear_choice(found)
-    base, language = f"{key}_choice", lang()
-    widget = base + ("" if lang() == "zh" else f"_{lang()}")
-    remembered = st.session_state.get(f"{base}_value")
-    if st.session_state.get(widget) not in by_key:  # a new search: the choice made for the last one is gone
-        st.session_state[widget] = (
-            remembered if remembered in by_key else (found[clear].key if clear is not None else None)
-        )
-    picked = st.selectbox(
-        t(f"{label} · 匹配结果({len(found)} 个)", f"{label} · matches ({len(found)})"),
-        list(by_key),
-        key=widget,
-        format_func=lambda k: by_key[k].describe(language),  # this run's language: the widget keeps its texts
-        placeholder=t("有多个匹配,请选择一个", "several match: choose one"),
-    )
-    remember(base, picked)
-    return by_key[picked].entity if picked in by_key else None
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

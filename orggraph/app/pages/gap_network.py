@@ -12,7 +12,7 @@ import streamlit as st
 from orggraph.analysis.area_view import Subgraph, area_subgraph
 from orggraph.analysis.coverage import Gap, GapReport
 from orggraph.analysis.geography import LEVEL_NAMES, Place
-from orggraph.app.pages.common import lang, report, show_error, store, t, version_key
+from orggraph.app.pages.common import lang, report, show_error, store_for, t, version_key
 from orggraph.app.pages.network_view import show_network
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import OrgGraphError
@@ -23,7 +23,7 @@ NAMED_RULES = 3  # the legend names the rules in force up to this many, and coun
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _subgraph(area_id: str, version: str) -> Subgraph:
-    return area_subgraph(store(), area_id)
+    return area_subgraph(store_for(version), area_id)
 
 
 def gap_marks(rep: GapReport) -> dict[str, str]:

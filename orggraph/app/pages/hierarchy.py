@@ -49,7 +49,7 @@ def _area_tree(area: str, as_of: dt.date, version: str, names: bool) -> Sequence
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _subgraph(area: str, limit: int, labels: tuple[str, ...], version: str) -> Subgraph:
-    return area_subgraph(common.store(), area, limit=limit, labels=labels)
+    return area_subgraph(common.store_for(version), area, limit=limit, labels=labels)
 
 
 # --- view ---------------------------------------------------------------------------------------------

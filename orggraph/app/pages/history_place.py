@@ -4,7 +4,7 @@ print view.
 
 Why one place: a snapshot describes one graph, and with provinces configured each province's database keeps its own
 history (``province_history.history_home``), never the data dir's own. So an area's history is its province's
-(``province_history.area_province``: the settings' mapping for a top-level area, else the database holding it), read
+(``databases.province_of``: the settings' mapping for a top-level area, else the database holding it), read
 with that province's store — the monthly report's ledger changes and lapsing agreements come from the graph the
 snapshots describe. A street user's store is cut to their street there as it is on the app's own graph. The whole
 nation has no single history (its figures are the provinces' sum, each history kept apart): there a page says so
@@ -20,15 +20,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from orggraph.analysis.province_history import area_province, history_home
-from orggraph.app.pages import session
+from orggraph.analysis.province_history import history_home
+from orggraph.app.pages import databases, session
 from orggraph.app.pages.common import store, t
 from orggraph.graph.area_scope import ScopedStore
-from orggraph.graph.backends import open_store
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import load_settings
-
-PROVINCE_TTL_S = 300  # which province holds an area changes only when the mapping does (part of the key) or a load
 
 NO_SINGLE_HISTORY = (
     "全国没有统一的覆盖历史:每个省的数据库保存自己的快照。请选择一个区域,读取它所在省的历史;"
@@ -48,37 +45,22 @@ class HistoryPlace:
     name: str
 
 
-@st.cache_data(ttl=PROVINCE_TTL_S, max_entries=256, show_spinner=False)
-def _province_of(area: str, provinces: str) -> str | None:
-    """Keyed by the mapping as configured (``provinces``: its text), so a changed mapping asks anew."""
-    return area_province(load_settings(), area)
-
-
-@st.cache_resource(show_spinner=False)
-def _province_store(key: str, provinces: str) -> BoltStore:
-    """One store (driver pool) per province's database per app process, as ``common.base_store`` is for the app's
-    own graph."""
-    return open_store(load_settings().for_province(key), start=False)
-
-
 def history_place(area: str | None) -> HistoryPlace | None:
     """The history of ``area`` (the one picked on the page; None: this user's own, their street or everywhere).
-    None when that is the whole nation over provinces: it has no single history."""
+    None when that is the whole nation over provinces (no province chosen in the sidebar): it has no single history."""
     settings = load_settings()
     mine = session.area()
     area = area or mine
     own = HistoryPlace(settings.resolved_data_dir(), store(), "")
     if not settings.provinces:
         return own
-    if area is None:
+    key = databases.province_of(area) if area else databases.reading()  # no area: the province the admin reads
+    if area is None and key is None:
         return None
-    mapping = repr(settings.provinces)
-    key = _province_of(area, mapping)
     if key is None:
         return own
-    base = _province_store(key, mapping)
     home = history_home(settings, key)
-    return HistoryPlace(home.folder, ScopedStore(base, mine) if mine else base, home.name)
+    return HistoryPlace(home.folder, databases.store_of(mine, key), home.name)  # the stores every page reads
 
 
 def say_no_single_history() -> None:

@@ -20,10 +20,11 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loaders.layout import load_layout
 from loaders.ledger_limits import LedgerLimits
-from orggraph.app.pages import common, session
-from orggraph.app.pages.common import show_error, store, t
+from orggraph.app.pages import common, databases, session
+from orggraph.app.pages.common import show_error, store_of, t
 from orggraph.app.upload_folder import save_uploads, uploads_folder
 from orggraph.graph.area_scope import warm
+from orggraph.graph.store import BoltStore
 from orggraph.ingest.load import LoadReport, Progress, load_ledgers, preview_ledgers
 from orggraph.model.config import load_settings
 from orggraph.model.errors import Issue, OrgGraphError, ValidationError
@@ -53,10 +54,28 @@ def ledger_limits() -> LedgerLimits:
     return LedgerLimits.from_settings(load_settings())
 
 
+def _target() -> BoltStore:
+    """The graph an import writes (``databases.import_target``), as this user sees it."""
+    return store_of(session.area(), databases.import_target())
+
+
+def _say_target() -> None:
+    """Over provinces, which database an import writes (the sidebar may read another)."""
+    if load_settings().provinces:
+        zh, en = databases.where(databases.import_target())
+        st.caption(
+            t(
+                f"导入写入:{zh}。全区域台账请用 `orggraph load` 按省分库导入(每行写入其所在省的数据库)。",
+                f"An import writes into {en}. Ledgers of the whole region go through `orggraph load`, which writes "
+                "each row into its province's database.",
+            )
+        )
+
+
 def check_folder(folder: Path) -> dict[str, Any]:
     """Validate the ledgers in ``folder`` against the schema and the graph, and plan the load (nothing written)."""
     session.require("import")
-    result, files, plan, refused = preview_ledgers(store(), folder, limits=ledger_limits())
+    result, files, plan, refused = preview_ledgers(_target(), folder, limits=ledger_limits())
     if refused:
         session.record("import_refused", files=files, rows=len(refused), reason="outside_area")
     names = {sheet.id: t(sheet.zh, sheet.en) for sheet in load_layout().sheets}
@@ -85,7 +104,7 @@ def load_folder(
     session.require("import")
     try:
         report = load_ledgers(
-            store(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync, limits=ledger_limits()
+            _target(), folder, skip_invalid=skip_invalid, progress=progress, sync=sync, limits=ledger_limits()
         )
     except OrgGraphError as exc:
         rows = len(getattr(exc, "issues", ()))
@@ -94,7 +113,7 @@ def load_folder(
         raise
     session.record_load(report)
     common.graph_version.clear()  # every page's caches are keyed by the graph's state: let them see the load
-    warm(common.base_store())  # the area scope's universe of the new state, before a street user asks
+    warm(databases.base_store(databases.import_target()))  # the area scope's universe, before a street user asks
     return {
         "load_id": report.load_id,
         "written": report.written,
@@ -273,6 +292,7 @@ def render() -> None:
             "they are validated first and loaded only when you confirm.",
         )
     )
+    _say_target()
     for key in ("import_dir", "import_sig", "import_check", "import_done"):
         st.session_state.setdefault(key, None)
     st.session_state.setdefault("import_repeated", [])

@@ -26,7 +26,7 @@ from orggraph.analysis.network import (
 )
 from orggraph.analysis.query_catalogue import LAPSED
 from orggraph.app.pages import common
-from orggraph.app.pages.common import query, show_error, store, t, today, version_key
+from orggraph.app.pages.common import query, show_error, store_for, t, today, version_key
 from orggraph.model.errors import OrgGraphError
 from orggraph.model.schema import load_schema
 
@@ -57,7 +57,7 @@ COUNT_NAMES = {"nodes": ("网络节点", "Nodes"), "edges": ("联结", "Ties"), 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _graph(as_of: dt.date, version: str) -> nx.Graph[str]:
     """The co-building network for one graph state and date (shared read-only by every session)."""
-    return fetch_network(store(), as_of)
+    return fetch_network(store_for(version), as_of)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -16,20 +16,22 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from orggraph.analysis.coverage import GapReport
 from orggraph.analysis.geography import LEVEL_NAMES
+from orggraph.analysis.province_history import history_home
 from orggraph.analysis.query_catalogue import AGREEMENT_STATES
 from orggraph.analysis.snapshot_report import report_from_snapshot, todays_snapshot
-from orggraph.app.pages import gaps, nation, session, trends
+from orggraph.app.pages import gaps, nation, trends
 from orggraph.app.pages.common import (
-    graph_version,
     lang,
     query,
     report,
+    session_version,
     show_error,
     store_for,
     t,
     table_downloads,
     today,
     version_key,
+    version_place,
     whole_area,
 )
 from orggraph.app.pages.coverage_charts import (
@@ -67,9 +69,10 @@ def _stored_report(as_of: dt.date, version: str) -> GapReport | None:
     """Today's whole report as the snapshot the last load took keeps it (``snapshot_report``: the same figures and
     gaps, read from two files instead of every rule run again — on a province ~1 s for ~20 s); None when no such
     snapshot is stored, or for a street user (their live report reads their street only)."""
-    if version.rsplit("|", 1)[1]:
+    province, area = version_place(version)
+    if area:
         return None
-    data_dir = load_settings().resolved_data_dir()
+    data_dir = history_home(load_settings(), province).folder  # a province's database keeps its own snapshots
     try:
         info = todays_snapshot(data_dir, store_for(version), as_of)
         return None if info is None else report_from_snapshot(data_dir, info)
@@ -80,7 +83,7 @@ def _stored_report(as_of: dt.date, version: str) -> GapReport | None:
 def _fetch_alongside_report(today: dt.date) -> tuple[dict[str, int], list[dict[str, Any]], GapReport]:
     """The lapsing agreements are fetched in a second thread while the gap report runs (cold, the report is
     most of the page's time; the small read need not wait for it); the counts come with the graph's version."""
-    counts: dict[str, int] = graph_version(session.area())["counts"]
+    counts: dict[str, int] = session_version()["counts"]
     expiring: list[dict[str, Any]] = []
     errors: list[OrgGraphError] = []
 

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from orggraph.analysis.entities import Entity
+from orggraph.analysis.fan_out import apart
 from orggraph.analysis.linkage import (
     MAX_PATH_HOPS,
     MAX_REACH_HOPS,
@@ -21,7 +22,7 @@ from orggraph.analysis.linkage import (
     linkage_paths,
     reach,
 )
-from orggraph.app.pages import common, gap_network
+from orggraph.app.pages import common, databases, entity_search, gap_network
 from orggraph.app.pages.common import show_error, t
 from orggraph.app.pages.network_view import show_network
 from orggraph.model.errors import OrgGraphError
@@ -42,14 +43,14 @@ _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_~$"})
 def _paths(
     src: EntityTuple, dst: EntityTuple, via: tuple[str, ...], hops: int, k: int, version: str
 ) -> list[LinkagePath]:
-    return linkage_paths(common.store(), Entity(*src), Entity(*dst), via=via, max_hops=hops, k=k)
+    return linkage_paths(common.store_for(version), Entity(*src), Entity(*dst), via=via, max_hops=hops, k=k)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _reach(
     entity: EntityTuple, hops: int, via: tuple[str, ...], labels: tuple[str, ...], version: str
 ) -> list[Reached]:
-    return reach(common.store(), Entity(*entity), hops=hops, via=via, labels=labels)
+    return reach(common.store_for(version), Entity(*entity), hops=hops, via=via, labels=labels)
 
 
 def _as_tuple(e: Entity) -> EntityTuple:
@@ -206,7 +207,9 @@ def _reach_target(col: DeltaGenerator, only: Entity, src: Entity | None, dst: En
     return ends[_remember("reach_target", side if side in ends else "dst")]
 
 
-def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...]) -> None:
+def _reach_section(
+    src: Entity | None, dst: Entity | None, via: tuple[str, ...], ends: dict[tuple[str, str], str | None]
+) -> None:
     st.subheader(t("谁能在 K 跳之内联结到这里", "Who can reach here within K hops"))
     only = dst or src
     if only is None:
@@ -232,8 +235,11 @@ def _reach_section(src: Entity | None, dst: Entity | None, via: tuple[str, ...])
         st.warning(t("请至少选择一种对象类型。", "Choose at least one kind."))
         return
     try:
-        with st.spinner(
-            t(f"正在查找 {hops} 跳之内可联结到“{target.name}”的对象……", f"Finding who reaches {target.name}…")
+        with (
+            st.spinner(
+                t(f"正在查找 {hops} 跳之内可联结到“{target.name}”的对象……", f"Finding who reaches {target.name}…")
+            ),
+            databases.reading_province(ends[target.key()]),  # the database the target was found in
         ):
             found = _reach(_as_tuple(target), int(hops), via, tuple(labels), common.version_key())
     except OrgGraphError as e:
@@ -278,16 +284,24 @@ def render() -> None:
             "Find how two entities (orgs, units, communities, compounds…) are linked: shortest paths and alternatives.",
         )
     )
-    # one above the other, each the page's width: a match reads in full (name · kind · 区 › 街道 › 社区 · id)
-    src = common.entity_picker(
+    # one above the other, each the page's width: a match reads in full (name · kind · 区 › 街道 › 社区 · id), and
+    # over provinces a whole-region user's search reads every database, each match naming its province
+    src = entity_search.pick(
         t("起点", "From"),
         f"{KEY}_src",
         placeholder=t("例如:国网济宁供电公司党委", "a name or an id, e.g. 国网济宁供电公司党委"),
+        everywhere=True,
     )
-    dst = common.entity_picker(
-        t("终点", "To"), f"{KEY}_dst", placeholder=t("例如:金城小区", "a name or an id, e.g. 金城小区")
+    dst = entity_search.pick(
+        t("终点", "To"), f"{KEY}_dst", placeholder=t("例如:金城小区", "a name or an id, e.g. 金城小区"), everywhere=True
     )
     via, hops, k = _controls()
-    _path_section(src, dst, via, hops, k)
+    ends = {p.entity.key(): p.province for p in (src, dst) if p}
+    s, d = (src.entity if src else None), (dst.entity if dst else None)
+    if src and dst and src.province != dst.province:  # no database holds a tie between two provinces
+        show_error(apart(src.entity, databases.where(src.province), dst.entity, databases.where(dst.province)))
+    else:
+        with databases.reading_province(next(iter(ends.values()), databases.reading())):
+            _path_section(s, d, via, hops, k)
     st.divider()
-    _reach_section(src, dst, via)
+    _reach_section(s, d, via, ends)

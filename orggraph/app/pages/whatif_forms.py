@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from orggraph.analysis.entities import Entity
-from orggraph.app.pages.common import entity_picker, report, t, today
+from orggraph.app.pages.common import report, t, today
+from orggraph.app.pages.entity_search import entity_picker
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.personal_numbers import fields_with_numbers
 from orggraph.model.schema import load_schema
