@@ -45,7 +45,12 @@ def difference(before: tuple[frozenset, frozenset], after: tuple[frozenset, froz
 
 
 def start_load(settings, ledgers: Path, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "ORGGRAPH_DATA_DIR": str(settings.data_dir), "ORGGRAPH_HEAP": settings.heap}
+    env = {
+        **os.environ,
+        "ORGGRAPH_DATA_DIR": str(settings.data_dir),
+        "ORGGRAPH_HEAP": settings.heap,
+        "ORGGRAPH_SNAPSHOT_AFTER_LOAD": "false",  # the load alone: its write is what the kills aim at
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "orggraph", "load", str(ledgers), *extra],
         env=env,
@@ -105,19 +110,35 @@ def test_killing_the_loader_at_any_point_leaves_all_or_nothing(server, ledgers):
     assert len(nodes) == len(before[0]) + 1 + 3 + 24 + 120 + 960 + 9600
 
 
-def test_killing_the_server_mid_load_changes_nothing(server, ledgers):
-    settings, embedded = server
+def _fixture_only(settings) -> None:
     with open_store(settings) as store:
+        store.clear()
         load_demo_fixture(store)
+
+
+def test_killing_the_server_mid_load_changes_nothing(server, ledgers):
+    """The kill lands inside the write: between the end of a dry run (start-up, read, validate, compare) and the end
+    of a whole load, both timed first; a load that committed before its kill is undone and the kill comes sooner."""
+    settings, embedded = server
+    _fixture_only(settings)
     before = snapshot(settings)
-    duration = full_load_seconds(settings, ledgers, "--dry-run")
-    proc = start_load(settings, ledgers)
-    time.sleep(duration * 1.2)
-    os.kill(embedded.status().pid, signal.SIGKILL)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode != 0 and "Traceback" not in err and "错误 Error" in err
-    embedded.start(owner_pid=os.getpid())
-    assert snapshot(settings) == before
+    ready = full_load_seconds(settings, ledgers, "--dry-run")
+    done = full_load_seconds(settings, ledgers)
+    for share in (0.5, 0.3, 0.15, 0.05):
+        _fixture_only(settings)
+        assert snapshot(settings) == before
+        proc = start_load(settings, ledgers)
+        time.sleep(ready + max(done - ready, 0.0) * share)
+        os.kill(embedded.status().pid, signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+        embedded.start(owner_pid=os.getpid())
+        if proc.returncode == 0:  # it committed before the kill: try sooner
+            continue
+        assert "Traceback" not in err and "错误 Error" in err
+        assert snapshot(settings) == before
+        break
+    else:
+        pytest.fail(f"every load committed before its kill (dry run {ready:.1f} s, whole load {done:.1f} s)")
     full_load_seconds(settings, ledgers)
     assert len(snapshot(settings)[0]) > len(before[0])
 
