@@ -98,22 +98,24 @@ def run(settings, server, scale: str, fmt: str, rounds: int = 1) -> list[Figure]
         report, wall, peak_loader, peak_server = min(loads, key=lambda x: x[1])
         rows = report["written"]
     t = report["timings"]
+    snapshot = t.get("snapshot", 0.0)  # the snapshot the load takes after it commits (snapshot_after_load)
     label = f"{scale} ({fmt}): {rows:,} rows"
     return [
         Figure(
-            f"{label}, end to end from files (CLI, wall)",
-            rows / wall,
+            f"{label}, end to end from files (CLI, wall, its snapshot aside)",
+            rows / (wall - snapshot),
             "rows/s",
             rows / bare_seconds,
             "bare driver UNWIND of the same rows",
         ),
-        Figure(f"  {scale}: wall time of `orggraph load`", wall, "s", higher_is_better=False),
+        Figure(f"  {scale}: wall time of `orggraph load`, its snapshot included", wall, "s", higher_is_better=False),
         Figure(
-            f"  {scale}: read / validate / compare / write",
+            f"  {scale}: read / validate / compare / write / snapshot after it",
             0,
             "s",
             higher_is_better=False,
-            reference_name=f"{t['read']:.1f} / {t['validate']:.1f} / {t['plan']:.1f} / {t['write']:.1f}",
+            reference_name=f"{t['read']:.1f} / {t['validate']:.1f} / {t['plan']:.1f} / {t['write']:.1f} / "
+            f"{snapshot:.1f}",
         ),
         Figure(
             f"  {scale}: peak RSS loader / server",

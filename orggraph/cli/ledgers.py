@@ -7,6 +7,7 @@ the commands a clerk uses; the commands on the graph as a whole stay in ``main``
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -171,8 +172,10 @@ def _after_load(ctx: typer.Context, path: Path, report: ingest.LoadReport, dry_r
     said = _export_extras(ctx, path)
     if report.written and settings.snapshot_after_load:
         try:
+            started = time.perf_counter()
             with backends.open_store(settings) as store:
                 info = history.snapshot_after_load(store, data_dir, settings.current_date())
+            report.timings["snapshot"] = time.perf_counter() - started  # its share of a load: issue 15's figure
             said["snapshot"] = f"已保存快照 snapshot stored: {info.label} · {info.id}"
         except OrgGraphError as exc:
             said["snapshot"] = f"导入已完成,快照未保存 the load stands, no snapshot: {exc.one_line()}"
