@@ -212,3 +212,19 @@ def test_a_province_street_is_named_as_the_sidebar_and_the_users_table_name_it(p
 
     assert common.area_label(STREET) == f"中海街道({STREET})"  # read from b's database, which holds the street
     assert common.area_label("S01") == "太白街道(S01)"  # no province holds it: the app's own database
+
+
+def test_user_add_takes_a_street_of_a_province_and_refuses_one_no_database_holds(provinces_app, settings):
+    """``orggraph user add --area`` checks the street in the database of its province, as the app reads it."""
+    users = AccountStore(settings.resolved_data_dir())
+    users.path.unlink(missing_ok=True)
+    try:
+        ok = runner.invoke(app, ["user", "add", "李强", "--area", STREET, "--password-stdin"], env=provinces_app,
+                           input="x" * 9)  # fmt: skip
+        assert ok.exit_code == 0 and STREET in ok.stdout, ok.output
+        bad = runner.invoke(app, ["user", "add", "赵敏", "--area", "QS9999", "--password-stdin"], env=provinces_app,
+                            input="x" * 9)  # fmt: skip
+        assert bad.exit_code == 2 and "不是图中的街道" in bad.stderr
+        assert [u.name for u in users.users()] == ["李强"]
+    finally:
+        users.path.unlink(missing_ok=True)

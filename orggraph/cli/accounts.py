@@ -16,6 +16,7 @@ from rich.table import Table
 
 from orggraph.access import audit
 from orggraph.access.accounts import ROLES, AccountStore, LockoutPolicy, public_rows
+from orggraph.analysis.province_history import area_province
 from orggraph.cli.common import app, console, edge, settings_of
 from orggraph.graph import backends
 from orggraph.graph.area_scope import area_streets
@@ -59,7 +60,9 @@ def user_add(
 
 def _check_area(settings: Settings, area: str) -> None:
     """An area is a street of the graph (what ``placement.yaml`` scopes by): anything else would be an account
-    that sees nothing, in silence."""
+    that sees nothing, in silence. Over provinces, of the province's database holding it (the app reads it there)."""
+    if (key := area_province(settings, area, start=True)) is not None:
+        settings = settings.for_province(key)
     with backends.open_store(settings) as store:
         streets = area_streets(store)
     if area not in streets:
