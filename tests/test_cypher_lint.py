@@ -35,14 +35,16 @@ def _every_statement() -> dict[str, str]:
 
 def families(texts: dict[str, str]) -> dict[str, list[str]]:
     """The statements' ids grouped by their text with every schema label and relationship type in a label or type
-    position (after ``:`` or ``|``) written as one name; the first id of each group stands for it."""
+    position (after ``:`` or ``|``) written as one name, and a constraint's or an index's own name too (its third
+    word: ``statements.ddl_name``); the first id of each group stands for it."""
     schema = load_schema()
     names = sorted({*schema.nodes, *schema.relationships}, key=len, reverse=True)
     assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) for n in names), "a schema name that is not a plain one"
     position = re.compile(r"(?<=[:|])(" + "|".join(names) + r")\b")
+    ddl_name = re.compile(r"^(CREATE (?:CONSTRAINT|INDEX)) [a-z][a-z0-9_]*(?= IF NOT EXISTS )")
     groups: dict[str, list[str]] = {}
     for key, text in texts.items():
-        groups.setdefault(position.sub("Label", text), []).append(key)
+        groups.setdefault(ddl_name.sub(r"\1 name", position.sub("Label", text)), []).append(key)
     return {ids[0]: ids for ids in groups.values()}
 
 
@@ -74,11 +76,18 @@ def test_a_family_differs_only_in_schema_names_and_anything_else_is_analysed_on_
         "unknown_label": "MATCH (n:NotInSchema {id: $id})-[:PART_OF]->(d:District) RETURN d.name",
         "other_variable": "MATCH (m:Street {id: $id})-[:PART_OF]->(d:District) RETURN d.name",
         "broken": "MATCH (n:Street {id: $id}-[:PART_OF]->(d:District) RETURN d.name",
+        "street_id": "CREATE CONSTRAINT street_id_unique IF NOT EXISTS FOR (n:Street) REQUIRE n.id IS UNIQUE",
+        "grid_id": "CREATE CONSTRAINT grid_id_unique IF NOT EXISTS FOR (n:Grid) REQUIRE n.id IS UNIQUE",
+        "grid_name": "CREATE CONSTRAINT grid_name_unique IF NOT EXISTS FOR (n:Grid) REQUIRE n.name IS UNIQUE",
+        "bad_name": "CREATE CONSTRAINT street-id IF NOT EXISTS FOR (n:Street) REQUIRE n.id IS UNIQUE",
     }
     assert sorted(families(texts).values()) == [
+        ["bad_name"],
         ["broken"],
+        ["grid_name"],
         ["other_variable"],
         ["street", "compound"],
+        ["street_id", "grid_id"],
         ["unknown_label"],
     ]
 
