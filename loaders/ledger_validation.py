@@ -19,49 +19,18 @@ from loaders.category_words import settle as settle_words
 from loaders.cell_values import RawRow, ValueProblem, is_blank, split_ids
 from loaders.layout import Column, OwnedKey
 from loaders.ledger_reader import SheetData
+from loaders.pending_edges import NO_PROPS, PendingEdge, Where
+from loaders.sheet_records import edge_rows, node_rows
 from loaders.structure_checks import cycle_issues, duplicate_ties, level_issues, overlapping_terms
 from orggraph.model import personal_numbers
 from orggraph.model.errors import Issue
 from orggraph.model.personal_numbers import may_hold
-from orggraph.model.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
 
-# the properties of a tie from an id column: none. One shared dict instead of a new one per tie (millions at province
-# scale); nothing downstream mutates a record's props (records are frozen, writers copy them)
-NO_PROPS: dict[str, Any] = {}
 # ids → {"label": ..., "kind": ...} for ids the graph already holds (the label always given, the kind may be None)
 Lookup = Callable[[set[str]], Mapping[str, Mapping[str, str | None]]]
 Known = tuple[str, str | None]  # a node's (label, kind)
-
-
-# Where a row is: its provenance. One object per row serves both as the place an issue names (file, sheet, row) and
-# as the source of the records the row makes (a province has millions of rows: one object each, not two).
-Where = Source
-
-
-@dataclass(slots=True)  # slots: ~3M at province scale, 0.5 GB less than with a __dict__ each (measured)
-class PendingEdge:
-    """An edge whose far end is still only an id; once resolved, ``edge`` holds its record (and this object says
-    which cell it came from, for the structure checks' messages)."""
-
-    type: str
-    src_id: str
-    dst_id: str
-    src_targets: tuple[str, ...]
-    dst_targets: tuple[str, ...]
-    props: dict[str, Any]
-    where: Where
-    src_header: str
-    dst_header: str
-    cell_id: str  # the id as written in the cell this edge came from (for reporting)
-    edge: EdgeRecord | None = None
-
-    @property
-    def header(self) -> str:
-        """The header of the cell this edge came from."""
-        return self.src_header if self.cell_id == self.src_id else self.dst_header
-
-
 Located = PendingEdge  # a resolved one
 
 
@@ -330,9 +299,7 @@ def _check_rows(
         kinds[(sheet.file, sheet.sheet)] = sheet.kind.id
         covered[(sheet.file, sheet.sheet)] = frozenset(c.prop for _, c, _ in sheet.columns if c.prop)
         rows[sheet.kind.id] = rows.get(sheet.kind.id, 0) + len(sheet.rows)
-        handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
-        for row_no, row in sheet.rows:
-            handle(sheet, row, Source(sheet.file, row_no, sheet.sheet, load_id, loaded_at))
+        (edge_rows if sheet.kind.edge_sheet else node_rows)(v, sheet, load_id, loaded_at)  # typed column-wise
     return rows, kinds, covered
 
 
