@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
+from operator import mul
 
 from loaders.cell_values import CellParser, ValueProblem, _plain_text, split_ids
 from loaders.layout import Column
@@ -41,6 +42,8 @@ _PLAIN_KINDS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetim
 _NOT_DIGIT_BYTES = bytes(b for b in range(256) if not (48 <= b <= 57 or b == ord(SEP)))  # deleted to count digits
 _WIDE_DIGITS = "０１２３４５６７８９"
 CANDIDATE_DIGITS = 11  # personal_numbers.may_hold looks for eleven digits close together, all in one cell
+_CODE_VALUE = {c: i for i, c in enumerate(credit_code.ALPHABET)}
+_CODE_CHARS = frozenset(credit_code.ALPHABET + SEP)
 MEMO_SHARE = 2  # a column parsed per distinct value when at most 1/MEMO_SHARE of its cells are distinct
 
 
@@ -102,8 +105,9 @@ def type_column(values: Sequence[object], rule: CellRule) -> tuple[list[object],
     distinct values one value at a time, text by whole-column scans, workbook numbers as they are."""
     kinds = set(map(type, values))
     typed_kind = rule.prop is not None and rule.parse is not _plain_text
-    if typed_kind and kinds <= _PLAIN_KINDS and len(kinds & _NUMBERS) <= 1 and _few_distinct(values):
-        return _per_distinct(values, rule)
+    distinct = _few_distinct(values) if typed_kind and kinds <= _PLAIN_KINDS and len(kinds & _NUMBERS) <= 1 else None
+    if distinct is not None:
+        return _per_distinct(values, distinct, rule)
     found = None
     if kinds <= {str} and _scans_text(rule):
         found = _text_column(values, rule)  # type: ignore[arg-type]  # every cell is a str (kinds)
@@ -144,16 +148,18 @@ def _number_column(values: Sequence[object], rule: CellRule, kinds: set[type]) -
     return typed, {i for i, v in enumerate(values) if v == ""} if rule.blank_is_bad else set()
 
 
-def _few_distinct(values: Sequence[object]) -> bool:
+def _few_distinct(values: Sequence[object]) -> set[object] | None:
+    """The column's distinct values, when they are few enough to read one at a time."""
     try:
-        return len(set(values)) * MEMO_SHARE <= len(values)
+        distinct = set(values)
     except TypeError:  # an unhashable cell: no file reader makes one, but the per-cell path takes anything
-        return False
+        return None
+    return distinct if len(distinct) * MEMO_SHARE <= len(values) else None
 
 
-def _per_distinct(values: Sequence[object], rule: CellRule) -> tuple[list[object], set[int]]:
+def _per_distinct(values: Sequence[object], distinct: set[object], rule: CellRule) -> tuple[list[object], set[int]]:
     """Each distinct value read once (cells of equal value and type read alike: every parser is pure)."""
-    memo = {value: cell_outcome(value, rule) for value in set(values)}
+    memo = {value: cell_outcome(value, rule) for value in distinct}
     bad = {value for value, (_, is_bad) in memo.items() if is_bad}
     typed = list(map({value: out for value, (out, _) in memo.items()}.__getitem__, values))
     return typed, ({i for i, value in enumerate(values) if value in bad} if bad else set())
@@ -218,12 +224,24 @@ def _typed_text(joined: str, values: Sequence[str], rule: CellRule) -> list[obje
     if _is_credit_code(spec):  # nothing to normalise, upper case, no space: each code as written, if valid
         if " " in joined or not joined.isascii() or joined != joined.upper():
             return None
-        return list(values) if all(map(credit_code.is_valid, filter(None, values))) else None
+        return list(values) if _valid_codes(joined, values) else None
     if spec.type == "float" and _DECIMALS.fullmatch(joined):
         return _in_range([float(v) if v else ABSENT for v in values], spec.minimum, spec.maximum)
     if spec.type == "integer" and _WHOLES.fullmatch(joined):
         return _in_range([int(v) if v else ABSENT for v in values], spec.minimum, spec.maximum)
     return None
+
+
+def _valid_codes(joined: str, values: Sequence[str]) -> bool:
+    """Every code of the column valid, as ``credit_code.is_valid`` says of each: its characters checked for the
+    whole column at once, then each check digit (summed through C-level maps)."""
+    if not set(joined) <= _CODE_CHARS:
+        return False
+    value, weights, alphabet = _CODE_VALUE.__getitem__, credit_code.WEIGHTS, credit_code.ALPHABET
+    for code in filter(None, values):
+        if len(code) != 18 or alphabet[(31 - sum(map(mul, map(value, code[:17]), weights)) % 31) % 31] != code[17]:
+            return False
+    return True
 
 
 def _in_range(typed: list[object], lo: float | None, hi: float | None) -> list[object] | None:

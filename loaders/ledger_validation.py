@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, cast
 
 from loaders import row_rules
@@ -199,29 +200,32 @@ class _Validator:
 
     def resolve(self, lookup: Lookup | None) -> list[Located]:
         """Give every pending edge the labels of its ends, from this load or the graph."""
-        pairs: dict[Known, Known] = {}  # the few (label, kind) pairs, shared: ~1.5M ids at province scale
-        known = {i: pairs.setdefault(k := (n.label, n.props.get("kind")), k) for i, n in self.nodes.items()}
-        wanted = {i for e in self.pending for i in (e.src_id, e.dst_id)} - known.keys()
-        if wanted and lookup is not None:  # the graph always names the label (cast): only the kind may be None
-            known.update((i, (cast(str, found["label"]), found.get("kind"))) for i, found in lookup(wanted).items())
+        label_of = {i: n.label for i, n in self.nodes.items()}  # no (label, kind) per id: ~1.5M on a province
+        graph: dict[str, Known] = {}
+        if lookup is not None:  # the graph always names the label (cast): only the kind may be None
+            ends = set(map(attrgetter("src_id"), self.pending)) | set(map(attrgetter("dst_id"), self.pending))
+            wanted = ends - label_of.keys()
+            found = lookup(wanted).items() if wanted else ()
+            graph = {i: (cast(str, f["label"]), f.get("kind")) for i, f in found}
+            label_of.update((i, k[0]) for i, k in graph.items())
         edges: list[Located] = []
-        no_end = (None, None)
+        get, keep, append = label_of.get, self.keep_props, edges.append
         for e in self.pending:
-            src, dst = known.get(e.src_id, no_end)[0], known.get(e.dst_id, no_end)[0]
+            src, dst = get(e.src_id), get(e.dst_id)
             if not (src in e.src_targets and dst in e.dst_targets):  # else the common case, without the reporting path
-                src = self._label(known, e.src_id, e.src_targets, e, e.src_header)
-                dst = self._label(known, e.dst_id, e.dst_targets, e, e.dst_header)
+                src = self._label(label_of, e.src_id, e.src_targets, e, e.src_header)
+                dst = self._label(label_of, e.dst_id, e.dst_targets, e, e.dst_header)
                 if src is None or dst is None:
                     continue
-            if self.keep_props:  # a check that writes nothing needs no records (2M fewer objects on a province)
+            if keep:  # a check that writes nothing needs no records (2M fewer objects on a province)
                 e.edge = EdgeRecord(e.type, src, e.src_id, dst, e.dst_id, e.props, e.where)
-            edges.append(e)
-        self.known = known
+            append(e)
+        self.known = _Known(self.nodes, graph)
         self.pending = []  # resolved: their memory goes to what the structure checks build next
         return edges
 
     def _label(
-        self, known: dict[str, Known], node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str
+        self, known: dict[str, str], node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str
     ) -> str | None:
         if node_id not in known and self.unchecked is not None:  # no graph to ask: counted, not judged
             key = (e.where.file, e.where.sheet, header)
@@ -236,7 +240,7 @@ class _Validator:
                 "the referenced id exists neither in this load nor in the graph",
             )
             return None
-        label = known[node_id][0]
+        label = known[node_id]
         if label not in targets:
             names = "、".join(self.schema.node(t).zh for t in targets)
             self.issue(
@@ -248,6 +252,25 @@ class _Validator:
             )
             return None
         return label
+
+
+class _Known(Mapping[str, Known]):
+    """id → (label, kind) of this load's nodes, then of the graph's, looked up when asked: the level check asks of
+    LEADS ends only, and a dict of every id would be ~1.5M entries on a province."""
+
+    def __init__(self, nodes: dict[str, NodeRecord], graph: dict[str, Known]) -> None:
+        self.nodes, self.graph = nodes, graph
+
+    def __getitem__(self, node_id: str) -> Known:
+        node = self.nodes.get(node_id)
+        return (node.label, node.props.get("kind")) if node is not None else self.graph[node_id]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.nodes
+        yield from self.graph
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.graph)
 
 
 def validate(
@@ -348,6 +371,9 @@ def _result(
         sheet = where.sheet or ""  # every row here was read from a named sheet
         kind = kind_of.get((where.file, sheet), sheet)
         rejected[kind] = rejected.get(kind, 0) + 1
+    if not v.bad_rows:  # the common case: every record stands (one pass each, no lookups)
+        edges = [x.edge for x in located if x.edge is not None]
+        return ValidationResult(list(v.nodes.values()), edges, v.issues, rows, rejected, dict(v.owned))
     dropped = {i for i, n in v.nodes.items() if n.source in v.bad_rows}
     nodes = [n for i, n in v.nodes.items() if i not in dropped]
     edges = [

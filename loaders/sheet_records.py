@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from loaders.category_words import has_words
 from loaders.category_words import settle as settle_words
 from loaders.column_typing import ABSENT, CellRule, columns_of, type_column
+from loaders.layout import Column
 from loaders.pending_edges import NO_PROPS, PendingEdge
 from orggraph.model.records import NodeRecord, Source
 
@@ -99,10 +100,20 @@ def node_rows(v: _Validator, sheet: SheetData, load_id: str | None, loaded_at: s
     typed, dirty = type_sheet(sheet, spec.date_order, spec.together)
     names, values = _row_values(typed, sheet)
     kind_at = names.index("kind") if "kind" in names else None
-    edges = [(typed[pos], col, header, key) for pos, col, header, key in sheet.edge_columns]
-    words, keep, nodes = has_words(label), v.keep_props, v.nodes
+    edges = [
+        (typed[pos], key, v.owned.setdefault, *_ends(col, label, header))
+        for pos, col, header, key in sheet.edge_columns
+    ]
+    words, keep, nodes, file, name, tie = (
+        has_words(label),
+        v.keep_props,
+        v.nodes,
+        sheet.file,
+        sheet.sheet,
+        v.pending.append,
+    )
     for i, (row_no, row), node_id, vals in zip(range(len(sheet.rows)), sheet.rows, typed[id_pos], values, strict=False):
-        where = Source(sheet.file, row_no, sheet.sheet, load_id, loaded_at)
+        where = Source(file, row_no, name, load_id, loaded_at)
         if i in dirty or node_id == ABSENT or node_id in nodes:
             v.node_row(sheet, row, where)
             continue
@@ -114,19 +125,20 @@ def node_rows(v: _Validator, sheet: SheetData, load_id: str | None, loaded_at: s
         else:  # checking only: the kind is all a later check reads
             props = NO_PROPS if kind_at is None or vals[kind_at] == ABSENT else {"kind": vals[kind_at]}
         nodes[node_id] = NodeRecord(label, node_id, props, where)
-        for cells, col, header, key in edges:
-            if keep:
-                v.owned.setdefault(key, []).append(node_id)
+        for cells, key, owned, rel, reverse, src_targets, dst_targets, header in edges:
+            if keep:  # which ties a row owns matters only to a load
+                owned(key, []).append(node_id)
             for other in _ids(cells[i]):
-                if col.reverse:
-                    tie = PendingEdge(
-                        key[1], other, node_id, col.targets, (label,), NO_PROPS, where, header, header, other
-                    )
-                else:
-                    tie = PendingEdge(
-                        key[1], node_id, other, (label,), col.targets, NO_PROPS, where, header, header, other
-                    )
-                v.pending.append(tie)
+                src, dst = (other, node_id) if reverse else (node_id, other)
+                tie(PendingEdge(rel, src, dst, src_targets, dst_targets, NO_PROPS, where, header, header, other))
+
+
+def _ends(col: Column, label: str, header: str) -> tuple[str, bool, tuple[str, ...], tuple[str, ...], str]:
+    """An id column's ties as a row of a ``label`` sheet makes them: type, reversed, the labels at each end, and
+    the column's header as written (for messages)."""
+    assert col.edge is not None  # an id column's
+    mine = (label,)
+    return col.edge, col.reverse, *((col.targets, mine) if col.reverse else (mine, col.targets)), header
 
 
 def edge_rows(v: _Validator, sheet: SheetData, load_id: str | None, loaded_at: str | None) -> None:

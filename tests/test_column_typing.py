@@ -218,7 +218,8 @@ def test_workbook_numbers(values: list[object], name: str) -> None:
 
 
 def _sheet(sheet: Sheet, rows: list[tuple[object, ...]]) -> SheetData:
-    columns = tuple((pos, col, col.header) for pos, col in enumerate(sheet.all_columns))
+    # headers as a clerk may write them (not the template's): the messages must name these
+    columns = tuple((pos, col, f"{col.header}(本表)") for pos, col in enumerate(sheet.all_columns))
     return SheetData("f.csv", sheet.zh, sheet, 1, columns, tuple((i + 2, row) for i, row in enumerate(rows)))
 
 
