@@ -209,9 +209,10 @@ class _Validator:
             graph = {i: (cast(str, f["label"]), f.get("kind")) for i, f in found}
             label_of.update((i, k[0]) for i, k in graph.items())
         edges: list[Located] = []
-        get, keep, append = label_of.get, self.keep_props, edges.append
-        for e in self.pending:
-            src, dst = get(e.src_id), get(e.dst_id)
+        get, keep, append, pending = label_of.get, self.keep_props, edges.append, self.pending
+        src_labels = map(get, map(attrgetter("src_id"), pending))  # looked up at C speed, alongside the loop
+        dst_labels = map(get, map(attrgetter("dst_id"), pending))
+        for e, src, dst in zip(pending, src_labels, dst_labels, strict=True):
             if not (src in e.src_targets and dst in e.dst_targets):  # else the common case, without the reporting path
                 src = self._label(label_of, e.src_id, e.src_targets, e, e.src_header)
                 dst = self._label(label_of, e.dst_id, e.dst_targets, e, e.dst_header)

@@ -99,35 +99,40 @@ def node_rows(v: _Validator, sheet: SheetData, load_id: str | None, loaded_at: s
     spec = v.schema.node(label)
     typed, dirty = type_sheet(sheet, spec.date_order, spec.together)
     names, values = _row_values(typed, sheet)
-    kind_at = names.index("kind") if "kind" in names else None
+    had = set(v.owned)  # a tie kind's list is made up front: dropped again below if no row of this sheet owns it
     edges = [
-        (typed[pos], key, v.owned.setdefault, *_ends(col, label, header))
+        (typed[pos], v.owned.setdefault(key, []) if v.keep_props else [], *_ends(col, label, header))
         for pos, col, header, key in sheet.edge_columns
     ]
-    words, keep, nodes, file, name, tie = (
-        has_words(label),
-        v.keep_props,
-        v.nodes,
-        sheet.file,
-        sheet.sheet,
-        v.pending.append,
-    )
-    for i, (row_no, row), node_id, vals in zip(range(len(sheet.rows)), sheet.rows, typed[id_pos], values, strict=False):
-        where = Source(file, row_no, name, load_id, loaded_at)
+    _node_loop(v, sheet, (typed[id_pos], values, names, dirty, edges), load_id, loaded_at)
+    for key in [key for key, ids in v.owned.items() if not ids and key not in had]:
+        del v.owned[key]
+
+
+def _node_loop(
+    v: _Validator, sheet: SheetData, columns: tuple[Any, ...], load_id: str | None, loaded_at: str | None
+) -> None:
+    """The row loop of :func:`node_rows` (``columns``: the ids, the rows' values, their names, the rows for the
+    per-row path, and each id column with the list of nodes owning its ties and how it makes them)."""
+    ids, values, names, dirty, edges = columns
+    label, keep, nodes, tie = sheet.kind.label, v.keep_props, v.nodes, v.pending.append
+    assert label is not None  # a node sheet's
+    words, kind_at = has_words(label), names.index("kind") if "kind" in names else None
+    for i, (row_no, row), node_id, vals in zip(range(len(sheet.rows)), sheet.rows, ids, values, strict=False):
+        where = Source(sheet.file, row_no, sheet.sheet, load_id, loaded_at)
         if i in dirty or node_id == ABSENT or node_id in nodes:
             v.node_row(sheet, row, where)
             continue
-        assert type(node_id) is str  # an id column's typed cells are text
         if keep:
-            props = _props(names, vals)
+            props = dict(zip(names, vals, strict=True)) if ABSENT not in vals else _props(names, vals)
             if words:
                 settle_words(label, props)
         else:  # checking only: the kind is all a later check reads
             props = NO_PROPS if kind_at is None or vals[kind_at] == ABSENT else {"kind": vals[kind_at]}
         nodes[node_id] = NodeRecord(label, node_id, props, where)
-        for cells, key, owned, rel, reverse, src_targets, dst_targets, header in edges:
+        for cells, owned, rel, reverse, src_targets, dst_targets, header in edges:
             if keep:  # which ties a row owns matters only to a load
-                owned(key, []).append(node_id)
+                owned.append(node_id)
             for other in _ids(cells[i]):
                 src, dst = (other, node_id) if reverse else (node_id, other)
                 tie(PendingEdge(rel, src, dst, src_targets, dst_targets, NO_PROPS, where, header, header, other))
