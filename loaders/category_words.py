@@ -71,6 +71,11 @@ def _word_props(label: str) -> tuple[tuple[str, str | None, str, frozenset[str]]
     return tuple(out)
 
 
+def has_words(label: str) -> bool:
+    """Does any property of a label take the clerk's own words (so that :func:`settle` has work to do)?"""
+    return bool(_word_props(label))
+
+
 def settle(label: str, props: dict[str, Any]) -> None:
     """In place: a word in a property with synonyms becomes its group, the word kept in ``<property>_text``
     (a ``_text`` the row gives itself is left as written)."""

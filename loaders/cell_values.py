@@ -7,6 +7,7 @@ Handles full-width digits and letters, stray spaces, Excel serial dates, 2024-01
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -95,7 +96,7 @@ def parse_integer(value: object) -> int:
             raise ValueProblem(
                 f"应为整数,收到“{normalize_text(value)}”", f"must be a whole number, got '{normalize_text(value)}'"
             ) from None
-    if number != int(number):
+    if not math.isfinite(number) or number != int(number):  # "nan", "inf": no whole number (int() would raise)
         raise ValueProblem(f"应为整数,收到 {value}", f"must be a whole number, got {value}")
     if number < 0:
         raise ValueProblem(f"不能为负数:{value}", f"must not be negative: {value}")

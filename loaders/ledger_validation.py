@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, cast
 
 from loaders import row_rules
@@ -19,49 +20,18 @@ from loaders.category_words import settle as settle_words
 from loaders.cell_values import RawRow, ValueProblem, is_blank, split_ids
 from loaders.layout import Column, OwnedKey
 from loaders.ledger_reader import SheetData
+from loaders.pending_edges import NO_PROPS, PendingEdge, Where
+from loaders.sheet_records import edge_rows, node_rows
 from loaders.structure_checks import cycle_issues, duplicate_ties, level_issues, overlapping_terms
 from orggraph.model import personal_numbers
 from orggraph.model.errors import Issue
 from orggraph.model.personal_numbers import may_hold
-from orggraph.model.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
 
-# the properties of a tie from an id column: none. One shared dict instead of a new one per tie (millions at province
-# scale); nothing downstream mutates a record's props (records are frozen, writers copy them)
-NO_PROPS: dict[str, Any] = {}
 # ids → {"label": ..., "kind": ...} for ids the graph already holds (the label always given, the kind may be None)
 Lookup = Callable[[set[str]], Mapping[str, Mapping[str, str | None]]]
 Known = tuple[str, str | None]  # a node's (label, kind)
-
-
-# Where a row is: its provenance. One object per row serves both as the place an issue names (file, sheet, row) and
-# as the source of the records the row makes (a province has millions of rows: one object each, not two).
-Where = Source
-
-
-@dataclass(slots=True)  # slots: ~3M at province scale, 0.5 GB less than with a __dict__ each (measured)
-class PendingEdge:
-    """An edge whose far end is still only an id; once resolved, ``edge`` holds its record (and this object says
-    which cell it came from, for the structure checks' messages)."""
-
-    type: str
-    src_id: str
-    dst_id: str
-    src_targets: tuple[str, ...]
-    dst_targets: tuple[str, ...]
-    props: dict[str, Any]
-    where: Where
-    src_header: str
-    dst_header: str
-    cell_id: str  # the id as written in the cell this edge came from (for reporting)
-    edge: EdgeRecord | None = None
-
-    @property
-    def header(self) -> str:
-        """The header of the cell this edge came from."""
-        return self.src_header if self.cell_id == self.src_id else self.dst_header
-
-
 Located = PendingEdge  # a resolved one
 
 
@@ -230,29 +200,33 @@ class _Validator:
 
     def resolve(self, lookup: Lookup | None) -> list[Located]:
         """Give every pending edge the labels of its ends, from this load or the graph."""
-        pairs: dict[Known, Known] = {}  # the few (label, kind) pairs, shared: ~1.5M ids at province scale
-        known = {i: pairs.setdefault(k := (n.label, n.props.get("kind")), k) for i, n in self.nodes.items()}
-        wanted = {i for e in self.pending for i in (e.src_id, e.dst_id)} - known.keys()
-        if wanted and lookup is not None:  # the graph always names the label (cast): only the kind may be None
-            known.update((i, (cast(str, found["label"]), found.get("kind"))) for i, found in lookup(wanted).items())
+        label_of = {i: n.label for i, n in self.nodes.items()}  # no (label, kind) per id: ~1.5M on a province
+        graph: dict[str, Known] = {}
+        if lookup is not None:  # the graph always names the label (cast): only the kind may be None
+            ends = set(map(attrgetter("src_id"), self.pending)) | set(map(attrgetter("dst_id"), self.pending))
+            wanted = ends - label_of.keys()
+            found = lookup(wanted).items() if wanted else ()
+            graph = {i: (cast(str, f["label"]), f.get("kind")) for i, f in found}
+            label_of.update((i, k[0]) for i, k in graph.items())
         edges: list[Located] = []
-        no_end = (None, None)
-        for e in self.pending:
-            src, dst = known.get(e.src_id, no_end)[0], known.get(e.dst_id, no_end)[0]
+        get, keep, append, pending = label_of.get, self.keep_props, edges.append, self.pending
+        src_labels = map(get, map(attrgetter("src_id"), pending))  # looked up at C speed, alongside the loop
+        dst_labels = map(get, map(attrgetter("dst_id"), pending))
+        for e, src, dst in zip(pending, src_labels, dst_labels, strict=True):
             if not (src in e.src_targets and dst in e.dst_targets):  # else the common case, without the reporting path
-                src = self._label(known, e.src_id, e.src_targets, e, e.src_header)
-                dst = self._label(known, e.dst_id, e.dst_targets, e, e.dst_header)
+                src = self._label(label_of, e.src_id, e.src_targets, e, e.src_header)
+                dst = self._label(label_of, e.dst_id, e.dst_targets, e, e.dst_header)
                 if src is None or dst is None:
                     continue
-            if self.keep_props:  # a check that writes nothing needs no records (2M fewer objects on a province)
+            if keep:  # a check that writes nothing needs no records (2M fewer objects on a province)
                 e.edge = EdgeRecord(e.type, src, e.src_id, dst, e.dst_id, e.props, e.where)
-            edges.append(e)
-        self.known = known
+            append(e)
+        self.known = _Known(self.nodes, graph)
         self.pending = []  # resolved: their memory goes to what the structure checks build next
         return edges
 
     def _label(
-        self, known: dict[str, Known], node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str
+        self, known: dict[str, str], node_id: str, targets: tuple[str, ...], e: PendingEdge, header: str
     ) -> str | None:
         if node_id not in known and self.unchecked is not None:  # no graph to ask: counted, not judged
             key = (e.where.file, e.where.sheet, header)
@@ -267,7 +241,7 @@ class _Validator:
                 "the referenced id exists neither in this load nor in the graph",
             )
             return None
-        label = known[node_id][0]
+        label = known[node_id]
         if label not in targets:
             names = "、".join(self.schema.node(t).zh for t in targets)
             self.issue(
@@ -279,6 +253,25 @@ class _Validator:
             )
             return None
         return label
+
+
+class _Known(Mapping[str, Known]):
+    """id → (label, kind) of this load's nodes, then of the graph's, looked up when asked: the level check asks of
+    LEADS ends only, and a dict of every id would be ~1.5M entries on a province."""
+
+    def __init__(self, nodes: dict[str, NodeRecord], graph: dict[str, Known]) -> None:
+        self.nodes, self.graph = nodes, graph
+
+    def __getitem__(self, node_id: str) -> Known:
+        node = self.nodes.get(node_id)
+        return (node.label, node.props.get("kind")) if node is not None else self.graph[node_id]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.nodes
+        yield from self.graph
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.graph)
 
 
 def validate(
@@ -330,9 +323,7 @@ def _check_rows(
         kinds[(sheet.file, sheet.sheet)] = sheet.kind.id
         covered[(sheet.file, sheet.sheet)] = frozenset(c.prop for _, c, _ in sheet.columns if c.prop)
         rows[sheet.kind.id] = rows.get(sheet.kind.id, 0) + len(sheet.rows)
-        handle = v.edge_row if sheet.kind.edge_sheet else v.node_row
-        for row_no, row in sheet.rows:
-            handle(sheet, row, Source(sheet.file, row_no, sheet.sheet, load_id, loaded_at))
+        (edge_rows if sheet.kind.edge_sheet else node_rows)(v, sheet, load_id, loaded_at)  # typed column-wise
     return rows, kinds, covered
 
 
@@ -381,6 +372,9 @@ def _result(
         sheet = where.sheet or ""  # every row here was read from a named sheet
         kind = kind_of.get((where.file, sheet), sheet)
         rejected[kind] = rejected.get(kind, 0) + 1
+    if not v.bad_rows:  # the common case: every record stands (one pass each, no lookups)
+        edges = [x.edge for x in located if x.edge is not None]
+        return ValidationResult(list(v.nodes.values()), edges, v.issues, rows, rejected, dict(v.owned))
     dropped = {i for i, n in v.nodes.items() if n.source in v.bad_rows}
     nodes = [n for i, n in v.nodes.items() if i not in dropped]
     edges = [

@@ -11,6 +11,7 @@ from orggraph.model.records import Source
 from orggraph.model.schema import load_schema
 
 CHAIN_TYPES = ("LEADS", "PART_OF")
+PEEL_ROUNDS = 64  # levels of a chain dropped a round at a time before the rest is walked (a region has ~8)
 # (where, column header or None, the value shown, message zh, message en)
 CheckIssue = tuple[Source, str | None, str, str, str]
 
@@ -38,6 +39,9 @@ def _rotated(cycle: list[str]) -> list[str]:
 def _on_cycles(pairs: list[tuple[str, str]]) -> set[str]:
     """Nodes that may lie on a cycle: what is left after repeatedly removing nodes with no incoming or no
     outgoing edge. Chains are trees, so this is usually empty and costs one pass (~20× a networkx graph)."""
+    for one_each in (dict(pairs), {b: a for a, b in pairs}):  # one successor (PART_OF) or one predecessor (LEADS)
+        if len(one_each) == len(pairs):  # each node's one tie, as a chain column of single ids gives: no sets
+            return _on_functional_cycles(one_each)  # (the reversed graph has the same cycles)
     succ: dict[str, set[str]] = {}
     pred: dict[str, set[str]] = {}
     for a, b in pairs:
@@ -55,6 +59,39 @@ def _on_cycles(pairs: list[tuple[str, str]]) -> set[str]:
                     removed.add(other)
                     stack.append(other)
     return alive - removed
+
+
+def _on_functional_cycles(successor: dict[str, str]) -> set[str]:
+    """The nodes on a cycle when each node has one successor at most (exactly what :func:`_on_cycles` leaves then).
+
+    Nodes nothing points to are dropped, a level of the tree per round, with set operations at C speed; when none
+    is left to drop, every node left has one successor and one predecessor among them: they are cycles. A chain
+    deeper than ``PEEL_ROUNDS`` is walked for the rest (a province's PART_OF, 665k ties, in ~0.1 s; the general
+    peel takes ~0.8 s)."""
+    successor = dict(successor)
+    for _ in range(PEEL_ROUNDS):
+        heads = successor.keys() - set(successor.values())
+        if not heads:
+            return set(successor)
+        for node in heads:
+            del successor[node]
+    return _walked_cycles(successor)
+
+
+def _walked_cycles(successor: dict[str, str]) -> set[str]:
+    """The same by walking: from each node not yet seen to a node seen before, a cycle if this walk saw it."""
+    seen: dict[str, int] = {}
+    on: set[str] = set()
+    for walk, start in enumerate(successor):
+        node: str | None = start
+        path: list[str] = []
+        while node is not None and node not in seen:
+            seen[node] = walk
+            path.append(node)
+            node = successor.get(node)
+        if node is not None and seen[node] == walk:
+            on.update(path[path.index(node) :])
+    return on
 
 
 def cycle_issues(located: Sequence[Tie]) -> list[CheckIssue]:
