@@ -20,7 +20,7 @@ from app_harness import page_as_user, page_script, page_text, rerun
 from fixed_date import TODAY
 from streamlit.testing.v1 import AppTest
 from test_app_language import data, data_strings, foreign, shown_texts  # noqa: F401  (fixtures)
-from test_province_databases import TAGS, ledgers, loaded, records  # noqa: F401  (fixtures)
+from test_province_databases import TAGS, ledgers, loaded, province_config, records  # noqa: F401  (fixtures)
 from test_province_history import histories  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
@@ -45,12 +45,7 @@ runner = CliRunner()
 @pytest.fixture
 def provinces_app(loaded, app_env, cli_env, monkeypatch, tmp_path):  # noqa: F811
     """The app (and the CLI's environment) over the three provinces' mapping; its own graph the demo region."""
-    config = tmp_path / "orggraph.toml"
-    config.write_text(
-        "".join(f'[orggraph.provinces.{k}]\nname = "省{k}"\ndatabase = "prov_{k}"\nareas = ["{t}D001"]\n'
-                for k, (t, _) in TAGS.items()),
-        encoding="utf-8",
-    )  # fmt: skip
+    config = province_config(tmp_path, TAGS)
     monkeypatch.setenv("ORGGRAPH_CONFIG", str(config))
     return {**cli_env, "ORGGRAPH_CONFIG": str(config), "COLUMNS": "200"}
 

@@ -80,6 +80,17 @@ def loaded(settings, ledgers) -> Settings:
     return mapped
 
 
+def province_config(folder: Path, tags: dict[str, tuple[str, object]]) -> Path:
+    """``orggraph.toml`` naming each province (``省k``), its database (``prov_k``) and its district (``<tag>D001``)."""
+    config = folder / "orggraph.toml"
+    config.write_text(
+        "".join(f'[orggraph.provinces.{k}]\nname = "省{k}"\ndatabase = "prov_{k}"\nareas = ["{t}D001"]\n'
+                for k, (t, _) in tags.items()),
+        encoding="utf-8",
+    )  # fmt: skip
+    return config
+
+
 def test_each_database_holds_only_its_province(loaded, records, ledgers):
     with open_provinces(loaded, start=False) as stores:
         for key, store in stores.items():
@@ -219,13 +230,7 @@ def test_no_mapping_is_one_database_and_a_bad_mapping_is_said(tmp_path, cli_env,
 def test_the_overview_adds_up_the_provinces_in_both_languages(loaded, app_env, monkeypatch, tmp_path):
     from app_harness import open_page, rerun
 
-    config = tmp_path / "orggraph.toml"
-    config.write_text(
-        "".join(f'[orggraph.provinces.{k}]\nname = "省{k}"\ndatabase = "prov_{k}"\nareas = ["{t}D001"]\n'
-                for k, (t, _) in TAGS.items()),
-        encoding="utf-8",
-    )  # fmt: skip
-    monkeypatch.setenv("ORGGRAPH_CONFIG", str(config))
+    monkeypatch.setenv("ORGGRAPH_CONFIG", str(province_config(tmp_path, TAGS)))
     with open_provinces(loaded, start=False) as stores:
         national = national_report(stores, None, TODAY)
     at = open_page("overview")

@@ -23,7 +23,7 @@ import pytest
 from fixed_date import TODAY
 from openpyxl import load_workbook
 from test_app_language import data, data_strings, foreign, shown_texts  # noqa: F401  (fixtures)
-from test_province_databases import tagged
+from test_province_databases import province_config, tagged
 from test_province_snapshots import PROVINCES
 from typer.testing import CliRunner
 
@@ -53,12 +53,7 @@ def histories(settings, tmp_path_factory) -> Iterator[tuple[Settings, Path]]:
                  PROVINCES.items()}  # fmt: skip
     mapped = settings.model_copy(update={"provinces": provinces, "snapshot_after_load": True})
     folder = tmp_path_factory.mktemp("province_history")
-    config = folder / "orggraph.toml"
-    config.write_text(
-        "".join(f'[orggraph.provinces.{k}]\nname = "省{k}"\ndatabase = "prov_{k}"\nareas = ["{t}D001"]\n'
-                for k, (t, _) in PROVINCES.items()),
-        encoding="utf-8",
-    )  # fmt: skip
+    config = province_config(folder, PROVINCES)
     homes = [history_home(mapped, key).folder for key in provinces]
     for home in homes:
         shutil.rmtree(home, ignore_errors=True)
