@@ -79,6 +79,10 @@ def plain(value: Any) -> Any:
     """A driver value as plain Python: nodes and relationships as dicts, temporal values native."""
     if type(value) in _SCALARS:  # most values: answered before the isinstance chain (2× faster on wide results)
         return value
+    if type(value) is dict:  # then collected rows' maps and lists, before the driver's types' (ABC) checks
+        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if isinstance(value, neo4j.graph.Node):
         return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Relationship):
