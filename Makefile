@@ -38,7 +38,7 @@ test: $(VENV)/.installed-test browser
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -n auto --dist loadfile  # one worker (and graph server) per core, up to four: conftest.py
+	$(VENV)/bin/pytest -n auto --dist loadfile  # a worker (and graph server) per core and one more, up to four: conftest.py
 
 ## bench: run benchmarks/ and print the table (takes a few minutes)
 bench: $(VENV)/.installed-test
