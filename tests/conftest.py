@@ -166,7 +166,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker more than the cores, at most four (each worker starts its own graph server: a 1 GB
     heap). The suite waits on servers, browsers and subprocesses ~40% of the time: on 2 cores, 3 workers ran it in
-    444.9 s against 2 workers' 466.6 s (clean clone, quiet machine, 2026-12-01)."""
+    444.9 and 463.8 s against 2 workers' 466.6 s (clean clones, quiet machine, 2026-12-01: a small gain, within the
+    runs' spread)."""
     return max(1, min((os.cpu_count() or 1) + 1, 4))
 
 
