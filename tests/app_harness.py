@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -67,3 +71,18 @@ def page_text(at: AppTest, downloads: list) -> str:
         data = data() if callable(data) else data
         parts.append(data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data))
     return "\n".join(parts)
+
+
+@contextmanager
+def street_editor(data_dir: Path, name: str, area: str, password: str = "correct horse 1") -> Iterator[None]:
+    """An editor of one street in the data dir's account store for the block, and no account store after it (an
+    account there turns on login for every other test of the session)."""
+    from orggraph.access.accounts import AccountStore
+
+    users = AccountStore(data_dir)
+    users.path.unlink(missing_ok=True)
+    users.add(name, "editor", password, area=area)
+    try:
+        yield
+    finally:
+        users.path.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import json
 import re
 
 import pytest
-from app_harness import page_as_user, page_script, page_text, rerun
+from app_harness import page_as_user, page_script, page_text, rerun, street_editor
 from fixed_date import TODAY
 from streamlit.testing.v1 import AppTest
 from test_app_language import data, data_strings, foreign, shown_texts  # noqa: F401  (fixtures)
@@ -52,11 +52,8 @@ def provinces_app(loaded, app_env, cli_env, monkeypatch, tmp_path):  # noqa: F81
 
 @pytest.fixture
 def street_user(provinces_app, settings):
-    users = AccountStore(settings.resolved_data_dir())
-    users.path.unlink(missing_ok=True)
-    users.add(USER, "editor", "correct horse 1", area=STREET)
-    yield provinces_app
-    users.path.unlink(missing_ok=True)
+    with street_editor(settings.resolved_data_dir(), USER, STREET):
+        yield provinces_app
 
 
 def _cli_gaps(env: dict[str, str], area: str) -> dict:

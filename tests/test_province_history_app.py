@@ -17,14 +17,13 @@ import json
 import shutil
 
 import pytest
-from app_harness import page_as_user, page_script, rerun
+from app_harness import page_as_user, page_script, rerun, street_editor
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from test_app_language import data, data_strings, foreign, logged, shown_texts  # noqa: F401  (fixtures)
 from test_province_history import MONTHS, histories  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
-from orggraph.access.accounts import AccountStore
 from orggraph.analysis.history import read_snapshot, stored_snapshots
 from orggraph.analysis.province_history import area_province, history_home
 from orggraph.app.pages.history_place import NO_SINGLE_HISTORY
@@ -50,11 +49,8 @@ def provinces_app(histories, app_env, monkeypatch):  # noqa: F811
 
 @pytest.fixture
 def street_user(provinces_app, settings):
-    users = AccountStore(settings.resolved_data_dir())
-    users.path.unlink(missing_ok=True)
-    users.add(USER, "editor", "correct horse 1", area=STREET)
-    yield provinces_app
-    users.path.unlink(missing_ok=True)
+    with street_editor(settings.resolved_data_dir(), USER, STREET):
+        yield provinces_app
 
 
 def _sa_snapshots(mapped, area: str | None = STREET):
