@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from orggraph.analysis.coverage_actions import Suggester
 from orggraph.analysis.coverage_runs import CHUNK_MEMBERS as CHUNK_MEMBERS
 from orggraph.analysis.coverage_runs import (
-    CoveredRow,
     ReadRows,
     RuleAnswer,
     area_statement,
@@ -181,7 +180,7 @@ def _measured(rule: CoverageRule, answer: RuleAnswer, read: ReadRows) -> RuleAns
     if rule.measure is None:
         return answer
     rows = measured(rule, answer.rows, read)
-    covered = [CoveredRow(id=r["id"], place=r["place"]) for r in rows if r["covered"]]
+    covered = [r["place"] for r in rows if r["covered"]]
     return RuleAnswer(answer.covered + covered, [r for r in rows if not r["covered"]])
 
 
@@ -190,12 +189,12 @@ def _rule_outcome(rule: CoverageRule, answer: RuleAnswer, index: CoverageIndex, 
     geography, suggester = index.geography, index.suggester
     covered, rows = answer
     if area is not None:
-        covered = [r for r in covered if geography.within(r["place"], area.id)]
+        covered = [p for p in covered if geography.within(p, area.id)]
         rows = [r for r in rows if geography.within(r["place"], area.id)]
     rows = sorted(rows, key=lambda r: r["id"])
     joint = {code for code, reason in rule.reasons.items() if reason.action == "joint_branch"}
     partners = suggester.plan_joint_branches((r["id"], r["name"], r["place"]) for r in rows if r["reason"] in joint)
-    outcome = _outcome(rule, [r["place"] for r in covered], rows, geography, suggester, partners)
+    outcome = _outcome(rule, covered, rows, geography, suggester, partners)
     # the areas above the scope would only repeat the scope's own numbers
     return outcome if area is None else _within(outcome, geography, area)
 

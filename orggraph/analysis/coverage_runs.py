@@ -31,19 +31,12 @@ class RuleRow(TypedDict):
     detail: object
 
 
-class CoveredRow(TypedDict):
-    """A covered member as its statement answers it: its counts are all a report needs of it."""
-
-    id: str
-    place: str | None
-
-
 class RuleAnswer(NamedTuple):
-    """A rule's rows: the covered members by id and place, every other row in full (gaps, and rows a measure
-    decides). A province's report reads ~940k covered members among 1.08M rows; their names and details were
-    decoded and dropped (``rule_rows``)."""
+    """A rule's rows: the covered members' places (all a report needs of them: counts per area), every other row in
+    full (gaps, and rows a measure decides). A province's report reads ~940k covered members among 1.08M rows
+    (``rule_rows``)."""
 
-    covered: list[CoveredRow]
+    covered: list[str | None]
     rows: list[RuleRow]
 
 
