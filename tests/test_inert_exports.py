@@ -30,7 +30,7 @@ HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+
 PREFIXED = {"C01": HOSTILE[0], "C02": HOSTILE[1], "C03": HOSTILE[2], "K01": HOSTILE[2], "K02": HOSTILE[3]}
 PREFIXED |= {"K03": HOSTILE[4], "K04": HOSTILE[5], "A01": HOSTILE[0], "A02": HOSTILE[3]}
 CELLS = len(PREFIXED) + 1  # and U05's address
-IN_XLSX = CELLS - 1  # XML reads a carriage return back as a line feed: "\r=2+2" is "\n=2+2", no trigger
+IN_XLSX = CELLS  # openpyxl writes through lxml, which keeps a carriage return ("&#13;"): "\r=2+2" comes back as typed
 
 
 def hostile_records():

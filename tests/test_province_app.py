@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from app_harness import page_as_user, page_script, page_text, rerun, street_editor
@@ -25,9 +26,13 @@ from test_province_history import histories  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
 from orggraph.access.accounts import AccountStore
+from orggraph.analysis import whatif_plans
 from orggraph.analysis.coverage import CoverageIndex
 from orggraph.analysis.org_tree import area_tree
+from orggraph.analysis.province_history import history_home
 from orggraph.analysis.query_catalogue import find_query, run_query
+from orggraph.analysis.whatif import Proposal, what_if
+from orggraph.analysis.whatif_plans import make_plan, save_plan
 from orggraph.app.pages.history_place import NO_SINGLE_HISTORY
 from orggraph.cli.main import app
 from orggraph.graph.area_scope import ScopedStore
@@ -186,6 +191,29 @@ def test_an_admin_reading_a_province_sees_its_history(histories, app_env, monkey
     assert "数据来自 省sa 数据库保存的快照" in [c.value for c in at.caption]
     assert _metric(at, "党组织").value == f"{orgs:,}"  # sa's records, not the demo's
     assert NO_SINGLE_HISTORY[0] in [i.value for i in _admin("overview").info]
+
+
+def _plans_listed(at: AppTest) -> list[str]:
+    tables = [d.value for d in at.dataframe if "保存人" in d.value.columns]
+    return tables[0]["方案"].tolist() if tables else []
+
+
+def test_a_plan_saved_over_a_province_is_listed_over_that_province_alone(histories, app_env, monkeypatch):  # noqa: F811
+    """A saved what-if names its graph's records: it is kept with the database it was made on (the province's folder,
+    beside its snapshots) and the what-if page lists it only while that database is read, never over another."""
+    mapped, config = histories
+    monkeypatch.setenv("ORGGRAPH_CONFIG", str(config))
+    home = history_home(mapped, "sa").folder
+    proposal = Proposal().add_branch("AP9001", "试点小区党支部", "小区党支部")
+    with open_provinces(mapped, start=False) as stores:
+        result = what_if(stores["sa"], proposal, ["compound_org"], None, TODAY)
+    save_plan(home, make_plan("试点建支部", proposal, result, None, "tester"))
+    try:
+        assert _plans_listed(_admin("whatif", province="sa")) == ["试点建支部"]
+        assert _plans_listed(_admin("whatif", province="sb")) == []
+        assert _plans_listed(_admin("whatif")) == []  # the app's own graph: the data dir's folder
+    finally:
+        shutil.rmtree(whatif_plans.folder(home))
 
 
 def test_another_province_chosen_clears_the_pickers(provinces_app):

@@ -18,17 +18,22 @@ import shutil
 
 import pytest
 from app_harness import page_as_user, page_script, rerun, street_editor
+from fixed_date import TODAY
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from test_app_language import data, data_strings, foreign, logged, shown_texts  # noqa: F401  (fixtures)
 from test_province_history import MONTHS, histories  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
+from orggraph.analysis import whatif_plans
 from orggraph.analysis.history import read_snapshot, stored_snapshots
 from orggraph.analysis.province_history import area_province, history_home
+from orggraph.analysis.whatif import Proposal, what_if
+from orggraph.analysis.whatif_plans import list_plans, save_plan
 from orggraph.app.pages.history_place import NO_SINGLE_HISTORY
 from orggraph.cli.main import app
 from orggraph.graph import snapshot_files
+from orggraph.graph.province_databases import open_provinces
 from orggraph.model.coverage_rules import load_rules
 from orggraph.present.history_view import period_name, rule_name
 from orggraph.present.history_workbook import COVER
@@ -167,6 +172,14 @@ def test_an_export_carries_every_provinces_history_back_where_it_belongs(histori
     assert json.loads(_run(["snapshots", "--format", "json"], plain)) == []  # never into the one graph's history
 
 
+def _plan(mapped, province: str) -> whatif_plans.Plan:
+    """A saved what-if made on ``province``'s graph (a branch proposed with nothing tied to it)."""
+    proposal = Proposal().add_branch("AP9002", "试点小区党支部", "小区党支部")
+    with open_provinces(mapped, start=False) as stores:
+        result = what_if(stores[province], proposal, ["compound_org"], None, TODAY)
+    return whatif_plans.make_plan("试点建支部", proposal, result, None, "tester")
+
+
 def test_a_load_over_provinces_takes_the_exports_histories_back(histories, cli_env, tmp_path):  # noqa: F811
     """``orggraph load`` of an export folder over provinces: the load writes nothing new (the same May ledgers), and
     the histories moved aside come back from the export's copy, each into its province's."""
@@ -177,13 +190,23 @@ def test_a_load_over_provinces_takes_the_exports_histories_back(histories, cli_e
     shutil.copytree(config.parent / MONTHS[-1].isoformat(), folder)
     _run(["snapshots", "--export", str(folder)], env)
     homes = [snapshot_files.folder(history_home(mapped, key).folder) for key in ("sa", "sb")]
+    plan = _plan(mapped, "sa")  # a saved what-if of sa's graph, in the export where sa's history sits
+    save_plan(folder / "databases" / "prov_sa", plan)
     for home in homes:
         home.rename(home.with_name("snapshots.aside"))
     try:
         said = _run(["load", str(folder)], env)
         assert f"已导入快照 snapshots taken from the export: {len(held['sa']) + len(held['sb'])}" in said
         assert _listed(env) == held
+        assert "已导入方案 saved what-ifs taken from the export: 1" in said
+        assert [p.name for p in list_plans(history_home(mapped, "sa").folder)] == [plan.name]  # sa's, as its history
+        assert list_plans(history_home(mapped, None).folder) == list_plans(history_home(mapped, "sb").folder) == []
+        exported = tmp_path / "导出"
+        _run(["export", str(exported), "--ledger-format", "csv"], env)
+        assert [p.name for p in list_plans(exported / "databases" / "prov_sa")] == [plan.name]
+        assert list_plans(exported) == []
     finally:
+        shutil.rmtree(whatif_plans.folder(history_home(mapped, "sa").folder), ignore_errors=True)
         for home in homes:
             if home.with_name("snapshots.aside").exists():
                 shutil.rmtree(home, ignore_errors=True)

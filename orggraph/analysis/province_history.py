@@ -138,6 +138,13 @@ def _relative(settings: Settings, home: HistoryHome) -> Path:
     return home.folder.relative_to(settings.resolved_data_dir())
 
 
+def every_home(settings: Settings) -> list[tuple[Path, Path]]:
+    """Every database's folder standing for its data dir (the one graph's, then each province's) with where an export
+    keeps it: what travels per database besides the snapshots (the saved what-ifs, whose ids are that graph's)."""
+    homes = [history_home(settings, key) for key in [None, *settings.provinces]]
+    return [(home.folder, _relative(settings, home)) for home in homes]
+
+
 def export_histories(settings: Settings, out: Path, province: str | None = None, every: bool = True) -> list[Path]:
     """Copy histories into ``out`` as the data dir holds them (``out/snapshots/``, each province's under
     ``out/databases/<database>/snapshots/``): every one (``every``), else ``province``'s alone (None: the one

@@ -20,7 +20,7 @@ from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph.access import audit
 from orggraph.analysis import history, whatif_plans
-from orggraph.analysis.province_history import export_histories, import_histories
+from orggraph.analysis.province_history import every_home, export_histories, import_histories
 from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, names_allowed, settings_of
 from orggraph.graph import backends
@@ -156,7 +156,8 @@ def _export_extras(ctx: typer.Context, path: Path) -> dict[str, str]:
     settings, said = settings_of(ctx), {}
     if path.is_dir() and (taken := import_histories(settings, path)).count:
         said["snapshots_imported"] = f"已导入快照 snapshots taken from the export: {taken.count}"
-    if path.is_dir() and (plans := whatif_plans.import_plans(path, settings.resolved_data_dir())):
+    homes = every_home(settings) if path.is_dir() else []  # each database's plans back into its folder, as snapshots
+    if plans := [name for home, rel in homes for name in whatif_plans.import_plans(path / rel, home)]:
         said["plans_imported"] = f"已导入方案 saved what-ifs taken from the export: {len(plans)}"
     return said
 
@@ -301,6 +302,7 @@ def export(
             hidden = () if names else graph_export.sensitive_columns(store.schema)
             paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding, hidden)
             paths += export_histories(settings_of(ctx), out)  # history travels along, every province's too
-            paths += whatif_plans.export_plans(settings_of(ctx).resolved_data_dir(), out)  # and the saved plans
+            homes = every_home(settings_of(ctx))  # and the saved plans, each database's as its snapshots
+            paths += [p for home, rel in homes for p in whatif_plans.export_plans(home, out / rel)]
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)

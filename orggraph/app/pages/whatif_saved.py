@@ -9,6 +9,7 @@ runs as ``whatif``, downloads as exports.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ import streamlit as st
 
 from orggraph.access.accounts import LOCAL_NAME
 from orggraph.access.audit import whatif_detail
+from orggraph.analysis.province_history import history_home
 from orggraph.analysis.whatif import Proposal, WhatIf
 from orggraph.analysis.whatif_plans import (
     Plan,
@@ -27,7 +29,7 @@ from orggraph.analysis.whatif_plans import (
     street_of,
     then_and_now,
 )
-from orggraph.app.pages import session
+from orggraph.app.pages import databases, session
 from orggraph.app.pages.common import area_label, coverage_index, store, t, today, version_key
 from orggraph.model.config import load_settings
 from orggraph.model.coverage_rules import load_rules
@@ -38,8 +40,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEP = " · "  # between a share and its rate in a cell
 
 
-def _data_dir() -> Any:
-    return load_settings().resolved_data_dir()
+def _data_dir() -> Path:
+    """The folder of the database this session reads (with provinces, that province's own, as its history): a plan
+    names that graph's records, so another province's graph must never list or run it."""
+    return history_home(load_settings(), databases.reading()).folder
 
 
 def _change(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
