@@ -13,6 +13,7 @@ import re
 from app_harness import open_page as _open
 from streamlit.testing.v1 import AppTest
 
+from orggraph.analysis.linkage import PATH_ORDER
 from orggraph.analysis.org_tree import tree_rows
 from orggraph.model.schema import load_schema
 
@@ -207,10 +208,13 @@ def test_paths_alternatives_are_listed_and_toggled(app_env):
     assert _chains(at) == [
         "**1.**(5 跳) 国网济宁供电公司党委 —双报到→ 金城社区 ←覆盖— 金城社区党委 —领导→ 金城社区第一网格党支部 "
         "—领导→ 金城小区党支部 —覆盖→ 金城小区",
-        "**2.**(3 跳) 国网济宁供电公司党委 —双报到→ 金城社区 ←位于— 济宁运河物业服务有限公司 —物业服务→ 金城小区",
-        "**3.**(3 跳) 国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 ←隶属— 金城小区",
+        "**2.**(3 跳)〔含 1 步地理隶属〕 国网济宁供电公司党委 —双报到→ 金城社区 ←位于— 济宁运河物业服务有限公司 "
+        "—物业服务→ 金城小区",
+        "**3.**(3 跳)〔含 2 步地理隶属〕 国网济宁供电公司党委 —双报到→ 金城社区 ←隶属— 金城社区第一网格 "
+        "←隶属— 金城小区",
     ]
     assert at.subheader[0].value == "找到 3 条路径"
+    assert PATH_ORDER[0] in [c.value for c in at.caption]  # why a 5-hop path comes before the 3-hop ones
     assert {n["id"] for n in _drawn(_iframes(at)[0])[0]} == {"O10", "C02", "O04", "O07", "O08", "K01", "U03", "G03"}
     at.checkbox(key="paths_alternatives").uncheck().run()
     only_first = _iframes(at)[0]

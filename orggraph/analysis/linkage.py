@@ -5,8 +5,9 @@ long. First one ``shortestPath`` (the server picks among equally short ones): wi
 when there is none, that is the answer. With ``k > 1``: every shortest path (``allShortestPaths``, at
 most :data:`ALL_SHORTEST_CAP`, those with the smallest id sequences); if they are fewer than ``k``,
 then for each interior node of the first of them in turn, the shortest path avoiding that node (the
-one with the smallest id sequence), until there are ``k`` distinct paths. The answer is ordered by
-length, then by the sequence of node ids.
+one with the smallest id sequence), until there are ``k`` distinct paths. The answer is ranked ties of work
+first: fewer geography steps (隶属, 位于) first, then shorter, then by the sequence of node ids
+(:meth:`LinkagePath.rank_key`), so a longer path of 双报到 and 领导 can come before a shorter one of 隶属.
 
 Why not ``shortestPath(...) WHERE none(n IN nodes(p) WHERE n.id IN $avoid)``: Neo4j evaluates such a
 universal predicate during its bidirectional search and so finds a longer path around the node
@@ -47,6 +48,10 @@ from orggraph.model.schema import Schema, load_schema
 
 MAX_PATH_HOPS = 20
 GEOGRAPHY = frozenset({"PART_OF", "LOCATED_IN"})  # ties of place, not of work: ranked after organisational ones
+PATH_ORDER = (  # said wherever several paths are listed: a longer path can come first (LinkagePath.rank_key)
+    "排序:组织联系在前——地理隶属(隶属、位于)步数少的在前,其次跳数少的在前",
+    "Order: ties of work first — fewer geography steps (part of, located in) first, then fewer hops",
+)
 MAX_REACH_HOPS = 6
 ALL_SHORTEST_CAP = 100
 REACH_LABELS = ("Unit", "PartyOrg", "Resource")

@@ -17,7 +17,7 @@ from orggraph.access import audit
 from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report
 from orggraph.analysis.entities import resolve_entities, resolve_entity
 from orggraph.analysis.geography import AREA_LEVELS
-from orggraph.analysis.linkage import linkage_paths
+from orggraph.analysis.linkage import PATH_ORDER, linkage_paths
 from orggraph.analysis.linkage import reach as reach_from
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.whatif import Proposal, what_if
@@ -229,6 +229,7 @@ def path(
         doc = [
             {
                 "length": p.length,
+                "geography_steps": p.geography_steps,
                 "chain": p.explain(lang),
                 "nodes": [{"id": n.id, "label": n.label, "name": n.name} for n in p.nodes],
                 "relationships": [{"type": r.type, "forward": r.forward} for r in p.rels],
@@ -240,6 +241,8 @@ def path(
         console.print(f"{src.name}({src.id}) → {dst.name}({dst.id})")
         for i, p in enumerate(found, start=1):
             console.print(f"[bold]路径 path {i}[/](共 {p.length} 跳 hops):{p.explain(lang)}", soft_wrap=True)
+        if len(found) > 1:
+            console.print(" / ".join(PATH_ORDER), style="dim")
     if not found:
         console.print(f"{max_hops} 跳之内没有联结 / no linkage within {max_hops} hops")
         raise typer.Exit(1)

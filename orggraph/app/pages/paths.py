@@ -16,6 +16,7 @@ from orggraph.analysis.fan_out import apart
 from orggraph.analysis.linkage import (
     MAX_PATH_HOPS,
     MAX_REACH_HOPS,
+    PATH_ORDER,
     REACH_LABELS,
     LinkagePath,
     Reached,
@@ -122,10 +123,15 @@ def _no_path(src: Entity, dst: Entity, via: tuple[str, ...], hops: int) -> None:
 def _show_paths(paths: list[LinkagePath]) -> None:
     lang = common.lang()
     st.subheader(t(f"找到 {len(paths)} 条路径", f"{len(paths)} path(s) found"))
+    if len(paths) > 1:  # a longer path can come first: say why (linkage.LinkagePath.rank_key)
+        st.caption(t(*PATH_ORDER))
     for i, path in enumerate(paths, 1):
         hops = t(f"({path.length} 跳)", f" ({path.length} hop" + ("s)" if path.length != 1 else ")"))
         if path.geographic:  # nothing but 隶属/位于: the ends share a place, no tie of work links them
             hops += t("〔同属一个区域〕", " [same area only]")
+        elif path.geography_steps:
+            n = path.geography_steps
+            hops += t(f"〔含 {n} 步地理隶属〕", f" [{n} of them geography]")
         st.markdown(f"**{i}.**{hops} {path.explain(lang).translate(_MARKDOWN)}")
     cols = st.columns([3, 1])
     names = [t(f"路径 {i}", f"path {i}") for i in range(1, len(paths) + 1)]
