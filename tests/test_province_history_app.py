@@ -25,6 +25,7 @@ from test_app_language import data, data_strings, foreign, logged, shown_texts  
 from test_province_history import MONTHS, histories  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
+from loaders.layout import load_layout
 from orggraph.analysis import whatif_plans
 from orggraph.analysis.history import read_snapshot, stored_snapshots
 from orggraph.analysis.province_history import area_province, history_home
@@ -148,9 +149,17 @@ def test_an_export_carries_every_provinces_history_back_where_it_belongs(histori
     held = _listed(env)
     assert len(held["sa"]) >= 2 and len(held["sb"]) >= 2
     out = tmp_path / "导出"
-    _run(["export", str(out), "--ledger-format", "csv"], env)
+    said = _run(["export", str(out), "--ledger-format", "csv"], env)
     for key in ("sa", "sb"):
         assert snapshot_files.stored(out / "databases" / f"prov_{key}"), key
+        assert f"省份 province 省{key}: " in said
+    streets = (out / f"{load_layout().by_label('Street').zh}.csv").read_text(encoding="utf-8")
+    assert "\nAS0001," in streets and "\nBS0001," in streets  # every province's records, one set a load routes back
+    admin = tmp_path / "admin"
+    _run(["export", str(admin), "--neo4j-admin"], env)  # one folder per database: neo4j-admin fills one at a time
+    for key, tag in (("sa", "A"), ("sb", "B")):
+        streets = (admin / "databases" / f"prov_{key}" / "nodes_Street.csv").read_text(encoding="utf-8")
+        assert f"\n{tag}S0001," in streets
 
     fresh = {**env, "ORGGRAPH_DATA_DIR": str(tmp_path / "fresh")}  # a data dir of nothing: files only are read here
     said = _run(["snapshots", "--import", str(out)], fresh)

@@ -290,18 +290,27 @@ def export(
     """导出图谱为台账或 neo4j-admin 导入文件 / export the graph as ledgers or neo4j-admin CSVs.
 
     人员只有化名编号,姓名留空,除非 --with-names / persons by pseudonymous id, names blank unless --with-names.
+    配置了省份时各省数据库的记录一并导出(导入时按省分回),--neo4j-admin 则每省一个目录 databases/<库名>/。
+    With provinces configured every province's records are exported too (a load routes them back); with
+    --neo4j-admin each province's database goes to its own folder, databases/<database>/.
 
     示例 Example: orggraph export 导出/ --neo4j-admin
     """
-    names = names_allowed(ctx, with_names)
-    with backends.open_store(settings_of(ctx)) as store:
+    names, settings = names_allowed(ctx, with_names), settings_of(ctx)
+    with backends.open_store(settings) as store:
         if neo4j_admin:
             paths = graph_export.write_neo4j_admin(store, out, names=names)
+            if settings.provinces:  # each province's database in its own folder: one import each
+                paths += cli_provinces.province_admin_files(settings, out, names)
         else:
             # without names the column is left out, not written blank: loading such an export keeps the names
             hidden = () if names else graph_export.sensitive_columns(store.schema)
-            paths = write_ledgers(*graph_export.export_records(store, names=names), out, fmt, encoding, hidden)
-            paths += export_histories(settings_of(ctx), out)  # history travels along, every province's too
+            nodes, edges = graph_export.export_records(store, names=names)
+            if settings.provinces:  # the provinces' records too, as one set of ledgers a routed load takes back
+                more, ties = cli_provinces.province_records(settings, names)
+                nodes, edges = nodes + more, edges + ties
+            paths = write_ledgers(nodes, edges, out, fmt, encoding, hidden)
+            paths += export_histories(settings, out)  # history travels along, every province's too
             homes = every_home(settings_of(ctx))  # and the saved plans, each database's as its snapshots
             paths += [p for home, rel in homes for p in whatif_plans.export_plans(home, out / rel)]
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)

@@ -20,12 +20,15 @@ from orggraph.analysis.coverage import GapReport
 from orggraph.analysis.entities import Entity
 from orggraph.analysis.fan_out import area_report, combined_counts, national_report, province_paths
 from orggraph.analysis.linkage import LinkagePath
+from orggraph.analysis.province_history import history_home
 from orggraph.analysis.province_loads import load_by_province, snapshot_provinces
 from orggraph.cli.common import console
 from orggraph.graph.province_databases import open_provinces, province_names
+from orggraph.ingest.graph_export import export_records, write_neo4j_admin
 from orggraph.ingest.load import LoadReport
 from orggraph.model.config import Settings
 from orggraph.model.errors import OrgGraphError
+from orggraph.model.records import EdgeRecord, NodeRecord
 from orggraph.model.schema import load_schema
 from orggraph.present.output import load_summary_rows, render
 
@@ -120,3 +123,30 @@ def load(settings: Settings, path: Path, dry_run: bool, sync: bool, limits: Ledg
     steps = {"route": "分省 route", "split": "拆分 split", "check": "校验 check", "write": "写入 write"}
     console.print("; ".join(f"{steps[k]} {v:.1f}s" for k, v in timings.items()), highlight=False)
     return reports
+
+
+def province_records(settings: Settings, names: bool) -> tuple[list[NodeRecord], list[EdgeRecord]]:
+    """Every province's records, for ``orggraph export``: with provinces configured a load routes each row to its
+    province's database, so the settings' own holds none of them; one set of ledgers of all, which a load over the
+    provinces routes back. Each province's count is said."""
+    nodes: list[NodeRecord] = []
+    edges: list[EdgeRecord] = []
+    names_of = province_names(settings)
+    with open_provinces(settings) as stores:
+        for key, store in stores.items():
+            more, ties = export_records(store, names=names)
+            console.print(f"省份 province {names_of[key]}: {len(more)} 条记录 records, {len(ties)} 条关系 ties")
+            nodes += more
+            edges += ties
+    return nodes, edges
+
+
+def province_admin_files(settings: Settings, out: Path, names: bool) -> list[Path]:
+    """``export --neo4j-admin`` over provinces: each province's database in its own folder (``databases/<database>``,
+    where its history travels too), since ``neo4j-admin database import`` fills one database at a time."""
+    paths: list[Path] = []
+    with open_provinces(settings) as stores:
+        for key, store in stores.items():
+            where = out / history_home(settings, key).folder.relative_to(settings.resolved_data_dir())
+            paths += write_neo4j_admin(store, where, names=names)
+    return paths
