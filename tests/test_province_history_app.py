@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 
 import pytest
@@ -34,6 +35,7 @@ from orggraph.analysis.whatif_plans import list_plans, save_plan
 from orggraph.app.pages.history_place import NO_SINGLE_HISTORY
 from orggraph.cli.main import app
 from orggraph.graph import snapshot_files
+from orggraph.graph.embedded_server import EmbeddedServer
 from orggraph.graph.province_databases import open_provinces
 from orggraph.model.coverage_rules import load_rules
 from orggraph.present.history_view import period_name, rule_name
@@ -230,3 +232,28 @@ def test_an_area_of_a_province_reads_its_history_without_naming_the_province(his
     by_area = json.loads(_run(args, env))
     assert by_area["gaps"] and by_area == json.loads(_run([*args, "--province", "sa"], env))
     assert "省sa · " in _run(args[:-2], env)  # the table names the province it read
+
+
+def test_a_command_finding_an_areas_province_starts_the_server_once(histories, cli_env, settings, monkeypatch):  # noqa: F811
+    """``changes --area`` of a province's street with no server up: the province holding it is asked, then its
+    history read, under one server start (``hold_server``; two before, the second with every cache cold)."""
+    _, config = histories
+    starts: list[int] = []
+    real = EmbeddedServer.start
+
+    def counted(self, *args, **kwargs):
+        starts.append(1)
+        return real(self, *args, **kwargs)
+
+    running = EmbeddedServer(settings).status()
+    assert running is not None
+    EmbeddedServer(settings).stop()
+    try:
+        monkeypatch.setattr(EmbeddedServer, "start", counted)
+        env = {**cli_env, "ORGGRAPH_CONFIG": str(config)}
+        _run(["changes", "--from", "2026-04", "--to", "2026-05", "--area", STREET], env)
+        assert len(starts) == 1 and EmbeddedServer(settings).status() is None  # started once, and stopped
+    finally:
+        monkeypatch.undo()
+        same = settings.model_copy(update={"bolt_port": running.bolt_port, "http_port": running.http_port})
+        EmbeddedServer(same).start(owner_pid=os.getpid())  # the worker's server again, where its stores connect

@@ -17,7 +17,7 @@ from rich.table import Table
 from orggraph.access import audit
 from orggraph.access.accounts import ROLES, AccountStore, LockoutPolicy, public_rows
 from orggraph.analysis.province_history import area_province
-from orggraph.cli.common import app, console, edge, settings_of
+from orggraph.cli.common import app, console, edge, hold_server, settings_of
 from orggraph.graph import backends
 from orggraph.graph.area_scope import area_streets
 from orggraph.model.config import Settings
@@ -53,6 +53,7 @@ def user_add(
     示例 Example: orggraph user add 李明 --role editor --area S0009
     """
     if area:
+        hold_server(ctx)  # over provinces: the province holding the area is found, then read
         _check_area(settings_of(ctx), area)
     user = account_store(settings_of(ctx)).add(name, role, _password(password_stdin), area)
     console.print(f"已添加 added: {user.name} ({user.role}, {user.area or '全区域 whole region'})", highlight=False)

@@ -33,7 +33,7 @@ from orggraph.analysis.province_history import (
     import_histories,
     open_history,
 )
-from orggraph.cli.common import app, console, edge, parse_day, settings_of
+from orggraph.cli.common import app, console, edge, hold_server, parse_day, settings_of
 from orggraph.graph.province_databases import province_names
 from orggraph.model.config import Settings
 from orggraph.model.errors import QueryError
@@ -52,6 +52,7 @@ def _home(ctx: typer.Context, province: str | None, area: str | None = None) -> 
     ``--area`` (``province_history.area_province``), else the one graph's."""
     settings = settings_of(ctx)
     if province is None and area is not None:
+        hold_server(ctx)  # the province found is read next: one server start for both
         province = area_province(settings, area, start=True)
     return history_home(settings, province)
 
