@@ -3,8 +3,8 @@ can follow it as a plan — list it, run it again on today's graph (then vs now)
 
 Kept as one JSON file per plan under ``DATA_DIR/whatif_plans/`` (over provinces, a plan made on a province's
 database under that database's folder, ``DATA_DIR/databases/<database>/whatif_plans/``, beside its snapshots: its
-ids are that graph's), validated with pydantic when read, written
-atomically and owner-only (0600, the folder 0700) like every other file of the data dir. Why files and not the
+ids are that graph's), validated with pydantic when read, written atomically and owner-only (0600, the folder 0700)
+like every other file of the data dir. Why files and not the
 graph: a plan is a proposal that was *not* carried out, so it must never be a record the rules or the views could
 see (the what-if's own promise: nothing written); and like the snapshots it has to outlive a reload of the graph.
 
