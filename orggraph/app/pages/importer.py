@@ -132,12 +132,15 @@ def _forget_folder() -> None:
     st.session_state.update(import_dir=None, import_sig=None, import_check=None, import_done=None)
 
 
-# Streamlit's uploader speaks English only ("Upload", "200MB per file • XLSX, …"): in 中文 its button is relabelled
-# and its note replaced by ours below it (style only; the widget itself is Streamlit's)
-_CHINESE_UPLOADER = """<style>
-[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }
-[data-testid='stFileUploaderDropzone'] button, [data-testid='stFileUploaderDropzone'] button * { font-size: 0; }
-[data-testid='stFileUploaderDropzone'] button::after { content: '选择文件'; font-size: 0.875rem; }
+# Streamlit's uploader speaks English only ("Upload", "200MB per file • XLSX, …"): in 中文 its browse button is
+# relabelled (its icon kept, its word replaced) and its note replaced by ours below it (style only; the widget itself
+# is Streamlit's). Only that button:
+# once a file is chosen the zone also holds each file's remove button and an add-more icon, which keep their icons
+_BROWSE = "[data-testid='stFileUploaderDropzone'] button[data-testid='stBaseButton-secondary']"
+_CHINESE_UPLOADER = f"""<style>
+[data-testid='stFileUploaderDropzoneInstructions'] {{ display: none; }}
+{_BROWSE} [data-testid='stMarkdownContainer'] {{ display: none; }}
+{_BROWSE}::after {{ content: '选择文件'; font-size: 0.875rem; margin-left: 0.5rem; }}
 </style>"""
 
 
