@@ -351,6 +351,11 @@ def test_an_import_with_an_error_and_one_with_a_removal_in_the_browser(app_url, 
     _shot(page, "import_with_an_error")
     text = page.inner_text("[data-testid='stMain']")
     assert "发现 1 处错误" in text and "Traceback" not in text and _english(page) == []
+    labels = page.evaluate(  # the 中文 label is the browse button's alone, not the chosen file's remove button's
+        "() => [...document.querySelectorAll(\"[data-testid='stFileUploaderDropzone'] button\")]"
+        ".map(b => getComputedStyle(b, '::after').content)"
+    )
+    assert labels and all(label == "none" for label in labels), labels
     nodes, edges = read_fixture(DEMO_FIXTURE)
     units = [n for n in nodes if n.label == "Unit" and n.id != "U05"]
     (workbook,) = write_ledgers(units, [e for e in edges if e.src_id in {u.id for u in units}], tmp_path)
