@@ -131,3 +131,14 @@ def test_demo_without_history_is_drawn_for_the_settings_date(clean_store, cli_en
     assert {r["id"]: str(r["f"])[:10] for r in rows} == founded
     first, last = window(TODAY)
     assert sum(first.isoformat() <= f <= last.isoformat() for f in founded.values()) >= 10
+
+
+def test_demo_replace_says_the_replaced_graphs_snapshots_are_kept(cli_env, tmp_path):
+    """History outlives the graph (``snapshot_files``): ``demo --replace`` keeps the snapshots and says how many."""
+    from test_cli import invoke
+
+    env = {**cli_env, "ORGGRAPH_DATA_DIR": str(tmp_path / "data")}  # its own server, started and stopped per command
+    assert invoke(["demo", "--scale", "fixture"], env).exit_code == 0
+    assert invoke(["snapshot", "--as-of", "2026-06-15"], env).exit_code == 0
+    result = invoke(["demo", "--scale", "fixture", "--replace"], env)
+    assert result.exit_code == 0 and "已保留替换前的 1 份快照" in result.output, result.output

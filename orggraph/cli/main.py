@@ -20,6 +20,7 @@ from rich.table import Table
 
 from orggraph.access import audit
 from orggraph.analysis import query_catalogue
+from orggraph.analysis.history import stored_snapshots
 from orggraph.analysis.history_demo import DemoHistory
 from orggraph.app import serve as serve_mod
 from orggraph.cli import accounts as cli_accounts  # noqa: F401  (registers user add|list|passwd|disable, audit)
@@ -202,6 +203,9 @@ def demo(
             return
         if replace:
             store.clear_data()
+            if kept := len(stored_snapshots(settings.resolved_data_dir())):  # history outlives the graph: say so
+                console.print(f"已保留替换前的 {kept} 份快照(orggraph snapshots 可查看)/ the {kept} snapshot(s) of the "
+                              "replaced graph are kept (see orggraph snapshots)", highlight=False)  # fmt: skip
         if scale == "fixture":
             summary = ingest.load_demo_fixture(store)
             console.print(f"演示区域已导入 demo loaded: {summary.nodes} 节点 nodes, {summary.relationships} 关系 rels")
