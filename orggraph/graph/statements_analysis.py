@@ -10,8 +10,14 @@ one hop per statement (``expand_edges``), since ArcadeDB filters a shortest path
 
 from __future__ import annotations
 
+import re
+
 from orggraph.graph.statements import registered, static
 from orggraph.model.schema import Schema
+
+_FINAL_ORDER = re.compile(
+    r"\s+ORDER\s+BY\s+\w+(?:\.\w+)?(?:\s+(?:ASC|DESC))?\s*$", re.IGNORECASE
+)  # the last clause only
 
 HIDDEN_LABELS = ("LoadRun",)  # bookkeeping, not part of the domain
 AREA_LABELS = ("District", "Street", "Community", "Grid")  # the levels a report starts from
@@ -148,8 +154,11 @@ def rule_rows(query_text: str) -> str:
     """A rule's catalogue query wrapped to return its rows as one collected row: the covered members' places only
     (``covered``: a report counts them by area), every other row whole (``rows``). A whole province's report is
     ~940k covered members among 1.08M rows; their names and details were decoded only to be dropped (~25% of the
-    driver's decoding), then their ids (a list of texts decodes faster than a list of maps)."""
+    driver's decoding), then their ids (a list of texts decodes faster than a list of maps). The query's own final
+    ``ORDER BY`` (for a reader of ``orggraph query``) is dropped here: a sort of the whole population that nothing
+    reads (the city's rule statements 0.68 → 0.60 s of server time, serial, warm)."""
     columns = ", ".join(f"{c}: {c}" for c in ROW_COLUMNS)
+    query_text = _FINAL_ORDER.sub("", query_text)  # collected, then the report orders the gaps: ~11% server time
     return (
         f"CALL () {{\n{query_text}\n}}\nWITH collect({{{columns}}}) AS rows\n"
         "RETURN [r IN rows WHERE r.covered | r.place] AS covered,\n"
