@@ -82,6 +82,9 @@ def session_version() -> dict[str, Any]:
     return graph_version(session.area(), databases.reading())
 
 
+STREET_INDEXES = 64  # street users' indexes kept at once (each ~1k places and its suggestions)
+
+
 def version_key() -> str:
     """The key of every cache below: the graph's state, the database the session reads and its area (the last two
     fields, which the cached functions read their store from: :func:`store_for`). The store's load token (0.25 s
@@ -110,12 +113,22 @@ def store_for(version: str) -> BoltStore:
     return store_of(area, province)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
 def coverage_index(version: str) -> CoverageIndex:
     """The geography and suggestion indexes for one state of the graph; a street user's are read around their
-    street (a province's geography is 665k places, a street's under a thousand)."""
-    area = version_place(version)[1]
-    return CoverageIndex.fetch(store_for(version), ("Street", area) if area else None)
+    street (a province's geography is 665k places, a street's under a thousand). Kept apart by size: two whole
+    regions (this state and the one before), and the streets of many users at once — in one cache of two, a third
+    street user evicted the admin's province index (3.3 s to fetch again) or another street user's."""
+    return _street_index(version) if version_place(version)[1] else _region_index(version)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _region_index(version: str) -> CoverageIndex:
+    return CoverageIndex.fetch(store_for(version))
+
+
+@st.cache_resource(max_entries=STREET_INDEXES, show_spinner=False)
+def _street_index(version: str) -> CoverageIndex:
+    return CoverageIndex.fetch(store_for(version), ("Street", version_place(version)[1] or ""))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
