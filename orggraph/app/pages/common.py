@@ -13,6 +13,7 @@ from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report, nar
 from orggraph.analysis.geography import AREA_LEVELS, LEVEL_NAMES, Geography
 from orggraph.analysis.query_catalogue import find_query, run_query
 from orggraph.app.pages import databases, session
+from orggraph.app.pages.steps import Steps
 from orggraph.graph.area_scope import warm
 from orggraph.graph.store import BoltStore
 from orggraph.model.config import load_settings
@@ -131,24 +132,41 @@ def _street_index(version: str) -> CoverageIndex:
     return CoverageIndex.fetch(store_for(version), ("Street", version_place(version)[1] or ""))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def whole_report(as_of: dt.date, version: str) -> GapReport:
-    """Every rule over the whole region for one day and one state of the graph, kept as the object itself
-    (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of rules and
-    area is cut from it in memory."""
-    return gap_report(store_for(version), None, None, as_of, lambda: coverage_index(version))
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _one_rule_report(rule: str, as_of: dt.date, version: str) -> GapReport:
-    """One rule over the whole region (the map shows one rule: on a city 0.2 s, where every rule takes 3 s)."""
-    return gap_report(store_for(version), [rule], None, as_of, lambda: coverage_index(version))
+    """Every rule over the whole region (a street user's: their street) for one day and one state of the graph, kept
+    as the object itself (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of
+    rules and area is cut from it in memory. Whole regions and streets are kept apart, as the indexes are."""
+    if version_place(version)[1]:
+        return _street_report(None, as_of, version)
+    return _region_report(as_of, version)
 
 
 def rule_report(rule: str, area: str | None = None) -> GapReport:
-    """One rule's report for an area today, cut from that rule's whole-region report (kept per graph state)."""
+    """One rule's report for an area today, cut from that rule's whole-region report (kept per graph state; the map
+    shows one rule: on a city 0.2 s, where every rule takes 3 s)."""
     version = version_key()
-    return narrow(_one_rule_report(rule, today(), version), coverage_index(version).geography, (rule,), area)
+    kept = _street_report if version_place(version)[1] else _region_rule_report
+    return narrow(kept(rule, today(), version), coverage_index(version).geography, (rule,), area)
+
+
+def _report_of(rule: str | None, as_of: dt.date, version: str) -> GapReport:
+    return gap_report(store_for(version), [rule] if rule else None, None, as_of, lambda: coverage_index(version))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _region_report(as_of: dt.date, version: str) -> GapReport:
+    return _report_of(None, as_of, version)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _region_rule_report(rule: str, as_of: dt.date, version: str) -> GapReport:
+    return _report_of(rule, as_of, version)
+
+
+@st.cache_resource(max_entries=4 * STREET_INDEXES, show_spinner=False)
+def _street_report(rule: str | None, as_of: dt.date, version: str) -> GapReport:
+    """A street user's reports: all rules (``rule`` None) and the map's one rule at a time."""
+    return _report_of(rule, as_of, version)
 
 
 def report(
@@ -157,33 +175,18 @@ def report(
     """The gap report for the current graph, some rules (all by default) in an area (everywhere by default);
     ``progress`` shows its steps on a bar (gone when done: a warm report only flashes it)."""
     version = version_key()
-    steps = Steps(3, "正在读取区域和规则索引……", "Reading the areas and rule indexes…") if progress else None
+    steps = Steps(3, t("正在读取区域和规则索引……", "Reading the areas and rule indexes…")) if progress else None
     try:
         index = coverage_index(version)
         if steps:
-            steps.step("正在计算各规则的覆盖缺口……", "Computing each rule's coverage gaps…")
+            steps.step(t("正在计算各规则的覆盖缺口……", "Computing each rule's coverage gaps…"))
         whole = whole_report(as_of or today(), version)
         if steps:
-            steps.step("正在按所选区域和规则汇总……", "Summing up for the chosen area and rules…")
+            steps.step(t("正在按所选区域和规则汇总……", "Summing up for the chosen area and rules…"))
         return narrow(whole, index.geography, rules, area)
     finally:
         if steps:
             steps.close()
-
-
-class Steps:
-    """A progress bar over a few named steps of long work (the report, a what-if), removed when the work is done."""
-
-    def __init__(self, total: int, zh: str, en: str) -> None:
-        self.total, self.done = total, 0
-        self.bar = st.progress(0.0, text=t(zh, en))
-
-    def step(self, zh: str, en: str) -> None:
-        self.done += 1
-        self.bar.progress(min(self.done / self.total, 1.0), text=t(zh, en))
-
-    def close(self) -> None:
-        self.bar.empty()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -31,6 +31,7 @@ from orggraph.analysis.coverage import RuleOutcome
 from orggraph.analysis.geography import LEVEL_NAMES, Geography
 from orggraph.app.pages import gaps, hierarchy, session
 from orggraph.app.pages.common import (
+    STREET_INDEXES,
     area_picker,
     coverage_index,
     lang,
@@ -41,6 +42,7 @@ from orggraph.app.pages.common import (
     t,
     today,
     version_key,
+    version_place,
     whole_area,
 )
 from orggraph.model.config import load_settings
@@ -54,10 +56,24 @@ PLACE_KEY = "map_place"  # the area pickers' session keys: map_place_0 … map_p
 CLICKED = "map_clicked"  # an area clicked on the map, applied to the pickers on the next run
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
 def _shapes(version: str, boundary: tuple[int, int] | None = None) -> tuple[AreaShapes, list[PointRow]]:
     """The outlines and points of one graph state and boundary file (``boundary``: its change time and size, the
-    cache's key; computed once, shared by every session of that state)."""
+    cache's key; computed once, shared by every session of that state). Whole regions and street users' streets
+    kept apart, as the indexes are (``common.coverage_index``)."""
+    return (_street_shapes if version_place(version)[1] else _region_shapes)(version, boundary)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _region_shapes(version: str, boundary: tuple[int, int] | None) -> tuple[AreaShapes, list[PointRow]]:
+    return _shapes_of(version)
+
+
+@st.cache_resource(max_entries=STREET_INDEXES, show_spinner=False)
+def _street_shapes(version: str, boundary: tuple[int, int] | None) -> tuple[AreaShapes, list[PointRow]]:
+    return _shapes_of(version)
+
+
+def _shapes_of(version: str) -> tuple[AreaShapes, list[PointRow]]:
     points = fetch_points(store_for(version))
     settings = load_settings()
     imported = department_boundaries(settings.resolved_data_dir(), settings.coordinate_datum)

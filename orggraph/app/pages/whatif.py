@@ -20,7 +20,6 @@ from orggraph.access.audit import whatif_detail
 from orggraph.analysis.whatif import Proposal, WhatIf, what_if
 from orggraph.app.pages import common, session, whatif_saved
 from orggraph.app.pages.common import (
-    Steps,
     area_picker,
     coverage_index,
     report,
@@ -31,6 +30,7 @@ from orggraph.app.pages.common import (
     version_key,
 )
 from orggraph.app.pages.coverage_charts import WRAPPED_ROW
+from orggraph.app.pages.steps import Steps
 from orggraph.app.pages.whatif_forms import KINDS, agreement_form, branch_form, joint_form, proposed_name
 from orggraph.model.coverage_rules import load_rules
 from orggraph.model.errors import OrgGraphError, ValidationError
@@ -146,13 +146,13 @@ def _run_comparison(
     proposal: Proposal, items: list[dict[str, Any]], area: str | None, as_of: dt.date
 ) -> tuple[list[dict[str, Any]], WhatIf]:
     """The comparison's rows and result, its steps on a progress bar (removed when done, failed or not)."""
-    steps = Steps(3, "正在计算实施前的覆盖率……", "Computing coverage before…")
+    steps = Steps(3, t("正在计算实施前的覆盖率……", "Computing coverage before…"))
     try:
         rules = _rules(items)
         before = report(tuple(rules or ()), area, as_of)  # cached: only "after" runs the rule queries
-        steps.step("正在计算实施后的覆盖率(在回滚的事务中,不写入图谱)……", "Computing coverage after (rolled back)…")
+        steps.step(t("正在计算实施后的覆盖率(在回滚的事务中,不写入图谱)……", "Computing coverage after (rolled back)…"))
         result = what_if(store(), proposal, rules, area, as_of, coverage_index(version_key()), before)
-        steps.step("正在比较实施前后……", "Comparing before and after…")
+        steps.step(t("正在比较实施前后……", "Comparing before and after…"))
         return change_rows(result), result
     finally:
         steps.close()
