@@ -319,7 +319,7 @@ class BoltStore:
     def scratch(self, work: list[tuple[str, list[dict[str, Any]]]]) -> Iterator[Callable[..., list[dict[str, Any]]]]:
         """Apply some writes in a transaction that is always rolled back and yield a read function that
         sees them: what-if questions get the real queries' answers, and nothing is ever committed."""
-        token = self.gate.before() if self.gate else 0
+        token = self.gate.before(fresh=True) if self.gate else 0  # not a count from before a load that just ended
         for statement, _ in work:
             statements.vet(statement)
         with self._translated(), self.session(neo4j.WRITE_ACCESS) as session:  # a scratch write: on the leader
