@@ -141,8 +141,13 @@ def _relative(settings: Settings, home: HistoryHome) -> Path:
 def every_home(settings: Settings) -> list[tuple[Path, Path]]:
     """Every database's folder standing for its data dir (the one graph's, then each province's) with where an export
     keeps it: what travels per database besides the snapshots (the saved what-ifs, whose ids are that graph's)."""
-    homes = [history_home(settings, key) for key in [None, *settings.provinces]]
-    return [(home.folder, _relative(settings, home)) for home in homes]
+    return [(history_home(settings, key).folder, export_place(settings, key)) for key in [None, *settings.provinces]]
+
+
+def export_place(settings: Settings, province: str | None) -> Path:
+    """Where an export keeps what belongs to ``province``'s database (``.`` for the one graph's): its history, its
+    plans, its neo4j-admin files."""
+    return _relative(settings, history_home(settings, province))
 
 
 def export_histories(settings: Settings, out: Path, province: str | None = None, every: bool = True) -> list[Path]:

@@ -316,7 +316,7 @@ def export(
                 nodes, edges = nodes + more, edges + ties
             paths = write_ledgers(nodes, edges, out, fmt, encoding, hidden)
             paths += export_histories(settings, out)  # history travels along, every province's too
-            homes = every_home(settings_of(ctx))  # and the saved plans, each database's as its snapshots
+            homes = every_home(settings)  # and the saved plans, each database's as its snapshots
             paths += [p for home, rel in homes for p in whatif_plans.export_plans(home, out / rel)]
     audit.by_cli(settings_of(ctx).resolved_data_dir(), "export", files=len(paths), neo4j_admin=neo4j_admin)
     console.print(f"已写入 {len(paths)} 个文件 files → {out}", highlight=False)

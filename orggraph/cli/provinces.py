@@ -20,7 +20,7 @@ from orggraph.analysis.coverage import GapReport
 from orggraph.analysis.entities import Entity
 from orggraph.analysis.fan_out import area_report, combined_counts, national_report, province_paths
 from orggraph.analysis.linkage import LinkagePath
-from orggraph.analysis.province_history import history_home
+from orggraph.analysis.province_history import export_place
 from orggraph.analysis.province_loads import load_by_province, snapshot_provinces
 from orggraph.cli.common import console
 from orggraph.graph.province_databases import open_provinces, province_names
@@ -147,6 +147,5 @@ def province_admin_files(settings: Settings, out: Path, names: bool) -> list[Pat
     paths: list[Path] = []
     with open_provinces(settings) as stores:
         for key, store in stores.items():
-            where = out / history_home(settings, key).folder.relative_to(settings.resolved_data_dir())
-            paths += write_neo4j_admin(store, where, names=names)
+            paths += write_neo4j_admin(store, out / export_place(settings, key), names=names)
     return paths

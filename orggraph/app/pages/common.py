@@ -108,6 +108,11 @@ def version_place(version: str) -> tuple[str | None, str | None]:
     return province or None, area or None
 
 
+def of_a_street(version: str) -> bool:
+    """Whether a cache key is a street user's (their street's caches are kept apart from whole regions')."""
+    return version_place(version)[1] is not None
+
+
 def store_for(version: str) -> BoltStore:
     """The store a cached function keyed by ``version`` reads (callable from worker threads: no session)."""
     province, area = version_place(version)
@@ -119,7 +124,7 @@ def coverage_index(version: str) -> CoverageIndex:
     street (a province's geography is 665k places, a street's under a thousand). Kept apart by size: two whole
     regions (this state and the one before), and the streets of many users at once — in one cache of two, a third
     street user evicted the admin's province index (3.3 s to fetch again) or another street user's."""
-    return _street_index(version) if version_place(version)[1] else _region_index(version)
+    return _street_index(version) if of_a_street(version) else _region_index(version)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -136,7 +141,7 @@ def whole_report(as_of: dt.date, version: str) -> GapReport:
     """Every rule over the whole region (a street user's: their street) for one day and one state of the graph, kept
     as the object itself (frozen, so sharing it across sessions is safe; no unpickling on a warm page). Any choice of
     rules and area is cut from it in memory. Whole regions and streets are kept apart, as the indexes are."""
-    if version_place(version)[1]:
+    if of_a_street(version):
         return _street_report(None, as_of, version)
     return _region_report(as_of, version)
 
@@ -145,7 +150,7 @@ def rule_report(rule: str, area: str | None = None) -> GapReport:
     """One rule's report for an area today, cut from that rule's whole-region report (kept per graph state; the map
     shows one rule: on a city 0.2 s, where every rule takes 3 s)."""
     version = version_key()
-    kept = _street_report if version_place(version)[1] else _region_rule_report
+    kept = _street_report if of_a_street(version) else _region_rule_report
     return narrow(kept(rule, today(), version), coverage_index(version).geography, (rule,), area)
 
 

@@ -35,6 +35,7 @@ from orggraph.app.pages.common import (
     area_picker,
     coverage_index,
     lang,
+    of_a_street,
     rule_report,
     set_pickers,
     show_error,
@@ -42,7 +43,6 @@ from orggraph.app.pages.common import (
     t,
     today,
     version_key,
-    version_place,
     whole_area,
 )
 from orggraph.model.config import load_settings
@@ -60,7 +60,7 @@ def _shapes(version: str, boundary: tuple[int, int] | None = None) -> tuple[Area
     """The outlines and points of one graph state and boundary file (``boundary``: its change time and size, the
     cache's key; computed once, shared by every session of that state). Whole regions and street users' streets
     kept apart, as the indexes are (``common.coverage_index``)."""
-    return (_street_shapes if version_place(version)[1] else _region_shapes)(version, boundary)
+    return (_street_shapes if of_a_street(version) else _region_shapes)(version, boundary)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
