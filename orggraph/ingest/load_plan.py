@@ -4,8 +4,13 @@ graph holds that the ledger no longer lists (see ``load_removals``), removed onl
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from typing import Any
 
 from loaders.layout import OwnedKey, load_layout
 from orggraph.graph import statements
@@ -163,8 +168,11 @@ def plan_load(
     properties its columns hold) keeps a stored property whose column a sheet lacks."""
     plan = LoadPlan(into_empty_graph=empty_graph and store is not None, sync=sync)
     compare = None if empty_graph or store is None else store
-    _plan_nodes(plan, compare, nodes, covered)
-    _plan_edges(plan, compare, edges)
+    by_label, by_key = _by_label(nodes), _by_key(edges)
+    with ThreadPoolExecutor(READS_AT_ONCE) as pool:
+        olds = _prefetched(pool, compare, by_label, by_key)
+        _plan_nodes(plan, olds, by_label, covered)
+        _plan_edges(plan, olds, by_key)
     cleared = plan_owned_edges(compare, plan, owned, edges) if owned and compare is not None else []
     if sheets is not None and compare is not None:
         plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, cleared))
@@ -185,20 +193,75 @@ def _kept(props: Row, old: Row | None, covered: frozenset[str] | None, provenanc
     return {**stays, **props}
 
 
+READS_AT_ONCE = 3  # reads in flight while the client compares: a city's dry-run sync plan 18 → 15.5 s (2 cores)
+
+
+class _Olds:
+    """What the graph holds of the ledger's records, read ahead in the order the plan compares them (each label's
+    nodes by id, then each tie kind's ties by :func:`tie_key`): the server reads the next while the client compares
+    this one. At most ``READS_AT_ONCE`` are read ahead, so a province's reload holds a few labels' at a time."""
+
+    def __init__(self, pool: ThreadPoolExecutor, reads: list[Callable[[], dict[Any, Row]]]) -> None:
+        self.compare = bool(reads)
+        self._reads = iter(reads)
+        self._pool = pool
+        self._pending = deque(pool.submit(read) for read in islice(self._reads, READS_AT_ONCE))
+
+    def next(self) -> dict[Any, Row]:
+        result = self._pending.popleft().result()
+        if (read := next(self._reads, None)) is not None:
+            self._pending.append(self._pool.submit(read))
+        return result
+
+
+def _by_label(nodes: list[NodeRecord]) -> dict[str, list[NodeRecord]]:
+    out: dict[str, list[NodeRecord]] = defaultdict(list)
+    for n in nodes:
+        out[n.label].append(n)
+    return out
+
+
+def _by_key(edges: list[EdgeRecord]) -> dict[EdgeKey, dict[tuple[object, ...], EdgeRecord]]:
+    """Per (type, source label, target label) the ledger's ties by :func:`tie_key`: a tie listed twice is one."""
+    grouped: dict[EdgeKey, list[EdgeRecord]] = defaultdict(list)
+    for e in edges:
+        grouped[(e.type, e.src_label, e.dst_label)].append(e)
+    schema = load_schema()
+    return {
+        key: {tie_key(schema.relationship(key[0]).key, e.src_id, e.dst_id, e.props): e for e in recs}
+        for key, recs in grouped.items()
+    }
+
+
+def _prefetched(
+    pool: ThreadPoolExecutor,
+    store: BoltStore | None,
+    by_label: dict[str, list[NodeRecord]],
+    by_key: dict[EdgeKey, dict[tuple[object, ...], EdgeRecord]],
+) -> _Olds:
+    """The comparison's reads, in the order :func:`_plan_nodes` and :func:`_plan_edges` take them (none when
+    there is nothing to compare with)."""
+    if store is None:
+        return _Olds(pool, [])
+    nodes = [partial(existing_nodes, store, label, [n.id for n in recs]) for label, recs in by_label.items()]
+    edges = [
+        partial(existing_edges, store, key, [{"src": e.src_id, "dst": e.dst_id} for e in ties.values()])
+        for key, ties in by_key.items()
+    ]
+    return _Olds(pool, [*nodes, *edges])
+
+
 def _plan_nodes(
     plan: LoadPlan,
-    store: BoltStore | None,
-    nodes: list[NodeRecord],
+    olds: _Olds,
+    by_label: dict[str, list[NodeRecord]],
     covered: dict[tuple[str, str], frozenset[str]] | None = None,
 ) -> None:
     covered = covered or {}
-    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
-    for n in nodes:
-        by_label[n.label].append(n)
     provenance = _provenance()
     for label, recs in by_label.items():
         rows = plan.node_rows[label]
-        if store is None:  # nothing to compare with: every record is created (the first load's fast path)
+        if not olds.compare:  # nothing to compare with: every record is created (the first load's fast path)
             for n in recs:
                 props = n.properties()
                 props["id"] = n.id
@@ -206,7 +269,7 @@ def _plan_nodes(
             plan.counts[label].created += len(recs)
             plan.created_nodes[label].update(n.id for n in recs)
             continue
-        old = existing_nodes(store, label, [n.id for n in recs])
+        old = olds.next()
         for n in recs:
             source = n.source  # a record with no sheet (a fixture, a proposal) was read from no columns
             sheet = covered.get((source.file, source.sheet)) if source and source.sheet is not None else None
@@ -217,25 +280,18 @@ def _plan_nodes(
                 rows.append({"id": n.id, "props": {**props, "id": n.id}})
 
 
-def _plan_edges(plan: LoadPlan, store: BoltStore | None, edges: list[EdgeRecord]) -> None:
-    by_key: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
-    for e in edges:
-        by_key[(e.type, e.src_label, e.dst_label)].append(e)
+def _plan_edges(plan: LoadPlan, olds: _Olds, by_key: dict[EdgeKey, dict[tuple[object, ...], EdgeRecord]]) -> None:
     provenance = _provenance()
-    for key, recs in by_key.items():
-        rel_key = load_schema().relationship(key[0]).key
-        unique = {tie_key(rel_key, e.src_id, e.dst_id, e.props): e for e in recs}  # a tie listed twice is one
+    for key, unique in by_key.items():
         rows = plan.edge_rows[key]
-        old: dict[tuple[object, ...], Row] = {}
-        if store is not None:
-            old = existing_edges(store, key, [{"src": e.src_id, "dst": e.dst_id} for e in unique.values()])
+        old = olds.next() if olds.compare else {}
         for tie, e in unique.items():
             props = e.properties()
-            if store is not None and tie not in old:  # a first load's are all new: not listed
+            if olds.compare and tie not in old:  # a first load's are all new: not listed
                 plan.created_edges[key].add((e.src_id, e.dst_id))
-            if store is None or _changed(plan.counts[key[0]], props, old.get(tie), provenance):
+            if not olds.compare or _changed(plan.counts[key[0]], props, old.get(tie), provenance):
                 rows.append({"src": e.src_id, "dst": e.dst_id, "props": props})
-        if store is None:
+        if not olds.compare:
             plan.counts[key[0]].created += len(unique)
 
 
