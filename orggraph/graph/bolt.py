@@ -76,13 +76,20 @@ def retried(work: Callable[[], T], retry_s: float, pause_s: float = 0.5) -> T:
 
 
 def plain(value: Any) -> Any:
-    """A driver value as plain Python: nodes and relationships as dicts, temporal values native."""
+    """A driver value as plain Python: nodes and relationships as dicts, temporal values native. Only for values
+    the driver has just made (a result's): its own maps and lists are converted in place."""
     if type(value) in _SCALARS:  # most values: answered before the isinstance chain (2× faster on wide results)
         return value
-    if type(value) is dict:  # then collected rows' maps and lists, before the driver's types' (ABC) checks
-        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+    if type(value) is dict:  # then collected rows' maps and lists, before the driver's types' (ABC) checks: each
+        for k, v in value.items():  # made by the driver for this result alone, so converted in place, not copied
+            if type(v) not in _SCALARS:  # (a city's reload compare reads ~500k maps: 2× faster, measured)
+                value[k] = plain(v)
+        return value
     if type(value) is list:
-        return [v if type(v) in _SCALARS else plain(v) for v in value]
+        for i, v in enumerate(value):
+            if type(v) not in _SCALARS:
+                value[i] = plain(v)
+        return value
     if isinstance(value, neo4j.graph.Node):
         return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Relationship):
