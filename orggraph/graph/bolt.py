@@ -110,9 +110,19 @@ def plain(value: Any) -> Any:
     return value
 
 
-def batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+class Rows(list[dict[str, Any]]):
+    """A batch of parameter rows whose ``repr`` is its size: the driver formats every RUN's parameters for its debug
+    log even when nothing logs them (neo4j 6.4), ~14 ms a 10k-row batch: 1.3 s of a city's load (measured)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
+def batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[Rows]:
     it = iter(rows)
-    while batch := list(islice(it, size)):
+    while batch := Rows(islice(it, size)):
         yield batch
 
 
