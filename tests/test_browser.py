@@ -95,11 +95,18 @@ def _open(page, url: str) -> None:
     _settle(page)
 
 
+# A page at rest: the app's run state is "notRunning", and nothing that shows a run is on it (Streamlit's status
+# widget, our spinners and step bars: each removed when its work is done). On a loaded machine the status widget came
+# after a first look while a spinner was already there (the overview read half drawn).
+IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'
+  && !document.querySelector("[data-testid='stStatusWidget'], [data-testid='stSpinner'], [data-testid='stProgress']")"""
+
+
 def _settle(page) -> None:
-    """Wait until Streamlit has finished running the script (its status widget disappears)."""
-    time.sleep(0.3)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    time.sleep(0.3)
+    """Wait until Streamlit has finished running the script: the page at rest (``IDLE``), twice over."""
+    for _ in range(2):
+        time.sleep(0.3)
+        page.wait_for_function(IDLE, timeout=120_000)
 
 
 def _shot(page, name: str) -> None:
@@ -262,8 +269,10 @@ def test_the_gap_table_reads_at_1280_px(app_url, browser_page):
     _pick(page, "街道", "太白街道")
     rules = page.locator("[data-testid='stMultiSelect']").filter(has_text="覆盖规则").first
     for rule in ("班子健全(书记)", "社区共驻共建协议"):
+        ended = page.evaluate(RUN_ENDS)
         rules.click()
         page.get_by_role("option", name=rule, exact=True).click()
+        page.wait_for_function(RUN_DONE, arg=ended, timeout=60_000)  # the box is drawn again before the next click
         _settle(page)
     table = page.locator("[data-testid='stDataFrame']").last
     table.scroll_into_view_if_needed()

@@ -268,16 +268,25 @@ def _names(store) -> dict[str, str]:
     return {n.id: n.props.get("name") for n in nodes if n.label != "LoadRun"}
 
 
+NO_FILES = "请上传一个或多个台账文件"  # the import page with nothing uploaded
+
+
 def _upload(page, folder: Path) -> str:
     """Upload the ledgers in ``folder`` (any files already uploaded removed first); the page's text after the check."""
     chips = page.locator("[data-testid='stFileChipDeleteBtn']")
     while chips.count():
         chips.first.click()
         _settle(page)
-    files = sorted(str(p) for p in folder.iterdir())
+    page.wait_for_selector(f"text={NO_FILES}", timeout=60_000)  # the page has run without files: no earlier check
+    files = sorted(str(p) for p in folder.iterdir())  # left to match below
     assert files
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files)
-    page.wait_for_selector("text=计划写入", timeout=60_000)
+    page.wait_for_function(
+        "([gone, shown]) => { const t = document.querySelector(\"[data-testid='stMain']\").innerText;"
+        " return !t.includes(gone) && t.includes(shown); }",
+        arg=[NO_FILES, "计划写入"],
+        timeout=60_000,
+    )
     _settle(page)
     return page.inner_text("[data-testid='stMain']") + "\n" + page.evaluate(GRID_CELLS)
 

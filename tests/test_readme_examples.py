@@ -208,6 +208,8 @@ def test_the_parser_reads_shell_lines_as_the_shell_does():
     ]
 
 
+@pytest.mark.timeout(900)  # ~35 commands on a city, one after another: 170 s alone on a slow 2-core machine, over
+# 300 s there beside two other workers (the suite's 300 s is for a hang, not for this test's length)
 def test_every_readme_example_answers_on_the_make_run_demo(make_run_region, cli_env, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # anything written to a relative path lands here, never in the repository
     failures: list[str] = []
