@@ -336,9 +336,11 @@ def test_a_path_from_a_name_chosen_among_several_matches(app_url, browser_page):
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="起点 · 匹配结果").first
     box.click()
     _shot(page, "paths_several_matches_listed")
+    ended = page.evaluate(RUN_ENDS)
     page.get_by_role("option", name="金城社区党委 · 社区党委 · 济宁市任城区 › 太白街道 › 金城社区 · O04").click()
+    page.wait_for_function(RUN_DONE, arg=ended, timeout=60_000)  # the search the pick starts, however late it starts
     _settle(page)
-    page.wait_for_selector("iframe")
+    page.wait_for_selector("iframe", timeout=60_000)
     _shot(page, "paths_picked_among_matches")
     text = page.inner_text("[data-testid='stMain']")
     assert "找到" in text and "金城社区党委" in text and "Traceback" not in text
