@@ -112,3 +112,12 @@ def test_loaded_words_match_by_group_and_survive_export_and_reload(clean_store: 
     result, _, _ = read_and_validate(tmp_path / "out", None, "L2")
     again = {n.id: n.props for n in result.nodes if n.label == "Need"}
     assert (again["N1"]["category"], again["N1"]["category_text"]) == ("医疗健康", "体检")
+
+
+def test_a_ledger_folder_that_does_not_exist_is_named_not_a_traceback(tmp_path):
+    from orggraph.ingest.load import read_and_validate
+    from orggraph.model.errors import OrgGraphError
+
+    with pytest.raises(OrgGraphError) as raised:
+        read_and_validate(tmp_path / "台账", None, "L1")
+    assert str(tmp_path / "台账") in str(raised.value) and "找不到" in str(raised.value)

@@ -83,6 +83,8 @@ def read_and_validate(
     """Read every ledger under ``path`` and validate it against the schema, and against the graph when a store
     is given (without one, references to ids outside the files are counted, not judged: ``validate``). Without
     ``keep_props`` the records keep only what the checks need: for a check that writes nothing."""
+    if not path.exists():  # a mistyped folder: said, not a traceback
+        raise OrgGraphError(f"找不到台账文件或文件夹:{path}", f"no such ledger file or folder: {path}")
     files = ledger_files(path)
     if not files:
         raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
