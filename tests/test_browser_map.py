@@ -18,7 +18,7 @@ from fixed_date import TODAY
 from PIL import Image
 from shapely import Point
 from streamlit_process import streamlit_app
-from test_browser import _chromium, _ends, _english, _settle, _shot
+from test_browser import RUN_DONE, RUN_ENDS, _chromium, _ends, _english, _settle, _shot
 from test_readme_examples import make_run_region  # noqa: F401  (a fixture: the city, loaded once per worker)
 
 from orggraph.analysis.area_shapes import area_shapes, fetch_points
@@ -168,12 +168,15 @@ def test_a_path_from_a_full_named_unit_to_a_compound_picked_among_ten_of_the_sam
     text = tab.inner_text("[data-testid='stMain']")
     assert "找到" not in text and "Traceback" not in text, "nothing searched before the compound is picked"
     box = tab.locator("[data-testid='stSelectbox']").filter(has_text="终点 · 匹配结果").first
+    ended = tab.evaluate(RUN_ENDS)
     box.click()
+    tab.get_by_role("option").first.wait_for()  # the list is open before it is read
     options = [o.inner_text() for o in tab.get_by_role("option").all()]
     compounds = [o for o in options if o.startswith("富康小区 · ") and o.split(" · ")[1].endswith("小区")]
     assert len(compounds) == 10 and len(set(compounds)) == 10, options  # told apart by their area chains
     _shot(tab, "clerk_path_ten_same_named")
     tab.get_by_role("option", name=compounds[0], exact=True).click()
+    tab.wait_for_function(RUN_DONE, arg=ended, timeout=60_000)  # the search the pick starts, however late it starts
     _settle(tab)
     text = tab.inner_text("[data-testid='stMain']")
     _shot(tab, "clerk_path_picked")
