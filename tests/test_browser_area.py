@@ -21,7 +21,7 @@ import pytest
 from fixed_date import TODAY
 from streamlit_process import streamlit_app
 from test_area_scope import _ledger, reference_homes
-from test_browser import ARTIFACTS, _chromium, _pick, _settle
+from test_browser import ARTIFACTS, RUN_DONE, RUN_ENDS, _chromium, _pick, _settle
 from test_browser_login import log_in
 
 from orggraph.access import audit
@@ -207,10 +207,13 @@ def test_a_street_editor_sees_only_their_street_on_every_page(area_app, editor, 
             # the pickers list what ed may choose; choose 太白街道 in whichever picker offers it
             boxes = page.locator("[data-testid='stSelectbox']")
             for n in range(boxes.count()):
+                ended = page.evaluate(RUN_ENDS)
                 boxes.nth(n).click()
+                page.get_by_role("option").first.wait_for()  # the list is open before it is read
                 options = page.get_by_role("option").all_inner_texts()
                 if "太白街道" in options:
                     page.get_by_role("option", name="太白街道", exact=True).click()
+                    page.wait_for_function(RUN_DONE, arg=ended, timeout=60_000)
                     _settle(page)
                     break
                 page.keyboard.press("Escape")
@@ -226,6 +229,7 @@ def test_a_street_editor_sees_only_their_street_on_every_page(area_app, editor, 
             _settle(page)
         if path == "whatif":  # what a new branch could cover: the street's gaps, listed in the picker
             page.locator("[data-testid='stMultiSelect']").filter(has_text="覆盖").first.click()
+            page.get_by_role("option").first.wait_for()  # the list is open (and holds the street's gaps) when read
             texts.append("\n".join(page.get_by_role("option").all_inner_texts()))
             page.keyboard.press("Escape")
             _settle(page)
