@@ -127,6 +127,47 @@ def test_a_load_on_another_host_whose_heartbeat_stopped_is_rolled_back_after_the
         assert load_runs.recent(reader, 1)[0]["status"] == "rolled_back"
 
 
+def test_a_journaled_load_interrupted_mid_write_is_rolled_back_at_once(settings, clean_store, district):
+    """Ctrl-C between two batches of a journaled first load (the app's process would stay up): the graph is as
+    before and answers at once, the run recorded as rolled back — not "load in progress" until the stale limit."""
+    batches: list[int] = []
+
+    def interrupt(phase: str, n: int, total: int | None) -> None:
+        if phase == "write" and len(batches) == 3:
+            raise KeyboardInterrupt
+        batches.append(n)
+
+    with open_store(settings, start=False) as store:
+        before = snapshot(store)
+        with pytest.raises(KeyboardInterrupt):
+            load_ledgers(store, district, progress=interrupt, batch_size=500, single_transaction_limit=5_000)
+        assert len(batches) == 3, "the load was cut off after its third batch"
+        assert snapshot(store) == before
+        assert [(r["mode"], r["status"]) for r in load_runs.recent(store)] == [("journaled", "rolled_back")]
+
+
+def test_a_journaled_load_that_fails_before_its_first_batch_leaves_no_trace(
+    settings, clean_store, district, monkeypatch
+):
+    """The journal is announced before the load compares (the readers' grace runs meanwhile); a failure there
+    leaves no LoadRun behind: the graph is exactly as before, its load history too."""
+    from orggraph.ingest import load
+
+    def cut_off(*args: object, **kwargs: object) -> None:
+        assert load_runs.running(store), "the journal is open while the load compares"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load, "plan_ledgers", cut_off)
+    with open_store(settings, start=False) as store:
+        before = snapshot(store)
+        with pytest.raises(KeyboardInterrupt):
+            load_ledgers(store, district, single_transaction_limit=5_000)
+        assert snapshot(store) == before
+        assert (
+            load_runs.recent(store) == [] and store.read_ungated("MATCH (l:LoadRun) RETURN count(l) AS n")[0]["n"] == 0
+        )
+
+
 @pytest.fixture
 def open_load(settings, demo_store):
     """A journaled load open on another host, a quarter written, its heartbeat fresh: every reader waits for it."""

@@ -335,6 +335,7 @@ def ties_from(schema: Schema, rel_type: str, src: str, dst: str) -> str:
 
 LOAD_RUN_CREATE = static("UNWIND $rows AS row CREATE (l:LoadRun) SET l = row")
 LOAD_RUN_UPDATE = static("MATCH (l:LoadRun {id: $id}) SET l += $props")
+LOAD_RUN_DELETE = static("MATCH (l:LoadRun {id: $id}) DELETE l")
 LOAD_RUNS_RUNNING = static("MATCH (l:LoadRun) WHERE l.status = 'running' RETURN properties(l) AS run")
 LOAD_RUNS_COUNT = static("MATCH (l:LoadRun) RETURN count(l) AS loads")
 LOAD_RUNS_CHANGES = static(
@@ -348,6 +349,7 @@ DELETE_DATA_BATCH = static(
 BOOKKEEPING = {
     "load_run_create": LOAD_RUN_CREATE,
     "load_run_update": LOAD_RUN_UPDATE,
+    "load_run_delete": LOAD_RUN_DELETE,
     "load_runs_running": LOAD_RUNS_RUNNING,
     "load_runs_count": LOAD_RUNS_COUNT,
     "load_runs_recent": LOAD_RUNS_RECENT,

@@ -177,26 +177,50 @@ def load_ledgers(
         raise ValidationError(result.issues)
     if refused := area_issues(store, result):  # never skipped: a row outside the area is not "invalid", it is not yours
         raise ValidationError(refused)
-    t0 = time.perf_counter()
     empty = graph_is_empty(graph)
+    journaled = empty and len(result.nodes) + len(result.edges) > min(single_transaction_limit, graph.transaction_rows)
+    if journaled and not dry_run:
+        if isinstance(store, ScopedStore):
+            raise PermissionDenied("首次导入整个区域须由管理员进行", "the first load of a region is an administrator's")
+        run = load_runs.new_run(load_id, "journaled", report.files, len(result.nodes) + len(result.edges))
+        with load_runs.Journal(store, run, HEARTBEAT_S) as journal:  # announced before it plans: see Journal
+            _plan_and_write(store, report, sync, removals, empty, progress, batch_size, journal)
+    else:
+        _plan_and_write(store, report, sync, removals, empty, progress, batch_size, None, dry_run)
+    return report
+
+
+def _plan_and_write(
+    store: BoltStore,
+    report: LoadReport,
+    sync: bool,
+    removals: bool,
+    empty: bool,
+    progress: Progress | None,
+    batch_size: int,
+    journal: load_runs.Journal | None,
+    dry_run: bool = False,
+) -> None:
+    """Compare with the graph and write, in a journal (a first load too big for one transaction) or one
+    transaction; a dry run stops after the comparison."""
+    graph, timings = whole_graph(store), report.timings
+    t0 = time.perf_counter()
     with cyclic_gc_paused():
-        plan = report.plan = plan_ledgers(graph, result, empty, sync, removals and not empty)
+        plan = report.plan = plan_ledgers(graph, report.result, empty, sync, removals and not empty)
     timings["plan"] = time.perf_counter() - t0
     if plan.sync and plan.removals.still_named:
         raise ValidationError(still_named_issues(plan.removals.still_named))
     if dry_run or plan.size == 0:
-        return report
-    cap = graph.transaction_rows
-    mode = report.mode = "journaled" if empty and plan.size > min(single_transaction_limit, cap) else "transaction"
-    if mode == "transaction" and plan.size > cap:
-        raise TransactionTooLarge(plan.size, cap)
+        return
+    report.mode = "journaled" if journal else "transaction"
+    if journal is None and plan.size > graph.transaction_rows:
+        raise TransactionTooLarge(plan.size, graph.transaction_rows)
     if isinstance(store, ScopedStore):
-        _check_area_write(store, plan, mode)
+        _check_area_write(store, plan)
     t0 = time.perf_counter()
     with cyclic_gc_paused():  # the loader holds every record while it writes: no re-scanning them
-        report.written = _write(store, report, plan, mode, progress, batch_size)
+        report.written = _write(store, report, plan, journal, progress, batch_size)
     timings["write"] = time.perf_counter() - t0
-    return report
 
 
 class TransactionTooLarge(OrgGraphError):
@@ -213,11 +237,9 @@ class TransactionTooLarge(OrgGraphError):
         )
 
 
-def _check_area_write(store: ScopedStore, plan: LoadPlan, mode: str) -> None:
-    """A user with an area writes in one transaction (a journaled first load is the whole region's) and removes
+def _check_area_write(store: ScopedStore, plan: LoadPlan) -> None:
+    """A user with an area (who writes in one transaction: a journaled first load is the whole region's) removes
     nothing outside the area."""
-    if mode != "transaction":
-        raise PermissionDenied("首次导入整个区域须由管理员进行", "the first load of a region is an administrator's")
     if plan.sync and (outside := plan.removals.outside(area_homes(store), store.area)):
         shown = "、".join(outside[:10])
         raise PermissionDenied(
@@ -227,32 +249,35 @@ def _check_area_write(store: ScopedStore, plan: LoadPlan, mode: str) -> None:
 
 
 def _write(
-    store: BoltStore, report: LoadReport, plan: LoadPlan, mode: str, progress: Progress | None, batch_size: int
+    store: BoltStore,
+    report: LoadReport,
+    plan: LoadPlan,
+    journal: load_runs.Journal | None,
+    progress: Progress | None,
+    batch_size: int,
 ) -> int:
     work = plan.work(whole_graph(store))
     nodes = sum(map(len, plan.node_rows.values()))
     counts = {"nodes_written": nodes, "relationships_written": plan.size - nodes}
-    run = load_runs.new_run(report.load_id, mode, report.files, plan.size, load_changes.encode(plan))
+    changes = load_changes.encode(plan)
     tick = (lambda n: progress("write", n, plan.size)) if progress else None
-    if mode == "transaction":
+    if journal is None:
+        run = load_runs.new_run(report.load_id, "transaction", report.files, plan.size, changes)
         done = {**run, **counts, "status": "committed", "finished": load_runs.now()}
         written = store.write_atomically([*work, (statements.LOAD_RUN_CREATE, [done])], batch_size, tick) - 1
         load_runs.ended(store)
         return written
-    load_runs.begin(store, run)
-    time.sleep(load_runs.GRACE_S)  # outlast every reader's "no load open" answer before the first batch
-    last_beat, so_far = [time.monotonic()], [0]
+    so_far = [0]
 
     def tick_and_beat(n: int) -> None:
         so_far[0] += n
         if tick:
             tick(n)
-        if time.monotonic() - last_beat[0] > HEARTBEAT_S:
-            load_runs.beat(store, report.load_id, so_far[0])
-            last_beat[0] = time.monotonic()
+        journal.beat(so_far[0])
 
+    journal.first_batch()
     written = store.write_batched(work, batch_size, tick_and_beat)
-    load_runs.finish(store, report.load_id, "committed", counts)
+    journal.commit({**counts, "rows_total": plan.size, "changes": changes})
     return written
 
 
