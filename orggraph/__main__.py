@@ -1,5 +1,5 @@
-"""``python -m orggraph`` runs the CLI."""
+"""``python -m orggraph`` runs the CLI (through its entry point: see ``cli.entry``)."""
 
-from orggraph.cli.main import main
+from orggraph.cli.entry import main
 
 main()

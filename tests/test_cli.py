@@ -155,3 +155,30 @@ def test_commands_on_the_embedded_server_leave_stderr_clean(demo_store, cli_env,
         )
         assert done.returncode in (0, 1), (args, done.stderr)
         assert done.stderr.strip() == "", (args, done.stderr)
+
+
+def test_the_command_line_runs_without_importing_pandas(demo_store, cli_env, tmp_path):
+    """The entry point keeps pandas out (the driver imported it for nothing: ~0.5 s of every start); the commands
+    that reach pyarrow, openpyxl, shapely and matplotlib still work through it, and pandas is never loaded."""
+    import subprocess
+    import sys
+
+    commands = {
+        ("gaps", "--format", "xlsx", "-o", str(tmp_path / "gaps.xlsx")): tmp_path / "gaps.xlsx",
+        ("map", "--area", "S01", "-o", str(tmp_path / "map.png")): tmp_path / "map.png",
+        ("template", str(tmp_path / "tpl")): tmp_path / "tpl",
+        ("snapshots",): None,
+        ("status",): None,
+    }
+    for args, written in commands.items():
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "orggraph", *args],
+            env={**os.environ, **cli_env},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import")]
+        assert "neo4j" in imported and not [m for m in imported if m.startswith("pandas.")], args
+        assert [line for line in done.stderr.splitlines() if not line.startswith("import time:")] == [], args
+        assert written is None or written.exists(), args

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -146,26 +147,23 @@ def test_a_journaled_load_interrupted_mid_write_is_rolled_back_at_once(settings,
         assert [(r["mode"], r["status"]) for r in load_runs.recent(store)] == [("journaled", "rolled_back")]
 
 
-def test_a_journaled_load_that_fails_before_its_first_batch_leaves_no_trace(
-    settings, clean_store, district, monkeypatch
-):
-    """The journal is announced before the load compares (the readers' grace runs meanwhile); a failure there
-    leaves no LoadRun behind: the graph is exactly as before, its load history too."""
+def test_a_journaled_load_cut_off_before_its_first_batch_leaves_no_trace(settings, clean_store, district, monkeypatch):
+    """The journal is announced before the load plans (the readers' grace runs meanwhile); a failure while the first
+    rows are planned leaves no LoadRun behind: the graph is exactly as before, its load history too."""
     from orggraph.ingest import load
 
-    def cut_off(*args: object, **kwargs: object) -> None:
-        assert load_runs.running(store), "the journal is open while the load compares"
+    def cut_off(*args: object) -> Iterator[object]:
+        assert load_runs.running(store), "the journal is open while the load plans"
         raise KeyboardInterrupt
+        yield
 
-    monkeypatch.setattr(load, "plan_ledgers", cut_off)
+    monkeypatch.setattr(load, "first_load_work", cut_off)
     with open_store(settings, start=False) as store:
         before = snapshot(store)
         with pytest.raises(KeyboardInterrupt):
             load_ledgers(store, district, single_transaction_limit=5_000)
         assert snapshot(store) == before
-        assert (
-            load_runs.recent(store) == [] and store.read_ungated("MATCH (l:LoadRun) RETURN count(l) AS n")[0]["n"] == 0
-        )
+        assert load_runs.recent(store) == []  # no LoadRun at all
 
 
 @pytest.fixture

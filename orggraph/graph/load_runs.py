@@ -21,13 +21,15 @@ import os
 import socket
 import threading
 import time
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 from orggraph.graph import statements
 from orggraph.graph.embedded_server_files import pid_alive
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import LoadInProgress, OrgGraphError
 
+T = TypeVar("T")
 STALE_AFTER_S = 120.0  # a running load whose heartbeat is older is cut off (setting load_stale_after_s)
 CHECK_TTL_S = 0.25  # how long a reader trusts "no load open" (or "a load is open")
 GRACE_S = 2 * CHECK_TTL_S  # a journaled load waits this long after announcing itself (city load: +5%)
@@ -102,7 +104,13 @@ class Journal:
     def first_batch(self) -> None:
         """Wait until no reader can still trust a "no load open" answer given before the announcement."""
         time.sleep(max(0.0, self._opened + GRACE_S - time.monotonic()))
-        self.writing = True
+
+    def sent(self, work: Iterable[T]) -> Iterator[T]:
+        """``work`` as it goes to the server: from its first item on, a failure must roll the load back (a batch
+        may have committed); before it, there is nothing to roll back."""
+        for item in work:
+            self.writing = True
+            yield item
 
     def beat(self, rows_written: int) -> None:
         if time.monotonic() - self._beat_at > self.heartbeat_s:

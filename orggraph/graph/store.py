@@ -378,11 +378,12 @@ class BoltStore:
 
     def write_batched(
         self,
-        work: list[tuple[str, list[dict[str, Any]]]],
+        work: Iterable[tuple[str, list[dict[str, Any]]]],
         batch_size: int = DEFAULT_BATCH,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Each batch its own managed (retried) transaction: for first loads too big for one transaction."""
+        """Each batch its own managed (retried) transaction: for first loads too big for one transaction. ``work``
+        may be made as it is taken (a first load planned while it is written)."""
         return sum(self._writebatches(statement, rows, batch_size, progress) for statement, rows in work)
 
     def clear_data(self, batch: int = 20_000) -> int:
