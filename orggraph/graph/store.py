@@ -382,8 +382,7 @@ class BoltStore:
         batch_size: int = DEFAULT_BATCH,
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Each batch its own managed (retried) transaction: for first loads too big for one transaction. ``work``
-        may be made as it is taken (a first load planned while it is written)."""
+        """Each batch its own managed (retried) transaction (a journaled first load's; ``work`` made as it goes)."""
         return sum(self._writebatches(statement, rows, batch_size, progress) for statement, rows in work)
 
     def clear_data(self, batch: int = 20_000) -> int:

@@ -313,7 +313,7 @@ def _shown(rep: GapReport, gaps: list[Gap]) -> list[RuleOutcome]:
 
 def _downloads(rep: GapReport, gaps: list[Gap], area: Place | None) -> None:
     stem = f"覆盖缺口_{area.name if area else whole_area()[0]}_{rep.as_of.isoformat()}"
-    left, right, _ = st.columns([1, 1, 2])
+    left, right, _ = st.columns([5, 3, 1])  # the Excel button's label whole at 1280 px (cut short at [1, 1, 2])
     left.download_button(
         t("下载 Excel 报告(汇总、分区、每条规则的缺口)", "Download the Excel report (summary, areas, gaps per rule)"),
         data=session.recorded_download("gaps:xlsx", lambda: report_xlsx(rep), sum(len(o.gaps) for o in rep.outcomes)),
