@@ -86,7 +86,7 @@ class Journal:
     """A journaled load's ``LoadRun``, open from before the load plans until it commits (a context manager).
 
     Announced as soon as the load knows it will be journaled, so the readers' grace (``GRACE_S``) runs while it
-    still plans: :meth:`first_batch` waits only what is left of it (a city's load: 0.5 s → ~0.1 s). If the work
+    still plans: :meth:`sent` waits only what is left of it (a city's load: 0.5 s → ~0.1 s). If the work
     raises, or ends without :meth:`commit`, the load is rolled back at once, not left to the stale limit (an app
     that stays up would show "load in progress" for two minutes, then roll back); one that wrote nothing leaves
     no trace (its LoadRun deleted: a reader begun before it counts as many loads as one after)."""
@@ -94,6 +94,7 @@ class Journal:
     def __init__(self, store: BoltStore, run: dict[str, Any], heartbeat_s: float) -> None:
         self.store, self.load_id, self.heartbeat_s = store, run["id"], heartbeat_s
         self.committed = self.writing = False
+        self.rows_total: int = run["rows_total"]  # what the load announced it writes (at most)
         self._run, self._opened, self._beat_at = run, 0.0, 0.0
 
     def __enter__(self) -> Journal:
@@ -101,15 +102,14 @@ class Journal:
         self._opened = self._beat_at = time.monotonic()
         return self
 
-    def first_batch(self) -> None:
-        """Wait until no reader can still trust a "no load open" answer given before the announcement."""
-        time.sleep(max(0.0, self._opened + GRACE_S - time.monotonic()))
-
     def sent(self, work: Iterable[T]) -> Iterator[T]:
-        """``work`` as it goes to the server: from its first item on, a failure must roll the load back (a batch
-        may have committed); before it, there is nothing to roll back."""
+        """``work`` as it goes to the server. Its first item waits out what is left of the grace (no reader may
+        still trust a "no load open" answer given before the announcement); from then on a failure must roll the
+        load back (a batch may have committed), before it there is nothing to roll back."""
         for item in work:
-            self.writing = True
+            if not self.writing:
+                time.sleep(max(0.0, self._opened + GRACE_S - time.monotonic()))
+                self.writing = True
             yield item
 
     def beat(self, rows_written: int) -> None:

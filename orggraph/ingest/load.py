@@ -178,11 +178,11 @@ def load_ledgers(
     if refused := area_issues(store, result):  # never skipped: a row outside the area is not "invalid", it is not yours
         raise ValidationError(refused)
     empty = graph_is_empty(graph)
-    journaled = empty and len(result.nodes) + len(result.edges) > min(single_transaction_limit, graph.transaction_rows)
-    if journaled and not dry_run:
+    rows = len(result.nodes) + len(result.edges)  # ties listed twice are written once: at most this
+    if empty and rows > min(single_transaction_limit, graph.transaction_rows) and not dry_run:
         if isinstance(store, ScopedStore):
             raise PermissionDenied("首次导入整个区域须由管理员进行", "the first load of a region is an administrator's")
-        run = load_runs.new_run(load_id, "journaled", report.files, len(result.nodes) + len(result.edges))
+        run = load_runs.new_run(load_id, "journaled", report.files, rows)
         with load_runs.Journal(store, run, HEARTBEAT_S) as journal:  # announced before it plans: see Journal
             _plan_while_writing(store, report, journal, progress, batch_size)
     else:
@@ -242,7 +242,7 @@ def _plan_while_writing(
     before is written, the first during the journal's grace (a city: the 0.9 s comparison hidden in the write).
     ``compare`` times the planning alone; ``write`` the whole of it, planning overlapped."""
     plan = report.plan = LoadPlan(into_empty_graph=True)
-    total = len(report.result.nodes) + len(report.result.edges)  # ties listed twice are written once: at most this
+    total = journal.rows_total
     tick = (lambda n: progress("write", n, total)) if progress else None
     t0 = time.perf_counter()
     with cyclic_gc_paused():
@@ -301,7 +301,6 @@ def _journaled_write(
             tick(n)
         journal.beat(so_far[0])
 
-    journal.first_batch()
     return store.write_batched(journal.sent(work), batch_size, tick_and_beat)
 
 
