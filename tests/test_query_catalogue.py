@@ -88,3 +88,12 @@ def test_person_header_declares_where_names_sit(tmp_path: Path):
     assert not parse_query(script).in_catalogue  # a user's own file: every known name is masked besides
     assert CATALOGUE["org_tree"].person == ("orgs[*][7][*][1]",) and CATALOGUE["org_tree"].in_catalogue
     assert [q.name for q in CATALOGUE.values() if q.person] == ["org_tree"]
+
+
+def test_a_catalogue_file_is_parsed_again_only_when_it_changed(tmp_path: Path):
+    script = tmp_path / "mine.cypher"
+    script.write_text("// name: mine\n// zh: 我的\n// en: mine\nMATCH (n) RETURN count(n) AS n\n", encoding="utf-8")
+    first = load_catalogue(tmp_path)["mine"]
+    assert load_catalogue(tmp_path)["mine"] is first  # unchanged: the parse is reused
+    script.write_text("// name: mine\n// zh: 我的\n// en: mine\nMATCH (n:Street) RETURN count(n) AS n\n", "utf-8")
+    assert load_catalogue(tmp_path)["mine"].text == "MATCH (n:Street) RETURN count(n) AS n"  # edited: read anew
