@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from orggraph.access.accounts import PermissionDenied
+from orggraph.analysis import service_circle
 from orggraph.analysis.coverage import GapReport, gap_report
-from orggraph.analysis.query_catalogue import find_query
+from orggraph.analysis.query_catalogue import find_query, load_catalogue
 from orggraph.graph import load_runs, snapshot_files
 from orggraph.graph.area_scope import ScopedStore
 from orggraph.graph.store import BoltStore
@@ -154,6 +155,15 @@ def take_snapshot(
     )
     snapshot_files.write(data_dir, info.meta(), area_rows(report), gap_rows(report))
     return info
+
+
+def prepare_snapshot() -> None:
+    """Read and import, ahead of time, what a snapshot needs besides the graph: the rules, the catalogue, the k-d tree
+    of the measured rule — a load runs this beside its write, where the interpreter mostly waits on the server (a
+    city's snapshot after its load: ~1 s of its 3.8 s)."""
+    load_rules()
+    load_catalogue()
+    service_circle.prepare()
 
 
 def rules_fingerprint() -> str:

@@ -48,6 +48,11 @@ def measured(rule: CoverageRule, rows: list[RuleRow], read: ReadRows) -> list[Ru
     return [r for r in rows if r["covered"] is not None] + done
 
 
+def prepare() -> None:
+    """Import the k-d tree now (~0.7 s on a slow machine): a load imports it while it writes, not in its snapshot."""
+    import scipy.spatial  # noqa: F401
+
+
 def stations_box(points: np.ndarray[Any, Any], margin_m: float) -> dict[str, float]:
     """The rows' longitude/latitude box widened by ``margin_m`` on every side (a little more, never less)."""
     lon, lat = points[:, 0], points[:, 1]

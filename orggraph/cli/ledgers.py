@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -120,7 +121,12 @@ def load_cmd(
     if settings_of(ctx).provinces:  # one database per province: the rows split by province, each part loaded
         _load_provinces(ctx, path, dry_run, skip_invalid, sync, fmt, _limits(ctx, *caps))
         return
-    with backends.open_store(settings_of(ctx)) as store:  # one server session for the load and its snapshot
+    with (
+        backends.open_store(settings_of(ctx)) as store,  # one server session for the load and its snapshot
+        ThreadPoolExecutor(1, thread_name_prefix="snapshot-ahead") as ahead,
+    ):
+        if not dry_run and settings_of(ctx).snapshot_after_load:
+            ahead.submit(history.prepare_snapshot)  # while the load writes; its errors are the snapshot's own
         report = _load_with_progress(ctx, store, path, fmt, dry_run, skip_invalid, sync, max_transaction_rows, caps)
         audit.record_load(settings_of(ctx).resolved_data_dir(), audit.cli_user(), report, dry_run)
         after = _after_load(ctx, store, path, report, dry_run)

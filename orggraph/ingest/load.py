@@ -24,6 +24,7 @@ from orggraph.graph import load_runs, statements
 from orggraph.graph.area_scope import ScopedStore, area_homes, outside_rows
 from orggraph.graph.statements_analysis import GRAPH_HAS_DATA
 from orggraph.graph.store import BoltStore
+from orggraph.graph.write_lanes import write_in_lanes
 from orggraph.ingest import load_changes
 from orggraph.ingest.demo_months import month_states
 from orggraph.ingest.load_plan import LoadPlan, first_load_work, made_ahead, plan_load
@@ -292,7 +293,8 @@ def _journaled_write(
     tick: Callable[[int], None] | None,
     batch_size: int,
 ) -> int:
-    """Batches, each its own transaction, once the journal's grace is over; a heartbeat as they go."""
+    """Batches, each its own transaction, once the journal's grace is over, the nodes' two at a time (``write_lanes``);
+    a heartbeat as they go."""
     so_far = [0]
 
     def tick_and_beat(n: int) -> None:
@@ -301,7 +303,8 @@ def _journaled_write(
             tick(n)
         journal.beat(so_far[0])
 
-    return store.write_batched(journal.sent(work), batch_size, tick_and_beat)
+    nodes = {statements.create_nodes(store.schema, label) for label in store.schema.nodes}
+    return write_in_lanes(store, journal.sent(work), nodes.__contains__, batch_size, tick_and_beat)
 
 
 def ingest_records(
