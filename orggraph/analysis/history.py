@@ -153,7 +153,7 @@ def take_snapshot(
         last_load(store),
         rules_fingerprint(),
     )
-    snapshot_files.write(data_dir, info.meta(), area_rows(report), gap_rows(report))
+    snapshot_files.write(data_dir, info.meta(), area_columns(report), gap_rows(report))
     return info
 
 
@@ -191,20 +191,20 @@ def snapshot_after_load(
     return take_snapshot(store, data_dir, today, today, report=report)
 
 
-def area_rows(report: GapReport) -> list[dict[str, Any]]:
-    """Per rule: its total over the report's scope (level ""), then every area at every level."""
+def area_columns(report: GapReport) -> dict[str, list[Any]]:
+    """Per rule: its total over the report's scope (level ""), then every area at every level — as columns (a
+    city's ~75k figures: a dict per figure cost a snapshot ~0.25 s more to build and to store)."""
     scope = report.area
-    rows = []
+    columns: dict[str, list[Any]] = {k: [] for k in ("rule", "level", "area", "name", "parent", "covered", "total")}
     for o in report.outcomes:
-        whole = {"area": scope.id, "name": scope.name} if scope else {"area": "", "name": ""}
-        rows.append({"rule": o.rule.id, "level": "", **whole, "parent": None, "covered": o.covered, "total": o.total})
-        rows += [
-            {"rule": o.rule.id, "level": level, "area": a.area.id, "name": a.area.name, "parent": a.area.parent,
-             "covered": a.covered, "total": a.total}
-            for level, rates in o.areas.items()
-            for a in rates
-        ]  # fmt: skip
-    return rows
+        figures: list[tuple[str, str, str, str | None, int, int]]
+        figures = [("", scope.id if scope else "", scope.name if scope else "", None, o.covered, o.total)]
+        figures += [(level, a.area.id, a.area.name, a.area.parent, a.covered, a.total)
+                    for level, rates in o.areas.items() for a in rates]  # fmt: skip
+        columns["rule"] += [o.rule.id] * len(figures)
+        for name, values in zip(list(columns)[1:], zip(*figures, strict=True), strict=True):
+            columns[name] += values
+    return columns
 
 
 def gap_rows(report: GapReport) -> list[dict[str, Any]]:

@@ -58,6 +58,7 @@ AREAS, GAPS = ".areas.parquet", ".gaps.parquet"
 META_KEY = b"orggraph.snapshot"
 FORMAT_VERSION = 1
 
+Rows = list[dict[str, Any]] | dict[str, list[Any]]  # a snapshot part as rows, or as columns
 AREA_SCHEMA = pa.schema(
     [
         ("rule", pa.string()),
@@ -103,14 +104,15 @@ def home(data_dir: Path, database: str, uri: str | None = None) -> Path:
     return Path(data_dir) / DATABASES / f"{database}{server}"
 
 
-def write(data_dir: Path, meta: dict[str, Any], areas: list[dict[str, Any]], gaps: list[dict[str, Any]]) -> Path:
-    """Store one snapshot (``meta['id']`` names it); returns its areas file."""
+def write(data_dir: Path, meta: dict[str, Any], areas: Rows, gaps: Rows) -> Path:
+    """Store one snapshot (``meta['id']`` names it); returns its areas file. Each part as rows or as columns."""
     where = folder(data_dir)
     private_folder(where)
     tag = {META_KEY: json.dumps({**meta, "format": FORMAT_VERSION}, ensure_ascii=False).encode()}
     paths = []
     for suffix, schema, rows in ((GAPS, GAP_SCHEMA, gaps), (AREAS, AREA_SCHEMA, areas)):
-        table = pa.Table.from_pylist(rows, schema=schema.with_metadata(tag))
+        build = pa.Table.from_pydict if isinstance(rows, dict) else pa.Table.from_pylist
+        table = build(rows, schema=schema.with_metadata(tag))
         path = where / f"{meta['id']}{suffix}"
         _write_atomic(table, path)
         paths.append(path)
