@@ -7,6 +7,7 @@ tests/artifacts/map_*.png."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from fixed_date import TODAY
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from shapely import Point
 from streamlit_process import streamlit_app
 from test_browser import RUN_DONE, RUN_ENDS, _chromium, _ends, _english, _settle, _shot
@@ -115,13 +117,16 @@ def _click(tab, drawn, area: str | None) -> tuple[str, str]:
     for _ in range(3):  # a click before deck.gl can pick (just after it drew) does nothing: hover, then click again
         tab.mouse.move(x, y)
         tab.wait_for_selector(".deck-tooltip", state="visible", timeout=20_000)
+        ended = tab.evaluate(RUN_ENDS)
         tab.mouse.click(x, y)
-        deadline = time.monotonic() + 20
+        with contextlib.suppress(PlaywrightTimeout):  # no run at all: the click was not picked, click again
+            tab.wait_for_function(RUN_DONE, arg=ended, timeout=20_000)
+        _settle(tab)  # the run the click started, however long a loaded machine takes: a click during it (which
+        deadline = time.monotonic() + 10  # restarts it, and on the same area clears the selection) is not sent
         while _picked(tab) == before and time.monotonic() < deadline:
             time.sleep(0.3)
         if _picked(tab) != before:
             break
-    _settle(tab)
     return aid, name
 
 
