@@ -21,7 +21,7 @@ from loaders.cell_values import CellParser, RawRow, cell_parser, is_blank, norma
 from loaders.layout import Column, Layout, OwnedKey, Sheet, header_key, load_layout
 from loaders.ledger_limits import FileRefused, LedgerLimits, refusing_overlong, shorten_long_cells
 from loaders.ledger_tables import CSV_SUFFIX, NOT_READ, WORKBOOK_SUFFIXES, Table, read_tables
-from orggraph.model.errors import Issue
+from orggraph.model.errors import Issue, OrgGraphError
 from orggraph.model.schema import PropertySpec, load_schema
 
 HEADER_SCAN_ROWS = 12
@@ -97,6 +97,17 @@ def ledger_files(directory: Path) -> list[Path]:
         for p in directory.iterdir()
         if p.suffix.lower() in wanted and not p.name.startswith(("~$", ".")) and p.is_file()
     )
+
+
+def ledger_files_at(path: Path) -> list[Path]:
+    """The ledger files under ``path``, or a two-language error naming the path when there are none: checked
+    before anything slower (a server) is started, so a mistyped folder is said at once."""
+    if not path.exists():
+        raise OrgGraphError(f"找不到台账文件或文件夹:{path}", f"no such ledger file or folder: {path}")
+    files = ledger_files(path)
+    if not files:
+        raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
+    return files
 
 
 def _score(sheet: Sheet, row: RawRow) -> int:

@@ -94,6 +94,22 @@ def test_unreachable_neo4j(cli_env):
     assert "cannot reach the graph server" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["load"], ["load", "--dry-run"], ["validate", "--against-graph"]])
+def test_a_mistyped_ledger_folder_is_said_before_any_server_is_reached(cli_env, tmp_path, command):
+    """The path is checked first: with an unreachable server configured, the error is still the folder's."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = ["--backend", "neo4j", "--neo4j-uri", f"bolt://127.0.0.1:{port}"]
+    result = invoke([*server, *command, str(tmp_path / "台帐")], cli_env)
+    assert_one_line_error(result)
+    assert "找不到台账文件或文件夹" in result.stderr and "no such ledger file or folder" in result.stderr
+    (tmp_path / "空").mkdir()
+    empty = invoke([*server, *command, str(tmp_path / "空")], cli_env)
+    assert_one_line_error(empty)
+    assert "no ledger files (.xlsx/.csv)" in empty.stderr
+
+
 def test_wrong_password(session_store, settings, cli_env):
     uri = f"bolt://{session_store.server_info()['address']}"
     result = invoke(

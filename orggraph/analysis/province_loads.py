@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from loaders.ledger_limits import LedgerLimits
-from loaders.ledger_reader import LedgerStream, ledger_files
+from loaders.ledger_reader import LedgerStream, ledger_files, ledger_files_at
 from loaders.ledger_tables import Table, read_tables
 from loaders.ledger_validation import validate
 from loaders.ledger_writer import inert_xlsx_row
@@ -54,9 +54,7 @@ def route_ledgers(
                 held.setdefault(node_id, key)
         return found
 
-    files = ledger_files(path)
-    if not files:
-        raise OrgGraphError(f"{path} 中没有台账文件(.xlsx/.csv)", f"no ledger files (.xlsx/.csv) in {path}")
+    files = ledger_files_at(path)
     stream = LedgerStream(files, limits=limits)
     result = validate(stream, "routing", None, lookup, stream.issues, False)
     if result.errors:

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from loaders.ledger_limits import LedgerLimits
+from loaders.ledger_reader import ledger_files_at
 from loaders.ledger_writer import write_ledgers, write_templates
 from orggraph.access import audit
 from orggraph.analysis import history, whatif_plans
@@ -77,6 +78,7 @@ def validate_cmd(
     """
     limits = _limits(ctx, max_file_mb, max_unzipped_mb, max_rows_per_sheet)
     if against_graph:
+        ledger_files_at(path)  # a mistyped folder is said before a server is started for it
         with backends.open_store(settings_of(ctx)) as store:
             result, files, _ = ingest.read_and_validate(path, store, "validate", limits=limits, keep_props=False)
     else:
@@ -118,6 +120,7 @@ def load_cmd(
     示例 Example: orggraph load 台账/ --dry-run --sync
     """
     caps = (max_file_mb, max_unzipped_mb, max_rows_per_sheet)
+    ledger_files_at(path)  # a mistyped folder is said before a server is started for it
     if settings_of(ctx).provinces:  # one database per province: the rows split by province, each part loaded
         _load_provinces(ctx, path, dry_run, skip_invalid, sync, fmt, _limits(ctx, *caps))
         return
