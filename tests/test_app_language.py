@@ -105,6 +105,26 @@ def data(app_env, data_strings) -> list[str]:
     return data_strings
 
 
+def bare_pickers(at: AppTest) -> list[str]:
+    """The pickers that would show Streamlit's own English placeholder ("Choose an option", "No options to select"):
+    a multiselect without a placeholder of ours, a selectbox without one and without options."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        kind = proto.DESCRIPTOR.name if proto is not None else ""
+        bare = kind in ("MultiSelect", "Selectbox") and not proto.placeholder
+        if bare and (kind == "MultiSelect" or not proto.options):
+            found.append(f"{kind} {proto.label!r}")
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at._tree)
+    return found
+
+
 def logged(settings: Any) -> list[str]:
     """The account names, load ids and query names in the audit log (other tests' too): names and ids, as the admin
     page shows (a saved query's name is the analyst's own, e.g. test_read_only's ``string``; a CLI load's files are
@@ -207,6 +227,7 @@ def test_every_page_speaks_one_language(data, settings, page, lang):
     problems: list[str] = []
     for state in drive(page, _run(at)):
         problems += foreign(shown_texts(state), lang, [*logged(settings), *data])
+        problems += [f"{picker}: no placeholder of ours" for picker in bare_pickers(state)]
     assert not problems, f"{page} ({lang}) shows the other language:\n" + "\n".join(dict.fromkeys(problems))
 
 

@@ -322,6 +322,54 @@ def test_a_gap_search_in_the_browser(app_url, browser_page):
     assert blocked == []
 
 
+EMPTY_LIST = """() => [...document.querySelectorAll("[role='listbox'] *")]
+  .filter(e => e.children.length === 0 && e.textContent.trim())
+  .map(e => [e.textContent.trim(), getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+
+
+def test_a_picker_that_matches_nothing_says_so_in_chinese(app_url, browser_page):
+    """A clerk types a name no option holds, in a selectbox and in a multiselect: the list says 无匹配项 (Streamlit's
+    own "No results" drawn at size 0 with our words after it), looked at in the screenshots."""
+    from orggraph.app.pages.streamlit_words import NO_MATCH
+
+    page, blocked = browser_page
+    _open(page, f"{app_url}/gaps")
+    pickers = {
+        "selectbox": page.locator("[data-testid='stSelectbox']").filter(has_text="区县").first,
+        "multiselect": page.locator("[data-testid='stMultiSelect']").filter(has_text="覆盖规则").first,
+    }
+    for kind, box in pickers.items():
+        field = box.locator("input").first
+        field.click()
+        field.fill("不存在的名称")
+        page.wait_for_function(f"() => {EMPTY_LIST}().length > 0", timeout=10_000)
+        shown = page.evaluate(EMPTY_LIST)
+        _shot(page, f"no_match_{kind}")
+        assert shown == [["No results", "0px", f'"{NO_MATCH}"']], (kind, shown)
+        field.fill("")
+        page.locator("[data-testid='stMain'] h1").first.click()
+        _settle(page)
+    assert blocked == []
+
+
+HINT = """() => [...document.querySelectorAll("[data-testid='InputInstructions'] > span")]
+  .map(e => [e.textContent, getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+
+
+def test_a_field_being_typed_in_hints_at_enter_in_chinese(app_url, browser_page):
+    """While a clerk types a path's start, Streamlit's "Press Enter to apply" under the field is drawn at size 0 and
+    our words shown after it (the login form's "submit form": test_browser_login)."""
+    from orggraph.app.pages.streamlit_words import ENTER
+
+    page, blocked = browser_page
+    _open(page, f"{app_url}/paths")
+    page.get_by_label("起点", exact=True).fill("金城")
+    page.wait_for_function(f"() => {HINT}().length > 0", timeout=10_000)
+    _shot(page, "typing_hint")
+    assert page.evaluate(HINT) == [["Press Enter to apply", "0px", f'"{ENTER}"']]
+    assert blocked == []
+
+
 def test_the_gap_table_reads_at_1280_px(app_url, browser_page):
     """Every rule in 太白街道: the gap table's 原因 and 建议 wrap in their columns (looked at in the screenshot)."""
     page, blocked = browser_page

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import pytest
 from fixed_date import TODAY
 from streamlit_process import streamlit_app
-from test_browser import _chromium, _open, _settle
+from test_browser import HINT, _chromium, _open, _settle
 
 from orggraph.access import audit
 from orggraph.access.accounts import AccountStore
+from orggraph.app.pages.streamlit_words import ENTER_IN_FORM
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse 1"
@@ -57,6 +58,10 @@ def log_in(browser, url: str, name: str, password: str = PASSWORD):
     _open(page, url)
     assert "登录" in page.inner_text("[data-testid='stMain'] h1")
     page.get_by_label("用户名").fill(name)
+    page.wait_for_function(f"() => {HINT}().length > 0", timeout=10_000)  # the form's hint, in 中文
+    hint, *counts = page.evaluate(HINT)
+    assert hint == ["Press Enter to submit form", "0px", f'"{ENTER_IN_FORM}"']
+    assert [c[0] for c in counts] == [f"{len(name)}/64"]  # the name's length against its limit: figures only
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector("text=总览", timeout=60_000)

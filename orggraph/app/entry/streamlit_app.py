@@ -16,6 +16,7 @@ from orggraph.app.pages import (
     overview,
     paths,
     report_print,
+    streamlit_words,
     whatif,
 )
 from orggraph.app.pages.page_guard import guarded
@@ -23,6 +24,7 @@ from orggraph.app.pages.page_guard import guarded
 
 def main() -> None:
     st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
+    streamlit_words.in_viewers_language()  # the login page's too
     user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
     with guarded():  # the graph server gone: the sidebar's figures say so in words, the pages still listed
         common.sidebar()

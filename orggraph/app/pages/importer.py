@@ -132,22 +132,9 @@ def _forget_folder() -> None:
     st.session_state.update(import_dir=None, import_sig=None, import_check=None, import_done=None)
 
 
-# Streamlit's uploader speaks English only ("Upload", "200MB per file • XLSX, …"): in 中文 its browse button is
-# relabelled (its icon kept, its word replaced) and its note replaced by ours below it (style only; the widget itself
-# is Streamlit's). Only that button:
-# once a file is chosen the zone also holds each file's remove button and an add-more icon, which keep their icons
-_BROWSE = "[data-testid='stFileUploaderDropzone'] button[data-testid='stBaseButton-secondary']"
-_CHINESE_UPLOADER = f"""<style>
-[data-testid='stFileUploaderDropzoneInstructions'] {{ display: none; }}
-{_BROWSE} [data-testid='stMarkdownContainer'] {{ display: none; }}
-{_BROWSE}::after {{ content: '选择文件'; font-size: 0.875rem; margin-left: 0.5rem; }}
-</style>"""
-
-
 def _uploader_words() -> None:
+    """Streamlit's note under the uploader is hidden in 中文 (``streamlit_words``): ours says the same."""
     limit = load_settings().max_file_mb
-    if common.lang() == "zh":
-        st.markdown(_CHINESE_UPLOADER, unsafe_allow_html=True)
     st.caption(t(f"每个文件不超过 {limit:g} MB;可选多个文件;格式 .xlsx 或 .csv",
                  f"Up to {limit:g} MB per file; several files at once; .xlsx or .csv"))  # fmt: skip
 

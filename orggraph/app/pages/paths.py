@@ -235,6 +235,7 @@ def _reach_section(
         list(names),
         key=_choice_key("reach_labels"),
         format_func=names.__getitem__,
+        placeholder=t("请选择对象类型", "Choose kinds"),
     )
     _remember("reach_labels", labels)
     if not labels:

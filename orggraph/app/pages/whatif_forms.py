@@ -201,8 +201,7 @@ def joint_form(area: str | None) -> None:
         ),
         list(options),
         key="whatif_joint_units",
-        placeholder=t("选择单位", "Choose units"),
-        max_selections=JOINT_MAX,
+        placeholder=t("选择单位", "Choose units"),  # no max_selections: Streamlit says that limit in English only
         format_func=lambda i: options.get(i, i),
     )
     name = st.text_input(t("联合党支部名称", "Joint branch name"), key="whatif_joint_name")
@@ -218,5 +217,12 @@ def joint_form(area: str | None) -> None:
             st.warning(t("请填写联合党支部名称", "Give the joint branch a name"))
         elif len(units) < 2:
             st.warning(t("联合党支部至少纳入两个单位", "A joint branch takes in at least two units"))
+        elif len(units) > JOINT_MAX:
+            st.warning(
+                t(
+                    f"联合党支部最多纳入 {JOINT_MAX} 个单位(已选 {len(units)} 个)",
+                    f"A joint branch takes in at most {JOINT_MAX} units ({len(units)} chosen)",
+                )
+            )
         else:
             _add({"type": "joint", "name": name.strip(), "units": list(units), "superior": superior})
