@@ -244,3 +244,67 @@ def test_a_row_gone_from_its_sheet_but_still_named_is_reported_and_a_sync_refuse
     assert (issue.file, issue.sheet, issue.column, issue.value) == ("台账.xlsx", "小区", "所属网格或社区编号", "G04")
     assert issue.row is not None and "网格表中已无 G04" in issue.zh and "no longer in the" in issue.en
     assert graph_state(clean_store) == before
+
+
+def _removals_both_ways(store, folder: Path, monkeypatch) -> tuple:
+    """The removal check of a ledger done both ways: every record of its sheets read and sorted out (as for a
+    ledger listing most of them), and only what lies in its streets read, the rest counted."""
+    from orggraph.ingest import load_removals
+    from orggraph.ingest.load import plan_ledgers, read_and_validate
+
+    result, _, _ = read_and_validate(folder, store, "both")
+    assert not result.errors, result.errors[:3]
+    answers = []
+    for most in (0.0, float("inf")):
+        monkeypatch.setattr(load_removals, "MOST", most)
+        r = plan_ledgers(store, result, False).removals
+        answers.append(
+            (
+                {label: sorted(ids) for label, ids in r.nodes.items() if ids},
+                {key: sorted((x["src"], x["dst"], str(x.get("props"))) for x in rows) for key, rows in r.edges.items()},
+                {k: v for k, v in r.by_sheet.items() if v},
+                {k: v for k, v in r.out_of_scope.items() if v},
+                sorted((s.sheet, s.label, s.id, s.name, len(s.named_by)) for s in r.still_named),
+                {k: sorted(map(str, rows)) for k, rows in r.shown.items() if rows},
+                r.scope,
+                r.whole_region,
+            )
+        )
+    return tuple(answers)
+
+
+def test_a_small_ledgers_removals_read_in_its_streets_equal_those_read_whole(clean_store, district, tmp_path,
+                                                                               monkeypatch):  # fmt: skip
+    """Street ledgers — one street less a unit, a post, a grid still named and a cleared superior; two streets;
+    one sheet of one street — give the same removals, still-named records, shown rows and out-of-scope counts
+    whether the check reads every record of the sheets or only those of the ledger's streets."""
+    nodes, edges = district
+    write_ledgers(nodes, edges, tmp_path / "full", "xlsx")
+    load_ledgers(clean_store, tmp_path / "full")
+    homes = reference_homes(nodes, edges)
+    streets = sorted(i for i, h in homes.items() if h == {i})
+    one = {n.id for n in nodes if homes[n.id] == {streets[1]}}
+    two = {n.id for n in nodes if homes[n.id] and homes[n.id] <= set(streets[1:3])}
+    unit = min(n.id for n in nodes if n.label == "Unit" and n.id in one and n.id not in {e.dst_id for e in edges})
+    post = next(e for e in edges if e.type == "HOLDS_POST" and e.src_id in one and e.dst_id in one)
+    named_grid = next(e.dst_id for e in edges if e.dst_label == "Grid" and e.src_id in one and e.dst_id in one)
+    led = next(e for e in edges if e.type == "LEADS" and e.dst_id in one)
+    cases = {
+        "one": ([n for n in nodes if n.id in one - {unit, named_grid}],
+                [e for e in edges if one & {e.src_id, e.dst_id} and unit != e.src_id and e is not post
+                 and e is not led]),
+        "two": ([n for n in nodes if n.id in two][:-1], [e for e in edges if two & {e.src_id, e.dst_id}]),
+        "needs": ([n for n in nodes if n.id in one and n.label == "Need"][1:],
+                  [e for e in edges if e.src_label == "Need" and e.src_id in one]),
+    }  # fmt: skip
+    for name, (ledger_nodes, ledger_edges) in cases.items():
+        write_ledgers(ledger_nodes, ledger_edges, tmp_path / name, "xlsx")
+        if name == "needs":  # the needs sheet alone
+            wb = load_workbook(tmp_path / name / "台账.xlsx")
+            for sheet in [s for s in wb.sheetnames if s != "需求清单"]:
+                del wb[sheet]
+            wb.save(tmp_path / name / "台账.xlsx")
+        whole, scoped = _removals_both_ways(clean_store, tmp_path / name, monkeypatch)
+        assert scoped == whole, name
+        assert whole[0] or whole[1] or whole[4], f"{name}: the case removes nothing"
+        assert sum(whole[3].values()) > 0, f"{name}: nothing out of scope"

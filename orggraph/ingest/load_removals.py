@@ -23,11 +23,12 @@ from typing import Any
 
 from loaders.layout import Layout, header_key, load_layout
 from orggraph.graph import statements
-from orggraph.graph.bulk_reads import all_ties, label_ids
+from orggraph.graph.bulk_reads import all_ties, chunks, label_ids, nodes_by_id
 from orggraph.graph.placement import Homes, graph_ties, load_placement
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import Issue
 from orggraph.model.records import EdgeRecord, NodeRecord, Source
+from orggraph.model.schema import Schema, load_schema
 
 SHOWN = 20  # removals listed by name per sheet (the counts are complete)
 
@@ -115,14 +116,62 @@ def tie_key(rel_key: tuple[str, ...], src: str, dst: str, props: dict[str, Any])
     return (src, dst, *(props.get(k) for k in rel_key))
 
 
+NodeCandidate = tuple[str, str, str, str]  # (sheet, label, id, name)
+TieCandidate = tuple[str, EdgeKey, Row]  # (sheet, (type, src label, dst label), tie row)
+MOST = 0.5  # a ledger listing at least this share of its sheets' records is compared with them whole
+
+
+@dataclass
+class Placed:
+    """The streets of the graph's records (and the ledger's), and the ones the ledger speaks for."""
+
+    homes: Homes
+    scope: set[str]
+    whole_region: bool
+
+    def holds(self, *ids: str) -> bool:
+        """Whether a record (or a tie, by its ends) belongs wholly to the ledger's streets."""
+        if self.whole_region:
+            return True
+        reached = frozenset().union(*(self.homes.of(i) for i in ids))
+        return bool(reached) and reached <= self.scope
+
+
 def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = None) -> Removals:
-    """Candidates first (cheap: ids per label present); streets are only worked out when there are some."""
-    layout, schema = layout or load_layout(), store.schema
-    node_candidates = _node_candidates(store, ledger, layout)
-    tie_candidates = _tie_candidates(store, ledger, layout)
-    out = Removals()
-    if not (node_candidates or tie_candidates or ledger.cleared):
-        return out
+    """What the graph holds and the ledger no longer lists, sorted into removable (within its streets) and out of
+    scope. A ledger listing most of its sheets' records is compared with all of them (candidates first: a ledger
+    that still lists everything never works out streets); a smaller one — a street's — reads only what lies in its
+    streets and counts the rest, so its cost follows the ledger, not the region."""
+    layout = layout or load_layout()
+    if _lists_most(store, ledger, layout):
+        nodes, ties = _node_candidates(store, ledger, layout), _tie_candidates(store, ledger, layout)
+        if not (nodes or ties or ledger.cleared):
+            return Removals()
+        return _sorted_out(store, ledger, _placed(store, ledger), nodes, ties, {})
+    placed = _placed(store, ledger)
+    if placed.whole_region:
+        nodes, ties = _node_candidates(store, ledger, layout), _tie_candidates(store, ledger, layout)
+        return _sorted_out(store, ledger, placed, nodes, ties, {})
+    members = _members_by_label(placed)
+    nodes, outside = _scoped_node_candidates(store, ledger, layout, members)
+    ties, outside_ties = _scoped_tie_candidates(store, ledger, layout, members)
+    for sheet, n in outside_ties.items():
+        outside[sheet] = outside.get(sheet, 0) + n
+    return _sorted_out(store, ledger, placed, nodes, ties, outside)
+
+
+def _lists_most(store: BoltStore, ledger: LedgerSide, layout: Layout) -> bool:
+    """Whether the ledger lists at least ``MOST`` of the graph's records of its node sheets' labels."""
+    labels = {sheet.label for sheet in layout.sheets if sheet.id in ledger.sheets and sheet.label}
+    held = sum(_count(store, label) for label in labels)
+    return sum(1 for n in ledger.nodes if n.label in labels) >= MOST * held
+
+
+def _count(store: BoltStore, label: str) -> int:
+    return int(store.read(statements.count_nodes(store.schema, label), name="sync")[0]["n"])
+
+
+def _placed(store: BoltStore, ledger: LedgerSide) -> Placed:
     placement = load_placement()
     labels, ties = graph_ties(store, placement)
     labels.update({n.id: n.label for n in ledger.nodes})
@@ -130,28 +179,37 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
     homes = Homes(placement, labels, ties)
     scope = ledger_scope(homes, ledger.nodes)
     streets = {i for i, label in labels.items() if label == placement.street}
-    out.scope, out.whole_region = tuple(sorted(scope)), bool(streets) and streets <= scope
+    return Placed(homes, scope, bool(streets) and streets <= scope)
 
-    def in_scope(*ids: str) -> bool:
-        if out.whole_region:
-            return True
-        reached = frozenset().union(*(homes.of(i) for i in ids))
-        return bool(reached) and reached <= scope
 
+def _sorted_out(
+    store: BoltStore,
+    ledger: LedgerSide,
+    placed: Placed,
+    node_candidates: list[NodeCandidate],
+    tie_candidates: list[TieCandidate],
+    outside: dict[str, int],
+) -> Removals:
+    """The candidates sorted into removals, records still named by the ledger and out of scope (``outside``: those
+    counted without being read)."""
+    schema, out = store.schema, Removals()
+    out.scope, out.whole_region = tuple(sorted(placed.scope)), placed.whole_region
+    for sheet, n in outside.items():
+        out.out_of_scope[sheet] += n
     referenced = ledger.referenced
     for sheet, label, node_id, name in node_candidates:
         if node_id in referenced:  # named by the ledger's own rows: never removed; said when in its scope
-            if in_scope(node_id):
+            if placed.holds(node_id):
                 naming = tuple(e for e in ledger.edges if node_id in (e.src_id, e.dst_id))
                 out.still_named.append(StillNamed(sheet, label, node_id, name, naming))
             continue
-        if in_scope(node_id):
+        if placed.holds(node_id):
             out.nodes[label].append(node_id)
             out.add(sheet, {"id": node_id, "name": name})
         else:
             out.out_of_scope[sheet] += 1
     for sheet, key, row in tie_candidates:
-        if in_scope(row["src"], row["dst"]):
+        if placed.holds(row["src"], row["dst"]):
             out.edges[key].append({"src": row["src"], "dst": row["dst"], "props": row.get("props", {})})
             out.add(sheet, {"id": f"{row['src']} → {row['dst']}", "name": schema.relationship(key[0]).zh})
         else:
@@ -162,40 +220,131 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
     return out
 
 
-def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, str, str, str]]:
+def _members_by_label(placed: Placed) -> dict[str, list[str]]:
+    """The records of the ledger's streets, per label, sorted (found walking down from each street)."""
+    members: dict[str, set[str]] = defaultdict(set)
+    labels = placed.homes.labels
+    for street in placed.scope:
+        for node_id in placed.homes.members(street):
+            members[labels[node_id]].add(node_id)
+    return {label: sorted(ids) for label, ids in members.items()}
+
+
+def _shows_name(store: BoltStore, label: str) -> bool:
+    spec = store.schema.node(label).property("name")
+    return spec is not None and not spec.sensitive
+
+
+def _scoped_node_candidates(
+    store: BoltStore, ledger: LedgerSide, layout: Layout, members: dict[str, list[str]]
+) -> tuple[list[NodeCandidate], dict[str, int]]:
+    """The records of the sheets present that lie in the ledger's streets and that it does not list, read by id;
+    and per sheet how many others it does not list (out of scope, counted: the label's count less those the graph
+    holds of the ledger's own ids of that label, less the ones read)."""
+    listed, referenced = ledger.ids, ledger.referenced
+    named_as: dict[str, set[str]] = defaultdict(set)  # validated: an id the ledger names as L is L in the graph
+    for n in ledger.nodes:
+        named_as[n.label].add(n.id)
+    for e in ledger.edges:
+        named_as[e.src_label].add(e.src_id)
+        named_as[e.dst_label].add(e.dst_id)
+    out, outside = list[NodeCandidate](), dict[str, int]()
+    for sheet in layout.sheets:
+        if sheet.id not in ledger.sheets or not sheet.label:
+            continue
+        label, shown = sheet.label, _shows_name(store, sheet.label)
+        read = nodes_by_id(store, label, [i for i in members.get(label, []) if i not in listed], "sync")
+        out += [(sheet.id, label, r["id"], (r["props"].get("name") or "") if shown else "") for r in read]
+        known = _held_ids(store, label, sorted(named_as[label]))
+        outside[sheet.id] = _count(store, label) - len(known) - sum(1 for r in read if r["id"] not in referenced)
+    return out, outside
+
+
+def _held_ids(store: BoltStore, label: str, ids: list[str]) -> set[str]:
+    query = statements.lookup_ids(store.schema, label)
+    return {r["id"] for chunk in chunks(ids) for r in statements.collected(store.read(query, {"ids": chunk}, "sync"))}
+
+
+def _scoped_tie_candidates(
+    store: BoltStore, ledger: LedgerSide, layout: Layout, members: dict[str, list[str]]
+) -> tuple[list[TieCandidate], dict[str, int]]:
+    """The ties of the edge sheets present that touch a record of the ledger's streets and that it does not list;
+    and per sheet how many others it does not list (counted: the ties of the kind less those of the ledger's
+    own the graph holds, less the ones read)."""
+    schema, out, outside = store.schema, list[TieCandidate](), dict[str, int]()
+    listed = _listed_ties(ledger)
+    for sheet, key in _edge_sheet_keys(ledger, layout, schema):
+        rel_key = schema.relationship(key[0]).key
+        read: dict[tuple[object, ...], Row] = {}
+        for query, ids in (
+            (statements.ties_from(schema, *key), members.get(key[1], [])),
+            (statements.ties_to(schema, *key), members.get(key[2], [])),
+        ):
+            for chunk in chunks(ids):
+                for r in statements.collected(store.read(query, {"ids": chunk}, "sync")):
+                    read.setdefault(tie_key(rel_key, r["src"], r["dst"], r["props"]), r)
+        unlisted = [r for k, r in sorted(read.items(), key=lambda kr: (str(kr[0][0]), str(kr[0][1]))) if
+                    (key[0], *k) not in listed]  # fmt: skip
+        out += [(sheet, key, r) for r in unlisted]
+        total = store.read(statements.count_pair(schema, *key), name="sync")[0]["n"]
+        outside[sheet] = outside.get(sheet, 0) + total - _held_listed(store, ledger, key, listed) - len(unlisted)
+    return out, outside
+
+
+def _listed_ties(ledger: LedgerSide) -> set[tuple[object, ...]]:
+    schema = load_schema()
+    return {(e.type, *tie_key(schema.relationship(e.type).key, e.src_id, e.dst_id, e.props)) for e in ledger.edges}
+
+
+def _held_listed(store: BoltStore, ledger: LedgerSide, key: EdgeKey, listed: set[tuple[object, ...]]) -> int:
+    """How many ties of one kind that the ledger lists the graph holds."""
+    pairs = sorted({(e.src_id, e.dst_id) for e in ledger.edges if (e.type, e.src_label, e.dst_label) == key})
+    rows = [{"src": a, "dst": b} for a, b in pairs]
+    query, rel_key = statements.fetch_edges(store.schema, *key), store.schema.relationship(key[0]).key
+    held = {
+        (key[0], *tie_key(rel_key, r["src"], r["dst"], r["props"]))
+        for chunk in chunks(rows)
+        for r in statements.collected(store.read(query, {"rows": chunk}, "sync"))
+    }
+    return len(held & listed)
+
+
+def _edge_sheet_keys(ledger: LedgerSide, layout: Layout, schema: Schema) -> list[tuple[str, EdgeKey]]:
+    """(sheet id, (type, src label, dst label)) of every tie kind the edge sheets present hold."""
+    keys = []
+    for sheet in layout.sheets:
+        if sheet.id in ledger.sheets and sheet.edge_sheet is not None:
+            e, rel = sheet.edge_sheet, schema.relationship(sheet.edge_sheet.type)
+            keys += [(sheet.id, (rel.type, a, b)) for a in e.from_.targets for b in e.to.targets if rel.allows(a, b)]
+    return keys
+
+
+def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[NodeCandidate]:
     """(sheet, label, id, name) of records of the sheets present that the ledger does not list (those it still
     refers to among them: ``find_removals``); a name the schema marks sensitive (a person's) is not shown."""
     listed = ledger.ids
     out = []
     for sheet in layout.sheets:
         if sheet.id in ledger.sheets and sheet.label:
-            spec = store.schema.node(sheet.label).property("name")
-            shown = spec is not None and not spec.sensitive
+            shown = _shows_name(store, sheet.label)
             for r in statements.collected(store.read(statements.node_ids(store.schema, sheet.label), name="sync")):
                 if r["id"] not in listed:
                     out.append((sheet.id, sheet.label, r["id"], (r["name"] or "") if shown else ""))
     return out
 
 
-def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[tuple[str, EdgeKey, Row]]:
+def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[TieCandidate]:
     """(sheet, (type, src label, dst label), row) of ties of the edge sheets present that the ledger no longer
     lists (a tie's identity: its ends and its type's key properties)."""
-    schema, out, ids = store.schema, [], dict[str, list[str]]()
-    listed = {(e.type, *tie_key(schema.relationship(e.type).key, e.src_id, e.dst_id, e.props)) for e in ledger.edges}
-    for sheet in layout.sheets:
-        if sheet.id not in ledger.sheets or sheet.edge_sheet is None:
-            continue
-        e = sheet.edge_sheet
-        rel = schema.relationship(e.type)
-        for src in e.from_.targets:
-            for dst in e.to.targets:
-                if not rel.allows(src, dst):
-                    continue
-                if src not in ids:
-                    ids[src] = label_ids(store, src, "sync")
-                for r in all_ties(store, (rel.type, src, dst), ids[src], "sync"):
-                    if (rel.type, *tie_key(rel.key, r["src"], r["dst"], r["props"])) not in listed:
-                        out.append((sheet.id, (rel.type, src, dst), r))
+    schema, out, ids = store.schema, list[TieCandidate](), dict[str, list[str]]()
+    listed = _listed_ties(ledger)
+    for sheet, (rel_type, src, dst) in _edge_sheet_keys(ledger, layout, schema):
+        if src not in ids:
+            ids[src] = label_ids(store, src, "sync")
+        rel_key = schema.relationship(rel_type).key
+        for r in all_ties(store, (rel_type, src, dst), ids[src], "sync"):
+            if (rel_type, *tie_key(rel_key, r["src"], r["dst"], r["props"])) not in listed:
+                out.append((sheet, (rel_type, src, dst), r))
     return out
 
 
