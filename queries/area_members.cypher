@@ -4,7 +4,7 @@
 // param: area_id string -- 区域编号 / area id
 MATCH (a)
 WHERE (a:District OR a:Street OR a:Community OR a:Grid) AND a.id = $area_id
-MATCH (g)-[:PART_OF*0..5]->(a)
+MATCH (a)<-[:PART_OF*0..5]-(g)  // from the area: ArcadeDB starts at the left node (workarounds #12; a street 0.96 -> 0.14 s)
 WITH collect(DISTINCT g) AS places
 CALL (places) {
   UNWIND places AS g
