@@ -45,6 +45,8 @@ class LoadPlan:
     # what the graph did not hold before (the rest of node_rows / edge_rows changed): ``load_changes`` lists them
     created_nodes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     created_edges: dict[EdgeKey, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    # per label and per tie kind, how many of the ledger's records the graph holds (set when compared)
+    held: dict[str | EdgeKey, int] = field(default_factory=dict)
 
     def work(self, store: BoltStore) -> list[tuple[str, list[Row]]]:
         """(statement, rows) in write order: removals, then all nodes, then the relationships between them;
@@ -177,7 +179,7 @@ def plan_load(
         _plan_edges(plan, olds, by_key)
     cleared = plan_owned_edges(compare, plan, owned, edges) if owned and compare is not None else []
     if sheets is not None and compare is not None:
-        plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, cleared))
+        plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, cleared, plan.held))
         if sync:
             for label, ids in plan.removals.nodes.items():
                 plan.counts[label].deleted += len(ids)
@@ -298,6 +300,7 @@ def _plan_nodes(
                 plan.created_nodes[label].add(n.id)
             if _changed(plan.counts[label], props, old.get(n.id), provenance):
                 rows.append({"id": n.id, "props": {**props, "id": n.id}})
+        plan.held[label] = len(recs) - len(plan.created_nodes[label])
 
 
 def _plan_edges(plan: LoadPlan, olds: _Olds, by_key: dict[EdgeKey, dict[tuple[object, ...], EdgeRecord]]) -> None:
@@ -313,6 +316,7 @@ def _plan_edges(plan: LoadPlan, olds: _Olds, by_key: dict[EdgeKey, dict[tuple[ob
                 plan.created_edges[key].add((e.src_id, e.dst_id))
             if _changed(plan.counts[key[0]], props, old.get(tie), provenance):
                 rows.append({"src": e.src_id, "dst": e.dst_id, "props": props})
+        plan.held[key] = sum(1 for tie in unique if tie in old)
 
 
 def _new_nodes(plan: LoadPlan, label: str, recs: list[NodeRecord]) -> list[Row]:

@@ -101,6 +101,8 @@ class LedgerSide:
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
     cleared: list[Cleared] = field(default_factory=list)  # from rows present
+    # from the plan's comparison: per label and per tie kind, how many of the ledger's own the graph holds
+    held: dict[str | EdgeKey, int] = field(default_factory=dict)
 
     @property
     def ids(self) -> set[str]:
@@ -243,11 +245,9 @@ def _scoped_node_candidates(
     holds of the ledger's own ids of that label, less the ones read)."""
     listed, referenced = ledger.ids, ledger.referenced
     named_as: dict[str, set[str]] = defaultdict(set)  # validated: an id the ledger names as L is L in the graph
-    for n in ledger.nodes:
-        named_as[n.label].add(n.id)
     for e in ledger.edges:
-        named_as[e.src_label].add(e.src_id)
-        named_as[e.dst_label].add(e.dst_id)
+        named_as[e.src_label].update({e.src_id} - listed)
+        named_as[e.dst_label].update({e.dst_id} - listed)
     out, outside = list[NodeCandidate](), dict[str, int]()
     for sheet in layout.sheets:
         if sheet.id not in ledger.sheets or not sheet.label:
@@ -255,8 +255,8 @@ def _scoped_node_candidates(
         label, shown = sheet.label, _shows_name(store, sheet.label)
         read = nodes_by_id(store, label, [i for i in members.get(label, []) if i not in listed], "sync")
         out += [(sheet.id, label, r["id"], (r["props"].get("name") or "") if shown else "") for r in read]
-        known = _held_ids(store, label, sorted(named_as[label]))
-        outside[sheet.id] = _count(store, label) - len(known) - sum(1 for r in read if r["id"] not in referenced)
+        known = ledger.held.get(label, 0) + len(_held_ids(store, label, sorted(named_as[label])))
+        outside[sheet.id] = _count(store, label) - known - sum(1 for r in read if r["id"] not in referenced)
     return out, outside
 
 
@@ -286,8 +286,7 @@ def _scoped_tie_candidates(
         unlisted = [r for k, r in sorted(read.items(), key=lambda kr: (str(kr[0][0]), str(kr[0][1]))) if
                     (key[0], *k) not in listed]  # fmt: skip
         out += [(sheet, key, r) for r in unlisted]
-        total = store.read(statements.count_pair(schema, *key), name="sync")[0]["n"]
-        outside[sheet] = outside.get(sheet, 0) + total - _held_listed(store, ledger, key, listed) - len(unlisted)
+        outside[sheet] = outside.get(sheet, 0) + _count_ties(store, key) - ledger.held.get(key, 0) - len(unlisted)
     return out, outside
 
 
@@ -296,17 +295,8 @@ def _listed_ties(ledger: LedgerSide) -> set[tuple[object, ...]]:
     return {(e.type, *tie_key(schema.relationship(e.type).key, e.src_id, e.dst_id, e.props)) for e in ledger.edges}
 
 
-def _held_listed(store: BoltStore, ledger: LedgerSide, key: EdgeKey, listed: set[tuple[object, ...]]) -> int:
-    """How many ties of one kind that the ledger lists the graph holds."""
-    pairs = sorted({(e.src_id, e.dst_id) for e in ledger.edges if (e.type, e.src_label, e.dst_label) == key})
-    rows = [{"src": a, "dst": b} for a, b in pairs]
-    query, rel_key = statements.fetch_edges(store.schema, *key), store.schema.relationship(key[0]).key
-    held = {
-        (key[0], *tie_key(rel_key, r["src"], r["dst"], r["props"]))
-        for chunk in chunks(rows)
-        for r in statements.collected(store.read(query, {"rows": chunk}, "sync"))
-    }
-    return len(held & listed)
+def _count_ties(store: BoltStore, key: EdgeKey) -> int:
+    return int(store.read(statements.count_pair(store.schema, *key), name="sync")[0]["n"])
 
 
 def _edge_sheet_keys(ledger: LedgerSide, layout: Layout, schema: Schema) -> list[tuple[str, EdgeKey]]:
@@ -325,12 +315,21 @@ def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> li
     listed = ledger.ids
     out = []
     for sheet in layout.sheets:
-        if sheet.id in ledger.sheets and sheet.label:
+        if sheet.id in ledger.sheets and sheet.label and not _all_listed(store, ledger, sheet.label):
             shown = _shows_name(store, sheet.label)
             for r in statements.collected(store.read(statements.node_ids(store.schema, sheet.label), name="sync")):
                 if r["id"] not in listed:
                     out.append((sheet.id, sheet.label, r["id"], (r["name"] or "") if shown else ""))
     return out
+
+
+def _all_listed(store: BoltStore, ledger: LedgerSide, kind: str | EdgeKey) -> bool:
+    """Whether the graph holds no record of a label (or tie of a kind) but the ledger's own: its count is theirs
+    (a ledger that still lists everything reads nothing more; a count is one cheap read)."""
+    if kind not in ledger.held:
+        return False
+    count = _count(store, kind) if isinstance(kind, str) else _count_ties(store, kind)
+    return count == ledger.held[kind]
 
 
 def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[TieCandidate]:
@@ -339,6 +338,8 @@ def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> lis
     schema, out, ids = store.schema, list[TieCandidate](), dict[str, list[str]]()
     listed = _listed_ties(ledger)
     for sheet, (rel_type, src, dst) in _edge_sheet_keys(ledger, layout, schema):
+        if _all_listed(store, ledger, (rel_type, src, dst)):
+            continue
         if src not in ids:
             ids[src] = label_ids(store, src, "sync")
         rel_key = schema.relationship(rel_type).key
