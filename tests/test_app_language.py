@@ -59,27 +59,31 @@ def _strings(message: Message, wanted: bool = False) -> Iterator[str]:
                 yield item
 
 
+def elements(at: AppTest) -> Iterator[Any]:
+    """Every element of the page, depth first, less the ``SKIPPED`` kinds and what they hold."""
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if type(node).__name__ in SKIPPED or (proto is not None and proto.DESCRIPTOR.name in SKIPPED):
+            continue
+        yield node
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack.extend(reversed(list(children.values())))
+
+
 def shown_texts(at: AppTest) -> list[str]:
     """Every text the page shows a person (see the module docstring), element by element."""
     texts: list[str] = []
-
-    def walk(node: Any) -> None:
-        kind = type(node).__name__
+    for node in elements(at):
         proto = getattr(node, "proto", None)
-        if kind in SKIPPED or (proto is not None and proto.DESCRIPTOR.name in SKIPPED):
-            return
-        if kind == "Dataframe":
+        if type(node).__name__ == "Dataframe":
             frame = node.value
             texts.extend(str(c) for c in frame.columns)
             texts.extend(str(v) for v in frame.to_numpy().ravel() if v is not None)
         elif proto is not None:
             texts.extend(_strings(proto))
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
-
-    walk(at._tree)
     return texts
 
 
@@ -108,21 +112,14 @@ def data(app_env, data_strings) -> list[str]:
 def bare_pickers(at: AppTest) -> list[str]:
     """The pickers that would show Streamlit's own English placeholder ("Choose an option", "No options to select"):
     a multiselect without a placeholder of ours, a selectbox without one and without options."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        proto = getattr(node, "proto", None)
-        kind = proto.DESCRIPTOR.name if proto is not None else ""
-        bare = kind in ("MultiSelect", "Selectbox") and not proto.placeholder
-        if bare and (kind == "MultiSelect" or not proto.options):
-            found.append(f"{kind} {proto.label!r}")
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
-
-    walk(at._tree)
-    return found
+    protos = [p for node in elements(at) if (p := getattr(node, "proto", None)) is not None]
+    return [
+        f"{p.DESCRIPTOR.name} {p.label!r}"
+        for p in protos
+        if p.DESCRIPTOR.name in ("MultiSelect", "Selectbox")
+        and not p.placeholder
+        and (p.DESCRIPTOR.name == "MultiSelect" or not p.options)
+    ]
 
 
 def logged(settings: Any) -> list[str]:

@@ -299,13 +299,15 @@ def fetch_nodes(schema: Schema, label: str) -> str:
     )
 
 
+_TIE_ROWS = "RETURN collect({src: a.id, dst: b.id, props: properties(r)}) AS rows"  # a tie as its ends and props
+
+
 @registered
 def fetch_edges(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     rel = schema.relationship(rel_type)
     return (
         f"UNWIND $rows AS row MATCH (a:{schema.node(src).label} {{id: row.src}})-[r:{rel.type}]->"
-        f"(b:{schema.node(dst).label} {{id: row.dst}}) "
-        "RETURN collect({src: a.id, dst: b.id, props: properties(r)}) AS rows"
+        f"(b:{schema.node(dst).label} {{id: row.dst}}) " + _TIE_ROWS
     )
 
 
@@ -329,10 +331,7 @@ def ties_from(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     """The ties of one type from some records of ``src`` to ``dst``, with their properties, collected
     (:func:`collected`; ``bulk_reads.all_ties``)."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
-    return (
-        f"UNWIND $ids AS i MATCH (a:{src} {{id: i}})-[r:{rel}]->(b:{dst}) "
-        "RETURN collect({src: a.id, dst: b.id, props: properties(r)}) AS rows"
-    )
+    return f"UNWIND $ids AS i MATCH (a:{src} {{id: i}})-[r:{rel}]->(b:{dst}) " + _TIE_ROWS
 
 
 @registered
@@ -342,10 +341,7 @@ def ties_to(schema: Schema, rel_type: str, src: str, dst: str) -> str:
     ArcadeDB begins at the left node, and from ``(a:Person)`` it scanned every person (500 ids: 33 s → 0.2 s,
     docs/arcadedb_workarounds.md)."""
     rel, src, dst = _allowed_pair(schema, rel_type, src, dst)
-    return (
-        f"UNWIND $ids AS i MATCH (b:{dst} {{id: i}})<-[r:{rel}]-(a:{src}) "
-        "RETURN collect({src: a.id, dst: b.id, props: properties(r)}) AS rows"
-    )
+    return f"UNWIND $ids AS i MATCH (b:{dst} {{id: i}})<-[r:{rel}]-(a:{src}) " + _TIE_ROWS
 
 
 @registered
