@@ -179,7 +179,7 @@ def plan_load(
         _plan_edges(plan, olds, by_key)
     cleared = plan_owned_edges(compare, plan, owned, edges) if owned and compare is not None else []
     if sheets is not None and compare is not None:
-        plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, cleared, plan.held))
+        plan.removals = find_removals(compare, LedgerSide(sheets, nodes, edges, plan.held, cleared))
         if sync:
             for label, ids in plan.removals.nodes.items():
                 plan.counts[label].deleted += len(ids)

@@ -100,9 +100,10 @@ class LedgerSide:
     sheets: set[str]  # ids of the sheets present
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
+    # from the plan's comparison: per label and per tie kind, how many of the ledger's own the graph holds (what
+    # the removal check counts against: required, so no caller can leave it out and get wrong counts)
+    held: dict[str | EdgeKey, int]
     cleared: list[Cleared] = field(default_factory=list)  # from rows present
-    # from the plan's comparison: per label and per tie kind, how many of the ledger's own the graph holds
-    held: dict[str | EdgeKey, int] = field(default_factory=dict)
 
     @property
     def ids(self) -> set[str]:
