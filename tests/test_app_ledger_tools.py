@@ -297,6 +297,10 @@ def test_import_shows_every_problem_and_loads_only_when_told_to_skip(app_env, tm
     )
     assert issues.loc["broken.xlsx", "问题"].startswith("不是有效的 .xlsx 工作簿")
     assert "发现 3 处错误" in _texts(at, "error")
+    planned = _table_with(at, "未变").set_index("类型")
+    assert all(str(planned[c].dtype) == "Int64" for c in planned.columns)  # whole numbers, no "" among them
+    rejected = planned.loc["党组织(被拒绝的行)"]
+    assert rejected["未变"] == 1 and rejected[["新增", "更新", "删除"]].isna().all()
     assert at.button(key="import_load").disabled
     at.checkbox(key="import_skip").check()
     _run(at)

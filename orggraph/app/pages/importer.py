@@ -186,7 +186,7 @@ def _show_check(check: dict[str, Any]) -> None:
         _issues_table(check["issues"])
     st.subheader(t("计划写入(与图谱比对)", "Planned changes (compared with the graph)"))
     if check["planned"]:
-        st.dataframe(pd.DataFrame(check["planned"]), hide_index=True, width="stretch")
+        _counts_table(check["planned"])
     else:
         st.info(t("没有可导入的记录", "Nothing to load"))
     if check["removable"]:
@@ -270,7 +270,15 @@ def _show_done(done: dict[str, Any]) -> None:
     if done["rejected"]:
         st.warning(t(f"{done['rejected']} 行因有错误未导入", f"{done['rejected']} invalid row(s) were not loaded"))
     st.subheader(t("导入结果", "Load summary"))
-    st.dataframe(pd.DataFrame(done["summary"]), hide_index=True, width="stretch")
+    _counts_table(done["summary"])
+
+
+def _counts_table(rows: list[dict[str, Any]]) -> None:
+    """A load's counts per kind: a rejected-rows line leaves the counts that do not apply to it blank (the CLI's
+    ""), shown as — in whole-number columns (a column of numbers and "" made Streamlit log a conversion traceback)."""
+    frame = pd.DataFrame(rows).replace("", None)
+    counts = {c: "Int64" for c in frame.columns[1:]}
+    st.dataframe(frame.astype(counts), hide_index=True, width="stretch", placeholder="—")
 
 
 def render() -> None:
