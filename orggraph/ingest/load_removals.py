@@ -28,7 +28,7 @@ from orggraph.graph.placement import Homes, graph_ties, load_placement
 from orggraph.graph.store import BoltStore
 from orggraph.model.errors import Issue
 from orggraph.model.records import EdgeRecord, NodeRecord, Source
-from orggraph.model.schema import Schema, load_schema
+from orggraph.model.schema import Schema
 
 SHOWN = 20  # removals listed by name per sheet (the counts are complete)
 
@@ -145,33 +145,45 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
     scope. A ledger listing most of its sheets' records is compared with all of them (candidates first: a ledger
     that still lists everything never works out streets); a smaller one — a street's — reads only what lies in its
     streets and counts the rest, so its cost follows the ledger, not the region."""
-    layout = layout or load_layout()
-    if _lists_most(store, ledger, layout):
-        nodes, ties = _node_candidates(store, ledger, layout), _tie_candidates(store, ledger, layout)
+    layout, count = layout or load_layout(), Counts(store)
+    if _lists_most(count, ledger, layout):
+        nodes, ties = _node_candidates(store, count, ledger, layout), _tie_candidates(store, count, ledger, layout)
         if not (nodes or ties or ledger.cleared):
             return Removals()
         return _sorted_out(store, ledger, _placed(store, ledger), nodes, ties, {})
     placed = _placed(store, ledger)
     if placed.whole_region:
-        nodes, ties = _node_candidates(store, ledger, layout), _tie_candidates(store, ledger, layout)
+        nodes, ties = _node_candidates(store, count, ledger, layout), _tie_candidates(store, count, ledger, layout)
         return _sorted_out(store, ledger, placed, nodes, ties, {})
     members = _members_by_label(placed)
-    nodes, outside = _scoped_node_candidates(store, ledger, layout, members)
-    ties, outside_ties = _scoped_tie_candidates(store, ledger, layout, members)
+    nodes, outside = _scoped_node_candidates(store, count, ledger, layout, members)
+    ties, outside_ties = _scoped_tie_candidates(store, count, ledger, layout, members)
     for sheet, n in outside_ties.items():
         outside[sheet] = outside.get(sheet, 0) + n
     return _sorted_out(store, ledger, placed, nodes, ties, outside)
 
 
-def _lists_most(store: BoltStore, ledger: LedgerSide, layout: Layout) -> bool:
+class Counts:
+    """How many records of a label (or ties of a kind) the graph holds, each read once per removal check."""
+
+    def __init__(self, store: BoltStore) -> None:
+        self.store, self.known = store, dict[str | EdgeKey, int]()
+
+    def __call__(self, kind: str | EdgeKey) -> int:
+        if kind not in self.known:
+            schema = self.store.schema
+            if isinstance(kind, str):
+                query = statements.count_nodes(schema, kind)
+            else:
+                query = statements.count_pair(schema, *kind)
+            self.known[kind] = int(self.store.read(query, name="sync")[0]["n"])
+        return self.known[kind]
+
+
+def _lists_most(count: Counts, ledger: LedgerSide, layout: Layout) -> bool:
     """Whether the ledger lists at least ``MOST`` of the graph's records of its node sheets' labels."""
     labels = {sheet.label for sheet in layout.sheets if sheet.id in ledger.sheets and sheet.label}
-    held = sum(_count(store, label) for label in labels)
-    return sum(1 for n in ledger.nodes if n.label in labels) >= MOST * held
-
-
-def _count(store: BoltStore, label: str) -> int:
-    return int(store.read(statements.count_nodes(store.schema, label), name="sync")[0]["n"])
+    return sum(1 for n in ledger.nodes if n.label in labels) >= MOST * sum(map(count, labels))
 
 
 def _placed(store: BoltStore, ledger: LedgerSide) -> Placed:
@@ -239,7 +251,7 @@ def _shows_name(store: BoltStore, label: str) -> bool:
 
 
 def _scoped_node_candidates(
-    store: BoltStore, ledger: LedgerSide, layout: Layout, members: dict[str, list[str]]
+    store: BoltStore, count: Counts, ledger: LedgerSide, layout: Layout, members: dict[str, list[str]]
 ) -> tuple[list[NodeCandidate], dict[str, int]]:
     """The records of the sheets present that lie in the ledger's streets and that it does not list, read by id;
     and per sheet how many others it does not list (out of scope, counted: the label's count less those the graph
@@ -257,7 +269,7 @@ def _scoped_node_candidates(
         read = nodes_by_id(store, label, [i for i in members.get(label, []) if i not in listed], "sync")
         out += [(sheet.id, label, r["id"], (r["props"].get("name") or "") if shown else "") for r in read]
         known = ledger.held.get(label, 0) + len(_held_ids(store, label, sorted(named_as[label])))
-        outside[sheet.id] = _count(store, label) - known - sum(1 for r in read if r["id"] not in referenced)
+        outside[sheet.id] = count(label) - known - sum(1 for r in read if r["id"] not in referenced)
     return out, outside
 
 
@@ -267,13 +279,13 @@ def _held_ids(store: BoltStore, label: str, ids: list[str]) -> set[str]:
 
 
 def _scoped_tie_candidates(
-    store: BoltStore, ledger: LedgerSide, layout: Layout, members: dict[str, list[str]]
+    store: BoltStore, count: Counts, ledger: LedgerSide, layout: Layout, members: dict[str, list[str]]
 ) -> tuple[list[TieCandidate], dict[str, int]]:
     """The ties of the edge sheets present that touch a record of the ledger's streets and that it does not list;
     and per sheet how many others it does not list (counted: the ties of the kind less those of the ledger's
     own the graph holds, less the ones read)."""
     schema, out, outside = store.schema, list[TieCandidate](), dict[str, int]()
-    listed = _listed_ties(ledger)
+    listed = _listed_ties(schema, ledger)
     for sheet, key in _edge_sheet_keys(ledger, layout, schema):
         rel_key = schema.relationship(key[0]).key
         read: dict[tuple[object, ...], Row] = {}
@@ -284,20 +296,14 @@ def _scoped_tie_candidates(
             for chunk in chunks(ids):
                 for r in statements.collected(store.read(query, {"ids": chunk}, "sync")):
                     read.setdefault(tie_key(rel_key, r["src"], r["dst"], r["props"]), r)
-        unlisted = [r for k, r in sorted(read.items(), key=lambda kr: (str(kr[0][0]), str(kr[0][1]))) if
-                    (key[0], *k) not in listed]  # fmt: skip
-        out += [(sheet, key, r) for r in unlisted]
-        outside[sheet] = outside.get(sheet, 0) + _count_ties(store, key) - ledger.held.get(key, 0) - len(unlisted)
+        unlisted = [r for k, r in read.items() if (key[0], *k) not in listed]
+        out += [(sheet, key, r) for r in sorted(unlisted, key=lambda r: (str(r["src"]), str(r["dst"])))]
+        outside[sheet] = outside.get(sheet, 0) + count(key) - ledger.held.get(key, 0) - len(unlisted)
     return out, outside
 
 
-def _listed_ties(ledger: LedgerSide) -> set[tuple[object, ...]]:
-    schema = load_schema()
+def _listed_ties(schema: Schema, ledger: LedgerSide) -> set[tuple[object, ...]]:
     return {(e.type, *tie_key(schema.relationship(e.type).key, e.src_id, e.dst_id, e.props)) for e in ledger.edges}
-
-
-def _count_ties(store: BoltStore, key: EdgeKey) -> int:
-    return int(store.read(statements.count_pair(store.schema, *key), name="sync")[0]["n"])
 
 
 def _edge_sheet_keys(ledger: LedgerSide, layout: Layout, schema: Schema) -> list[tuple[str, EdgeKey]]:
@@ -310,13 +316,13 @@ def _edge_sheet_keys(ledger: LedgerSide, layout: Layout, schema: Schema) -> list
     return keys
 
 
-def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[NodeCandidate]:
+def _node_candidates(store: BoltStore, count: Counts, ledger: LedgerSide, layout: Layout) -> list[NodeCandidate]:
     """(sheet, label, id, name) of records of the sheets present that the ledger does not list (those it still
     refers to among them: ``find_removals``); a name the schema marks sensitive (a person's) is not shown."""
     listed = ledger.ids
     out = []
     for sheet in layout.sheets:
-        if sheet.id in ledger.sheets and sheet.label and not _all_listed(store, ledger, sheet.label):
+        if sheet.id in ledger.sheets and sheet.label and not _all_listed(count, ledger, sheet.label):
             shown = _shows_name(store, sheet.label)
             for r in statements.collected(store.read(statements.node_ids(store.schema, sheet.label), name="sync")):
                 if r["id"] not in listed:
@@ -324,22 +330,19 @@ def _node_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> li
     return out
 
 
-def _all_listed(store: BoltStore, ledger: LedgerSide, kind: str | EdgeKey) -> bool:
+def _all_listed(count: Counts, ledger: LedgerSide, kind: str | EdgeKey) -> bool:
     """Whether the graph holds no record of a label (or tie of a kind) but the ledger's own: its count is theirs
     (a ledger that still lists everything reads nothing more; a count is one cheap read)."""
-    if kind not in ledger.held:
-        return False
-    count = _count(store, kind) if isinstance(kind, str) else _count_ties(store, kind)
-    return count == ledger.held[kind]
+    return kind in ledger.held and count(kind) == ledger.held[kind]
 
 
-def _tie_candidates(store: BoltStore, ledger: LedgerSide, layout: Layout) -> list[TieCandidate]:
+def _tie_candidates(store: BoltStore, count: Counts, ledger: LedgerSide, layout: Layout) -> list[TieCandidate]:
     """(sheet, (type, src label, dst label), row) of ties of the edge sheets present that the ledger no longer
     lists (a tie's identity: its ends and its type's key properties)."""
     schema, out, ids = store.schema, list[TieCandidate](), dict[str, list[str]]()
-    listed = _listed_ties(ledger)
+    listed = _listed_ties(schema, ledger)
     for sheet, (rel_type, src, dst) in _edge_sheet_keys(ledger, layout, schema):
-        if _all_listed(store, ledger, (rel_type, src, dst)):
+        if _all_listed(count, ledger, (rel_type, src, dst)):
             continue
         if src not in ids:
             ids[src] = label_ids(store, src, "sync")
