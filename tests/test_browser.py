@@ -323,13 +323,31 @@ def test_a_gap_search_in_the_browser(app_url, browser_page):
 
 
 EMPTY_LIST = """() => [...document.querySelectorAll("[role='listbox'] *")]
-  .filter(e => e.children.length === 0 && e.textContent.trim())
-  .map(e => [e.textContent.trim(), getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+  .filter(e => e.children.length === 0 && e.textContent.trim()).map(e => e.textContent.trim())"""
+
+
+def said(page, words: str, timeout_s: float = 10) -> list[str]:
+    """The texts ``words`` (a script returning a list of texts) finds, once there are some and none is still one the
+    page's script has to say in 中文 (it says Streamlit's words just after Streamlit draws them); as they are at the
+    timeout otherwise."""
+    from orggraph.app.pages.streamlit_words import PATTERNS, WORDS
+
+    def unsaid(text: str) -> bool:
+        return text.strip() in WORDS or any(re.search(pattern, text.strip()) for pattern, _ in PATTERNS)
+
+    shown: list[str] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        shown = page.evaluate(words)
+        if shown and not any(unsaid(s) for s in shown):
+            break
+        time.sleep(0.1)
+    return shown
 
 
 def test_a_picker_that_matches_nothing_says_so_in_chinese(app_url, browser_page):
     """A clerk types a name no option holds, in a selectbox and in a multiselect: the list says 无匹配项 (Streamlit's
-    own "No results" drawn at size 0 with our words after it), looked at in the screenshots."""
+    own "No results", said by the page's script), looked at in the screenshots."""
     from orggraph.app.pages.streamlit_words import NO_MATCH
 
     page, blocked = browser_page
@@ -342,31 +360,29 @@ def test_a_picker_that_matches_nothing_says_so_in_chinese(app_url, browser_page)
         field = box.locator("input").first
         field.click()
         field.fill("不存在的名称")
-        page.wait_for_function(f"() => {EMPTY_LIST}().length > 0", timeout=10_000)
-        shown = page.evaluate(EMPTY_LIST)
+        shown = said(page, EMPTY_LIST)
         _shot(page, f"no_match_{kind}")
-        assert shown == [["No results", "0px", f'"{NO_MATCH}"']], (kind, shown)
+        assert shown == [NO_MATCH], (kind, shown)
         field.fill("")
         page.locator("[data-testid='stMain'] h1").first.click()
         _settle(page)
     assert blocked == []
 
 
-HINT = """() => [...document.querySelectorAll("[data-testid='InputInstructions'] > span")]
-  .map(e => [e.textContent, getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+HINT = """() => [...document.querySelectorAll("[data-testid='InputInstructions'] > span")].map(e => e.textContent)"""
 
 
 def test_a_field_being_typed_in_hints_at_enter_in_chinese(app_url, browser_page):
-    """While a clerk types a path's start, Streamlit's "Press Enter to apply" under the field is drawn at size 0 and
-    our words shown after it (the login form's "submit form": test_browser_login)."""
+    """While a clerk types a path's start, Streamlit's "Press Enter to apply" under the field is said in 中文 (the
+    login form's "submit form": test_browser_login)."""
     from orggraph.app.pages.streamlit_words import ENTER
 
     page, blocked = browser_page
     _open(page, f"{app_url}/paths")
     page.get_by_label("起点", exact=True).fill("金城")
-    page.wait_for_function(f"() => {HINT}().length > 0", timeout=10_000)
+    shown = said(page, HINT)
     _shot(page, "typing_hint")
-    assert page.evaluate(HINT) == [["Press Enter to apply", "0px", f'"{ENTER}"']]
+    assert shown == [ENTER]
     assert blocked == []
 
 
@@ -465,11 +481,12 @@ def test_an_import_with_an_error_and_one_with_a_removal_in_the_browser(app_url, 
     _shot(page, "import_with_an_error")
     text = page.inner_text("[data-testid='stMain']")
     assert "发现 1 处错误" in text and "Traceback" not in text and _english(page) == []
-    labels = page.evaluate(  # the 中文 label is the browse button's alone, not the chosen file's remove button's
+    labels = said(
+        page,
         "() => [...document.querySelectorAll(\"[data-testid='stFileUploaderDropzone'] button\")]"
-        ".map(b => getComputedStyle(b, '::after').content)"
-    )
-    assert labels and all(label == "none" for label in labels), labels
+        ".map(b => b.getAttribute('aria-label'))",
+    )  # the chosen file's remove button, the add button
+    assert labels == ["移除 07_bad_enum_org_kind.xlsx", "添加文件"], labels
     nodes, edges = read_fixture(DEMO_FIXTURE)
     units = [n for n in nodes if n.label == "Unit" and n.id != "U05"]
     (workbook,) = write_ledgers(units, [e for e in edges if e.src_id in {u.id for u in units}], tmp_path)
@@ -504,3 +521,54 @@ def test_a_bookmarked_page_address_opens_that_page_in_a_new_browser(app_url, bro
         assert outside == []
     finally:
         fresh.close()
+
+
+CALENDAR = """() => [...document.querySelectorAll("[data-testid='stDateInputCalendar'] *")]
+  .filter(e => e.children.length === 0 && e.textContent.trim()).map(e => e.textContent.trim())"""
+TIP = "() => [...document.querySelectorAll(\"[data-testid='stTooltipContent']\")].map(e => e.innerText.trim())"
+TOOLBAR = """() => [...document.querySelectorAll("[data-testid='stElementToolbar'] button")]
+  .map(e => e.getAttribute('aria-label'))"""
+DIALOG = """() => [...document.querySelectorAll("[role='dialog'] *")]
+  .filter(e => e.children.length === 0 && e.textContent.trim()).map(e => e.textContent.trim())"""
+
+
+def _toolbar_tip(page) -> list[str]:
+    """A data table's toolbar, hovered, and its download button's tip."""
+    page.locator("[data-testid='stDataFrame']").first.hover()
+    page.locator("[data-testid='stElementToolbar'] button").nth(1).hover()
+    return said(page, TIP) + said(page, TOOLBAR)
+
+
+def test_streamlit_s_own_words_in_the_app_s_language_in_an_english_browser(app_url, browser_page):
+    """A clerk whose browser speaks English, the app in 中文: the date picker's month and weekday names, a data
+    table's toolbar and its tips, and the dialog a mistyped address opens are in 中文 (Streamlit takes the picker's
+    language from the browser, and writes the rest in English only); switched to English, they are English."""
+    page, _ = browser_page
+    english = page.context.browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-US")
+    try:
+        tab = english.new_page()
+        _open(tab, f"{app_url}/ledger")
+        tab.locator("[data-testid='stDateInputField']").first.click()
+        calendar = said(tab, CALENDAR)
+        _shot(tab, "calendar_in_chinese")
+        assert "六月" in calendar and "一" in calendar, calendar  # the tests' day is 2026-06-15
+        tab.keyboard.press("Escape")
+        assert _toolbar_tip(tab) == ["下载为 CSV", "显示/隐藏列", "下载为 CSV", "搜索", "全屏"]
+        tab.goto(f"{app_url}/nowhere")
+        dialog = said(tab, DIALOG, timeout_s=60)
+        _shot(tab, "page_not_found_in_chinese")
+        assert dialog == ["页面不存在", "所请求的页面不存在,已打开首页。"], dialog
+        tab.keyboard.press("Escape")
+        _open(tab, f"{app_url}/ledger")
+        tab.get_by_text("English", exact=True).click()
+        _settle(tab)
+        tab.locator("[data-testid='stDateInputField']").first.click()
+        tab.wait_for_selector("[data-testid='stDateInputCalendar']")
+        assert "June" in tab.evaluate(CALENDAR)
+        tab.keyboard.press("Escape")
+        tab.locator("[data-testid='stDataFrame']").first.hover()
+        tab.locator("[data-testid='stElementToolbar'] button").nth(1).hover()
+        tab.wait_for_selector("[data-testid='stTooltipContent']")
+        assert tab.evaluate(TIP) == ["Download as CSV"]
+    finally:
+        english.close()

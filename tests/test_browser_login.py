@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fixed_date import TODAY
 from streamlit_process import streamlit_app
-from test_browser import HINT, _chromium, _open, _settle
+from test_browser import HINT, _chromium, _open, _settle, said
 
 from orggraph.access import audit
 from orggraph.access.accounts import AccountStore
@@ -58,10 +58,9 @@ def log_in(browser, url: str, name: str, password: str = PASSWORD):
     _open(page, url)
     assert "登录" in page.inner_text("[data-testid='stMain'] h1")
     page.get_by_label("用户名").fill(name)
-    page.wait_for_function(f"() => {HINT}().length > 0", timeout=10_000)  # the form's hint, in 中文
-    hint, *counts = page.evaluate(HINT)
-    assert hint == ["Press Enter to submit form", "0px", f'"{ENTER_IN_FORM}"']
-    assert [c[0] for c in counts] == [f"{len(name)}/64"]  # the name's length against its limit: figures only
+    hint, *counts = said(page, HINT)  # the form's hint, in 中文
+    assert hint == ENTER_IN_FORM
+    assert counts == [f"{len(name)}/64"]  # the name's length against its limit: figures only
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector("text=总览", timeout=60_000)

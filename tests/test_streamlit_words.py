@@ -1,29 +1,78 @@
-"""The class names ``streamlit_words`` styles are the ones the installed Streamlit bundle gives its pickers' empty
-lists: read from the bundle itself, so an upgrade that renames them fails here (the browser test shows the words)."""
+"""Every English text ``streamlit_words`` says in 中文 is one the installed Streamlit bundle holds (an upgrade that
+rewords one fails here, not silently in a page), and every pattern turns a text the bundle builds into ours. The
+words in place: the browser tests (``test_browser.py``, ``test_browser_login.py``)."""
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
 import streamlit
 
-from orggraph.app.pages.streamlit_words import EMPTY_LIST_CLASSES
+from orggraph.app.pages.streamlit_words import ATTRIBUTES, PATTERNS, WORDS, script
 
 BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
 
+# Texts the bundle builds from pieces rather than holding whole: the pieces it holds.
+BUILT = {
+    "Press Enter to apply": ("`Press Enter to ${e}`", "`apply`"),
+    "Press Enter to submit form": ("`Press Enter to ${e}`", "`submit form`"),
+}
 
-def empty_list_class(component: str) -> str:
-    """The emotion target class of the element a picker's ``renderEmptyState`` draws, in its bundle file."""
-    (source,) = [p.read_text(encoding="utf-8") for p in BUNDLE.glob(f"{component}.*.js")]
-    element = re.search(r"renderEmptyState:\(\)=>\w+\((\w+),", source)
-    assert element, f"{component}: no renderEmptyState in the bundle"
-    target = re.search(rf"\b{re.escape(element[1])}=\w+\(`span`,\{{target:`(\w+)`\}}\)", source)
-    assert target, f"{component}: the empty list's element {element[1]} has no target class"
-    return target[1]
+# Per pattern: the pieces the bundle builds such texts from, one such text, and what it says in 中文.
+SAMPLES = [
+    (
+        ("`You have requested page /${e}, but no corresponding file was found in the app's pages/ directory`",
+         "${t}. Running the app's main page.`"),
+        "You have requested page /overview, but no corresponding file was found in the app's pages/ directory. "
+        "Running the app's main page.",
+        "所请求的页面 /overview 不存在,已打开首页。",
+    ),
+    (
+        ("`The page that you have requested does not seem to exist`", "${t}. Running the app's main page.`"),
+        "The page that you have requested does not seem to exist. Running the app's main page.",
+        "所请求的页面不存在,已打开首页。",
+    ),
+    (("`View less`:`View ${x-m} more`",), "View 3 more", "另有 3 项"),
+    (("`${v.results} result${v.results===1?``:`s`}`",), "12 results", "12 条结果"),
+    (("`${v.selectedIndex+1} of ${e}`",), "2 of 12 results", "第 2 条,共 12 条"),
+    (("`${v.selectedIndex+1} of ${e}`", "`over 1000`"), "5 of over 1000", "第 5 条,共 1000 余条"),
+    (("`over 1000`",), "over 1000", "1000 余条"),
+    (("`Remove ${e.name}`", "`Remove ${e}`"), "Remove 台账.xlsx", "移除 台账.xlsx"),
+    (("`Cancel upload of ${e.name}`",), "Cancel upload of 台账.xlsx", "取消上传 台账.xlsx"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize("component", sorted(EMPTY_LIST_CLASSES))
-def test_the_styled_class_is_the_bundles_empty_list(component):
-    assert empty_list_class(component) == EMPTY_LIST_CLASSES[component]
+@cache
+def bundle() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(BUNDLE.glob("*.js")))
+
+
+@pytest.mark.parametrize("english", sorted(WORDS))
+def test_each_word_is_one_the_bundle_shows(english):
+    pieces = BUILT.get(english, tuple(f"{q}{english}{q}" for q in "`\"'"))
+    found = [p in bundle() for p in pieces]
+    assert all(found) if english in BUILT else any(found), f"{english!r} is not in Streamlit's bundle"
+
+
+def test_each_pattern_says_a_text_the_bundle_builds():
+    assert len(SAMPLES) == len(PATTERNS)
+    for (pattern, replacement), (pieces, sample, said) in zip(PATTERNS, SAMPLES, strict=True):
+        assert all(p in bundle() for p in pieces), pieces
+        assert re.sub(pattern, re.sub(r"\$(\d)", r"\\\1", replacement), sample) == said
+
+
+def test_the_words_said_are_chinese_but_for_names():
+    for said in [*WORDS.values(), *(r for _, r in PATTERNS)]:
+        assert not re.search(r"[A-Za-z]", said.replace("orggraph serve", "").replace("CSV", "")), said
+
+
+def test_the_script_carries_the_language_and_the_words():
+    for language in ("zh", "en"):
+        page = script(language)
+        config = json.loads(re.search(r"\}\)\((\{.*\})\);\s*</script>$", page, re.S)[1])
+        assert config == {"lang": language, "words": WORDS, "patterns": [list(p) for p in PATTERNS],
+                          "attributes": ATTRIBUTES}  # fmt: skip

@@ -133,7 +133,8 @@ def _forget_folder() -> None:
 
 
 def _uploader_words() -> None:
-    """Streamlit's note under the uploader is hidden in 中文 (``streamlit_words``): ours says the same."""
+    """Streamlit's note under the uploader (its size limit and file types, in English) is hidden in 中文
+    (``streamlit_words``): ours says the same."""
     limit = load_settings().max_file_mb
     st.caption(t(f"每个文件不超过 {limit:g} MB;可选多个文件;格式 .xlsx 或 .csv",
                  f"Up to {limit:g} MB per file; several files at once; .xlsx or .csv"))  # fmt: skip
