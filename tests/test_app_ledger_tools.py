@@ -144,7 +144,7 @@ def test_whatif_new_branch_closes_a_compound_gap_without_writing(app_env):
     at.button(key="whatif_add_branch").click()
     _run(at)
     proposal = _table_with(at, "内容")
-    assert proposal["编号"].tolist() == ["PROPOSED-B1"]
+    assert proposal["编号"].tolist() == ["拟建支部-1"]
     assert proposal["内容"].item() == "小区党支部 · 覆盖 太白花园 ← 太白社区第一网格党支部"
     at.button(key="whatif_run").click()
     _run(at)
@@ -152,8 +152,8 @@ def test_whatif_new_branch_closes_a_compound_gap_without_writing(app_env):
     compound = result.loc["小区党组织覆盖"]
     assert (compound["实施前"], compound["实施后"]) == ("1/4 · 25.0%", "2/4 · 50.0%")
     assert compound["消除的缺口"] == "太白花园(K02)" and compound["变化"] == "+1 · +25.0 个百分点"
-    assert "PROPOSED-B1" in result.loc["班子健全(书记)", "新增的缺口"]  # a new branch has no secretary yet
-    assert not app_env.read("MATCH (o:PartyOrg) WHERE o.id STARTS WITH 'PROPOSED' RETURN o.id AS id")
+    assert "拟建支部-1" in result.loc["班子健全(书记)", "新增的缺口"]  # a new branch has no secretary yet
+    assert not app_env.read("MATCH (o:PartyOrg) WHERE o.id STARTS WITH '拟建' RETURN o.id AS id")
 
 
 def test_whatif_agreement_for_a_community_without_one(app_env):

@@ -99,10 +99,14 @@ WORDS: dict[str, str] = {
     "Connecting": "正在连接",
     "Close": "关闭",
     "Script execution error": "页面运行出错",
-    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": "应用服务似乎已停止。请在终端重新启动:",
     "streamlit run yourscript.py": "orggraph serve",
-    "Streamlit server is not responding. Are you connected to the internet?": "应用服务没有响应:请确认 orggraph serve 仍在运行。",
     "Connection lost. Please wait for the app to reconnect, then try again.": "连接已断开,请等待应用重新连接后再试。",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": (
+        "应用服务似乎已停止。请在终端重新启动:"
+    ),
+    "Streamlit server is not responding. Are you connected to the internet?": (
+        "应用服务没有响应:请确认 orggraph serve 仍在运行。"
+    ),
 }
 
 # JavaScript regular expressions and their replacements ($1: the first group), for texts with figures or names in them

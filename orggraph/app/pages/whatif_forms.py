@@ -31,7 +31,8 @@ KIND_RULE = {
     "商圈综合党委": "commercial_building_org",
     "商圈联合党委": "commercial_building_org",
 }
-PREFIX = {"branch": "PROPOSED-B", "agreement": "PROPOSED-A", "joint": "PROPOSED-J"}
+# A proposed item's id: no ledger's (ids there are the ledgers' own codes), readable in 中文 wherever a result names it
+PREFIX = {"branch": "拟建支部-", "agreement": "拟签协议-", "joint": "拟建联合支部-"}
 JOINT_MAX = load_rules().joint_branch_max_units  # the rules file's limit, not a second copy of it
 
 
