@@ -59,6 +59,7 @@ def app_url(settings, session_store) -> Iterator[str]:
         "ORGGRAPH_DATA_DIR": str(settings.data_dir),
         "ORGGRAPH_BACKEND": "embedded",
         "ORGGRAPH_TODAY": TODAY.isoformat(),  # the page judges by the tests' date, not the calendar's
+        "STREAMLIT_SERVER_ENABLE_AGENT_API": "true",  # asked for by the environment, kept off by `orggraph serve`
     }
     with streamlit_app(env) as url:
         yield url
@@ -572,3 +573,19 @@ def test_streamlit_s_own_words_in_the_app_s_language_in_an_english_browser(app_u
         assert tab.evaluate(TIP) == ["Download as CSV"]
     finally:
         english.close()
+
+
+def test_streamlit_s_agent_api_stays_off(app_url):
+    """Streamlit can serve an app's pages as JSON over HTTP to programs (its agent API); orggraph keeps it off even
+    when the environment asks for it (the fixture's STREAMLIT_SERVER_ENABLE_AGENT_API): the login, the area scope
+    and the audit are held to the browser's way in."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{app_url}/_stcore/agent/openapi.json", timeout=30) as answer:
+        assert json.load(answer)["info"]["x-streamlit-agent-api"] == "disabled"
+    request = urllib.request.Request(f"{app_url}/_stcore/agent/interact", data=b"{}", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 403

@@ -70,6 +70,10 @@ def streamlit_command(port: int, host: str = "127.0.0.1") -> list[str]:
         "none",
         "--client.toolbarMode",
         "minimal",
+        # Streamlit's agent API (pages as JSON over HTTP, off by default) stays off whatever the environment says:
+        # the login gate, the area scope and the audit are tested through the browser's way in only
+        "--server.enableAgentApi",
+        "false",
     ]
 
 
