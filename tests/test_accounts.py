@@ -182,3 +182,23 @@ def test_cli_serve_host_refusal_is_one_bilingual_line(data_env):
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and " | " in lines[0] and "orggraph user add" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("[]", "文件内容"),
+        ('{"users": []}', "users"),
+        ('{"users": {"a": {"role": "god", "hash": "h"}}}', "users.a.role"),
+        ('{"users": {"a": {"role": "admin"}}}', "users.a.hash"),
+        ('{"users": {"a": {"role": "admin", "hash": "h", "failures": "3"}}}', "users.a.failures"),
+    ],
+)
+def test_an_accounts_file_of_another_shape_is_named_with_the_place_it_breaks(tmp_path, content, where):
+    """A users.json edited by hand into another shape: one error naming the file and where, never a missing key
+    met later (the app once showed a stack trace for ``[]``)."""
+    store = AccountStore(tmp_path)
+    store.path.write_text(content, encoding="utf-8")
+    with pytest.raises(AccountError) as refused:
+        store.get("a")
+    assert refused.value.zh == f"无法读取账号文件 {store.path}:{where} 不符合格式"

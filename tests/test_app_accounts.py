@@ -192,3 +192,18 @@ def test_the_names_switch_is_disabled_for_a_viewer(accounts):
     at = AppTest.from_file(APP, default_timeout=60).run()
     _log_in(at, "vi", PASSWORD)
     assert at.sidebar.toggle(key="show_names").disabled
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]"])
+def test_an_unreadable_accounts_file_is_said_in_words_not_a_stack_trace(app_env, settings, content):
+    """users.json damaged (cut short by a full disk, edited by hand into another shape): the app says which file it
+    cannot read, in words, and shows nothing of the graph; no exception reaches the page."""
+    path = AccountStore(settings.resolved_data_dir()).path
+    path.write_text(content, encoding="utf-8")
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception, at.exception
+        assert [e.value for e in at.error] and "无法读取账号文件" in at.error[0].value, [e.value for e in at.error]
+        assert not at.metric  # no figure of the graph for someone not known
+    finally:
+        path.unlink(missing_ok=True)

@@ -24,16 +24,45 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from orggraph.model.errors import OrgGraphError
 from orggraph.model.private_files import private_folder
 
 USERS_FILE = "users.json"
 _Entry = dict[str, Any]  # one user as users.json keeps it: role, area, hash, disabled, failures, locked_until
+
+
+class _FileEntry(BaseModel):
+    """What a user's entry must hold to be used (checked on every read: a file edited by hand or cut short is said
+    in words, never met later as a missing key)."""
+
+    model_config = ConfigDict(strict=True)
+    role: str
+    hash: str
+    area: str | None = None
+    disabled: bool = False
+    failures: int = 0
+    locked_until: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, role: str) -> str:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        return role
+
+
+class _UsersFile(BaseModel):
+    model_config = ConfigDict(strict=True)
+    version: Literal[1] = 1
+    users: dict[str, _FileEntry] = {}
+
+
 ROLES = ("viewer", "editor", "admin")
 RIGHTS = {
     "viewer": frozenset({"read"}),
@@ -134,6 +163,16 @@ class AccountStore:
         except (OSError, ValueError) as exc:
             raise AccountError(
                 f"无法读取账号文件 {self.path}", f"cannot read the accounts file {self.path}: {exc}"
+            ) from exc
+        try:
+            _UsersFile.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise AccountError(
+                f"无法读取账号文件 {self.path}:{where or '文件内容'} 不符合格式",
+                f"cannot read the accounts file {self.path}: {where or 'its content'} is not as expected "
+                f"({first['msg'] if where else 'an object holding the users'})",
             ) from exc
         users: dict[str, _Entry] = data.get("users", {})
         return users

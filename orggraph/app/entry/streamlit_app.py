@@ -25,7 +25,11 @@ from orggraph.app.pages.page_guard import guarded
 def main() -> None:
     st.set_page_config(page_title="orggraph 基层党建图谱", layout="wide")
     streamlit_words.in_viewers_language()  # the login page's too
-    user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
+    user = None
+    with guarded():  # the accounts file unreadable: said in words, and nothing else shown
+        user = login.gate()  # the login page alone until someone logs in (local mode when no account exists)
+    if user is None:
+        st.stop()
     with guarded():  # the graph server gone: the sidebar's figures say so in words, the pages still listed
         common.sidebar()
     t = common.t
