@@ -61,7 +61,7 @@ def log_in(browser, url: str, name: str, password: str = PASSWORD):
     hint, *counts = said(page, HINT)  # the form's hint, in 中文
     assert hint == ENTER_IN_FORM
     assert counts == [f"{len(name)}/64"]  # the name's length against its limit: figures only
-    page.get_by_label("密码").fill(password)
+    page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector("text=总览", timeout=60_000)
     _settle(page)

@@ -31,8 +31,13 @@ KIND_RULE = {
     "商圈综合党委": "commercial_building_org",
     "商圈联合党委": "commercial_building_org",
 }
-# A proposed item's id: no ledger's (ids there are the ledgers' own codes), readable in 中文 wherever a result names it
-PREFIX = {"branch": "拟建支部-", "agreement": "拟签协议-", "joint": "拟建联合支部-"}
+# A proposed item's id, in the language of the viewer who adds it (a result names it beside the item's name): no
+# ledger's id (those are the ledgers' own codes)
+PREFIX = {
+    "branch": ("拟建支部-", "PROPOSED-B"),
+    "agreement": ("拟签协议-", "PROPOSED-A"),
+    "joint": ("拟建联合支部-", "PROPOSED-J"),
+}
 JOINT_MAX = load_rules().joint_branch_max_units  # the rules file's limit, not a second copy of it
 
 
@@ -62,7 +67,7 @@ def _picked(entity: Entity | None) -> Entity | None:
 
 def _add(item: dict[str, Any]) -> None:
     st.session_state["whatif_seq"] += 1
-    item["id"] = f"{PREFIX[item['type']]}{st.session_state['whatif_seq']}"
+    item["id"] = f"{t(*PREFIX[item['type']])}{st.session_state['whatif_seq']}"
     st.session_state["whatif_items"].append(item)
     st.session_state["whatif_result"] = None
     st.toast(t(f"已加入方案:{item['name']}", f"Added to the proposal: {item['name']}"))
