@@ -23,6 +23,7 @@ from orggraph.cli.main import app
 from orggraph.graph.placement import Homes, load_placement
 from orggraph.ingest.graph_export import export_records
 from orggraph.ingest.load import DEMO_FIXTURE, load_ledgers
+from orggraph.model.records import EdgeRecord
 
 runner = CliRunner()
 PLACEMENT = Path(__file__).resolve().parent.parent / "orggraph" / "model" / "placement.yaml"
@@ -279,11 +280,15 @@ def test_a_small_ledgers_removals_read_in_its_streets_equal_those_read_whole(cle
     one sheet of one street — give the same removals, still-named records, shown rows and out-of-scope counts
     whether the check reads every record of the sheets or only those of the ledger's streets."""
     nodes, edges = district
-    write_ledgers(nodes, edges, tmp_path / "full", "xlsx")
-    load_ledgers(clean_store, tmp_path / "full")
     homes = reference_homes(nodes, edges)
     streets = sorted(i for i, h in homes.items() if h == {i})
     one = {n.id for n in nodes if homes[n.id] == {streets[1]}}
+    reporter = min(n.id for n in nodes if n.label == "PartyOrg" and homes[n.id] == {streets[2]})
+    community = min(n.id for n in nodes if n.label == "Community" and n.id in one)
+    cross = EdgeRecord("REPORTS_TO", "PartyOrg", reporter, "Community", community)  # 双报到 from another street
+    edges = [*edges, cross]  # street one's ledger leaves it out: another street's tie, never its to remove
+    write_ledgers(nodes, edges, tmp_path / "full", "xlsx")
+    load_ledgers(clean_store, tmp_path / "full")
     two = {n.id for n in nodes if homes[n.id] and homes[n.id] <= set(streets[1:3])}
     unit = min(n.id for n in nodes if n.label == "Unit" and n.id in one and n.id not in {e.dst_id for e in edges})
     post = next(e for e in edges if e.type == "HOLDS_POST" and e.src_id in one and e.dst_id in one)
@@ -292,7 +297,7 @@ def test_a_small_ledgers_removals_read_in_its_streets_equal_those_read_whole(cle
     cases = {
         "one": ([n for n in nodes if n.id in one - {unit, named_grid}],
                 [e for e in edges if one & {e.src_id, e.dst_id} and unit != e.src_id and e is not post
-                 and e is not led]),
+                 and e is not led and e is not cross]),
         "two": ([n for n in nodes if n.id in two][:-1], [e for e in edges if two & {e.src_id, e.dst_id}]),
         "needs": ([n for n in nodes if n.id in one and n.label == "Need"][1:],
                   [e for e in edges if e.src_label == "Need" and e.src_id in one]),
@@ -308,3 +313,5 @@ def test_a_small_ledgers_removals_read_in_its_streets_equal_those_read_whole(cle
         assert scoped == whole, name
         assert whole[0] or whole[1] or whole[4], f"{name}: the case removes nothing"
         assert sum(whole[3].values()) > 0, f"{name}: nothing out of scope"
+        reports = whole[1].get(("REPORTS_TO", "PartyOrg", "Community"), [])
+        assert all((reporter, community) != r[:2] for r in reports), f"{name}: another street's tie removed"

@@ -24,8 +24,9 @@ from typing import Any
 from loaders.layout import Layout, header_key, load_layout
 from orggraph.graph import statements
 from orggraph.graph.bulk_reads import all_ties, chunks, label_ids, nodes_by_id
-from orggraph.graph.placement import Homes, graph_ties, load_placement
+from orggraph.graph.placement import Homes
 from orggraph.graph.store import BoltStore
+from orggraph.ingest.removal_scope import Placed, members_by_label, placed_near, placed_whole, tie_ends
 from orggraph.model.errors import Issue
 from orggraph.model.records import EdgeRecord, NodeRecord, Source
 from orggraph.model.schema import Schema
@@ -84,15 +85,6 @@ class Removals:
             self.shown[sheet].append(row)
 
 
-def ledger_scope(homes: Homes, nodes: list[NodeRecord]) -> set[str]:
-    """The streets a ledger speaks for: those its located rows sit in; failing any, the single street of each
-    other row that has exactly one."""
-    located = [n for n in nodes if n.label in homes.placement.located]
-    if located:
-        return set().union(*(homes.of(n.id) for n in located))
-    return set().union(*(h for n in nodes if len(h := homes.of(n.id)) == 1))
-
-
 @dataclass
 class LedgerSide:
     """What the ledger holds, as the removal check needs it."""
@@ -124,22 +116,6 @@ TieCandidate = tuple[str, EdgeKey, Row]  # (sheet, (type, src label, dst label),
 MOST = 0.5  # a ledger listing at least this share of its sheets' records is compared with them whole
 
 
-@dataclass
-class Placed:
-    """The streets of the graph's records (and the ledger's), and the ones the ledger speaks for."""
-
-    homes: Homes
-    scope: set[str]
-    whole_region: bool
-
-    def holds(self, *ids: str) -> bool:
-        """Whether a record (or a tie, by its ends) belongs wholly to the ledger's streets."""
-        if self.whole_region:
-            return True
-        reached = frozenset().union(*(self.homes.of(i) for i in ids))
-        return bool(reached) and reached <= self.scope
-
-
 def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = None) -> Removals:
     """What the graph holds and the ledger no longer lists, sorted into removable (within its streets) and out of
     scope. A ledger listing most of its sheets' records is compared with all of them (candidates first: a ledger
@@ -150,16 +126,17 @@ def find_removals(store: BoltStore, ledger: LedgerSide, layout: Layout | None = 
         nodes, ties = _node_candidates(store, count, ledger, layout), _tie_candidates(store, count, ledger, layout)
         if not (nodes or ties or ledger.cleared):
             return Removals()
-        return _sorted_out(store, ledger, _placed(store, ledger), nodes, ties, {})
-    placed = _placed(store, ledger)
+        return _sorted_out(store, ledger, placed_whole(store, ledger.nodes, ledger.edges), nodes, ties, {})
+    placed = placed_near(store, ledger.nodes, ledger.edges) or placed_whole(store, ledger.nodes, ledger.edges)
     if placed.whole_region:
         nodes, ties = _node_candidates(store, count, ledger, layout), _tie_candidates(store, count, ledger, layout)
         return _sorted_out(store, ledger, placed, nodes, ties, {})
-    members = _members_by_label(placed)
+    members = members_by_label(placed)
     nodes, outside = _scoped_node_candidates(store, count, ledger, layout, members)
     ties, outside_ties = _scoped_tie_candidates(store, count, ledger, layout, members)
     for sheet, n in outside_ties.items():
         outside[sheet] = outside.get(sheet, 0) + n
+    placed.reach(tie_ends(ties))  # a tie's other end may lie outside the streets: where it belongs is read too
     return _sorted_out(store, ledger, placed, nodes, ties, outside)
 
 
@@ -184,17 +161,6 @@ def _lists_most(count: Counts, ledger: LedgerSide, layout: Layout) -> bool:
     """Whether the ledger lists at least ``MOST`` of the graph's records of its node sheets' labels."""
     labels = {sheet.label for sheet in layout.sheets if sheet.id in ledger.sheets and sheet.label}
     return sum(1 for n in ledger.nodes if n.label in labels) >= MOST * sum(map(count, labels))
-
-
-def _placed(store: BoltStore, ledger: LedgerSide) -> Placed:
-    placement = load_placement()
-    labels, ties = graph_ties(store, placement)
-    labels.update({n.id: n.label for n in ledger.nodes})
-    ties += [(e.type, e.src_id, e.dst_id) for e in ledger.edges]
-    homes = Homes(placement, labels, ties)
-    scope = ledger_scope(homes, ledger.nodes)
-    streets = {i for i, label in labels.items() if label == placement.street}
-    return Placed(homes, scope, bool(streets) and streets <= scope)
 
 
 def _sorted_out(
@@ -233,16 +199,6 @@ def _sorted_out(
         out.edges[key].append(row)
         out.add(sheet, {"id": f"{row['src']} → {row['dst']}", "name": schema.relationship(key[0]).zh})
     return out
-
-
-def _members_by_label(placed: Placed) -> dict[str, list[str]]:
-    """The records of the ledger's streets, per label, sorted (found walking down from each street)."""
-    members: dict[str, set[str]] = defaultdict(set)
-    labels = placed.homes.labels
-    for street in placed.scope:
-        for node_id in placed.homes.members(street):
-            members[labels[node_id]].add(node_id)
-    return {label: sorted(ids) for label, ids in members.items()}
 
 
 def _shows_name(store: BoltStore, label: str) -> bool:
