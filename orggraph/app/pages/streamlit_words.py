@@ -13,6 +13,7 @@ The uploader's own note (size limit and types, in English) is hidden: the import
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib.resources import files
 
@@ -154,6 +155,7 @@ PLACE = "<style>[data-testid='stElementContainer']:has(script[data-orggraph='wor
 HIDDEN = "<style>[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }</style>"
 
 
+@functools.cache  # every run of every page sends it: the file read and the words dumped once per language
 def script(language: str) -> str:
     """The page's script for the viewer's language (``zh``: every listed word said in 中文; ``en``: none)."""
     source = files("orggraph.app.pages").joinpath("streamlit_words.js").read_text(encoding="utf-8")
