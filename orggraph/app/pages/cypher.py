@@ -43,22 +43,23 @@ def _default(p: Parameter) -> Any:
 
 
 def _widget(q: Query, p: Parameter) -> Any:
-    """One form field for a parameter, typed by its declaration; its session key names query and parameter."""
+    """One form field for a parameter, typed by its declaration; its session key names query and parameter. Its
+    default is the widget's own value: the browser falls back to it (a number box to its minimum otherwise)."""
     key = f"cypher_p_{q.name}_{p.name}"
-    st.session_state.setdefault(key, _default(p))
+    value = _default(p)
     label = param_label(p, lang())
     help_text = parameter_help(p, lang())
     if p.type == "integer":
-        return st.number_input(label, step=1, key=key, help=help_text)
+        return st.number_input(label, value=value, step=1, key=key, help=help_text)
     if p.type == "float":
-        return st.number_input(label, key=key, help=help_text, format="%g")
+        return st.number_input(label, value=value, key=key, help=help_text, format="%g")
     if p.type == "date":
         return st.date_input(
-            label, key=key, help=help_text, min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)
+            label, value, key=key, help=help_text, min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)
         )
     if p.type == "boolean":
-        return st.checkbox(label, key=key, help=help_text)
-    return st.text_input(label, key=key, help=help_text)
+        return st.checkbox(label, value, key=key, help=help_text)
+    return st.text_input(label, value, key=key, help=help_text)
 
 
 def param_label(p: Parameter, language: str) -> str:

@@ -81,10 +81,9 @@ def show(area_id: str | None, area_name: str, rules: tuple[str, ...]) -> bool:
     )
     if not mode or mode == "live":
         return False
-    st.session_state.setdefault(MONTHS_KEY, 3)
     months = 3
     if mode == "long":
-        months = int(st.number_input(t("N(月)", "N (months)"), 1, 60, key=MONTHS_KEY))
+        months = int(st.number_input(t("N(月)", "N (months)"), 1, 60, 3, key=MONTHS_KEY))
     found = _follow_up(str(where), area, rules, months, stamp(where))
     if found is not None:
         _follow_up_list(found, mode)

@@ -67,14 +67,13 @@ def render() -> None:
     geography = coverage_index(version_key()).geography
     _take_handoff(geography, ids)
     st.session_state.setdefault("gaps_rules", ids[:1])  # one rule to start with: its gaps read at once
-    st.session_state.setdefault("gaps_as_of", today())
     st.session_state.setdefault("gaps_filter", "")
     widgets = ["gaps_rules", "gaps_chart_rule", "gaps_reasons", *(f"{PLACE_KEY}_{i}" for i in range(len(AREA_LEVELS)))]
     redraw_after_language_switch(widgets, "gaps_lang")
     left, right = st.columns([4, 1])
     with left:
         area_id = area_picker(PLACE_KEY)
-    as_of = right.date_input(t("截至日期", "As of"), key="gaps_as_of")
+    as_of = right.date_input(t("截至日期", "As of"), today(), key="gaps_as_of")
     names = {r.id: t(r.zh, r.en) for r in book.rules}
     chosen = st.multiselect(
         t("覆盖规则", "Coverage rules"),

@@ -147,7 +147,6 @@ def _show_network(area: str) -> None:
     schema = load_schema()
     st.subheader(t("关系网络", "Network"))
     cols = st.columns([3, 1])
-    st.session_state.setdefault(f"{KEY}_limit", DEFAULT_LIMIT)
     # one widget key per language: Streamlit matches chosen options by their displayed text, which
     # changes with the language; the choice carries over through hier_labels_value
     key = f"{KEY}_labels" + ("" if common.lang() == "zh" else f"_{common.lang()}")
@@ -161,7 +160,7 @@ def _show_network(area: str) -> None:
         format_func=names.__getitem__,
     )
     st.session_state[f"{KEY}_labels_value"] = labels
-    limit = cols[1].slider(t("节点上限", "Node limit"), *LIMIT_RANGE, step=10, key=f"{KEY}_limit")
+    limit = cols[1].slider(t("节点上限", "Node limit"), *LIMIT_RANGE, value=DEFAULT_LIMIT, step=10, key=f"{KEY}_limit")
     if not labels:
         st.warning(t("请至少选择一种类型。", "Choose at least one kind."))
         return

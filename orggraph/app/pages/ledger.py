@@ -93,10 +93,9 @@ def _table(
 
 
 def _agreements(as_of: dt.date) -> None:
-    st.session_state.setdefault("ledger_days", 90)
     area = common.area_picker("ledger_place", levels=2)  # the agreements an org of the area signed
     c1, c2, c3 = st.columns(3)
-    days = int(c1.number_input(t("到期提醒天数", "Days ahead"), 1, 3650, step=30, key="ledger_days"))
+    days = int(c1.number_input(t("到期提醒天数", "Days ahead"), 1, 3650, 90, step=30, key="ledger_days"))
     rows = sorted(common.query_in(area, "agreements_expiring", as_of=as_of, days=days), key=lambda r: r["expires"])
     for r in rows:
         r["left"] = (r["expires"] - as_of).days
@@ -247,8 +246,7 @@ def _matches(needs: list[dict[str, Any]]) -> None:
         key="ledger_need",
         format_func=lambda i: f"{by_id[i]['need']}({i} · {by_id[i]['category']})",
     )
-    st.session_state.setdefault("ledger_limit", 10)
-    limit = int(c2.number_input(t("条数", "Rows"), 1, 50, key="ledger_limit"))
+    limit = int(c2.number_input(t("条数", "Rows"), 1, 50, 10, key="ledger_limit"))
     matches = query("need_matches", need_id=need_id, limit=limit)
     if not matches:
         st.info(t("没有同类别的资源", "No resource of this category"))
@@ -381,7 +379,6 @@ RENDERERS = {
 def render() -> None:
     st.title(t("共建台账", "Co-building ledger"))
     st.session_state.setdefault("ledger_section", "agreements")
-    st.session_state.setdefault("ledger_as_of", today())
     c1, c2 = st.columns([4, 1])
     section = c1.segmented_control(
         t("查看", "View"),
@@ -390,7 +387,7 @@ def render() -> None:
         format_func=lambda s: t(*SECTIONS[s]),
         required=True,
     )
-    as_of = c2.date_input(t("截至日期", "As of"), key="ledger_as_of")
+    as_of = c2.date_input(t("截至日期", "As of"), today(), key="ledger_as_of")
     try:
         section = section or "agreements"
         zh, en = SECTIONS[section]

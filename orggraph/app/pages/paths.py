@@ -31,7 +31,9 @@ from orggraph.model.schema import load_schema
 
 KEY = "paths"
 MAX_K = 10
-DEFAULTS = {f"{KEY}_hops": 8, f"{KEY}_k": 3, f"{KEY}_alternatives": True, f"{KEY}_reach_hops": 3}
+# each widget's first value, given to the widget itself: a number box left to its own default showed its minimum
+# (the browser fell back to it once in CI, and sent 1 back as the clerk's choice)
+DEFAULT_HOPS, DEFAULT_K, DEFAULT_REACH_HOPS = 8, 3, 3
 # choices whose options are shown in the viewer's language (see _choice_key), with their defaults
 CHOICES: dict[str, object] = {"via": [], "pick": 0, "reach_target": "dst", "reach_labels": list(REACH_LABELS)}
 REACH_ROWS_SHOWN = 500
@@ -84,8 +86,8 @@ def _controls() -> tuple[tuple[str, ...], int, int]:
         placeholder=t("全部关系类型", "all relationship types"),
         format_func=names.__getitem__,
     )
-    hops = cols[1].slider(t("跳数上限", "Max hops"), 1, MAX_PATH_HOPS, key=f"{KEY}_hops")
-    k = cols[2].number_input(t("路径条数", "Paths (k)"), 1, MAX_K, key=f"{KEY}_k")
+    hops = cols[1].slider(t("跳数上限", "Max hops"), 1, MAX_PATH_HOPS, DEFAULT_HOPS, key=f"{KEY}_hops")
+    k = cols[2].number_input(t("路径条数", "Paths (k)"), 1, MAX_K, DEFAULT_K, key=f"{KEY}_k")
     return tuple(_remember("via", via)), int(hops), int(k)
 
 
@@ -143,7 +145,7 @@ def _show_paths(paths: list[LinkagePath]) -> None:
         format_func=names.__getitem__,
     )
     picked = _remember("pick", picked if picked is not None and picked < len(paths) else 0)
-    alternatives = cols[1].checkbox(t("显示备选路径", "Show alternatives"), key=f"{KEY}_alternatives")
+    alternatives = cols[1].checkbox(t("显示备选路径", "Show alternatives"), True, key=f"{KEY}_alternatives")
     chosen = paths[picked]
     drawn = paths if alternatives else [chosen]
     nodes, edges = _drawing(drawn)
@@ -228,7 +230,7 @@ def _reach_section(
         return
     cols = st.columns([2, 2, 3])
     target = _reach_target(cols[0], only, src, dst)
-    hops = cols[1].slider(t("可达跳数 K", "Hops K"), 1, MAX_REACH_HOPS, key=f"{KEY}_reach_hops")
+    hops = cols[1].slider(t("可达跳数 K", "Hops K"), 1, MAX_REACH_HOPS, DEFAULT_REACH_HOPS, key=f"{KEY}_reach_hops")
     names = {label: _label_name(label) for label in REACH_LABELS}
     labels = cols[2].multiselect(
         t("对象类型", "Kinds"),
@@ -282,8 +284,6 @@ def _show_reached(found: list[Reached], hops: int) -> None:
 
 
 def render() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
     st.title(t("联结路径", "Linkage paths"))
     st.caption(
         t(

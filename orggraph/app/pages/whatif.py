@@ -114,7 +114,7 @@ def _compare(area: str | None) -> None:
     items = st.session_state["whatif_items"]
     book = load_rules()
     c1, c2 = st.columns([1, 3])
-    as_of = c1.date_input(t("截至日期", "As of"), key="whatif_as_of")
+    as_of = c1.date_input(t("截至日期", "As of"), today(), key="whatif_as_of")
     c2.multiselect(
         t("比较的规则", "Rules compared"),
         [r.id for r in book.rules],
@@ -267,7 +267,6 @@ def render() -> None:
     st.session_state.setdefault("whatif_seq", 0)
     st.session_state.setdefault("whatif_result", None)
     st.session_state.setdefault("whatif_kind", "branch")
-    st.session_state.setdefault("whatif_as_of", today())
     try:
         st.caption(t("区域:缩小可选的缺口和比较范围", "Area: narrows the gaps offered and the comparison"))
         area = area_picker("whatif_area")

@@ -5,6 +5,7 @@ would close, within the chosen area."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -114,6 +115,14 @@ def branch_form(area: str | None) -> None:
         _add_branch(kind, name, int(members), list(dict.fromkeys(p for p in places if p)), typed, superior)
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; a 29 February falls on the 28th in a common year (``replace`` raised there)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _branch_basics() -> tuple[str, str, int]:
     """The new org's kind (a 小区党支部 unless the schema has none), name and member count, on one row."""
     kinds = _org_kinds()
@@ -121,8 +130,7 @@ def _branch_basics() -> tuple[str, str, int]:
     c1, c2, c3 = st.columns([1, 2, 1])
     kind = c1.selectbox(t("组织类型", "Kind"), kinds, key="whatif_branch_kind")
     name = c2.text_input(t("名称", "Name"), key="whatif_branch_name", placeholder=t("如:太白花园小区党支部", "e.g. …"))
-    st.session_state.setdefault("whatif_branch_members", 3)
-    members = c3.number_input(t("党员数", "Members"), 0, 10_000, key="whatif_branch_members")
+    members = c3.number_input(t("党员数", "Members"), 0, 10_000, 3, key="whatif_branch_members")
     return kind, name, members
 
 
@@ -178,12 +186,10 @@ def agreement_form(area: str | None) -> None:
     b = _org(
         entity_picker(t("驻区单位方党组织(按名称搜索)", "Unit org (search)"), "whatif_party_b"), "签约方", "A party"
     )
-    st.session_state.setdefault("whatif_signed", today())
-    st.session_state.setdefault("whatif_expires", today().replace(year=today().year + 3))
     c1, c2, c3 = st.columns([2, 1, 1])
     name = c1.text_input(t("协议名称(可不填)", "Agreement name (optional)"), key="whatif_agreement_name")
-    signed = c2.date_input(t("签订日期", "Signed"), key="whatif_signed")
-    expires = c3.date_input(t("到期日期", "Expires"), key="whatif_expires")
+    signed = c2.date_input(t("签订日期", "Signed"), today(), key="whatif_signed")
+    expires = c3.date_input(t("到期日期", "Expires"), _years_later(today(), 3), key="whatif_expires")
     if st.button(t("加入方案", "Add to proposal"), key="whatif_add_agreement", type="primary"):
         if _has_personal_numbers(name=("协议名称", "Agreement name", name)):
             return
