@@ -575,6 +575,29 @@ def test_streamlit_s_own_words_in_the_app_s_language_in_an_english_browser(app_u
         english.close()
 
 
+NUMBER_ERROR = """() => [...document.querySelectorAll("[data-testid='stNumberInput'] [role='alert'], [role='tooltip']")]
+  .map(e => e.innerText)"""
+
+
+def test_a_number_out_of_range_is_said_in_chinese(app_url, browser_page):
+    """A clerk types 0 days ahead (the box takes 1 to 3650): Streamlit's "Number is outside the allowed range…" under
+    the box and in its error tip reads in 中文, with the box's own bounds."""
+    page, blocked = browser_page
+    _open(page, f"{app_url}/ledger")
+    box = page.get_by_label("到期提醒天数", exact=True)
+    box.fill("0")
+    page.keyboard.press("Enter")
+    page.locator("[data-testid='stTooltipErrorHoverTarget']").first.hover()
+    page.wait_for_selector("[role='tooltip']")
+    shown = said(page, NUMBER_ERROR)
+    _shot(page, "number_out_of_range")
+    assert shown == ["错误:数值超出允许范围,请输入 1 到 3650 之间的数。"] * 2, shown
+    box.fill("90")
+    page.keyboard.press("Enter")
+    _settle(page)
+    assert blocked == []
+
+
 def test_streamlit_s_agent_api_stays_off(app_url):
     """Streamlit can serve an app's pages as JSON over HTTP to programs (its agent API); orggraph keeps it off even
     when the environment asks for it (the fixture's STREAMLIT_SERVER_ENABLE_AGENT_API): the login, the area scope

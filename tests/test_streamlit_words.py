@@ -44,6 +44,29 @@ SAMPLES = [
     (("`Remove ${e.name}`", "`Remove ${e}`"), "Remove 台账.xlsx", "移除 台账.xlsx"),
     (("`Help for ${t.replaceAll(",), "Help for 截至日期", "截至日期:说明"),
     (("`Cancel upload of ${e.name}`",), "Cancel upload of 台账.xlsx", "取消上传 台账.xlsx"),
+    (("`Select ${p.length} matches`",), "Select 3 matches", "选择全部 3 项匹配"),
+]  # fmt: skip
+
+# A number box's range messages (1 to 10 here), each alone, as its error line and after its tip's **Error**
+NUMBER_RANGE = [
+    ("`Number is outside the allowed range. Please enter a value between ${n} and ${r}.`",
+     "Number is outside the allowed range. Please enter a value between 1 and 10.",
+     "数值超出允许范围,请输入 1 到 10 之间的数。"),
+    ("`Number is below the allowed range. Please enter a value greater than or equal to ${n}.`",
+     "Number is below the allowed range. Please enter a value greater than or equal to 1.",
+     "数值低于允许范围,请输入不小于 1 的数。"),
+    ("`Number is above the allowed range. Please enter a value less than or equal to ${r}.`",
+     "Number is above the allowed range. Please enter a value less than or equal to 10.",
+     "数值高于允许范围,请输入不大于 10 的数。"),
+    ("`Number is below the allowed range.`", "Number is below the allowed range.", "数值低于允许范围。"),
+    ("`Number is above the allowed range.`", "Number is above the allowed range.", "数值高于允许范围。"),
+]  # fmt: skip
+SAMPLES += [
+    ((piece, *shown), f"{prefix}{english}", f"{said}{ours}")
+    for piece, english, ours in NUMBER_RANGE
+    for prefix, said, shown in (
+        ("", "", ()), ("Error: ", "错误:", ("`Error: ${M}`",)), (": ", ":", ("`**Error**: ${M}`",))
+    )
 ]  # fmt: skip
 
 

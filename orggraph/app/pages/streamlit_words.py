@@ -2,8 +2,9 @@
 
 Streamlit draws words of its own that no argument changes: a picker's empty list ("No results"), a field's hint
 while it is typed in ("Press Enter to apply"), the uploader's button, a data table's toolbar tips, column menu and
-search, the status widget's "Stop", the dialogs it opens itself ("Page not found", "Connection error"), and its date
-picker names months and weekdays in the language of the browser, not the app's. One script in every page
+search, a number box's message for a figure out of its range, the status widget's "Stop", the dialogs it opens
+itself ("Page not found", "Connection error"), and its date picker names months and weekdays in the language of the
+browser, not the app's. One script in every page
 (``streamlit_words.js``) rewrites those words where Streamlit puts them — text and a few attributes, looked up in
 ``WORDS`` (whole texts) and ``PATTERNS`` (texts with figures or names in them) — and gives the date picker the app's
 language. Every English text listed is one the installed Streamlit bundle holds (a test reads the bundle: an
@@ -47,6 +48,15 @@ WORDS: dict[str, str] = {
     "Clear value": "清除",
     "Show password": "显示密码",
     "Hide password": "隐藏密码",
+    "Clear entry": "清除输入",
+    "Clear date": "清除日期",
+    "Multiselect options": "多选选项",
+    "Selectbox options": "下拉选项",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": (
+        "用方向键移动日期,按回车键选定,按退出键关闭。"
+    ),
+    "No options to select.": "没有可选项。",
+    "Error": "错误",  # a number box's error tip: **Error**: Number is …
     # a data table's toolbar, column menu and search
     "Show/hide columns": "显示/隐藏列",
     "Download as CSV": "下载为 CSV",
@@ -133,6 +143,18 @@ WORDS: dict[str, str] = {
     ),
 }
 
+# A number box's message for a figure out of its range (shown as "Error: …"; its tip as **Error**: …), and ours
+NUMBER_RANGE = [
+    (r"Number is outside the allowed range\. Please enter a value between (\S+) and (\S+)\.",
+     "数值超出允许范围,请输入 $1 到 $2 之间的数。"),
+    (r"Number is below the allowed range\. Please enter a value greater than or equal to (\S+)\.",
+     "数值低于允许范围,请输入不小于 $1 的数。"),
+    (r"Number is above the allowed range\. Please enter a value less than or equal to (\S+)\.",
+     "数值高于允许范围,请输入不大于 $1 的数。"),
+    (r"Number is below the allowed range\.", "数值低于允许范围。"),
+    (r"Number is above the allowed range\.", "数值高于允许范围。"),
+]  # fmt: skip
+
 # JavaScript regular expressions and their replacements ($1: the first group), for texts with figures or names in them
 PATTERNS: list[tuple[str, str]] = [
     (r"^You have requested page (/\S*), but no corresponding file was found in the app's pages/ directory\. "
@@ -147,6 +169,12 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Remove (.+)$", "移除 $1"),
     (r"^Help for (.+)$", "$1:说明"),
     (r"^Cancel upload of (.+)$", "取消上传 $1"),
+    (r"^Select (\d+) matches$", "选择全部 $1 项匹配"),
+    *(
+        (rf"^{prefix}{english}$", f"{said}{ours}")
+        for english, ours in NUMBER_RANGE
+        for prefix, said in (("", ""), ("Error: ", "错误:"), (": ", ":"))  # the error line, its tip after **Error**
+    ),
 ]  # fmt: skip
 
 ATTRIBUTES = ["aria-label", "title", "placeholder"]
