@@ -160,6 +160,10 @@ def without_columns(omit: Iterable[tuple[str, str]], layout: Layout | None = Non
     )
 
 
+LEDGER_FORMATS = ("xlsx", "csv")
+CSV_ENCODINGS = ("utf-8", "gb18030")  # the encodings a ledger CSV is read in (loaders.ledger_tables)
+
+
 def write_ledgers(
     nodes: Iterable[NodeRecord],
     edges: Iterable[EdgeRecord],

@@ -135,6 +135,8 @@ def test_a_period_without_a_snapshot_is_a_clear_error(demo_store, tmp_path):
         changes_between(tmp_path, "2026-01", TODAY.isoformat())
     with pytest.raises(HistoryError):
         changes_between(tmp_path, TODAY.isoformat(), "2026-01", AREA)
+    with pytest.raises(HistoryError, match="months are written 2026-11, got 2026-13"):
+        changes_between(tmp_path, "2026-13", TODAY.isoformat())
 
 
 def test_a_street_user_snapshots_and_reads_only_their_street(demo_store, tmp_path):

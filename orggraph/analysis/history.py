@@ -315,6 +315,8 @@ def pick(infos: list[SnapshotInfo], when: str, area: str | None = None) -> Snaps
     as-of date in it), or a label (the latest with it)."""
     when = when.strip()
     if _MONTH.match(when):
+        if not 1 <= int(when[5:]) <= 12:
+            raise HistoryError(f"月份应写成 2026-11,收到 {when}", f"months are written 2026-11, got {when}")
         chosen = [i for i in infos if i.as_of.isoformat()[:7] == when]
     else:
         try:

@@ -17,7 +17,7 @@ from rich.table import Table
 from orggraph.access import audit
 from orggraph.access.accounts import ROLES, AccountStore, LockoutPolicy, public_rows
 from orggraph.analysis.province_history import area_province
-from orggraph.cli.common import app, console, edge, hold_server, settings_of
+from orggraph.cli.common import app, choose, console, edge, hold_server, settings_of
 from orggraph.graph import backends
 from orggraph.graph.area_scope import area_streets
 from orggraph.model.config import Settings
@@ -52,6 +52,7 @@ def user_add(
 
     示例 Example: orggraph user add 李明 --role editor --area S0009
     """
+    choose(role, ROLES, "角色", "role")
     if area:
         hold_server(ctx)  # over provinces: the province holding the area is found, then read
         _check_area(settings_of(ctx), area)
@@ -80,6 +81,7 @@ def user_list(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", h
 
     示例 Example: orggraph user list --format json
     """
+    choose(fmt, ("table", "json"))
     rows = public_rows(account_store(settings_of(ctx)).users())
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -133,6 +135,9 @@ def audit_cmd(
 
     示例 Example: orggraph audit --action query --since 2026-11-01
     """
+    choose(fmt, ("table", "json"))
+    if action is not None:
+        choose(action, audit.ACTIONS, "操作", "action")
     keep = audit.AuditFilter(user, action, _day(since), _day(until))
     events = audit.read_events(settings_of(ctx).resolved_data_dir(), keep)
     if fmt == "json":

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -22,7 +21,7 @@ from orggraph.analysis.linkage import reach as reach_from
 from orggraph.analysis.name_index import NameIndex
 from orggraph.analysis.whatif import Proposal, what_if
 from orggraph.cli import provinces as cli_provinces
-from orggraph.cli.common import app, console, edge, err_console, parse_day, settings_of
+from orggraph.cli.common import app, choose, console, edge, err_console, parse_day, settings_of
 from orggraph.cli.plans import save_result  # registers plans
 from orggraph.graph import backends
 from orggraph.model.errors import QueryError
@@ -40,13 +39,6 @@ from orggraph.present.output import render
 
 GAP_FORMATS = ("table", "csv", "json", "xlsx")
 LEVELS = {"district": "District", "street": "Street", "community": "Community", "grid": "Grid"}
-
-
-def _choice(value: str, allowed: Collection[str], what_zh: str, what_en: str) -> str:
-    if value not in allowed:
-        valid = ", ".join(allowed)
-        raise QueryError(f"未知{what_zh} {value};可选 {valid}", f"unknown {what_en} {value}; use {valid}")
-    return value
 
 
 def _write(data: str | bytes, out: Path | None) -> None:
@@ -75,8 +67,8 @@ def gaps(
 
     示例 Example: orggraph gaps --area S0009 --rule compound_org --format xlsx -o gaps.xlsx
     """
-    _choice(fmt, GAP_FORMATS, "输出格式", "format")
-    level = LEVELS[_choice(by, LEVELS, "层级", "level")] if by else None
+    choose(fmt, GAP_FORMATS)
+    level = LEVELS[choose(by, LEVELS, "层级", "level")] if by else None
     when = parse_day(as_of) or settings_of(ctx).current_date()
     if settings_of(ctx).provinces:  # one database per province: the nation is their sum, an area its one database
         report = cli_provinces.report(settings_of(ctx), rule, area, when, show=fmt == "table")
@@ -157,7 +149,7 @@ def whatif(
 
     示例 Example: orggraph whatif docs/whatif_example.yaml -r compound_org -r community_agreement --as-of 2026-12-31
     """
-    _choice(fmt, ("table", "json"), "输出格式", "format")
+    choose(fmt, ("table", "json"))
     if not proposal.is_file():
         raise QueryError(f"找不到方案文件 {proposal}", f"no proposal file {proposal}")
     plan = Proposal.from_yaml(proposal)
@@ -217,8 +209,8 @@ def path(
 
     示例 Example: orggraph path 国网黄冈供电公司 长沟馨园 --max-hops 6
     """
-    _choice(fmt, ("table", "json"), "输出格式", "format")
-    _choice(lang, ("zh", "en"), "语言", "language")
+    choose(fmt, ("table", "json"))
+    choose(lang, ("zh", "en"), "语言", "language")
     if settings_of(ctx).provinces:  # one database per province: a path runs within one
         src, dst, found = cli_provinces.paths(settings_of(ctx), source, target, _types(via), max_hops, k)
     else:
@@ -264,7 +256,7 @@ def reach(
 
     示例 Example: orggraph reach 长沟馨园 --hops 3 --label Unit
     """
-    _choice(fmt, ("table", "csv", "json"), "输出格式", "format")
+    choose(fmt, ("table", "csv", "json"))
     labels = tuple(label) if label else ("Unit", "PartyOrg", "Resource")
     schema = load_schema()
     with backends.open_store(settings_of(ctx)) as store:
@@ -297,7 +289,7 @@ def network(
     """
     from orggraph.analysis.network import analyse_network, fetch_network  # networkx: ~0.1 s other commands need not pay
 
-    _choice(fmt, ("table", "json"), "输出格式", "format")
+    choose(fmt, ("table", "json"))
     with backends.open_store(settings_of(ctx)) as store:
         graph = fetch_network(store, settings_of(ctx).current_date())
     report = analyse_network(graph, top=top)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from orggraph.graph import backends
 from orggraph.model.config import Settings
-from orggraph.model.errors import OrgGraphError, QueryError
+from orggraph.model.errors import FileAccessError, OrgGraphError, QueryError
 
 EXIT_ERROR = 2
 P = ParamSpec("P")
@@ -38,7 +38,8 @@ def fail(error: OrgGraphError) -> typer.Exit:
 
 
 def edge(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn orggraph errors and Ctrl-C into a message and an exit code, never a traceback."""
+    """Turn orggraph errors, the file system's refusals and Ctrl-C into a message and an exit code, never a
+    traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -46,11 +47,23 @@ def edge(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         except OrgGraphError as exc:
             raise fail(exc) from None
+        except OSError as exc:  # a folder that is not there, no permission, a full disk: said, not traced
+            raise fail(FileAccessError.of(exc)) from None
         except KeyboardInterrupt:
             err_console.print("已中断 / interrupted")
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def choose(value: str, allowed: Collection[str], what_zh: str = "输出格式", what_en: str = "format") -> str:
+    """``value`` if it is one of ``allowed``; a one-line error naming the choices otherwise — checked first thing in a
+    command, so a mistyped choice is never taken for another (``--format nope`` printed a table, ``--ledger-format
+    nope`` wrote CSV)."""
+    if value not in allowed:
+        valid = ", ".join(allowed)
+        raise QueryError(f"未知{what_zh} {value};可选 {valid}", f"unknown {what_en} {value}; use {valid}")
+    return value
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -33,10 +33,9 @@ from orggraph.analysis.province_history import (
     import_histories,
     open_history,
 )
-from orggraph.cli.common import app, console, edge, hold_server, parse_day, settings_of
+from orggraph.cli.common import app, choose, console, edge, hold_server, parse_day, settings_of
 from orggraph.graph.province_databases import province_names
 from orggraph.model.config import Settings
-from orggraph.model.errors import QueryError
 from orggraph.present import history_rows
 from orggraph.present.history_workbook import monthly_xlsx
 from orggraph.present.output import render
@@ -60,14 +59,6 @@ def _home(ctx: typer.Context, province: str | None, area: str | None = None) -> 
 def _whose(home: HistoryHome) -> str:
     """How an answer names the province it is about (nothing for the one graph)."""
     return f"{home.name} · " if home.province else ""
-
-
-def _format(fmt: str, allowed: tuple[str, ...]) -> str:
-    if fmt not in allowed:
-        raise QueryError(
-            f"未知输出格式 {fmt};可选 {', '.join(allowed)}", f"unknown format {fmt}; use {', '.join(allowed)}"
-        )
-    return fmt
 
 
 @app.command()
@@ -120,7 +111,7 @@ def snapshots(
 
     示例 Example: orggraph snapshots --export 导出/
     """
-    _format(fmt, ("table", "json"))
+    choose(fmt, ("table", "json"))
     settings, home = settings_of(ctx), _home(ctx, province)
     data_dir, every = home.folder, province is None
     if export_to is not None:
@@ -168,7 +159,7 @@ def changes(
 
     示例 Example: orggraph changes --from 2026-10 --to 2026-11 --area S0009
     """
-    _format(fmt, ("table", "csv", "json"))
+    choose(fmt, ("table", "csv", "json"))
     settings, home = settings_of(ctx), _home(ctx, province, area)
     result = changes_between(home.folder, from_, to, area)
     with open_history(settings, home) as store:

@@ -19,12 +19,12 @@ from rich.progress import Progress
 
 from loaders.ledger_limits import LedgerLimits
 from loaders.ledger_reader import ledger_files_at
-from loaders.ledger_writer import write_ledgers, write_templates
+from loaders.ledger_writer import CSV_ENCODINGS, LEDGER_FORMATS, write_ledgers, write_templates
 from orggraph.access import audit
 from orggraph.analysis import history, whatif_plans
 from orggraph.analysis.province_history import every_home, export_histories, import_histories
 from orggraph.cli import provinces as cli_provinces
-from orggraph.cli.common import EXIT_ERROR, app, console, edge, err_console, names_allowed, settings_of
+from orggraph.cli.common import EXIT_ERROR, app, choose, console, edge, err_console, names_allowed, settings_of
 from orggraph.graph import backends
 from orggraph.graph.store import BoltStore
 from orggraph.ingest import graph_export
@@ -76,6 +76,7 @@ def validate_cmd(
 
     示例 Example: orggraph validate 台账/ --format json
     """
+    choose(fmt, ("table", "json"))
     limits = _limits(ctx, max_file_mb, max_unzipped_mb, max_rows_per_sheet)
     if against_graph:
         ledger_files_at(path)  # a mistyped folder is said before a server is started for it
@@ -119,6 +120,7 @@ def load_cmd(
 
     示例 Example: orggraph load 台账/ --dry-run --sync
     """
+    choose(fmt, ("table", "json"))
     caps = (max_file_mb, max_unzipped_mb, max_rows_per_sheet)
     ledger_files_at(path)  # a mistyped folder is said before a server is started for it
     if settings_of(ctx).provinces:  # one database per province: the rows split by province, each part loaded
@@ -287,6 +289,7 @@ def template(
 
     示例 Example: orggraph template 模板/
     """
+    choose(fmt, LEDGER_FORMATS, "台账文件格式", "ledger format")
     paths = write_templates(out, ingest.DEMO_FIXTURE, fmt)
     console.print("已写入 written: " + ", ".join(str(p) for p in paths), highlight=False)
 
@@ -310,6 +313,8 @@ def export(
 
     示例 Example: orggraph export 导出/ --neo4j-admin
     """
+    choose(fmt, LEDGER_FORMATS, "台账文件格式", "ledger format")
+    choose(encoding, CSV_ENCODINGS, "CSV 编码", "CSV encoding")
     names, settings = names_allowed(ctx, with_names), settings_of(ctx)
     with backends.open_store(settings) as store:
         if neo4j_admin:

@@ -18,6 +18,8 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from loaders.ledger_writer import LEDGER_FORMATS
+from loaders.region_generator import SCALES
 from orggraph.access import audit
 from orggraph.analysis import query_catalogue
 from orggraph.analysis.history import stored_snapshots
@@ -26,7 +28,7 @@ from orggraph.app import serve as serve_mod
 from orggraph.cli import accounts as cli_accounts  # noqa: F401  (registers user add|list|passwd|disable, audit)
 from orggraph.cli import analysis as cli_analysis  # noqa: F401  (registers gaps, path, reach, network, whatif)
 from orggraph.cli import provinces as cli_provinces
-from orggraph.cli.common import app, console, edge, err_console, fail, names_allowed, settings_of
+from orggraph.cli.common import app, choose, console, edge, err_console, fail, names_allowed, settings_of
 from orggraph.graph import backends
 from orggraph.ingest import load as ingest
 from orggraph.model.config import load_settings
@@ -95,6 +97,7 @@ def status(
 
     示例 Example: orggraph status --format json
     """
+    choose(fmt, ("table", "json"))
     if settings_of(ctx).provinces:  # one database per province: each province's counts and the nation's
         cli_provinces.status(settings_of(ctx), fmt, relationships)
         return
@@ -148,10 +151,7 @@ def query(
 
     示例 Example: orggraph query find_by_name -p q=太白 --format json
     """
-    if fmt not in FORMATS:
-        raise QueryError(
-            f"未知输出格式 {fmt};可选 {', '.join(FORMATS)}", f"unknown format {fmt}; use {', '.join(FORMATS)}"
-        )
+    choose(fmt, FORMATS)
     q = query_catalogue.find_query(name)
     values = query_catalogue.bind(q, _parse_params(param or []), settings_of(ctx).current_date())
     with backends.open_store(settings_of(ctx)) as store:
@@ -178,7 +178,7 @@ def list_queries() -> None:
 @edge
 def demo(
     ctx: typer.Context,
-    scale: Annotated[str, typer.Option(help="规模 fixture|street|district|city|province / size")] = "city",
+    scale: Annotated[str, typer.Option(help=f"规模 fixture|{'|'.join(SCALES)} / size")] = "city",
     seed: Annotated[int, typer.Option(help="随机种子(同种子同结果)/ seed")] = 1,
     out: Annotated[Path | None, typer.Option(help="台账输出目录 / where the ledgers go")] = None,
     fmt: Annotated[str | None, typer.Option("--ledger-format", help="台账文件格式 xlsx|csv / ledger files")] = None,
@@ -196,6 +196,9 @@ def demo(
 
     示例 Example: orggraph demo --scale city --seed 1
     """
+    choose(scale, ("fixture", *SCALES), "区域规模", "scale")
+    if fmt is not None:
+        choose(fmt, LEDGER_FORMATS, "台账文件格式", "ledger format")
     settings = settings_of(ctx)
     with backends.open_store(settings) as store:
         if if_empty and not ingest.graph_is_empty(store):
@@ -251,12 +254,13 @@ def serve(
         str, typer.Option(help="监听地址;非本机地址需先有管理员账号 / address; beyond loopback needs an admin")
     ] = "127.0.0.1",
     demo_if_empty: Annotated[bool, typer.Option(help="空图谱时导入演示 / load the demo if empty")] = True,
-    demo_scale: Annotated[str, typer.Option(help="演示区域规模 / demo region size")] = "city",
+    demo_scale: Annotated[str, typer.Option(help=f"演示区域规模 {'|'.join(SCALES)} / demo region size")] = "city",
 ) -> None:
     """启动浏览器应用 / start the Streamlit app on 127.0.0.1.
 
     示例 Example: orggraph serve --port 8501
     """
+    choose(demo_scale, SCALES, "演示区域规模", "demo scale")
     scale = demo_scale if demo_if_empty else None
     serve_mod.serve(settings_of(ctx), port=port, demo_scale=scale, say=console.print, host=host)
 

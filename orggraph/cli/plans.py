@@ -32,7 +32,7 @@ from orggraph.analysis.whatif_plans import (
     street_of,
 )
 from orggraph.analysis.whatif_plans import then_and_now as then_now_rows
-from orggraph.cli.common import app, console, edge, settings_of
+from orggraph.cli.common import app, choose, console, edge, settings_of
 from orggraph.graph import backends
 from orggraph.model.errors import QueryError
 from orggraph.present.output import local_time, rate_text, render, share_text
@@ -137,8 +137,7 @@ def plans(
 def _check_options(
     fmt: str, rerun_name: str | None, export_name: str | None, out: Path | None, delete_name: str | None
 ) -> None:
-    if fmt not in ("table", "json"):
-        raise QueryError(f"未知输出格式 {fmt};可选 table, json", f"unknown format {fmt}; use table, json")
+    choose(fmt, ("table", "json"))
     if export_name and out is None:
         raise QueryError("导出需要 --out 文件(.xlsx)", "--export needs --out FILE (.xlsx)")
     if rerun_name and export_name and rerun_name != export_name:

@@ -7,6 +7,7 @@ text for a person; everything below them raises.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -25,6 +26,34 @@ class OrgGraphError(Exception):
 
 class ConfigError(OrgGraphError):
     """Settings that cannot work: an unknown backend, a malformed config file."""
+
+
+FILE_REASONS = {  # what the system said, in words a clerk reads
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "只读的文件系统",
+    errno.ENOTDIR: "路径中有一项不是文件夹",
+    errno.EISDIR: "这是文件夹,不是文件",
+    errno.EEXIST: "已经存在",
+}
+
+
+class FileAccessError(OrgGraphError):
+    """A file or folder a command reads or writes that the system refuses: none there, no permission, a full disk.
+
+    >>> import errno
+    >>> FileAccessError.of(OSError(errno.ENOENT, "No such file or directory", "/tmp/无此目录")).one_line()
+    '无法访问 /tmp/无此目录:文件或文件夹不存在 | cannot access /tmp/无此目录: No such file or directory'
+    """
+
+    @classmethod
+    def of(cls, exc: OSError) -> FileAccessError:
+        reason, said = FILE_REASONS.get(exc.errno or 0, exc.strerror or str(exc)), exc.strerror or str(exc)
+        if exc.filename is None:  # a socket's or a pipe's error, no file named
+            return cls(f"系统拒绝了操作:{reason}", f"the system refused: {said}")
+        return cls(f"无法访问 {exc.filename}:{reason}", f"cannot access {exc.filename}: {said}")
 
 
 class SchemaError(OrgGraphError):
