@@ -69,3 +69,18 @@ def test_a_defect_of_ours_is_said_in_words_and_its_traceback_logged(app_env, mon
     shown = " ".join(e.value for e in at.error)
     assert "页面出现意外错误" in shown and "defect" not in shown and "ValueError" not in shown, shown
     assert any("a defect deep inside" in (r.exc_text or str(r.exc_info)) for r in caplog.records), "logged"
+
+
+def test_a_file_the_system_refuses_is_named_with_why(app_env, monkeypatch):
+    """A page that meets the file system's refusal (a data folder it may not write, a full disk) names the path and
+    the reason in the viewer's language, not the unexpected-error sentence."""
+    import errno
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/orggraph/data/whatif_plans")
+
+    monkeypatch.setattr(BoltStore, "read", refused)
+    at = AppTest.from_function(guarded_page, args=("overview",), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in at.error)
+    assert "无法访问 /srv/orggraph/data/whatif_plans:没有权限" in shown and "页面出现意外错误" not in shown, shown
