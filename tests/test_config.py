@@ -33,12 +33,28 @@ def test_defaults_are_the_embedded_server_under_data():
     [
         ({"backend": "sqlite"}, "valid backends: embedded, neo4j"),
         ({"bolt_port": "seventy"}, "bolt_port"),
+        # each of these reached the user as a traceback or an obscure failure further on: a port past 65535
+        # (OverflowError from bind), a heap the JVM cannot read ("Unable to start JVM"), an http:// address (the
+        # driver's preview HTTP API, which needs a package orggraph does not install), a timeout of no time
+        ({"bolt_port": 99999}, "bolt_port"),
+        ({"http_port": -1}, "http_port"),
+        ({"heap": "abc"}, "heap"),
+        ({"heap": "0g"}, "heap"),
+        ({"neo4j_uri": "http://127.0.0.1:7474"}, "neo4j_uri"),
+        ({"neo4j_uri": "bolt://"}, "neo4j_uri"),
+        ({"connect_timeout_s": 0}, "connect_timeout_s"),
+        ({"start_timeout_s": -5}, "start_timeout_s"),
     ],
 )
 def test_bad_settings_are_named(flags, needle):
     with pytest.raises(ConfigError) as err:
         load_settings(flags, environ={})
     assert needle in err.value.en and err.value.zh
+
+
+@pytest.mark.parametrize("uri", ["bolt://127.0.0.1:7687", "neo4j+s://a.example:7687,b.example:7687", "bolt+ssc://h"])
+def test_the_driver_s_addresses_are_taken(uri):
+    assert load_settings({"neo4j_uri": uri, "heap": "6144m"}, environ={}).neo4j_uri == uri
 
 
 def test_malformed_or_missing_config_file(tmp_path: Path):

@@ -46,6 +46,9 @@ ENVIRONMENT = {
 }
 
 
+BOLT_URI = r"^(bolt|neo4j)(\+s|\+ssc)?://\S+$"  # a server or a cluster's members, as the driver takes them
+
+
 class ProvinceDatabase(BaseModel):
     """Where one province (any group of top-level areas, 区县) keeps its graph: a database on the configured server
     (embedded: a database of the one embedded server; Neo4j: ``uri`` names another server or cluster, or none
@@ -55,7 +58,7 @@ class ProvinceDatabase(BaseModel):
 
     database: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
     areas: tuple[str, ...] = Field(min_length=1)  # the ids of the top-level areas (District) the province holds
-    uri: str | None = None
+    uri: str | None = Field(default=None, pattern=BOLT_URI)
     name: str | None = None  # how the province is shown (default: its key)
 
 
@@ -71,9 +74,9 @@ class Settings(BaseModel):
     # None: the embedded server's database is "orggraph"; on Neo4j, the server's home database (Community has one,
     # "neo4j"; docker-compose.yml makes "orggraph" the default), named by `orggraph status`
     database: str | None = None
-    bolt_port: int = 0  # 0: the embedded server picks a free port
-    http_port: int = 0
-    heap: str = "2g"
+    bolt_port: int = Field(default=0, ge=0, le=65535)  # 0: the embedded server picks a free port
+    http_port: int = Field(default=0, ge=0, le=65535)
+    heap: str = Field(default="2g", pattern=r"^[1-9]\d*[kKmMgG]?$")  # the JVM's -Xmx: 2g, 6144m
     # how orggraph addresses the embedded server: bolt:// (direct) or neo4j:// (routing, as with a cluster; the
     # server routes to itself). CI runs the whole suite over neo4j:// once (.ci/run)
     embedded_scheme: Literal["bolt", "neo4j"] = "bolt"
@@ -82,15 +85,17 @@ class Settings(BaseModel):
     transaction_rows: int = Field(default=200_000, gt=0)
     # every load that writes takes a snapshot of the whole gap report (`orggraph snapshot`, docs/history.md)
     snapshot_after_load: bool = True
-    start_timeout_s: float = 90.0
-    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    start_timeout_s: float = Field(default=90.0, gt=0)
+    # bolt:// (one server) or neo4j:// (routing: a cluster's members, comma-separated), +s/+ssc with TLS; the
+    # driver's http:// (a preview Query API) is not one orggraph speaks
+    neo4j_uri: str = Field(default="bolt://127.0.0.1:7687", pattern=BOLT_URI)
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     # a user holding only the reader role (Neo4j Enterprise): saved and user-written queries run as that user;
     # empty: they run in READ access mode alone, which Neo4j enforces too
     neo4j_reader_user: str = ""
     neo4j_reader_password: str = ""
-    connect_timeout_s: float = 5.0
+    connect_timeout_s: float = Field(default=5.0, gt=0)
     # the date "today" means for every report, page default and saved query (None: the calendar's); set it to
     # reproduce a report as it stood, and in tests, which judge by a date they fix, never by the clock
     today: dt.date | None = None
