@@ -30,8 +30,9 @@ from orggraph.cli import analysis as cli_analysis  # noqa: F401  (registers gaps
 from orggraph.cli import provinces as cli_provinces
 from orggraph.cli.common import app, choose, console, edge, err_console, fail, names_allowed, settings_of
 from orggraph.graph import backends
+from orggraph.graph.store import BoltStore
 from orggraph.ingest import load as ingest
-from orggraph.model.config import load_settings
+from orggraph.model.config import Settings, load_settings
 from orggraph.model.errors import ConfigError, QueryError
 from orggraph.model.schema import load_schema
 from orggraph.present import readme_sections
@@ -218,16 +219,22 @@ def demo(
             done = serve_mod.load_demo(store, settings, scale, seed, target, fmt, err_console)
             reports = done.reports
         else:
-            with Progress(console=err_console, transient=True) as bar:
-                task = bar.add_task("写入 writing", total=None)
-
-                def tick(_phase: str, n: int, total: int | None) -> None:
-                    bar.update(task, advance=n, total=total)
-
-                day = settings.current_date()  # drawn for the day, as the month-by-month load's last month
-                reports = [ingest.load_demo_region(store, scale, seed, target, fmt, progress=tick, today=day)]
+            reports = [_load_at_once(store, settings, scale, seed, target, fmt)]
     console.print(f"演示区域 {scale}(种子 seed {seed})台账 ledgers: {target}", highlight=False)
     _say_demo(reports, done if history else None)
+
+
+def _load_at_once(
+    store: BoltStore, settings: Settings, scale: str, seed: int, target: Path, fmt: str | None
+) -> ingest.LoadReport:
+    """``demo --no-history``: the region drawn for the day (as the month-by-month load's last month), in one load."""
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("写入 writing", total=None)
+
+        def tick(_phase: str, n: int, total: int | None) -> None:
+            bar.update(task, advance=n, total=total)
+
+        return ingest.load_demo_region(store, scale, seed, target, fmt, progress=tick, today=settings.current_date())
 
 
 def _say_demo(reports: list[ingest.LoadReport], done: DemoHistory | None) -> None:
