@@ -75,6 +75,17 @@ def test_a_script_without_header_is_rejected(tmp_path: Path):
         parse_query(script)
 
 
+def test_a_script_file_missing_or_not_utf8_is_said_so(tmp_path: Path):
+    """A mistyped path was reported as "no query named …/查询.cypher", and a GBK-saved script as a traceback."""
+    with pytest.raises(QueryError, match="no such query file"):
+        find_query(str(tmp_path / "没有这个.cypher"))
+    script = tmp_path / "gbk.cypher"
+    script.write_bytes("// name: gbk\n// zh: 按名称\n// en: by name\nMATCH (n) RETURN n\n".encode("gbk"))
+    with pytest.raises(QueryError, match=r"gbk\.cypher: not UTF-8 text") as err:
+        find_query(str(script))
+    assert "请另存为 UTF-8" in err.value.zh
+
+
 def test_person_header_declares_where_names_sit(tmp_path: Path):
     """``// person:`` lists result columns or nested places (comma-separated, several lines allowed) holding a
     person's name; tests/test_name_masking.py fails when a catalogue query returns a name it does not declare."""

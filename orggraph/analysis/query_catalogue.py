@@ -101,7 +101,14 @@ def parse_query(path: Path) -> Query:
     defaults: dict[str, Any] = {}
     person: list[str] = []
     body: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(
+            f"{path.name}:不是 UTF-8 文本(第 {exc.start + 1} 个字节),请另存为 UTF-8",
+            f"{path.name}: not UTF-8 text (byte {exc.start + 1}); save it as UTF-8",
+        ) from None
+    for line in text.splitlines():
         stripped = line.strip()
         if m := _HEADER.match(stripped):
             key, value = m.groups()
@@ -160,7 +167,9 @@ def _parsed_as_of(path: Path, stamp: tuple[int, int]) -> Query:
 def find_query(name_or_file: str, directory: Path = QUERIES_DIR) -> Query:
     """A catalogue query by name, or a script file by path."""
     path = Path(name_or_file)
-    if path.suffix == ".cypher" and path.exists():
+    if path.suffix == ".cypher":  # a script of one's own, named by its path
+        if not path.is_file():
+            raise QueryError(f"找不到查询文件 {path}", f"no such query file: {path}")
         return parse_query(path)
     catalogue = load_catalogue(directory)
     if name_or_file not in catalogue:
