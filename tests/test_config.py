@@ -66,6 +66,13 @@ def test_malformed_or_missing_config_file(tmp_path: Path):
         load_settings(environ={}, config_path=tmp_path / "none.toml")
 
 
+def test_a_config_file_saved_as_gbk_is_named(tmp_path: Path):
+    config = tmp_path / "orggraph.toml"
+    config.write_bytes('[orggraph]\nheap = "1g"  # 中文注释\n'.encode("gbk"))
+    with pytest.raises(ConfigError, match="is not UTF-8 text"):
+        load_settings({}, environ={}, config_path=config)
+
+
 def test_settings_are_frozen():
     settings = load_settings(environ={})
     with pytest.raises(ValueError):

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any, TypedDict, cast
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
 
 from orggraph.analysis.coverage import CoverageIndex, GapReport, gap_report
 from orggraph.graph.store import BoltStore
 from orggraph.ingest.load import graph_lookup
 from orggraph.model.coverage_rules import CoverageRule, load_rules
-from orggraph.model.errors import Issue, ValidationError
+from orggraph.model.errors import Issue, QueryError, ValidationError
 from orggraph.model.personal_numbers import fields_with_numbers
 from orggraph.model.records import EdgeRecord, NodeRecord, Source
 from orggraph.model.schema import load_schema
@@ -62,17 +64,52 @@ class Proposal:
 
     @classmethod
     def from_yaml(cls, path: Path) -> Proposal:
-        """The fixture format (nodes per label, edges per type as [src, dst, {props}]); ids may be the graph's."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        """The fixture format (nodes per label, edges per type as [src, dst, {props}]); ids may be the graph's. A file
+        that is not that (not UTF-8, not YAML, a row without its id) is an error naming the file and the place."""
+        data = _ProposalFile.read(path)
         proposal = cls()
-        for label, rows in (data.get("nodes") or {}).items():
+        for label, rows in data.nodes.items():
             for i, row in enumerate(rows, start=1):
                 props = {k: v for k, v in row.items() if k != "id"}
                 proposal.nodes.append(NodeRecord(label, str(row["id"]), props, Source(path.name, i)))
-        for rel_type, rows in (data.get("edges") or {}).items():
-            for src, dst, *rest in rows:
+        for rel_type, ties in data.edges.items():
+            for src, dst, *rest in ties:
                 proposal.ties.append((rel_type, str(src), str(dst), rest[0] if rest else {}))
         return proposal
+
+
+class _ProposalFile(BaseModel):
+    """A proposal file's shape: ``nodes: {Label: [{id: …, …}]}``, ``edges: {TYPE: [[src, dst], [src, dst, {…}]]}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nodes: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    edges: dict[str, list[tuple[Any, Any] | tuple[Any, Any, dict[str, Any]]]] = Field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> _ProposalFile:
+        try:
+            found = cls.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        except UnicodeDecodeError as exc:
+            byte = exc.start + 1
+            raise _unreadable(path, f"第 {byte} 个字节不是 UTF-8", f"byte {byte} is not UTF-8") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{mark.line + 1}" if mark is not None else "?"
+            raise _unreadable(path, f"第 {where} 行不是有效的 YAML", f"line {where} is not valid YAML") from None
+        except PydanticError as exc:
+            place = ".".join(str(p) for p in exc.errors()[0]["loc"] if "[" not in str(p))  # not a union's branch
+            zh, en = (place, place) if place else ("文件内容", "its content")
+            raise _unreadable(path, f"{zh} 不符合方案格式", f"{en} does not fit the proposal format") from None
+        for label, rows in found.nodes.items():
+            for i, row in enumerate(rows, start=1):
+                if row.get("id") in (None, ""):
+                    raise _unreadable(path, f"nodes.{label} 第 {i} 条缺少 id", f"nodes.{label} item {i} has no id")
+        return found
+
+
+def _unreadable(path: Path, zh: str, en: str) -> QueryError:
+    return QueryError(f"方案文件 {path.name}:{zh}", f"proposal file {path.name}: {en}")
 
 
 class RuleChange(TypedDict):

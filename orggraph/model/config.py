@@ -151,6 +151,11 @@ def _read_config_file(path: Path) -> dict[str, Any]:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 格式错误:{exc}", f"config file {path} is malformed: {exc}") from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8; a file saved as GBK (Notepad's ANSI) is not
+        raise ConfigError(
+            f"配置文件 {path} 不是 UTF-8 文本(第 {exc.start + 1} 个字节),请另存为 UTF-8",
+            f"config file {path} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8",
+        ) from None
     return dict(data.get("orggraph", data))
 
 
