@@ -111,13 +111,13 @@ def _string_cell(ws: WriteOnlyWorksheet, text: str) -> Cell:
 def write_xlsx(path: Path, sheets: dict[Sheet, list[list[object]]]) -> Path:
     from openpyxl import Workbook  # imported here: ~0.1 s that every other CLI command would pay
 
+    path.parent.mkdir(parents=True, exist_ok=True)  # first: a folder that cannot be made leaves no workbook half-built
     wb = Workbook(write_only=True)
     for sheet, rows in sheets.items():
         ws = wb.create_sheet(sheet.zh)
         ws.append([c.header for c in sheet.all_columns])
         for row in rows:
             ws.append(inert_xlsx_row(ws, row))
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 

@@ -72,3 +72,19 @@ def test_a_folder_that_cannot_be_made_is_said_in_one_line(cli_env, tmp_path):
     result = invoke(["template", str(tmp_path / "文件" / "模板")], cli_env)
     assert_one_line_error(result)
     assert f"无法访问 {tmp_path / '文件'}" in result.stderr and "路径中有一项不是文件夹" in result.stderr
+
+
+def test_a_folder_that_cannot_be_made_leaves_no_workbook_half_built(tmp_path):
+    """The ledger writer makes its folder before it builds the workbook: an openpyxl write-only workbook dropped
+    unsaved raised in its generators when collected (44 'Exception ignored' warnings later in a full run)."""
+    import gc
+    import warnings
+
+    from loaders.ledger_writer import write_ledgers
+
+    (tmp_path / "文件").write_text("不是文件夹", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NotADirectoryError):
+            write_ledgers([], [], tmp_path / "文件" / "模板")
+        gc.collect()
