@@ -72,10 +72,10 @@ def show(area_id: str | None, area_name: str, rules: tuple[str, ...]) -> bool:
         )
         return False
     _report_button(place, (area_id, area), area_name, periods)
-    st.session_state.setdefault(KEY, "live")
     mode = st.segmented_control(
         t("按整改进度筛选", "Filter by follow-up"),
         list(MODES),
+        default="live",
         key=KEY,
         format_func=lambda m: t(*MODES[m]),
     )

@@ -378,11 +378,11 @@ RENDERERS = {
 
 def render() -> None:
     st.title(t("共建台账", "Co-building ledger"))
-    st.session_state.setdefault("ledger_section", "agreements")
     c1, c2 = st.columns([4, 1])
     section = c1.segmented_control(
         t("查看", "View"),
         list(SECTIONS),
+        default="agreements",
         key="ledger_section",
         format_func=lambda s: t(*SECTIONS[s]),
         required=True,

@@ -266,12 +266,16 @@ def render() -> None:
     st.session_state.setdefault("whatif_names", {})
     st.session_state.setdefault("whatif_seq", 0)
     st.session_state.setdefault("whatif_result", None)
-    st.session_state.setdefault("whatif_kind", "branch")
     try:
         st.caption(t("区域:缩小可选的缺口和比较范围", "Area: narrows the gaps offered and the comparison"))
         area = area_picker("whatif_area")
         kind = st.segmented_control(
-            t("加入方案", "Add"), list(KINDS), key="whatif_kind", required=True, format_func=lambda k: t(*KINDS[k])
+            t("加入方案", "Add"),
+            list(KINDS),
+            default="branch",
+            key="whatif_kind",
+            required=True,
+            format_func=lambda k: t(*KINDS[k]),
         )
         {"branch": branch_form, "agreement": agreement_form, "joint": joint_form}[kind or "branch"](area)
         st.divider()

@@ -126,9 +126,9 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 def _branch_basics() -> tuple[str, str, int]:
     """The new org's kind (a 小区党支部 unless the schema has none), name and member count, on one row."""
     kinds = _org_kinds()
-    st.session_state.setdefault("whatif_branch_kind", "小区党支部" if "小区党支部" in kinds else kinds[0])
+    first = kinds.index("小区党支部") if "小区党支部" in kinds else 0
     c1, c2, c3 = st.columns([1, 2, 1])
-    kind = c1.selectbox(t("组织类型", "Kind"), kinds, key="whatif_branch_kind")
+    kind = c1.selectbox(t("组织类型", "Kind"), kinds, first, key="whatif_branch_kind")
     name = c2.text_input(t("名称", "Name"), key="whatif_branch_name", placeholder=t("如:太白花园小区党支部", "e.g. …"))
     members = c3.number_input(t("党员数", "Members"), 0, 10_000, 3, key="whatif_branch_members")
     return kind, name, members
